@@ -1,0 +1,9 @@
+// Claims passing the filter with both ends in $ids (the edges of an ego network).
+MATCH (a:Node) WHERE a.id IN $ids
+MATCH (a)-[r]->(b)
+WHERE b.id IN $ids
+  AND (size($rel_types) = 0 OR type(r) IN $rel_types)
+  AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
+  AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
+                          AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+RETURN type(r) AS type, a.id AS subject, b.id AS object, properties(r) AS props

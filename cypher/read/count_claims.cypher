@@ -1,0 +1,1 @@
+MATCH ()-[r:__REL_TYPE__]->() RETURN count(r) AS n

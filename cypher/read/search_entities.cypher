@@ -1,0 +1,8 @@
+// Candidates from the full-text index plus an exact id; the store contract ranks them.
+CALL db.index.fulltext.queryNodes('entity_search', $lucene, {limit: $limit}) YIELD node
+RETURN node.id AS id, node.label AS label, node.name AS name, node.aliases AS aliases,
+       node.identifiers AS identifiers
+UNION
+MATCH (node:Entity {id: $id})
+RETURN node.id AS id, node.label AS label, node.name AS name, node.aliases AS aliases,
+       node.identifiers AS identifiers

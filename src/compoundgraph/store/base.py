@@ -1,0 +1,581 @@
+"""The store contract: one typed interface, two implementations (Neo4j and embedded).
+
+Traversals (ego networks, paths) and search ranking are written once, here, on top of a few primitive
+queries each store implements; so both stores give the same answers by construction, and the contract
+test suite checks that they do.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import networkx as nx
+from rapidfuzz import fuzz
+
+from ..errors import InvalidInput, NotFound
+from ..grades import Grade, weakest
+from ..ids import normalize
+from ..models import Claim, Entity, Source
+from ..ontology import ontology
+
+__all__ = [
+    "GraphStore",
+    "Writer",
+    "ClaimFilter",
+    "EgoNetwork",
+    "Path",
+    "EntityDetail",
+    "SearchHit",
+    "WriteSummary",
+    "Node",
+]
+
+MAX_HOPS = 3
+DEFAULT_SUPERNODE = 100
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Which claims a query may use: by relationship type, neighbour type, grade and date."""
+
+    rel_types: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
+    min_grade: Grade | None = None
+    as_of: str | None = None
+    max_handling: str | None = None  # highest handling code the caller may see
+
+    @classmethod
+    def make(
+        cls,
+        rel_types: Iterable[str] | None = None,
+        entity_types: Iterable[str] | None = None,
+        min_grade: str | Grade | None = None,
+        as_of: str | None = None,
+        max_handling: str | None = None,
+    ) -> "ClaimFilter":
+        """Validate every part against the ontology (the only path by which types reach a query)."""
+        ont = ontology()
+        from ..models import iso_date
+
+        return cls(
+            rel_types=tuple(sorted({ont.rel(t) for t in rel_types or ()})),
+            entity_types=tuple(sorted({ont.node_label(t) for t in entity_types or ()})),
+            min_grade=Grade.parse(min_grade) if min_grade else None,
+            as_of=iso_date(as_of, "as_of"),
+            max_handling=max_handling if max_handling is None or ont.handling_rank(max_handling) >= 0 else None,
+        )
+
+    def params(self) -> dict[str, Any]:
+        """Cypher / SQL parameters: empty lists mean "any"."""
+        ont = ontology()
+        return {
+            "rel_types": list(self.rel_types),
+            "entity_types": list(self.entity_types),
+            "min_r": self.min_grade.r if self.min_grade else 6,
+            "min_c": self.min_grade.c if self.min_grade else 6,
+            "as_of": self.as_of,
+            "max_handling": ont.handling_rank(self.max_handling) if self.max_handling else 99,
+        }
+
+    def passes(self, claim: Claim, other_label: str | None = None) -> bool:
+        """The same test in Python (used for checks and by the embedded store)."""
+        if self.rel_types and claim.type not in self.rel_types:
+            return False
+        if self.entity_types and other_label is not None and other_label not in self.entity_types:
+            return False
+        if self.min_grade and not claim.grade_obj.at_least(self.min_grade):
+            return False
+        if self.max_handling and ontology().handling_rank(claim.handling) > ontology().handling_rank(
+            self.max_handling
+        ):
+            return False
+        return claim.in_force(self.as_of)
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    name: str
+
+
+@dataclass
+class WriteSummary:
+    """Records seen by kind, and what writing them did (sources count as created or unchanged too)."""
+
+    sources: int = 0
+    entities: int = 0
+    claims: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: "WriteSummary") -> "WriteSummary":
+        for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        return self
+
+
+@dataclass
+class EntityDetail:
+    entity: Entity
+    claims: list[Claim]
+    sources: dict[str, Source]
+    neighbours: dict[str, Node]
+
+
+@dataclass
+class SearchHit:
+    id: str
+    label: str
+    name: str
+    score: float
+    matched: str  # the name, alias or identifier that matched
+
+
+@dataclass
+class EgoNetwork:
+    """Nodes and claims around a centre. ``supernodes`` were included but not expanded."""
+
+    center: str
+    nodes: dict[str, Node]
+    claims: list[Claim]
+    hops: dict[str, int]
+    supernodes: dict[str, int] = field(default_factory=dict)  # id -> neighbour count
+    truncated: bool = False  # the node limit was reached
+
+
+@dataclass
+class Path:
+    nodes: list[Node]
+    claims: list[Claim]
+
+    @property
+    def grade(self) -> Grade:
+        return weakest(c.grade for c in self.claims)
+
+    @property
+    def hops(self) -> int:
+        return len(self.claims)
+
+
+class Writer(abc.ABC):
+    """Collects records and flushes them in batches; leaving the block flushes (or discards on error)."""
+
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self._sources: list[Source] = []
+        self._entities: list[Entity] = []
+        self._claims: list[Claim] = []
+        self.summary = WriteSummary()
+
+    def add(self, record: Source | Entity | Claim) -> None:
+        if isinstance(record, Source):
+            self._sources.append(record)
+        elif isinstance(record, Entity):
+            self._entities.append(record)
+        elif isinstance(record, Claim):
+            self._claims.append(record)
+        else:  # pragma: no cover - typed callers
+            raise InvalidInput(f"cannot write a {type(record).__name__}")
+        if len(self._sources) + len(self._entities) + len(self._claims) >= self.batch_size:
+            self.flush()
+
+    def add_all(self, records: Iterable[Source | Entity | Claim]) -> None:
+        for record in records:
+            self.add(record)
+
+    def flush(self) -> None:
+        """Write what is pending: sources, then entities, then claims (claims need their endpoints)."""
+        if not (self._sources or self._entities or self._claims):
+            return
+        sources, entities, claims = self._sources, self._entities, self._claims
+        self._sources, self._entities, self._claims = [], [], []
+        self._write(_dedupe(sources), _merge_entities(entities), _dedupe(claims))
+        self.summary += WriteSummary(len(sources), len(entities), len(claims))
+
+    def count(self, created: int = 0, updated: int = 0, unchanged: int = 0) -> None:
+        self.summary.created += created
+        self.summary.updated += updated
+        self.summary.unchanged += unchanged
+
+    @abc.abstractmethod
+    def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None: ...
+
+    def close(self) -> None:
+        """Called on leaving the block without error, after the last flush."""
+
+    def discard(self) -> None:
+        self._sources, self._entities, self._claims = [], [], []
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self.flush()
+            self.close()
+        else:
+            self.discard()
+
+
+def _dedupe(records: list[Any]) -> list[Any]:
+    return list({r.id: r for r in records}.values())
+
+
+def _merge_entities(entities: list[Entity]) -> list[Entity]:
+    """Two records for one id within a batch merge as they would across batches."""
+    out: dict[str, Entity] = {}
+    for e in entities:
+        out[e.id] = merge_entity(out[e.id], e) if e.id in out else e
+    return list(out.values())
+
+
+def merge_entity(old: Entity, new: Entity) -> Entity:
+    """Upsert rule shared by both stores: lists unite, new properties win, dates widen."""
+    if old.label != new.label:
+        raise InvalidInput(f"entity {new.id} is a {old.label}; a record says {new.label}")
+    return Entity(
+        id=old.id,
+        label=old.label,
+        name=new.name,
+        aliases=sorted({*old.aliases, *new.aliases, old.name} - {new.name}),
+        identifiers=sorted({*old.identifiers, *new.identifiers}),
+        properties={**old.properties, **new.properties},
+        sources=sorted({*old.sources, *new.sources}),
+        first_seen=_min(old.first_seen, new.first_seen),
+        last_seen=_max(old.last_seen, new.last_seen),
+        referents=sorted({*old.referents, *new.referents}),
+    )
+
+
+def _min(a: str | None, b: str | None) -> str | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
+
+
+def _max(a: str | None, b: str | None) -> str | None:
+    return max(x for x in (a, b) if x) if (a or b) else None
+
+
+class GraphStore(abc.ABC):
+    """What every store offers. Only implementations of this class talk to a database."""
+
+    kind: str = "abstract"
+
+    def __init__(self, batch_size: int = 5_000, supernode_threshold: int = DEFAULT_SUPERNODE) -> None:
+        self.batch_size = batch_size
+        self.supernode_threshold = supernode_threshold
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def init_schema(self) -> None:
+        """Create constraints and indexes (idempotent)."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def info(self) -> dict[str, Any]:
+        """What the store is and whether it answers (kind, location, server version)."""
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ------------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def writer(self, batch_size: int | None = None) -> Writer:
+        """A batching writer; ``with store.writer() as w: w.add(record)``."""
+
+    def upsert(self, records: Iterable[Source | Entity | Claim]) -> WriteSummary:
+        with self.writer() as w:
+            w.add_all(records)
+        return w.summary
+
+    def set_properties(self, updates: dict[str, dict[str, Any]]) -> WriteSummary:
+        """Merge properties into existing entities (analytics write-back); unknown ids are refused."""
+        found = self.get_entities(sorted(updates))
+        missing = sorted(set(updates) - set(found))
+        if missing:
+            raise NotFound(f"no entity with id {missing[0][:80]!r}")
+        return self.upsert(
+            Entity.model_validate({**e.model_dump(), "properties": {**e.properties, **updates[e.id]}})
+            for e in found.values()
+        )
+
+    @abc.abstractmethod
+    def retract_source(self, source_id: str) -> dict[str, int]:
+        """Remove a source, its claims, and entities left with no claims and no other source."""
+
+    @abc.abstractmethod
+    def delete_all(self, confirm: bool = False) -> None:
+        """Empty the store (tests, ``init --reset``)."""
+
+    # -- primitive reads (implemented per store) ----------------------------------------------------
+    @abc.abstractmethod
+    def get_entities(self, ids: Sequence[str]) -> dict[str, Entity]: ...
+
+    @abc.abstractmethod
+    def get_sources(self, ids: Sequence[str]) -> dict[str, Source]: ...
+
+    @abc.abstractmethod
+    def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
+        """Id, label and name for entities and sources (cheap; for traversal results)."""
+
+    @abc.abstractmethod
+    def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        """Claims touching any of ``ids`` (either direction) that pass ``flt``; the neighbour's type is
+        checked against ``flt.entity_types``, the end in ``ids`` is not."""
+
+    @abc.abstractmethod
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
+        """Number of distinct neighbours of each id through claims passing ``flt``."""
+
+    @abc.abstractmethod
+    def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        """Claims passing ``flt`` whose two ends are both in ``ids``."""
+
+    @abc.abstractmethod
+    def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
+        """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"labels": {...}, "relationships": {...}, "sources": {"Source": n}}``."""
+
+    @abc.abstractmethod
+    def iter_sources(self) -> Iterator[Source]: ...
+
+    @abc.abstractmethod
+    def iter_entities(self) -> Iterator[Entity]: ...
+
+    @abc.abstractmethod
+    def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]: ...
+
+    # -- composite reads, shared ------------------------------------------------------------------
+    def entity(self, entity_id: str, flt: ClaimFilter | None = None) -> EntityDetail:
+        """An entity with its claims (both directions) and their sources."""
+        found = self.get_entities([entity_id])
+        if entity_id not in found:
+            raise NotFound(f"no entity with id {entity_id[:80]!r}")
+        claims = sorted(self.claims_of([entity_id], flt or ClaimFilter()), key=_claim_order)
+        src_ids = {c.source for c in claims} | set(found[entity_id].sources)
+        others = {c.object if c.subject == entity_id else c.subject for c in claims}
+        return EntityDetail(
+            entity=found[entity_id],
+            claims=claims,
+            sources=self.get_sources(sorted(src_ids)),
+            neighbours=self.node_labels(sorted(others)),
+        )
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Ranked matches over names, aliases and identifiers (the same ranking on every store)."""
+        q = normalize(query)
+        if not q:
+            raise InvalidInput("search query is empty after normalisation")
+        if len(query) > 500:
+            raise InvalidInput("search query is longer than 500 characters")
+        hits = []
+        for eid, label, name, aliases, identifiers in self.search_candidates(query, max(limit * 20, 200)):
+            best = rank_match(q, query, eid, name, aliases, identifiers)
+            if best:
+                hits.append(SearchHit(eid, label, name, best[0], best[1]))
+        hits.sort(key=lambda h: (-h.score, normalize(h.name), h.id))
+        return hits[:limit]
+
+    def ego(
+        self,
+        center: str,
+        hops: int = 1,
+        flt: ClaimFilter | None = None,
+        limit: int = 500,
+        exclude: Iterable[str] = (),
+    ) -> EgoNetwork:
+        """Breadth-first neighbourhood of ``center`` up to ``hops`` (1-3), at most ``limit`` nodes.
+
+        Neighbours are taken hop by hop in id order, so the answer is deterministic. A node with more
+        neighbours than the supernode threshold is included but not expanded, and reported. Ids in
+        ``exclude`` (already on the caller's chart) are not counted as new, so a caller pages through
+        a supernode by passing what it has.
+        """
+        if not 1 <= hops <= MAX_HOPS:
+            raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+        if not 1 <= limit <= 10_000:
+            raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
+        flt = flt or ClaimFilter()
+        start = self.node_labels([center])
+        if center not in start:
+            raise NotFound(f"no entity with id {center[:80]!r}")
+        skip = set(exclude) - {center}
+        seen: dict[str, int] = {center: 0}
+        supernodes: dict[str, int] = {}
+        truncated = False
+        frontier = [center]
+        for depth in range(1, hops + 1):
+            expandable = frontier
+            if depth > 1:
+                deg = self.degrees(frontier, flt)
+                big = {n: d for n, d in deg.items() if d > self.supernode_threshold}
+                supernodes.update(big)
+                expandable = [n for n in frontier if n not in big]
+            if not expandable:
+                break
+            found: set[str] = set()
+            for c in self.claims_of(expandable, flt):
+                for end in (c.subject, c.object):
+                    if end not in seen and end not in skip:
+                        found.add(end)
+            new = sorted(found)
+            if len(seen) + len(new) > limit:
+                new = new[: max(0, limit - len(seen))]
+                truncated = True
+            for n in new:
+                seen[n] = depth
+            frontier = new
+            if truncated:
+                break
+        if hops == 1 or truncated:
+            # the centre may itself be a supernode: say how many neighbours it has
+            deg = self.degrees([center], flt).get(center, 0)
+            if deg > len(seen) - 1 and (deg > self.supernode_threshold or truncated):
+                supernodes[center] = deg
+        ids = sorted(seen)
+        claims = sorted(self.claims_between(ids, flt), key=_claim_order)
+        return EgoNetwork(
+            center=center,
+            nodes=self.node_labels(ids),
+            claims=claims,
+            hops={n: seen[n] for n in ids},
+            supernodes=supernodes,
+            truncated=truncated,
+        )
+
+    def paths(
+        self,
+        source: str,
+        target: str,
+        max_hops: int = 4,
+        k: int = 1,
+        flt: ClaimFilter | None = None,
+        max_nodes: int = 50_000,
+    ) -> list[Path]:
+        """Shortest and k shortest simple paths (undirected) up to ``max_hops``, best grade per hop.
+
+        Both ends are expanded half-way (a path of length L has every edge within ceil(L/2) hops of one
+        end), so the search touches two small balls rather than everything within L of one end.
+        """
+        if not 1 <= max_hops <= 8:
+            raise InvalidInput(f"max_hops must be between 1 and 8, got {max_hops}")
+        if not 1 <= k <= 50:
+            raise InvalidInput(f"k must be between 1 and 50, got {k}")
+        flt = flt or ClaimFilter()
+        ends = self.node_labels([source, target])
+        for end in (source, target):
+            if end not in ends:
+                raise NotFound(f"no entity with id {end[:80]!r}")
+        if source == target:
+            raise InvalidInput("a path needs two different entities")
+        claims: dict[str, Claim] = {}
+        for start, radius in ((source, (max_hops + 1) // 2), (target, max_hops // 2)):
+            seen = {start}
+            frontier = [start]
+            for _ in range(radius):
+                if not frontier or len(seen) > max_nodes:
+                    break
+                nxt: set[str] = set()
+                for c in self.claims_of(frontier, flt):
+                    claims[c.id] = c
+                    for end in (c.subject, c.object):
+                        if end not in seen:
+                            nxt.add(end)
+                seen |= nxt
+                frontier = sorted(nxt)
+        g = nx.Graph()
+        g.add_nodes_from(sorted({source, target, *(e for c in claims.values() for e in (c.subject, c.object))}))
+        for c in sorted(claims.values(), key=_claim_order):
+            u, v = sorted((c.subject, c.object))
+            if u == v:
+                continue
+            best = g.edges[u, v]["claim"] if g.has_edge(u, v) else None
+            if best is None or _better(c, best):
+                g.add_edge(u, v, claim=c)
+        if source not in g or target not in g or not nx.has_path(g, source, target):
+            return []
+        out: list[list[str]] = []
+        for p in nx.shortest_simple_paths(g, source, target):
+            if len(p) - 1 > max_hops:
+                break
+            out.append(p)
+            if len(out) >= k:
+                break
+        labels = self.node_labels(sorted({n for p in out for n in p}))
+        return [
+            Path(
+                nodes=[labels[n] for n in p],
+                claims=[g.edges[a, b]["claim"] for a, b in zip(p, p[1:])],
+            )
+            for p in out
+        ]
+
+    def to_networkx(self, flt: ClaimFilter | None = None) -> nx.MultiDiGraph:
+        """Project the store to a MultiDiGraph: nodes carry label and name, edges carry the claim."""
+        g = nx.MultiDiGraph()
+        for e in self.iter_entities():
+            if flt and flt.entity_types and e.label not in flt.entity_types:
+                continue
+            g.add_node(e.id, label=e.label, name=e.name, properties=e.properties)
+        for c in self.iter_claims(flt):
+            if c.subject in g and c.object in g:
+                g.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)
+        return g
+
+
+def _claim_order(c: Claim) -> tuple[str, str, str, str, str]:
+    return (c.type, c.subject, c.object, c.source, c.id)
+
+
+def _better(a: Claim, b: Claim) -> bool:
+    return (a.grade_obj.sort_key(), a.id) < (b.grade_obj.sort_key(), b.id)
+
+
+def rank_match(
+    q: str, raw: str, eid: str, name: str, aliases: Sequence[str], identifiers: Sequence[str]
+) -> tuple[float, str] | None:
+    """Score one entity against a normalised query; ``None`` when it does not match.
+
+    Exact identifier 100, exact name 95, exact alias 90, a key starting with the query 80, every query
+    word starting a word of the key 70, the query inside a key 60, else fuzzy similarity >= 85 scaled to
+    at most 50.
+    """
+    if raw.strip() == eid:
+        return (100.0, eid)
+    keys: list[tuple[str, str, float]] = [(normalize(i), i, 100.0) for i in identifiers]
+    keys.append((normalize(name), name, 95.0))
+    keys += [(normalize(a), a, 90.0) for a in aliases]
+    q_words = q.split()
+    best: tuple[float, str] | None = None
+    for norm, original, exact in keys:
+        if not norm:
+            continue
+        if norm == q:
+            score = exact
+        elif norm.startswith(q):
+            score = 80.0
+        elif all(any(w.startswith(qw) for w in norm.split()) for qw in q_words):
+            score = 70.0
+        elif q in norm:
+            score = 60.0
+        else:
+            ratio = fuzz.ratio(q, norm)
+            score = round(ratio / 2, 2) if ratio >= 85 else 0.0
+        if score and (best is None or score > best[0]):
+            best = (score, original)
+    return best

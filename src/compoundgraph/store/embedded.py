@@ -1,0 +1,381 @@
+"""The embedded store: one SQLite file (WAL, transactions) for one machine, offline, no server.
+
+Entities, claims and sources live in SQLite; traversals are indexed SQL lookups; search candidates come
+from an FTS5 trigram index, so substrings of any script (Burmese, Thai, Chinese) are found. Analytics get a
+NetworkX projection through :meth:`GraphStore.to_networkx`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput, StoreUnavailable
+from ..grades import Grade
+from ..ids import normalize
+from ..models import Claim, Entity, Source, check_claim_pair
+from ..ontology import SOURCE_LABEL, ontology
+from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
+
+__all__ = ["EmbeddedStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_label ON entities(label);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL,
+    subject_label TEXT NOT NULL, object_label TEXT NOT NULL, source TEXT NOT NULL,
+    grade_r INTEGER NOT NULL, grade_c INTEGER NOT NULL, handling_rank INTEGER NOT NULL,
+    valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(object);
+CREATE INDEX IF NOT EXISTS claims_source ON claims(source);
+CREATE INDEX IF NOT EXISTS claims_type ON claims(type);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokenize='trigram');
+"""
+
+# The same claim filter as cypher/read/*.cypher, in SQL. ``{alias}`` is the claims table alias.
+_FILTER = """
+    (:n_rel = 0 OR {a}.type IN (SELECT value FROM json_each(:rel_types)))
+    AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
+    AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
+                            AND ({a}.valid_to IS NULL OR {a}.valid_to >= :as_of)))
+"""
+
+
+def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
+    p = flt.params()
+    return {
+        "rel_types": json.dumps(p["rel_types"]),
+        "n_rel": len(p["rel_types"]),
+        "types": json.dumps(p["entity_types"]),
+        "n_types": len(p["entity_types"]),
+        "min_r": p["min_r"],
+        "min_c": p["min_c"],
+        "max_handling": p["max_handling"],
+        "as_of": p["as_of"],
+        "ids": json.dumps(list(ids)),
+    }
+
+
+def claim_fingerprint(c: Claim) -> str:
+    return c.model_dump_json()
+
+
+def search_text(e: Entity) -> str:
+    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
+
+
+class EmbeddedStore(GraphStore):
+    kind = "embedded"
+
+    def __init__(self, path: str | Path, batch_size: int = 5_000, supernode_threshold: int = 100) -> None:
+        super().__init__(batch_size, supernode_threshold)
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = []
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.init_schema()
+
+    # -- connections -----------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """One connection per thread (the API serves from a thread pool)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open embedded store {self.path}: {exc}") from exc
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("PRAGMA cache_size=-200000")
+            self._local.conn = conn
+            self._conns.append(conn)
+        return conn
+
+    def init_schema(self) -> None:
+        self.db.executescript(_SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+
+    def close(self) -> None:
+        for conn in self._conns:
+            conn.close()
+        self._conns.clear()
+        self._local = threading.local()
+
+    def info(self) -> dict[str, Any]:
+        version = self.db.execute("select sqlite_version()").fetchone()[0]
+        return {"kind": self.kind, "location": str(self.path), "server_version": f"SQLite {version}",
+                "reachable": True}
+
+    # -- writes ------------------------------------------------------------------------------------
+    def writer(self, batch_size: int | None = None) -> Writer:
+        return _EmbeddedWriter(self, batch_size or self.batch_size)
+
+    def retract_source(self, source_id: str) -> dict[str, int]:
+        with self._write_lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if not db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone():
+                    db.execute("ROLLBACK")
+                    from ..errors import NotFound
+
+                    raise NotFound(f"no source with id {source_id[:80]!r}")
+                touched = {
+                    r[0]
+                    for r in db.execute(
+                        "SELECT subject FROM claims WHERE source = ? UNION SELECT object FROM claims WHERE source = ?",
+                        (source_id, source_id),
+                    )
+                }
+                claims = db.execute(
+                    "DELETE FROM claims WHERE source = ? OR object = ?", (source_id, source_id)
+                ).rowcount
+                attested = [
+                    Entity.model_validate_json(doc)
+                    for (doc,) in db.execute(
+                        "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) "
+                        "OR doc LIKE ?",
+                        (json.dumps(sorted(touched)), f'%"{source_id}"%'),
+                    )
+                ]
+                removed = 0
+                for e in attested:
+                    rest = [s for s in e.sources if s != source_id]
+                    has_claims = db.execute(
+                        "SELECT 1 FROM claims WHERE subject = ? OR object = ? LIMIT 1", (e.id, e.id)
+                    ).fetchone()
+                    if not rest and not has_claims:
+                        db.execute("DELETE FROM entities WHERE id = ?", (e.id,))
+                        db.execute("DELETE FROM search WHERE id = ?", (e.id,))
+                        removed += 1
+                    elif rest != e.sources:
+                        doc = e.model_dump(mode="json")
+                        doc["sources"] = rest
+                        db.execute("UPDATE entities SET doc = ? WHERE id = ?", (json.dumps(doc), e.id))
+                db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return {"claims": claims, "entities": removed, "sources": 1}
+
+    def delete_all(self, confirm: bool = False) -> None:
+        if not confirm:
+            raise InvalidInput("delete_all needs confirm=True")
+        with self._write_lock:
+            self.db.executescript(
+                "BEGIN; DELETE FROM claims; DELETE FROM entities; DELETE FROM sources; DELETE FROM search; COMMIT;"
+            )
+
+    # -- primitive reads ---------------------------------------------------------------------------
+    def get_entities(self, ids: Sequence[str]) -> dict[str, Entity]:
+        rows = self.db.execute(
+            "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
+        )
+        return {e.id: e for e in (Entity.model_validate_json(doc) for (doc,) in rows)}
+
+    def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
+        rows = self.db.execute(
+            "SELECT doc FROM sources WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
+        )
+        return {s.id: s for s in (Source.model_validate_json(doc) for (doc,) in rows)}
+
+    def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
+        j = json.dumps(list(ids))
+        out = {
+            i: Node(i, label, name)
+            for i, label, name in self.db.execute(
+                "SELECT id, label, name FROM entities WHERE id IN (SELECT value FROM json_each(?))", (j,)
+            )
+        }
+        for i, doc in self.db.execute(
+            "SELECT id, doc FROM sources WHERE id IN (SELECT value FROM json_each(?))", (j,)
+        ):
+            out[i] = Node(i, SOURCE_LABEL, json.loads(doc)["title"])
+        return out
+
+    def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        sql = f"""
+            SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
+              AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
+              AND {_FILTER.format(a='c')}
+            UNION
+            SELECT c.doc FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
+              AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
+              AND {_FILTER.format(a='c')}
+        """
+        return [Claim.model_validate_json(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
+
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
+        sql = f"""
+            SELECT n, count(DISTINCT m) FROM (
+              SELECT c.subject AS n, c.object AS m FROM claims c
+              WHERE c.subject IN (SELECT value FROM json_each(:ids))
+                AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
+                AND {_FILTER.format(a='c')}
+              UNION ALL
+              SELECT c.object AS n, c.subject AS m FROM claims c
+              WHERE c.object IN (SELECT value FROM json_each(:ids))
+                AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
+                AND {_FILTER.format(a='c')}
+            ) WHERE n != m GROUP BY n
+        """
+        return dict(self.db.execute(sql, _params(flt, ids)).fetchall())
+
+    def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        sql = f"""
+            SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
+              AND c.object IN (SELECT value FROM json_each(:ids)) AND {_FILTER.format(a='c')}
+        """
+        return [Claim.model_validate_json(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
+
+    def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
+        q = normalize(query)
+        ids: dict[str, None] = {}
+        if len(q) >= 3:
+            phrase = '"' + q.replace('"', '""') + '"'
+            for (i,) in self.db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?", (phrase, limit)):
+                ids.setdefault(i, None)
+            # typos: rows sharing trigrams with the query, best first
+            grams = sorted({q[i : i + 3] for i in range(len(q) - 2)})
+            fuzzy = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+            for (i,) in self.db.execute(
+                "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?", (fuzzy, limit)
+            ):
+                ids.setdefault(i, None)
+        else:
+            for (i,) in self.db.execute(
+                "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
+                ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit),
+            ):
+                ids.setdefault(i, None)
+        if query.strip():
+            row = self.db.execute("SELECT id FROM entities WHERE id = ?", (query.strip(),)).fetchone()
+            if row:
+                ids.setdefault(row[0], None)
+        found = self.get_entities(list(ids))
+        return [(e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values()]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "labels": dict(self.db.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label")),
+            "relationships": dict(self.db.execute("SELECT type, count(*) FROM claims GROUP BY type ORDER BY type")),
+            "sources": {SOURCE_LABEL: self.db.execute("SELECT count(*) FROM sources").fetchone()[0]},
+        }
+
+    def iter_sources(self) -> Iterator[Source]:
+        for (doc,) in self.db.execute("SELECT doc FROM sources ORDER BY id"):
+            yield Source.model_validate_json(doc)
+
+    def iter_entities(self) -> Iterator[Entity]:
+        for (doc,) in self.db.execute("SELECT doc FROM entities ORDER BY id"):
+            yield Entity.model_validate_json(doc)
+
+    def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
+        flt = flt or ClaimFilter()
+        p = _params(flt)
+        sql = f"""SELECT c.doc FROM claims c WHERE {_FILTER.format(a='c')}
+                  AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
+                                        AND c.object_label IN (SELECT value FROM json_each(:types))))
+                  ORDER BY c.id"""
+        for (doc,) in self.db.execute(sql, p):
+            yield Claim.model_validate_json(doc)
+
+
+class _EmbeddedWriter(Writer):
+    def __init__(self, store: EmbeddedStore, batch_size: int) -> None:
+        super().__init__(batch_size)
+        self.store = store
+
+    def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None:
+        store = self.store
+        with store._write_lock:
+            db = store.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                old_src = store.get_sources([s.id for s in sources])
+                new_src = [s for s in sources if old_src.get(s.id) != s]
+                self.count(created=sum(s.id not in old_src for s in sources),
+                           updated=sum(s.id in old_src for s in new_src),
+                           unchanged=len(sources) - len(new_src))
+                db.executemany(
+                    "INSERT INTO sources(id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                    [(s.id, s.model_dump_json()) for s in new_src],
+                )
+                cited = sorted({s for e in entities for s in e.sources})
+                missing = set(cited) - set(store.get_sources(cited))
+                if missing:
+                    raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
+                old = store.get_entities([e.id for e in entities])
+                rows = []
+                for e in entities:
+                    merged = merge_entity(old[e.id], e) if e.id in old else e
+                    if e.id in old and merged == old[e.id]:
+                        self.count(unchanged=1)
+                        continue
+                    self.count(created=int(e.id not in old), updated=int(e.id in old))
+                    rows.append(merged)
+                db.executemany(
+                    "INSERT INTO entities(id, label, name, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                    "SET label = excluded.label, name = excluded.name, doc = excluded.doc",
+                    [(e.id, e.label, e.name, e.model_dump_json()) for e in rows],
+                )
+                db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
+                db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, search_text(e)) for e in rows])
+                self._write_claims(db, claims)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _write_claims(self, db: sqlite3.Connection, claims: list[Claim]) -> None:
+        if not claims:
+            return
+        ends = sorted({i for c in claims for i in (c.subject, c.object)} | {c.source for c in claims})
+        labels = {n.id: n.label for n in self.store.node_labels(ends).values()}
+        existing = dict(
+            db.execute(
+                "SELECT id, fp FROM claims WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([c.id for c in claims]),),
+            )
+        )
+        ont = ontology()
+        rows = []
+        for c in claims:
+            for field, ref in (("subject", c.subject), ("object", c.object), ("source", c.source)):
+                if ref not in labels:
+                    raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
+            if labels[c.source] != SOURCE_LABEL:
+                raise InvalidInput(f"claim.source {c.source!r} is not a source")
+            check_claim_pair(c, labels[c.subject], labels[c.object])
+            fp = claim_fingerprint(c)
+            if existing.get(c.id) == fp:
+                self.count(unchanged=1)
+                continue
+            self.count(created=int(c.id not in existing), updated=int(c.id in existing))
+            g = Grade.parse(c.grade)
+            rows.append(
+                (c.id, c.type, c.subject, c.object, labels[c.subject], labels[c.object], c.source, g.r, g.c,
+                 ont.handling_rank(c.handling), c.valid_from, c.valid_to, fp, c.model_dump_json())
+            )
+        db.executemany(
+            "INSERT OR REPLACE INTO claims(id, type, subject, object, subject_label, object_label, source, "
+            "grade_r, grade_c, handling_rank, valid_from, valid_to, fp, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )

@@ -1,0 +1,319 @@
+"""The Neo4j store: the shared server. Every Cypher call of the project is in this module.
+
+Writes are ``UNWIND $rows`` batches in managed write transactions (retried on transient errors); reads
+run in read transactions. The driver is passed in and owned by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction, Query, READ_ACCESS
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from ..errors import InvalidInput, NotFound, StoreUnavailable
+from ..grades import Grade
+from ..ids import normalize
+from ..models import RESERVED, Claim, Entity, Source, check_claim_pair
+from ..ontology import SOURCE_LABEL, ontology
+from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
+from .cypher import cypher, statements
+from .embedded import claim_fingerprint, search_text
+
+__all__ = ["Neo4jStore"]
+
+_ENTITY_FIELDS = ("id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen", "referents")
+_CLAIM_FIELDS = ("id", "source", "grade", "valid_from", "valid_to", "first_seen", "last_seen", "handling",
+                 "quote", "key")
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def entity_props(e: Entity) -> dict[str, Any]:
+    props: dict[str, Any] = {k: v for k, v in e.properties.items()}
+    for f in _ENTITY_FIELDS:
+        value = getattr(e, f)
+        if value is not None:
+            props[f] = value
+    props["search_text"] = search_text(e)
+    return props
+
+
+def entity_from(props: dict[str, Any]) -> Entity:
+    fields = {f: props[f] for f in _ENTITY_FIELDS if f in props}
+    extra = {k: v for k, v in props.items() if k not in RESERVED}
+    return Entity.model_validate({**fields, "properties": extra})
+
+
+def source_props(s: Source) -> dict[str, Any]:
+    props = {k: v for k, v in s.model_dump().items() if v is not None}
+    props["label"] = SOURCE_LABEL
+    return props
+
+
+def source_from(props: dict[str, Any]) -> Source:
+    return Source.model_validate({k: v for k, v in props.items() if k != "label"})
+
+
+def claim_props(c: Claim) -> dict[str, Any]:
+    g = Grade.parse(c.grade)
+    props: dict[str, Any] = {k: v for k, v in c.properties.items()}
+    for f in _CLAIM_FIELDS:
+        value = getattr(c, f)
+        if value is not None:
+            props[f] = value
+    props.update(grade_r=g.r, grade_c=g.c, handling_rank=ontology().handling_rank(c.handling),
+                 fp=claim_fingerprint(c))
+    return props
+
+
+def claim_from(rel_type: str, subject: str, obj: str, props: dict[str, Any]) -> Claim:
+    fields = {f: props[f] for f in _CLAIM_FIELDS if f in props}
+    extra = {k: v for k, v in props.items() if k not in RESERVED}
+    return Claim.model_validate({**fields, "type": rel_type, "subject": subject, "object": obj,
+                                 "properties": extra})
+
+
+def lucene_query(q: str) -> str:
+    """A full-text query for candidates: the phrase, and each word as a prefix and as a fuzzy term."""
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in q.split()][:16]
+    phrase = '"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"'
+    parts = [phrase] + [f"{w}*" for w in words] + [f"{w}~" for w in words if len(w) >= 3]
+    return " OR ".join(parts)
+
+
+class Neo4jStore(GraphStore):
+    kind = "neo4j"
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        batch_size: int = 5_000,
+        supernode_threshold: int = 100,
+        uri: str = "",
+    ) -> None:
+        super().__init__(batch_size, supernode_threshold)
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        try:
+            self.server_agent = driver.get_server_info().agent
+        except (ServiceUnavailable, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {uri or 'the configured URI'} does not answer: {exc}") from exc
+        if not re.search(r"Neo4j/5\.|Neo4j/20\d\d\.", self.server_agent):
+            raise StoreUnavailable(f"Neo4j 5.x or later is needed; the server says {self.server_agent}")
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = self.driver.execute_query(
+            Query(query), params, database_=self.database, routing_="r"
+        )
+        return [r.data() for r in records]
+
+    def _write(self, fn: Any, *args: Any) -> Any:
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(fn, *args)
+
+    def init_schema(self) -> None:
+        with self.driver.session(database=self.database) as session:
+            for stmt in statements("schema/create_constraints"):
+                session.run(Query(stmt)).consume()
+            for rel in ontology().relationships:
+                for stmt in statements("schema/create_claim_indexes", rel_type=rel):
+                    session.run(Query(stmt)).consume()
+            session.run(Query("CALL db.awaitIndexes(300)")).consume()
+
+    def close(self) -> None:
+        """The driver belongs to whoever opened it; see :func:`compoundgraph.store.open_store`."""
+
+    def info(self) -> dict[str, Any]:
+        return {"kind": self.kind, "location": f"{self.uri} (database {self.database})",
+                "server_version": self.server_agent, "reachable": True}
+
+    # -- writes ------------------------------------------------------------------------------------
+    def writer(self, batch_size: int | None = None) -> Writer:
+        return _Neo4jWriter(self, batch_size or self.batch_size)
+
+    def retract_source(self, source_id: str) -> dict[str, int]:
+        def work(tx: ManagedTransaction) -> dict[str, int]:
+            exists = tx.run(Query(cypher("read/node_labels")), ids=[source_id]).data()
+            if not exists or exists[0]["label"] != SOURCE_LABEL:
+                raise NotFound(f"no source with id {source_id[:80]!r}")
+            touched: set[str] = set()
+            n = 0
+            for rel in ontology().relationships:
+                row = tx.run(Query(cypher("admin/retract_claims", rel_type=rel)), source=source_id).single()
+                if row and row["n"]:
+                    touched.update(row["touched"])
+                    n += row["n"]
+            row = tx.run(Query(cypher("admin/retract_source_node")), source=source_id).single()
+            if row:
+                touched.update(t for t in row["touched"] if t)
+                n += row["n"]
+            removed = tx.run(
+                Query(cypher("admin/prune_entities")), source=source_id, touched=sorted(touched)
+            ).single()
+            return {"claims": n, "entities": removed["removed"] if removed else 0, "sources": 1}
+
+        return dict(self._write(work))
+
+    def delete_all(self, confirm: bool = False) -> None:
+        if not confirm:
+            raise InvalidInput("delete_all needs confirm=True")
+        while True:
+            records, _, _ = self.driver.execute_query(
+                Query(cypher("admin/delete_batch")), {"batch": 10_000}, database_=self.database
+            )
+            if not records or records[0]["n"] == 0:
+                break
+
+    # -- primitive reads ---------------------------------------------------------------------------
+    def get_entities(self, ids: Sequence[str]) -> dict[str, Entity]:
+        rows = self._read(cypher("read/get_nodes"), ids=list(ids))
+        return {e.id: e for e in (entity_from(r["props"]) for r in rows if r["props"].get("label") != SOURCE_LABEL)}
+
+    def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
+        rows = self._read(cypher("read/get_nodes"), ids=list(ids))
+        return {s.id: s for s in (source_from(r["props"]) for r in rows if r["props"].get("label") == SOURCE_LABEL)}
+
+    def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
+        return {r["id"]: Node(r["id"], r["label"], r["name"]) for r in self._read(cypher("read/node_labels"), ids=list(ids))}
+
+    def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        rows = self._read(cypher("read/claims_of"), ids=list(ids), **flt.params())
+        out = {r["props"]["id"]: r for r in rows}
+        return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in out.values()]
+
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
+        return {r["id"]: r["degree"] for r in self._read(cypher("read/degrees"), ids=list(ids), **flt.params())}
+
+    def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
+        rows = self._read(cypher("read/claims_between"), ids=list(ids), **flt.params())
+        return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in rows]
+
+    def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
+        q = normalize(query)
+        try:
+            rows = self._read(cypher("read/search_entities"), lucene=lucene_query(q), limit=limit, id=query.strip())
+        except Neo4jError as exc:  # a query Lucene cannot parse: fall back to the phrase alone
+            if "ParseException" not in str(exc) and "parse" not in str(exc).lower():
+                raise
+            rows = self._read(cypher("read/search_entities"), lucene='"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"',
+                              limit=limit, id=query.strip())
+        return [(r["id"], r["label"], r["name"], list(r["aliases"] or []), list(r["identifiers"] or [])) for r in rows]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        ont = ontology()
+        labels = {}
+        for label in ont.labels:
+            n = self._read(cypher("read/count_label", label=label))[0]["n"]
+            if n:
+                labels[label] = n
+        rels = {}
+        for rel in ont.relationships:
+            n = self._read(cypher("read/count_claims", rel_type=rel))[0]["n"]
+            if n:
+                rels[rel] = n
+        sources = self._read(cypher("read/count_label", label=SOURCE_LABEL))[0]["n"]
+        return {"labels": labels, "relationships": rels, "sources": {SOURCE_LABEL: sources}}
+
+    def _stream(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
+        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS, fetch_size=5_000) as s:
+            for record in s.run(Query(query), params):
+                yield record.data()
+
+    def iter_sources(self) -> Iterator[Source]:
+        for r in self._stream(cypher("read/iter_sources")):
+            yield source_from(r["props"])
+
+    def iter_entities(self) -> Iterator[Entity]:
+        for r in self._stream(cypher("read/iter_entities")):
+            yield entity_from(r["props"])
+
+    def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
+        for r in self._stream(cypher("read/iter_claims"), **(flt or ClaimFilter()).params()):
+            yield claim_from(r["type"], r["subject"], r["object"], r["props"])
+
+
+class _Neo4jWriter(Writer):
+    def __init__(self, store: Neo4jStore, batch_size: int) -> None:
+        super().__init__(batch_size)
+        self.store = store
+
+    def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None:
+        counts = self.store._write(self._work, sources, entities, claims)
+        self.count(*counts)
+
+    @staticmethod
+    def _work(
+        tx: ManagedTransaction, sources: list[Source], entities: list[Entity], claims: list[Claim]
+    ) -> tuple[int, int, int]:
+        created = updated = unchanged = 0
+        # sources
+        old_src = {
+            r["props"]["id"]: source_from(r["props"])
+            for r in tx.run(Query(cypher("read/get_nodes")), ids=[s.id for s in sources]).data()
+            if r["props"].get("label") == SOURCE_LABEL
+        }
+        new_src = [s for s in sources if old_src.get(s.id) != s]
+        created += sum(s.id not in old_src for s in sources)
+        updated += sum(s.id in old_src for s in new_src)
+        unchanged += len(sources) - len(new_src)
+        if new_src:
+            tx.run(Query(cypher("write/merge_sources")), rows=[{"id": s.id, "props": source_props(s)} for s in new_src]).consume()
+        # entities: read, merge, write whole
+        cited = sorted({s for e in entities for s in e.sources})
+        if cited:
+            found = {r["id"] for r in tx.run(Query(cypher("read/node_labels")), ids=cited).data()
+                     if r["label"] == SOURCE_LABEL}
+            missing = set(cited) - found
+            if missing:
+                raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
+        old = {
+            e.id: e
+            for e in (entity_from(r["props"]) for r in tx.run(Query(cypher("read/get_nodes")), ids=[e.id for e in entities]).data()
+                      if r["props"].get("label") != SOURCE_LABEL)
+        }
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for e in entities:
+            merged = merge_entity(old[e.id], e) if e.id in old else e
+            if e.id in old and merged == old[e.id]:
+                unchanged += 1
+                continue
+            created += e.id not in old
+            updated += e.id in old
+            by_label[merged.label].append({"id": merged.id, "props": entity_props(merged)})
+        for label, rows in by_label.items():
+            tx.run(Query(cypher("write/merge_entities", label=label)), rows=rows).consume()
+        if not claims:
+            return created, updated, unchanged
+        # claims: endpoints must exist and be a pair the ontology allows
+        ends = sorted({i for c in claims for i in (c.subject, c.object, c.source)})
+        labels = {r["id"]: r["label"] for r in tx.run(Query(cypher("read/node_labels")), ids=ends).data()}
+        by_type: dict[str, list[Claim]] = defaultdict(list)
+        for c in claims:
+            for field, ref in (("subject", c.subject), ("object", c.object), ("source", c.source)):
+                if ref not in labels:
+                    raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
+            if labels[c.source] != SOURCE_LABEL:
+                raise InvalidInput(f"claim.source {c.source!r} is not a source")
+            check_claim_pair(c, labels[c.subject], labels[c.object])
+            by_type[c.type].append(c)
+        for rel, group in by_type.items():
+            fps = {r["id"]: r["fp"] for r in tx.run(Query(cypher("read/claim_fingerprints", rel_type=rel)),
+                                                    ids=[c.id for c in group]).data()}
+            rows = []
+            for c in group:
+                fp = claim_fingerprint(c)
+                if fps.get(c.id) == fp:
+                    unchanged += 1
+                    continue
+                created += c.id not in fps
+                updated += c.id in fps
+                rows.append({"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c)})
+            if rows:
+                tx.run(Query(cypher("write/merge_claims", rel_type=rel)), rows=rows).consume()
+        return created, updated, unchanged

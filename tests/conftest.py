@@ -1,0 +1,87 @@
+"""Shared fixtures.
+
+Who owns what:
+- ``neo4j_driver`` (session): one driver to a real Neo4j. ``NEO4J_URI`` (or ``COMPOUNDGRAPH_TEST_NEO4J_URI``)
+  names a server; without one, the project's launcher (``scripts/neo4j-local``) starts one on port 7697 with
+  its data in ``.neo4j-local/test`` - so tests never touch a user's own database. Before wiping anything the
+  fixture checks that the database is empty or carries the tests' marker node; otherwise it fails.
+- ``store`` (function): each contract test runs twice, on the embedded store (a fresh SQLite file in
+  ``tmp_path``) and on Neo4j (compoundgraph's nodes wiped before the test).
+- ``world`` (function): ``store`` loaded with the fictional fixture world, ``tests/fixtures/world.jsonl``.
+Nothing is skipped for want of Neo4j: if it cannot start, the tests that need it fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from compoundgraph.loader import load_jsonl
+from compoundgraph.store import EmbeddedStore, GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+WORLD = ROOT / "tests" / "fixtures" / "world.jsonl"
+TEST_PORT = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_PORT", "7697")
+MARKER = "CompoundGraphTestMarker"
+
+
+def neo4j_uri() -> str:
+    uri = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI") or os.environ.get("NEO4J_URI")
+    if uri:
+        return uri
+    proc = subprocess.run(
+        [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT, "--data", str(ROOT / ".neo4j-local" / "test")],
+        capture_output=True, text=True, timeout=900,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"Neo4j could not start:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    return f"bolt://127.0.0.1:{TEST_PORT}"
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver() -> Iterator[object]:
+    from neo4j import GraphDatabase
+
+    uri = neo4j_uri()
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "neo4j"))
+    driver = GraphDatabase.driver(uri, auth=auth)
+    driver.verify_connectivity()
+    records, _, _ = driver.execute_query(
+        f"OPTIONAL MATCH (m:{MARKER}) WITH count(m) AS marked "
+        "OPTIONAL MATCH (n:Node) WITH marked, count(n) AS nodes RETURN marked, nodes"
+    )
+    if records[0]["nodes"] and not records[0]["marked"]:
+        driver.close()
+        pytest.fail(f"{uri} holds compoundgraph data the tests did not make; refusing to wipe it", pytrace=False)
+    driver.execute_query(f"MERGE (:{MARKER} {{created_by: 'compoundgraph tests'}})")
+    yield driver
+    driver.close()
+
+
+def make_neo4j_store(driver: object, **kw: object) -> GraphStore:
+    from compoundgraph.store.neo4j import Neo4jStore
+
+    store = Neo4jStore(driver, uri="test", **kw)  # type: ignore[arg-type]
+    store.delete_all(confirm=True)
+    store.init_schema()
+    return store
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    if request.param == "embedded":
+        s: GraphStore = EmbeddedStore(tmp_path / "store.sqlite", supernode_threshold=10)
+    else:
+        s = make_neo4j_store(request.getfixturevalue("neo4j_driver"), supernode_threshold=10)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def world(store: GraphStore) -> GraphStore:
+    load_jsonl(store, [WORLD])
+    return store

@@ -3,7 +3,7 @@
 Who owns what:
 - ``neo4j_driver`` (session): one driver to a real Neo4j. ``NEO4J_URI`` (or ``COMPOUNDGRAPH_TEST_NEO4J_URI``)
   names a server; without one, the project's launcher (``scripts/neo4j-local``) starts one on port 7697 with
-  its data in ``.neo4j-local/test`` - so tests never touch a user's own database. Before wiping anything the
+  its data in ``.neo4j-local/test-7697`` - so tests never touch a user's own database. Before wiping anything the
   fixture checks that the database is empty or carries the tests' marker node; otherwise it fails.
 - ``store`` (function): each contract test runs twice, on the embedded store (a fresh SQLite file in
   ``tmp_path``) and on Neo4j (compoundgraph's nodes wiped before the test).
@@ -34,7 +34,7 @@ def neo4j_uri() -> str:
     if uri:
         return uri
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT, "--data", str(ROOT / ".neo4j-local" / "test")],
+        [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT, "--data", str(ROOT / ".neo4j-local" / f"test-{TEST_PORT}")],
         capture_output=True, text=True, timeout=900,
     )
     if proc.returncode != 0:

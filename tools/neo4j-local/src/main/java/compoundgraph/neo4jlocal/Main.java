@@ -121,12 +121,16 @@ public final class Main {
             long pagecache = ByteUnit.gibiBytes(1);
             for (int i = 0; i < argv.length; i++) {
                 String value = i + 1 < argv.length ? argv[i + 1] : null;
-                switch (argv[i]) {
-                    case "--data" -> data = Path.of(require(argv[i], value));
-                    case "--host" -> host = require(argv[i], value);
-                    case "--port" -> port = Integer.parseInt(require(argv[i], value));
-                    case "--pagecache" -> pagecache = ByteUnit.parse(require(argv[i], value));
-                    default -> usage("unknown argument: " + argv[i]);
+                try {
+                    switch (argv[i]) {
+                        case "--data" -> data = Path.of(require(argv[i], value));
+                        case "--host" -> host = require(argv[i], value);
+                        case "--port" -> port = Integer.parseInt(require(argv[i], value));
+                        case "--pagecache" -> pagecache = ByteUnit.parse(require(argv[i], value));
+                        default -> usage("unknown argument: " + argv[i]);
+                    }
+                } catch (IllegalArgumentException e) {
+                    usage("bad value for " + argv[i] + ": " + e.getMessage());
                 }
                 i++;
             }

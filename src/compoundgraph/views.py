@@ -1,0 +1,110 @@
+"""The one JSON shape for subgraphs, shared by the API, the web UI and the chart exports.
+
+```
+{
+  "center": "compound-jade-river" | null,
+  "nodes": [{"id", "label", "name", "hop" (int|null), "colour", "icon",
+             "supernode": {"degree": 140} | null}],
+  "edges": [{"id", "type", "from", "to", "grade", "source", "valid_from", "valid_to", "handling",
+             "quote", "contested": bool, "properties": {...}}],
+  "supernodes": {"id": degree},
+  "truncated": bool,
+  "paths": [{"nodes": [ids], "edges": [claim ids], "grade": "B2", "hops": 2}]   # path queries only
+}
+```
+An edge is *contested* when another claim joins the same two entities with the same type from a different
+source (sources disagree or repeat each other: both stay visible).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from .models import Claim
+from .ontology import ontology
+from .store.base import EgoNetwork, Node, Path
+
+__all__ = ["node_json", "edge_json", "subgraph_json", "ego_json", "paths_json", "contested_ids"]
+
+
+def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> dict[str, Any]:
+    d = ontology().display(node.label) if node.label in ontology().labels or node.label == "Source" else None
+    return {
+        "id": node.id,
+        "label": node.label,
+        "name": node.name,
+        "hop": hop,
+        "colour": d.colour if d else "#999999",
+        "icon": d.icon if d else "circle",
+        "supernode": {"degree": degree} if degree is not None else None,
+    }
+
+
+def contested_ids(claims: Iterable[Claim]) -> set[str]:
+    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for c in claims:
+        groups[(c.subject, c.type, c.object)].append(c)
+    return {c.id for g in groups.values() if len({c.source for c in g}) > 1 for c in g}
+
+
+def edge_json(c: Claim, contested: bool = False) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "type": c.type,
+        "from": c.subject,
+        "to": c.object,
+        "grade": c.grade,
+        "source": c.source,
+        "valid_from": c.valid_from,
+        "valid_to": c.valid_to,
+        "handling": c.handling,
+        "quote": c.quote,
+        "contested": contested,
+        "properties": c.properties,
+    }
+
+
+def subgraph_json(
+    nodes: Iterable[Node],
+    claims: Iterable[Claim],
+    *,
+    center: str | None = None,
+    hops: dict[str, int] | None = None,
+    supernodes: dict[str, int] | None = None,
+    truncated: bool = False,
+) -> dict[str, Any]:
+    claims = list(claims)
+    contested = contested_ids(claims)
+    supernodes = supernodes or {}
+    hops = hops or {}
+    return {
+        "center": center,
+        "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id)) for n in nodes],
+        "edges": [edge_json(c, c.id in contested) for c in claims],
+        "supernodes": supernodes,
+        "truncated": truncated,
+    }
+
+
+def ego_json(net: EgoNetwork) -> dict[str, Any]:
+    return subgraph_json(
+        net.nodes.values(), net.claims, center=net.center, hops=net.hops, supernodes=net.supernodes,
+        truncated=net.truncated,
+    )
+
+
+def paths_json(paths: list[Path]) -> dict[str, Any]:
+    nodes: dict[str, Node] = {}
+    claims: dict[str, Claim] = {}
+    for p in paths:
+        nodes.update({n.id: n for n in p.nodes})
+        claims.update({c.id: c for c in p.claims})
+    out = subgraph_json(nodes.values(), claims.values())
+    out["paths"] = [
+        {"nodes": [n.id for n in p.nodes], "edges": [c.id for c in p.claims], "grade": str(p.grade),
+         "hops": p.hops}
+        for p in paths
+    ]
+    return out

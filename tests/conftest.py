@@ -36,6 +36,7 @@ def neo4j_uri() -> str:
     proc = subprocess.run(
         [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT, "--data", str(ROOT / ".neo4j-local" / f"test-{TEST_PORT}")],
         capture_output=True, text=True, timeout=900,
+        env={**os.environ, "NEO4J_LOCAL_STATE": str(ROOT / ".neo4j-local" / f"state-{TEST_PORT}")},
     )
     if proc.returncode != 0:
         pytest.fail(f"Neo4j could not start:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
@@ -48,7 +49,7 @@ def neo4j_driver() -> Iterator[object]:
 
     uri = neo4j_uri()
     auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "neo4j"))
-    driver = GraphDatabase.driver(uri, auth=auth)
+    driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
     driver.verify_connectivity()
     records, _, _ = driver.execute_query(
         f"OPTIONAL MATCH (m:{MARKER}) WITH count(m) AS marked "
@@ -62,12 +63,18 @@ def neo4j_driver() -> Iterator[object]:
     driver.close()
 
 
+_schema_ready: set[int] = set()
+
+
 def make_neo4j_store(driver: object, **kw: object) -> GraphStore:
+    """A Neo4j store on the session's driver, emptied of compoundgraph's nodes (schema made once)."""
     from compoundgraph.store.neo4j import Neo4jStore
 
     store = Neo4jStore(driver, uri="test", **kw)  # type: ignore[arg-type]
     store.delete_all(confirm=True)
-    store.init_schema()
+    if id(driver) not in _schema_ready:
+        store.init_schema()
+        _schema_ready.add(id(driver))
     return store
 
 

@@ -244,7 +244,9 @@ class Entity(_Model):
             raise InvalidInput(f"entity {self.name[:60]!r} has no source; every entity needs one")
         spec = ontology().labels[self.label]
         if not self.id:
-            self.id = entity_id(self.label, self.name, [self.properties.get(k) for k in spec.key])
+            keys = [self.properties.get(k) for k in spec.key]
+            by_key = spec.key_only and any(k is not None for k in keys)
+            self.id = entity_id(self.label, "" if by_key else self.name, keys)
         elif not _ID.match(self.id):
             raise InvalidInput(f"entity.id {self.id[:40]!r} is not a valid id")
         # identifier-bearing properties are searchable without being listed twice by the loader

@@ -23,6 +23,7 @@ class LabelDef:
     colour: str
     icon: str
     key: tuple[str, ...] = ()
+    key_only: bool = False
     identifiers: tuple[str, ...] = ()
     properties: dict[str, str] = field(default_factory=dict)
     ftm: str = ""
@@ -123,6 +124,7 @@ def _label(name: str, spec: dict[str, Any]) -> LabelDef:
         colour=spec["colour"],
         icon=spec["icon"],
         key=tuple(spec.get("key") or ()),
+        key_only=bool(spec.get("key_only", False)),
         identifiers=tuple(spec.get("identifiers") or ()),
         properties=dict(spec.get("properties") or {}),
         ftm=spec.get("ftm", ""),

@@ -36,6 +36,7 @@ def make_driver(settings: Settings):  # type: ignore[no-untyped-def]
         auth=(settings.neo4j_user, password),
         max_connection_pool_size=64,
         connection_acquisition_timeout=30,
+        notifications_min_severity="OFF",
     )
 
 

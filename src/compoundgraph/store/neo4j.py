@@ -139,23 +139,21 @@ class Neo4jStore(GraphStore):
 
     def retract_source(self, source_id: str) -> dict[str, int]:
         def work(tx: ManagedTransaction) -> dict[str, int]:
-            exists = tx.run(Query(cypher("read/node_labels")), ids=[source_id]).data()
+            exists = tx.run(cypher("read/node_labels"), ids=[source_id]).data()
             if not exists or exists[0]["label"] != SOURCE_LABEL:
                 raise NotFound(f"no source with id {source_id[:80]!r}")
             touched: set[str] = set()
             n = 0
             for rel in ontology().relationships:
-                row = tx.run(Query(cypher("admin/retract_claims", rel_type=rel)), source=source_id).single()
+                row = tx.run(cypher("admin/retract_claims", rel_type=rel), source=source_id).single()
                 if row and row["n"]:
                     touched.update(row["touched"])
                     n += row["n"]
-            row = tx.run(Query(cypher("admin/retract_source_node")), source=source_id).single()
+            row = tx.run(cypher("admin/retract_source_node"), source=source_id).single()
             if row:
                 touched.update(t for t in row["touched"] if t)
                 n += row["n"]
-            removed = tx.run(
-                Query(cypher("admin/prune_entities")), source=source_id, touched=sorted(touched)
-            ).single()
+            removed = tx.run(cypher("admin/prune_entities"), source=source_id, touched=sorted(touched)).single()
             return {"claims": n, "entities": removed["removed"] if removed else 0, "sources": 1}
 
         return dict(self._write(work))
@@ -255,7 +253,7 @@ class _Neo4jWriter(Writer):
         # sources
         old_src = {
             r["props"]["id"]: source_from(r["props"])
-            for r in tx.run(Query(cypher("read/get_nodes")), ids=[s.id for s in sources]).data()
+            for r in tx.run(cypher("read/get_nodes"), ids=[s.id for s in sources]).data()
             if r["props"].get("label") == SOURCE_LABEL
         }
         new_src = [s for s in sources if old_src.get(s.id) != s]
@@ -263,18 +261,18 @@ class _Neo4jWriter(Writer):
         updated += sum(s.id in old_src for s in new_src)
         unchanged += len(sources) - len(new_src)
         if new_src:
-            tx.run(Query(cypher("write/merge_sources")), rows=[{"id": s.id, "props": source_props(s)} for s in new_src]).consume()
+            tx.run(cypher("write/merge_sources"), rows=[{"id": s.id, "props": source_props(s)} for s in new_src]).consume()
         # entities: read, merge, write whole
         cited = sorted({s for e in entities for s in e.sources})
         if cited:
-            found = {r["id"] for r in tx.run(Query(cypher("read/node_labels")), ids=cited).data()
+            found = {r["id"] for r in tx.run(cypher("read/node_labels"), ids=cited).data()
                      if r["label"] == SOURCE_LABEL}
             missing = set(cited) - found
             if missing:
                 raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
         old = {
             e.id: e
-            for e in (entity_from(r["props"]) for r in tx.run(Query(cypher("read/get_nodes")), ids=[e.id for e in entities]).data()
+            for e in (entity_from(r["props"]) for r in tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]).data()
                       if r["props"].get("label") != SOURCE_LABEL)
         }
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -287,12 +285,12 @@ class _Neo4jWriter(Writer):
             updated += e.id in old
             by_label[merged.label].append({"id": merged.id, "props": entity_props(merged)})
         for label, rows in by_label.items():
-            tx.run(Query(cypher("write/merge_entities", label=label)), rows=rows).consume()
+            tx.run(cypher("write/merge_entities", label=label), rows=rows).consume()
         if not claims:
             return created, updated, unchanged
         # claims: endpoints must exist and be a pair the ontology allows
         ends = sorted({i for c in claims for i in (c.subject, c.object, c.source)})
-        labels = {r["id"]: r["label"] for r in tx.run(Query(cypher("read/node_labels")), ids=ends).data()}
+        labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=ends).data()}
         by_type: dict[str, list[Claim]] = defaultdict(list)
         for c in claims:
             for field, ref in (("subject", c.subject), ("object", c.object), ("source", c.source)):
@@ -303,7 +301,7 @@ class _Neo4jWriter(Writer):
             check_claim_pair(c, labels[c.subject], labels[c.object])
             by_type[c.type].append(c)
         for rel, group in by_type.items():
-            fps = {r["id"]: r["fp"] for r in tx.run(Query(cypher("read/claim_fingerprints", rel_type=rel)),
+            fps = {r["id"]: r["fp"] for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel),
                                                     ids=[c.id for c in group]).data()}
             rows = []
             for c in group:
@@ -315,5 +313,5 @@ class _Neo4jWriter(Writer):
                 updated += c.id in fps
                 rows.append({"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c)})
             if rows:
-                tx.run(Query(cypher("write/merge_claims", rel_type=rel)), rows=rows).consume()
+                tx.run(cypher("write/merge_claims", rel_type=rel), rows=rows).consume()
         return created, updated, unchanged

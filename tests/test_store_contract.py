@@ -1,0 +1,298 @@
+"""The store contract, run against both stores on the fictional fixture world.
+
+Every test here runs twice (embedded and a real Neo4j) through the ``store``/``world`` fixtures;
+``test_both_stores_agree`` compares the two answers directly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from compoundgraph.errors import InvalidInput, NotFound
+from compoundgraph.loader import load_jsonl, record_to_json
+from compoundgraph.models import Claim, Entity, Source
+from compoundgraph.store import ClaimFilter, EmbeddedStore, GraphStore
+
+from .conftest import WORLD, make_neo4j_store
+
+
+def snapshot(store: GraphStore) -> list[dict]:
+    return [record_to_json(r) for it in (store.iter_sources(), store.iter_entities(), store.iter_claims()) for r in it]
+
+
+def test_load_is_idempotent(store: GraphStore) -> None:
+    first = load_jsonl(store, [WORLD])
+    assert first.created == first.sources + first.entities + first.claims
+    before = snapshot(store)
+    second = load_jsonl(store, [WORLD])
+    assert second.created == 0 and second.updated == 0
+    assert second.unchanged == first.created
+    assert snapshot(store) == before
+
+
+def test_counts(world: GraphStore) -> None:
+    counts = world.counts()
+    assert counts["labels"]["Compound"] == 3
+    assert counts["labels"]["Account"] == 14
+    assert counts["relationships"]["OPERATES"] == 4  # incl. both sides of the contested claim
+    assert counts["relationships"]["TRANSFERRED"] == 3
+    assert counts["sources"]["Source"] == 2
+
+
+def test_entity_with_claims_and_sources(world: GraphStore) -> None:
+    d = world.entity("org-lotus-holdings")
+    assert d.entity.name == "Lotus Holdings Ltd"
+    assert d.entity.aliases == ["Lotus Hldgs"]
+    types = sorted((c.type, c.subject, c.object, c.grade) for c in d.claims)
+    assert ("DIRECTS", "person-tan-weiming", "org-lotus-holdings", "B2") in types
+    contested = [c for c in d.claims if c.object == "compound-silver-dragon"]
+    assert sorted(c.grade for c in contested) == ["B2", "D5"]  # both sources kept, parallel edges
+    assert set(d.sources) == {"src-mekong-watch-2024", "src-tipline-0042"}
+    assert d.neighbours["compound-golden-lotus"].label == "Compound"
+    with pytest.raises(NotFound):
+        world.entity("person-nobody")
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Golden Lotus Park", "compound-golden-lotus"),
+        ("golden lot", "compound-golden-lotus"),
+        ("Boss Tan", "person-tan-weiming"),
+        ("陈伟明", "person-tan-weiming"),
+        ("ကျော်လင်း", "person-kyaw-lin"),
+        ("นก ศรีสุข", "person-nok-srisuk"),
+        ("lotusjobs", "account-tg-lotusjobs"),
+        ("+85512345678", "account-phone-nok"),
+        ("Nothern Hills Militia", "armed-northern-hills"),  # typo
+    ],
+)
+def test_search(world: GraphStore, query: str, expected: str) -> None:
+    hits = world.search(query)
+    assert hits, query
+    assert hits[0].id == expected
+
+
+def test_search_wallet_address_and_ranking(world: GraphStore) -> None:
+    address = world.entity("wallet-tan").entity.properties["address"]
+    assert world.search(str(address))[0].id == "wallet-tan"
+    hits = world.search("lotus")
+    ids = [h.id for h in hits]
+    assert {"org-lotus-holdings", "compound-golden-lotus"} <= set(ids)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    with pytest.raises(InvalidInput):
+        world.search("   ")
+
+
+def test_ego_one_and_two_hops(world: GraphStore) -> None:
+    one = world.ego("compound-jade-river", hops=1)
+    assert set(one.nodes) == {
+        "compound-jade-river", "armed-northern-hills", "org-blue-wave", "person-nok-srisuk",
+        "location-myawaddy", "event-jade-river-raid", "case-0001",
+    }
+    two = world.ego("compound-jade-river", hops=2)
+    assert "person-aung-zaw" in two.nodes and two.hops["person-aung-zaw"] == 2
+    assert "person-kyaw-lin" in two.nodes
+    assert all(c.subject in two.nodes and c.object in two.nodes for c in two.claims)
+
+
+def test_ego_filters(world: GraphStore) -> None:
+    by_type = world.ego("compound-jade-river", 1, ClaimFilter.make(entity_types=["ArmedGroup", "Organization"]))
+    assert set(by_type.nodes) == {"compound-jade-river", "armed-northern-hills", "org-blue-wave"}
+    by_rel = world.ego("compound-jade-river", 1, ClaimFilter.make(rel_types=["PROTECTS"]))
+    assert set(by_rel.nodes) == {"compound-jade-river", "armed-northern-hills"}
+    good = world.ego("compound-jade-river", 1, ClaimFilter.make(min_grade="B2"))
+    assert "org-blue-wave" not in good.nodes  # OPERATES graded B3
+    assert all(c.grade_obj.at_least("B2") for c in good.claims)
+    before = world.ego("compound-jade-river", 1, ClaimFilter.make(as_of="2020-06-01"))
+    # protection began 2021-01-01, the raid and the case came in 2024: only undated claims remain
+    assert set(before.nodes) == {"compound-jade-river", "location-myawaddy", "org-blue-wave", "person-nok-srisuk"}
+    during = world.ego("compound-jade-river", 1, ClaimFilter.make(as_of="2022-06-01", rel_types=["PROTECTS"]))
+    assert "armed-northern-hills" in during.nodes
+    with pytest.raises(InvalidInput):
+        world.ego("compound-jade-river", hops=4)
+    with pytest.raises(NotFound):
+        world.ego("compound-nowhere")
+
+
+def test_ego_supernode_is_cut_and_paged(world: GraphStore) -> None:
+    # Telegram has 13 neighbours; the test stores' supernode threshold is 10.
+    net = world.ego("account-tg-lotusjobs", hops=2)
+    assert net.supernodes.get("platform-telegram") == 13
+    assert "account-tg-00" not in net.nodes  # not expanded through the supernode
+    page1 = world.ego("platform-telegram", hops=1, limit=6)
+    assert page1.truncated and page1.supernodes["platform-telegram"] == 13
+    assert len(page1.nodes) == 6
+    page2 = world.ego("platform-telegram", hops=1, limit=6, exclude=list(page1.nodes))
+    new = set(page2.nodes) - {"platform-telegram"}
+    assert len(new) == 5 and not new & set(page1.nodes)
+
+
+def test_ego_node_limit(world: GraphStore) -> None:
+    net = world.ego("compound-jade-river", hops=3, limit=5)
+    assert len(net.nodes) == 5 and net.truncated
+
+
+def test_paths_with_weakest_link(world: GraphStore) -> None:
+    paths = world.paths("person-nok-srisuk", "person-aung-zaw", max_hops=4, k=3)
+    assert paths, "no path found"
+    first = paths[0]
+    assert [n.id for n in first.nodes] == [
+        "person-nok-srisuk", "compound-jade-river", "armed-northern-hills", "person-aung-zaw"]
+    assert str(first.grade) == "D4"  # COLLUDES_WITH from the tip line is the weakest link
+    assert [p.hops for p in paths] == sorted(p.hops for p in paths)
+    assert len({tuple(n.id for n in p.nodes) for p in paths}) == len(paths)
+    strict = world.paths("person-nok-srisuk", "person-aung-zaw", 4, 3, ClaimFilter.make(min_grade="C3"))
+    assert strict == []
+    assert world.paths("person-nok-srisuk", "person-aung-zaw", max_hops=2) == []
+
+
+def test_paths_pick_best_parallel_claim(world: GraphStore) -> None:
+    (p,) = world.paths("org-lotus-holdings", "compound-silver-dragon", max_hops=1)
+    assert str(p.grade) == "B2"  # the B2 claim, not the contested D5 one
+
+
+def test_retract_source(world: GraphStore) -> None:
+    before = world.counts()
+    untouched = world.entity("compound-golden-lotus")
+    result = world.retract_source("src-tipline-0042")
+    assert result["claims"] == 2
+    assert result["entities"] == 1  # Colonel Aung Zaw: only the tip line attests him
+    with pytest.raises(NotFound):
+        world.entity("person-aung-zaw")
+    after = world.counts()
+    assert after["relationships"]["OPERATES"] == before["relationships"]["OPERATES"] - 1
+    assert after["relationships"].get("COLLUDES_WITH") is None
+    assert after["labels"]["Person"] == before["labels"]["Person"] - 1
+    assert after["sources"]["Source"] == 1
+    lotus = world.entity("org-lotus-holdings")
+    assert "src-tipline-0042" not in {c.source for c in lotus.claims}
+    assert world.entity("compound-golden-lotus").claims == untouched.claims
+    with pytest.raises(NotFound):
+        world.retract_source("src-tipline-0042")
+
+
+def test_iterate_everything_and_project(world: GraphStore) -> None:
+    entities = list(world.iter_entities())
+    claims = list(world.iter_claims())
+    assert len(entities) == 36 and len(claims) == 41
+    g = world.to_networkx(ClaimFilter.make(min_grade="B3"))
+    assert g.nodes["compound-jade-river"]["label"] == "Compound"
+    assert all(d["claim"].grade_obj.at_least("B3") for _, _, d in g.edges(data=True))
+    transfers = [d["claim"] for _, _, d in g.edges(data=True) if d["type"] == "TRANSFERRED"]
+    assert sorted(c.properties["amount"] for c in transfers) == ["19500.25", "20000", "25000.50"]
+
+
+def test_set_properties_write_back(world: GraphStore) -> None:
+    world.set_properties({"compound-jade-river": {"pagerank": 0.25, "score_run": "run-1"}})
+    e = world.entity("compound-jade-river").entity
+    assert e.properties["pagerank"] == 0.25 and e.properties["country"] == "MM"
+    with pytest.raises(NotFound):
+        world.set_properties({"compound-nowhere": {"x": 1}})
+
+
+def test_claim_refused_when_endpoint_or_pair_is_wrong(world: GraphStore) -> None:
+    before = snapshot(world)
+    bad_pair = Claim(type="TRANSFERRED", subject="person-tan-weiming", object="wallet-tan",
+                     source="src-mekong-watch-2024", grade="B2")
+    with pytest.raises(InvalidInput, match="may not join"):
+        world.upsert([bad_pair])
+    dangling = Claim(type="PROTECTS", subject="armed-northern-hills", object="compound-ghost",
+                     source="src-mekong-watch-2024", grade="B2")
+    with pytest.raises(InvalidInput, match="not in the store"):
+        world.upsert([dangling])
+    no_source = Claim(type="PROTECTS", subject="armed-northern-hills", object="compound-golden-lotus",
+                      source="src-never-loaded", grade="B2")
+    with pytest.raises(InvalidInput, match="not in the store"):
+        world.upsert([no_source])
+    assert snapshot(world) == before
+
+
+HOSTILE = [
+    "O'Brien \"the Quote\" `tick`",
+    "x'}) DETACH DELETE n //",
+    "MATCH (n) DETACH DELETE n",
+    "Robert'); DROP TABLE entities;--",
+    "ကျော်ဇော (Kyaw Zaw) — ထိန်းချုပ်သူ",
+    "สมชาย ใจดี",
+    "张伟 / 張偉",
+    "=HYPERLINK(\"http://evil\")",
+    "\u202eevil\u202c rtl override",
+    "a" * 1_000,
+]
+
+
+def test_hostile_strings_stored_unchanged(store: GraphStore) -> None:
+    load_jsonl(store, [WORLD])
+    src = "src-mekong-watch-2024"
+    records = [Entity(label="Person", name=name, aliases=[name[:50] + " alias"], sources=[src],
+                      properties={"note": name}) for name in HOSTILE]
+    records += [Claim(type="MEMBER_OF", subject=e.id, object="armed-northern-hills", source=src, grade="C3",
+                      quote=e.name) for e in records if isinstance(e, Entity)]
+    before = store.counts()
+    store.upsert(records)
+    for e in records:
+        if isinstance(e, Entity):
+            got = store.entity(e.id).entity
+            assert got.name == e.name and got.properties["note"] == e.name
+            assert [c.quote for c in store.entity(e.id).claims] == [e.name]
+    after = store.counts()
+    assert after["labels"]["Person"] == before["labels"]["Person"] + len(HOSTILE)
+    assert after["labels"]["Compound"] == before["labels"]["Compound"]  # nothing else changed
+    assert store.search("ကျော်ဇော")[0].name == HOSTILE[4]
+    assert store.search("x'}) DETACH DELETE n //")  # searching a Cypher fragment is just a search
+
+
+def test_hostile_records_refused_without_change(store: GraphStore) -> None:
+    load_jsonl(store, [WORLD])
+    before = snapshot(store)
+    for bad in ({"label": "Person", "name": "nul\x00byte"}, {"label": "Person", "name": "x" * 10_000_000},
+                {"label": "Person) DETACH DELETE (n", "name": "x"}):
+        with pytest.raises(InvalidInput):
+            store.upsert([Entity.model_validate({**bad, "sources": ["src-mekong-watch-2024"]})])
+    assert snapshot(store) == before
+
+
+def test_bad_file_leaves_store_unchanged(store: GraphStore, tmp_path: Path) -> None:
+    load_jsonl(store, [WORLD])
+    before = snapshot(store)
+    lines = WORLD.read_text(encoding="utf-8").splitlines()
+    extra = Source(title="A new report").model_dump(mode="json") | {"record": "source"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([json.dumps(extra), *lines[:5], '{"record": "claim", "type": "PROTECTS"']), "utf-8")
+    with pytest.raises(InvalidInput, match=r"bad\.jsonl:7"):
+        load_jsonl(store, [bad])
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.write_text(json.dumps(extra) + "\n" + json.dumps(
+        {"record": "claim", "type": "PROTECTS", "subject": "armed-northern-hills", "object": "compound-ghost",
+         "source": "src-mekong-watch-2024", "grade": "B2"}) + "\n", "utf-8")
+    with pytest.raises(InvalidInput, match="compound-ghost"):
+        load_jsonl(store, [dangling])
+    assert snapshot(store) == before
+
+
+def test_both_stores_agree(tmp_path: Path, neo4j_driver: object) -> None:
+    """The same questions, asked of both stores, get the same answers."""
+    emb = EmbeddedStore(tmp_path / "e.sqlite", supernode_threshold=10)
+    neo = make_neo4j_store(neo4j_driver, supernode_threshold=10)
+    for s in (emb, neo):
+        load_jsonl(s, [WORLD])
+
+    def answers(s: GraphStore) -> dict:
+        flt = ClaimFilter.make(min_grade="C3", as_of="2023-01-01")
+        ego = s.ego("compound-jade-river", 3, limit=40)
+        return {
+            "snapshot": snapshot(s),
+            "counts": s.counts(),
+            "search": [(h.id, h.score) for q in ("lotus", "tan", "ကျော်", "jade rivr") for h in s.search(q)],
+            "ego": (sorted(ego.nodes), [c.id for c in ego.claims], ego.supernodes, ego.truncated, ego.hops),
+            "ego_f": sorted(s.ego("compound-jade-river", 2, flt).nodes),
+            "paths": [([n.id for n in p.nodes], str(p.grade))
+                      for p in s.paths("wallet-collect", "org-sunrise-exchange", 6, 5)],
+            "entity": [c.id for c in s.entity("person-nok-srisuk").claims],
+        }
+
+    assert answers(emb) == answers(neo)

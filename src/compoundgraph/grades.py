@@ -8,9 +8,9 @@ path through ``A3`` and ``C1`` is graded ``C3``. ``F`` and ``6`` ("cannot be jud
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
-from typing import Iterable
 
 from .errors import InvalidInput
 
@@ -49,7 +49,7 @@ class Grade:
             raise InvalidInput(f"information credibility must be 1-6, got {self.credibility!r}")
 
     @classmethod
-    def parse(cls, text: "str | Grade") -> "Grade":
+    def parse(cls, text: str | Grade) -> Grade:
         """Parse ``"B2"`` (case and surrounding blanks tolerated)."""
         if isinstance(text, Grade):
             return text
@@ -69,14 +69,14 @@ class Grade:
     def c(self) -> int:
         return self.credibility
 
-    def at_least(self, other: "Grade | str | None") -> bool:
+    def at_least(self, other: Grade | str | None) -> bool:
         """True when this grade is at least as good as ``other`` on both components."""
         if other is None:
             return True
         o = Grade.parse(other)
         return self.r <= o.r and self.c <= o.c
 
-    def weakest(self, other: "Grade") -> "Grade":
+    def weakest(self, other: Grade) -> Grade:
         """The weakest-link combination of two grades (the worse of each component)."""
         return Grade(max(self.reliability, other.reliability), max(self.credibility, other.credibility))
 

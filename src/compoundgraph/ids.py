@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["normalize", "tokens", "entity_id", "claim_id", "source_id", "digest"]
 

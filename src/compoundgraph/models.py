@@ -86,7 +86,7 @@ def iso_datetime(value: Any, field: str) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.isoformat(timespec="seconds") + "Z"
     if isinstance(value, str):
         text = value.strip().replace(" ", "T")
@@ -96,7 +96,7 @@ def iso_datetime(value: Any, field: str) -> str | None:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError as exc:
             raise InvalidInput(f"{field}: {value[:40]!r} is not an ISO timestamp") from exc
-        return iso_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc), field)
+        return iso_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC), field)
     raise InvalidInput(f"{field}: expected an ISO timestamp, got {str(value)[:40]!r}")
 
 
@@ -175,7 +175,7 @@ class Source(_Model):
         return v
 
     @model_validator(mode="after")
-    def _id(self) -> "Source":
+    def _id(self) -> Source:
         if not self.title.strip():
             raise InvalidInput("source.title is empty")
         if not self.id:
@@ -239,7 +239,7 @@ class Entity(_Model):
         return iso_date(v, f"entity.{info.field_name}")
 
     @model_validator(mode="after")
-    def _finish(self) -> "Entity":
+    def _finish(self) -> Entity:
         if not self.sources:
             raise InvalidInput(f"entity {self.name[:60]!r} has no source; every entity needs one")
         spec = ontology().labels[self.label]
@@ -337,7 +337,7 @@ class Claim(_Model):
         return _clean_props(v, "claim.properties")
 
     @model_validator(mode="after")
-    def _finish(self) -> "Claim":
+    def _finish(self) -> Claim:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise InvalidInput(f"claim {self.type}: valid_to {self.valid_to} is before valid_from {self.valid_from}")
         if self.type == "TRANSFERRED" and not self.key:

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     supernode_threshold: int = Field(100, ge=1)
 
     @model_validator(mode="after")
-    def _no_default_secrets(self) -> "Settings":
+    def _no_default_secrets(self) -> Settings:
         if self.environment != "development" and self.neo4j_uri and (
             self.neo4j_password.get_secret_value() == _DEFAULT_PASSWORD
         ):

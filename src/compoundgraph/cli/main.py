@@ -10,7 +10,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -47,8 +47,8 @@ def run(fn):  # type: ignore[no-untyped-def]
         fail(exc)
 
 
-Grade = Annotated[Optional[str], typer.Option("--min-grade", help="Only claims at least this good, e.g. B3")]
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Only claims in force on this date (YYYY-MM-DD)")]
+Grade = Annotated[str | None, typer.Option("--min-grade", help="Only claims at least this good, e.g. B3")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Only claims in force on this date (YYYY-MM-DD)")]
 
 
 def show_counts(store: GraphStore) -> None:
@@ -160,8 +160,8 @@ def ego(
     entity_id: str,
     hops: int = 1,
     limit: int = 500,
-    types: Annotated[Optional[list[str]], typer.Option("--type", help="Neighbour entity types")] = None,
-    rels: Annotated[Optional[list[str]], typer.Option("--rel", help="Relationship types")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Neighbour entity types")] = None,
+    rels: Annotated[list[str] | None, typer.Option("--rel", help="Relationship types")] = None,
     min_grade: Grade = None,
     as_of: AsOf = None,
 ) -> None:

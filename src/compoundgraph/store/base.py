@@ -8,6 +8,7 @@ test suite checks that they do.
 from __future__ import annotations
 
 import abc
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -56,7 +57,7 @@ class ClaimFilter:
         min_grade: str | Grade | None = None,
         as_of: str | None = None,
         max_handling: str | None = None,
-    ) -> "ClaimFilter":
+    ) -> ClaimFilter:
         """Validate every part against the ontology (the only path by which types reach a query)."""
         ont = ontology()
         from ..models import iso_date
@@ -114,7 +115,7 @@ class WriteSummary:
     updated: int = 0
     unchanged: int = 0
 
-    def __iadd__(self, other: "WriteSummary") -> "WriteSummary":
+    def __iadd__(self, other: WriteSummary) -> WriteSummary:
         for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         return self
@@ -206,13 +207,13 @@ class Writer(abc.ABC):
     @abc.abstractmethod
     def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook, empty by default
         """Called on leaving the block without error, after the last flush."""
 
     def discard(self) -> None:
         self._sources, self._entities, self._claims = [], [], []
 
-    def __enter__(self) -> "Writer":
+    def __enter__(self) -> Writer:
         return self
 
     def __exit__(
@@ -284,7 +285,7 @@ class GraphStore(abc.ABC):
     def info(self) -> dict[str, Any]:
         """What the store is and whether it answers (kind, location, server version)."""
 
-    def __enter__(self) -> "GraphStore":
+    def __enter__(self) -> GraphStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -444,9 +445,9 @@ class GraphStore(abc.ABC):
                 break
         if hops == 1 or truncated:
             # the centre may itself be a supernode: say how many neighbours it has
-            deg = self.degrees([center], flt).get(center, 0)
-            if deg > len(seen) - 1 and (deg > self.supernode_threshold or truncated):
-                supernodes[center] = deg
+            center_degree = self.degrees([center], flt).get(center, 0)
+            if center_degree > len(seen) - 1 and (center_degree > self.supernode_threshold or truncated):
+                supernodes[center] = center_degree
         ids = sorted(seen)
         claims = sorted(self.claims_between(ids, flt), key=_claim_order)
         return EgoNetwork(
@@ -520,7 +521,7 @@ class GraphStore(abc.ABC):
         return [
             Path(
                 nodes=[labels[n] for n in p],
-                claims=[g.edges[a, b]["claim"] for a, b in zip(p, p[1:])],
+                claims=[g.edges[a, b]["claim"] for a, b in itertools.pairwise(p)],
             )
             for p in out
         ]

@@ -6,7 +6,7 @@ Values always travel as ``$parameters``. The only things formatted into query te
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..errors import CompoundGraphError
@@ -26,7 +26,7 @@ def _find_dir() -> Path:
 CYPHER_DIR = _find_dir()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> str:
     path = (CYPHER_DIR / f"{name}.cypher").resolve()
     if CYPHER_DIR not in path.parents:

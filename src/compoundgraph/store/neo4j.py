@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, Query, READ_ACCESS
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, Query
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from ..errors import InvalidInput, NotFound, StoreUnavailable
@@ -171,14 +171,16 @@ class Neo4jStore(GraphStore):
     # -- primitive reads ---------------------------------------------------------------------------
     def get_entities(self, ids: Sequence[str]) -> dict[str, Entity]:
         rows = self._read(cypher("read/get_nodes"), ids=list(ids))
-        return {e.id: e for e in (entity_from(r["props"]) for r in rows if r["props"].get("label") != SOURCE_LABEL)}
+        entities = (entity_from(r["props"]) for r in rows if r["props"].get("label") != SOURCE_LABEL)
+        return {e.id: e for e in entities}
 
     def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
         rows = self._read(cypher("read/get_nodes"), ids=list(ids))
         return {s.id: s for s in (source_from(r["props"]) for r in rows if r["props"].get("label") == SOURCE_LABEL)}
 
     def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
-        return {r["id"]: Node(r["id"], r["label"], r["name"]) for r in self._read(cypher("read/node_labels"), ids=list(ids))}
+        rows = self._read(cypher("read/node_labels"), ids=list(ids))
+        return {r["id"]: Node(r["id"], r["label"], r["name"]) for r in rows}
 
     def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
         rows = self._read(cypher("read/claims_of"), ids=list(ids), **flt.params())
@@ -261,7 +263,8 @@ class _Neo4jWriter(Writer):
         updated += sum(s.id in old_src for s in new_src)
         unchanged += len(sources) - len(new_src)
         if new_src:
-            tx.run(cypher("write/merge_sources"), rows=[{"id": s.id, "props": source_props(s)} for s in new_src]).consume()
+            rows = [{"id": s.id, "props": source_props(s)} for s in new_src]
+            tx.run(cypher("write/merge_sources"), rows=rows).consume()
         # entities: read, merge, write whole
         cited = sorted({s for e in entities for s in e.sources})
         if cited:
@@ -270,10 +273,10 @@ class _Neo4jWriter(Writer):
             missing = set(cited) - found
             if missing:
                 raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
+        found_nodes = tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]).data()
         old = {
             e.id: e
-            for e in (entity_from(r["props"]) for r in tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]).data()
-                      if r["props"].get("label") != SOURCE_LABEL)
+            for e in (entity_from(r["props"]) for r in found_nodes if r["props"].get("label") != SOURCE_LABEL)
         }
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in entities:

@@ -32,6 +32,7 @@ CREDIBILITY = {
     5: "Improbable",
     6: "Truth cannot be judged",
 }
+_CACHE: dict[str, Grade] = {}
 _PATTERN = re.compile(r"^\s*([A-Fa-f])\s*([1-6])\s*$")
 
 
@@ -58,7 +59,10 @@ class Grade:
         m = _PATTERN.match(text)
         if not m:
             raise InvalidInput(f"not an Admiralty grade (A-F then 1-6, e.g. 'B2'): {text[:20]!r}")
-        return cls(m.group(1).upper(), int(m.group(2)))
+        grade = cls(m.group(1).upper(), int(m.group(2)))
+        if len(_CACHE) < 1_000:
+            _CACHE[text] = grade
+        return grade
 
     @property
     def r(self) -> int:

@@ -36,6 +36,9 @@ MAX_NAME = 1_000  # characters in a name or alias
 MAX_TEXT = 20_000  # characters in a quote, description or free-text property
 MAX_LIST = 1_000  # items in a list property
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # controls and lone surrogates
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_GOOD_KEYS: set[str] = set()  # property names already checked (a hot path when loading millions)
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{1,127}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -55,12 +58,11 @@ def check_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     """Refuse what cannot be stored faithfully everywhere (controls, surrogates) or is too large."""
     if len(value) > limit:
         raise InvalidInput(f"{field} is {len(value):,} characters; the limit is {limit:,}")
-    if _CONTROL.search(value):
-        raise InvalidInput(f"{field} contains a control character (NUL or similar), refused")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidInput(f"{field} is not valid Unicode (lone surrogate)") from exc
+    bad = _BAD.search(value)
+    if bad:
+        if _CONTROL.match(bad.group()):
+            raise InvalidInput(f"{field} contains a control character (NUL or similar), refused")
+        raise InvalidInput(f"{field} is not valid Unicode (lone surrogate)")
     return value
 
 
@@ -105,11 +107,20 @@ def _clean_props(props: dict[str, Any], where: str) -> dict[str, PropValue]:
     for key, value in props.items():
         if value is None:
             continue  # absent and null are the same thing in every store
-        if key in RESERVED:
-            raise InvalidInput(f"{where}: {key!r} is a reserved field name, not a property")
-        if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", key):
-            raise InvalidInput(f"{where}: property name {str(key)[:40]!r} is not a plain identifier")
-        out[key] = _clean_value(value, f"{where}.{key}")
+        if key not in _GOOD_KEYS:
+            if key in RESERVED:
+                raise InvalidInput(f"{where}: {key!r} is a reserved field name, not a property")
+            if not isinstance(key, str) or not _KEY.match(key):
+                raise InvalidInput(f"{where}: property name {str(key)[:40]!r} is not a plain identifier")
+            if len(_GOOD_KEYS) < 10_000:
+                _GOOD_KEYS.add(key)
+        kind = type(value)
+        if kind is str:
+            out[key] = check_text(value, where)
+        elif kind is int or kind is float or kind is bool:
+            out[key] = value
+        else:
+            out[key] = _clean_value(value, f"{where}.{key}")
     return out
 
 

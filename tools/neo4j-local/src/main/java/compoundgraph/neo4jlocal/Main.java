@@ -58,6 +58,9 @@ public final class Main {
                     .setConfig(BoltConnector.advertised_address, new SocketAddress(opts.host, opts.port))
                     .setConfig(GraphDatabaseSettings.auth_enabled, authEnabled)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, opts.pagecacheBytes)
+                    // Preallocation reserves 256 MiB per database's transaction log up front; tests create
+                    // many throwaway data folders, so grow files on demand instead.
+                    .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                     // Driver-side per-transaction timeouts are enforced by a monitor that polls every 2 s by
                     // default; polling faster keeps short test timeouts close to what the caller asked for.
                     .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(200))

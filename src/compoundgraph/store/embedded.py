@@ -7,6 +7,7 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -66,7 +67,8 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
 
 
 def claim_fingerprint(c: Claim) -> str:
-    return c.model_dump_json()
+    """A short digest of everything a claim says, so a re-load can tell unchanged from updated."""
+    return hashlib.blake2b(c.model_dump_json().encode("utf-8"), digest_size=12).hexdigest()
 
 
 def search_text(e: Entity) -> str:

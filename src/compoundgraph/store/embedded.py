@@ -66,6 +66,19 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
     }
 
 
+# Rows were validated on the way in; reading them back skips validation (a hot path for traversals).
+def _entity(doc: str) -> Entity:
+    return Entity.model_construct(**json.loads(doc))
+
+
+def _source(doc: str) -> Source:
+    return Source.model_construct(**json.loads(doc))
+
+
+def _claim(doc: str) -> Claim:
+    return Claim.model_construct(**json.loads(doc))
+
+
 def claim_fingerprint(c: Claim) -> str:
     """A short digest of everything a claim says, so a re-load can tell unchanged from updated."""
     return hashlib.blake2b(c.model_dump_json().encode("utf-8"), digest_size=12).hexdigest()
@@ -146,7 +159,7 @@ class EmbeddedStore(GraphStore):
                     "DELETE FROM claims WHERE source = ? OR object = ?", (source_id, source_id)
                 ).rowcount
                 attested = [
-                    Entity.model_validate_json(doc)
+                    _entity(doc)
                     for (doc,) in db.execute(
                         "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) "
                         "OR doc LIKE ?",
@@ -188,13 +201,13 @@ class EmbeddedStore(GraphStore):
         rows = self.db.execute(
             "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
         )
-        return {e.id: e for e in (Entity.model_validate_json(doc) for (doc,) in rows)}
+        return {e.id: e for e in (_entity(doc) for (doc,) in rows)}
 
     def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
         rows = self.db.execute(
             "SELECT doc FROM sources WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
         )
-        return {s.id: s for s in (Source.model_validate_json(doc) for (doc,) in rows)}
+        return {s.id: s for s in (_source(doc) for (doc,) in rows)}
 
     def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
         j = json.dumps(list(ids))
@@ -220,7 +233,7 @@ class EmbeddedStore(GraphStore):
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
               AND {_FILTER.format(a='c')}
         """
-        return [Claim.model_validate_json(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
+        return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
     def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
         sql = f"""
@@ -243,7 +256,7 @@ class EmbeddedStore(GraphStore):
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND c.object IN (SELECT value FROM json_each(:ids)) AND {_FILTER.format(a='c')}
         """
-        return [Claim.model_validate_json(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
+        return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
     def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
         q = normalize(query)
@@ -281,11 +294,11 @@ class EmbeddedStore(GraphStore):
 
     def iter_sources(self) -> Iterator[Source]:
         for (doc,) in self.db.execute("SELECT doc FROM sources ORDER BY id"):
-            yield Source.model_validate_json(doc)
+            yield _source(doc)
 
     def iter_entities(self) -> Iterator[Entity]:
         for (doc,) in self.db.execute("SELECT doc FROM entities ORDER BY id"):
-            yield Entity.model_validate_json(doc)
+            yield _entity(doc)
 
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
         flt = flt or ClaimFilter()
@@ -295,7 +308,7 @@ class EmbeddedStore(GraphStore):
                                         AND c.object_label IN (SELECT value FROM json_each(:types))))
                   ORDER BY c.id"""
         for (doc,) in self.db.execute(sql, p):
-            yield Claim.model_validate_json(doc)
+            yield _claim(doc)
 
 
 class _EmbeddedWriter(Writer):

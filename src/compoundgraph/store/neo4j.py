@@ -44,7 +44,7 @@ def entity_props(e: Entity) -> dict[str, Any]:
 def entity_from(props: dict[str, Any]) -> Entity:
     fields = {f: props[f] for f in _ENTITY_FIELDS if f in props}
     extra = {k: v for k, v in props.items() if k not in RESERVED}
-    return Entity.model_validate({**fields, "properties": extra})
+    return Entity.model_construct(**fields, properties=extra)  # validated on the way in
 
 
 def source_props(s: Source) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def source_props(s: Source) -> dict[str, Any]:
 
 
 def source_from(props: dict[str, Any]) -> Source:
-    return Source.model_validate({k: v for k, v in props.items() if k != "label"})
+    return Source.model_construct(**{k: v for k, v in props.items() if k != "label"})
 
 
 def claim_props(c: Claim) -> dict[str, Any]:
@@ -72,8 +72,7 @@ def claim_props(c: Claim) -> dict[str, Any]:
 def claim_from(rel_type: str, subject: str, obj: str, props: dict[str, Any]) -> Claim:
     fields = {f: props[f] for f in _CLAIM_FIELDS if f in props}
     extra = {k: v for k, v in props.items() if k not in RESERVED}
-    return Claim.model_validate({**fields, "type": rel_type, "subject": subject, "object": obj,
-                                 "properties": extra})
+    return Claim.model_construct(**fields, type=rel_type, subject=subject, object=obj, properties=extra)
 
 
 def lucene_query(q: str) -> str:

@@ -15,10 +15,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..errors import InvalidInput, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
-from ..models import Claim, Entity, Source, check_claim_pair
+from ..models import Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
 from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
 
@@ -35,8 +37,8 @@ CREATE TABLE IF NOT EXISTS claims (
     subject_label TEXT NOT NULL, object_label TEXT NOT NULL, source TEXT NOT NULL,
     grade_r INTEGER NOT NULL, grade_c INTEGER NOT NULL, handling_rank INTEGER NOT NULL,
     valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
-CREATE INDEX IF NOT EXISTS claims_object ON claims(object);
+CREATE INDEX IF NOT EXISTS claims_subject_object ON claims(subject, object, object_label);
+CREATE INDEX IF NOT EXISTS claims_object_subject ON claims(object, subject, subject_label);
 CREATE INDEX IF NOT EXISTS claims_source ON claims(source);
 CREATE INDEX IF NOT EXISTS claims_type ON claims(type);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokenize='trigram');
@@ -68,15 +70,15 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
 
 # Rows were validated on the way in; reading them back skips validation (a hot path for traversals).
 def _entity(doc: str) -> Entity:
-    return Entity.model_construct(**json.loads(doc))
+    return trusted(Entity, orjson.loads(doc))
 
 
 def _source(doc: str) -> Source:
-    return Source.model_construct(**json.loads(doc))
+    return trusted(Source, orjson.loads(doc))
 
 
 def _claim(doc: str) -> Claim:
-    return Claim.model_construct(**json.loads(doc))
+    return trusted(Claim, orjson.loads(doc))
 
 
 def claim_fingerprint(c: Claim) -> str:
@@ -234,6 +236,18 @@ class EmbeddedStore(GraphStore):
               AND {_FILTER.format(a='c')}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
+
+    def neighbours(self, ids: Sequence[str], flt: ClaimFilter) -> set[str]:
+        sql = f"""
+            SELECT c.object FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
+              AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
+              AND {_FILTER.format(a='c')}
+            UNION
+            SELECT c.subject FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
+              AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
+              AND {_FILTER.format(a='c')}
+        """
+        return {n for (n,) in self.db.execute(sql, _params(flt, ids))} - set(ids)
 
     def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
         sql = f"""

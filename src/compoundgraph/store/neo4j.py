@@ -17,7 +17,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from ..errors import InvalidInput, NotFound, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
-from ..models import RESERVED, Claim, Entity, Source, check_claim_pair
+from ..models import RESERVED, Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
 from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
 from .cypher import cypher, statements
@@ -44,7 +44,7 @@ def entity_props(e: Entity) -> dict[str, Any]:
 def entity_from(props: dict[str, Any]) -> Entity:
     fields = {f: props[f] for f in _ENTITY_FIELDS if f in props}
     extra = {k: v for k, v in props.items() if k not in RESERVED}
-    return Entity.model_construct(**fields, properties=extra)  # validated on the way in
+    return trusted(Entity, {**fields, "properties": extra})  # validated on the way in
 
 
 def source_props(s: Source) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def source_props(s: Source) -> dict[str, Any]:
 
 
 def source_from(props: dict[str, Any]) -> Source:
-    return Source.model_construct(**{k: v for k, v in props.items() if k != "label"})
+    return trusted(Source, {k: v for k, v in props.items() if k != "label"})
 
 
 def claim_props(c: Claim) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def claim_props(c: Claim) -> dict[str, Any]:
 def claim_from(rel_type: str, subject: str, obj: str, props: dict[str, Any]) -> Claim:
     fields = {f: props[f] for f in _CLAIM_FIELDS if f in props}
     extra = {k: v for k, v in props.items() if k not in RESERVED}
-    return Claim.model_construct(**fields, type=rel_type, subject=subject, object=obj, properties=extra)
+    return trusted(Claim, {**fields, "type": rel_type, "subject": subject, "object": obj, "properties": extra})
 
 
 def lucene_query(q: str) -> str:
@@ -185,6 +185,10 @@ class Neo4jStore(GraphStore):
         rows = self._read(cypher("read/claims_of"), ids=list(ids), **flt.params())
         out = {r["props"]["id"]: r for r in rows}
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in out.values()]
+
+    def neighbours(self, ids: Sequence[str], flt: ClaimFilter) -> set[str]:
+        rows = self._read(cypher("read/neighbours"), ids=list(ids), **flt.params())
+        return {r["id"] for r in rows} - set(ids)
 
     def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
         return {r["id"]: r["degree"] for r in self._read(cypher("read/degrees"), ids=list(ids), **flt.params())}

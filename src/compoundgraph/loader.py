@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from .errors import CompoundGraphError, InvalidInput
@@ -26,6 +27,7 @@ _KINDS: dict[str, type[Source] | type[Entity] | type[Claim]] = {
     "claim": Claim,
 }
 MAX_LINE = 32 * 1024 * 1024
+KEEP_IN_MEMORY = 200_000  # records; above this a load reads its files again rather than hold them
 
 
 def parse_record(data: Any, where: str) -> Record:
@@ -46,8 +48,11 @@ def parse_record(data: Any, where: str) -> Record:
         raise InvalidInput(f"{kind}.{loc}: {err['msg']}", where=where) from exc
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Records of a file, validated; raises on the first bad line with file and line number."""
+def read_jsonl(path: Path, kinds: tuple[str, ...] = ("source", "entity", "claim")) -> Iterator[Record]:
+    """Records of a file, validated; raises on the first bad line with file and line number.
+
+    ``kinds`` skips other records before validating them (the loader's write passes).
+    """
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -64,9 +69,11 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             if not text.strip():
                 continue
             try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
                 raise InvalidInput(f"not JSON: {exc.msg} at column {exc.colno}", where=where) from exc
+            if isinstance(data, dict) and data.get("record") in _KINDS and data["record"] not in kinds:
+                continue
             yield parse_record(data, where)
 
 
@@ -79,8 +86,13 @@ def load_jsonl(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
     paths = list(paths)
     defined: set[str] = set()
     wanted: dict[str, str] = {}
+    kept: list[Record] | None = []  # small inputs are written from memory, large ones read again
     for path in paths:
         for record in read_jsonl(path):
+            if kept is not None:
+                kept.append(record)
+                if len(kept) > KEEP_IN_MEMORY:
+                    kept = None
             if isinstance(record, (Source, Entity)):
                 defined.add(record.id)
             if isinstance(record, Entity):
@@ -99,9 +111,12 @@ def load_jsonl(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
                 where=wanted[absent[0]],
             )
     with store.writer() as writer:
-        for kind in (Source, Entity, Claim):
-            for path in paths:
-                writer.add_all(r for r in read_jsonl(path) if isinstance(r, kind))
+        for kind, name in ((Source, "source"), (Entity, "entity"), (Claim, "claim")):
+            if kept is not None:
+                writer.add_all(r for r in kept if isinstance(r, kind))
+            else:
+                for path in paths:
+                    writer.add_all(read_jsonl(path, (name,)))
             writer.flush()
     return writer.summary
 

@@ -1,9 +1,211 @@
-"""`compoundgraph export` (filled in by its issue)."""
+"""`compoundgraph export` and `compoundgraph package create|verify|keygen|import`.
+
+``export`` writes one format: a single-file format to ``-o FILE``; a multi-file one (i2, csv,
+neo4j-admin) into the folder ``-o DIR`` (or a zip when ``-o`` ends in ``.zip``). ``package create``
+writes a signed task-force package; ``package verify`` checks one against a trusted public key.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+from ..errors import CompoundGraphError, InvalidInput
+from ..store import open_store
+
+err = Console(stderr=True)
+out = Console()
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="ftm|stix|graphml|gexf|i2|cytoscape|csv|neo4j-admin|jsonl")
+]
+ProfileOpt = Annotated[str, typer.Option("--profile", help="Redaction profile: partner | internal")]
+IdsOpt = Annotated[list[str] | None, typer.Option("--ids", help="Entity ids (repeat, or comma-separated)")]
+EgoOpt = Annotated[str | None, typer.Option("--ego", help="Export the ego network of this entity id")]
+HopsOpt = Annotated[int, typer.Option("--hops", help="Hops for --ego (1-3)")]
+PathOpt = Annotated[list[str] | None, typer.Option("--path", help="Two ids: export the shortest paths between them")]
+GradeOpt = Annotated[str | None, typer.Option("--min-grade", help="Only claims at least this good, e.g. B3")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only claims in force on this date (YYYY-MM-DD)")]
+ExporterOpt = Annotated[str, typer.Option("--exporter", help="Who exports (agency / unit), written into the output")]
+PASSPHRASE_ENV = "COMPOUNDGRAPH_PACKAGE_KEY_PASSPHRASE"
+
+
+def _fail(exc: CompoundGraphError) -> None:
+    err.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(2)
+
+
+def _ids(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [i.strip() for v in values for i in v.split(",") if i.strip()]
+
+
+def _query(ego: str | None, hops: int, path: list[str] | None, min_grade: str | None, as_of: str | None) -> dict:
+    q: dict = {"min_grade": min_grade, "as_of": as_of}
+    if ego:
+        q.update(ego=ego, hops=hops)
+    if path:
+        ends = _ids(path) or []
+        if len(ends) != 2:
+            raise InvalidInput("--path takes exactly two ids (e.g. --path A --path B or --path A,B)")
+        q["path"] = ends
+    return q
+
+
+def _write_files(files: dict[str, bytes], target: Path) -> list[Path]:
+    from ..exports.service import zip_files
+
+    if len(files) == 1 and target.suffix.lower() != ".zip" and not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(next(iter(files.values())))
+        return [target]
+    if target.suffix.lower() == ".zip":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(zip_files(files))
+        return [target]
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+        written.append(target / name)
+    return written
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``export`` and the ``package`` group to the main app."""
+
+    @app.command("export")
+    def export(
+        fmt: FormatOpt,
+        output: Annotated[Path, typer.Option("-o", "--output", help="File (single-file formats) or folder / .zip")],
+        profile: ProfileOpt = "internal",
+        ids: IdsOpt = None,
+        ego: EgoOpt = None,
+        hops: HopsOpt = 1,
+        path: PathOpt = None,
+        min_grade: GradeOpt = None,
+        as_of: AsOfOpt = None,
+        exporter: ExporterOpt = "compoundgraph export",
+    ) -> None:
+        """Export the graph (or a query's subgraph, or listed ids) in one format, redacted for a profile."""
+        from ..exports import stix
+        from ..exports.formats import render
+        from ..exports.service import build_view
+
+        try:
+            with open_store(init=False) as store:
+                view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
+            files = stix.render(view, exporter) if fmt == "stix" else render(view, fmt)
+            if view.aggregates and fmt != "csv":
+                from ..exports.csv_plain import aggregates_csv
+
+                files = {**files, "victim_cases.csv": aggregates_csv(view)} if len(files) > 1 else files
+            written = _write_files(files, output)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        c = view.counts()
+        out.print(f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
+                  f"-> {', '.join(str(w) for w in written)}")
+        if view.dropped:
+            out.print("redaction dropped: " + ", ".join(f"{k} {v}" for k, v in view.dropped.items()))
+
+    package = typer.Typer(help="Signed task-force packages: create, verify, import, keygen.", no_args_is_help=True)
+    app.add_typer(package, name="package")
+
+    @package.command("keygen")
+    def keygen(
+        directory: Annotated[Path, typer.Option("--out", "-o", help="Folder for NAME.key and NAME.pub")] = Path("keys"),
+        name: Annotated[str, typer.Option(help="File name stem")] = "compoundgraph",
+    ) -> None:
+        """Make an Ed25519 key pair (private key mode 0600; passphrase from $COMPOUNDGRAPH_PACKAGE_KEY_PASSPHRASE)."""
+        from ..exports.keys import fingerprint, generate_keypair, load_public_key
+
+        try:
+            phrase = os.environ.get(PASSPHRASE_ENV)
+            private, public = generate_keypair(directory, name, phrase.encode() if phrase else None)
+            out.print(f"private key: {private}\npublic key:  {public}\n"
+                      f"fingerprint: {fingerprint(load_public_key(public))}")
+        except CompoundGraphError as exc:
+            _fail(exc)
+
+    @package.command("create")
+    def create(
+        output: Annotated[Path, typer.Option("-o", "--output", help="Package folder, or a path ending in .zip")],
+        key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM) to sign with")],
+        formats: Annotated[
+            str, typer.Option("--formats", help="Comma-separated formats to include")
+        ] = "ftm,stix,graphml,gexf,i2,csv",
+        profile: ProfileOpt = "partner",
+        ids: IdsOpt = None,
+        ego: EgoOpt = None,
+        hops: HopsOpt = 1,
+        path: PathOpt = None,
+        min_grade: GradeOpt = None,
+        as_of: AsOfOpt = None,
+        exporter: ExporterOpt = "compoundgraph export",
+    ) -> None:
+        """Write a signed package: chosen formats + compoundgraph.jsonl + manifest.json + manifest.sig."""
+        from ..exports.keys import load_private_key
+        from ..exports.package import create_package
+        from ..exports.service import build_view
+
+        try:
+            phrase = os.environ.get(PASSPHRASE_ENV)
+            private = load_private_key(key, phrase.encode() if phrase else None)
+            with open_store(init=False) as store:
+                view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
+            chosen = [f.strip() for f in formats.split(",") if f.strip()]
+            create_package(view, output, chosen, private, exporter)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        c = view.counts()
+        out.print(f"package {output} ({view.profile}): {c['entities']} entities, {c['claims']} claims, "
+                  f"{c['sources']} sources; formats {', '.join(chosen)}")
+
+    @package.command("verify")
+    def verify(
+        package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
+        public_key: Annotated[Path, typer.Option("--public-key", "-k", help="Trusted public key (PEM)")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+    ) -> None:
+        """Check the signature and every file (changed, added, removed); exit 1 when anything is wrong."""
+        from ..exports.package import verify_package
+
+        try:
+            v = verify_package(package_path, public_key)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        if as_json:
+            sys.stdout.write(json.dumps({"ok": v.ok, "signature_ok": v.signature_ok, "changed": v.changed,
+                                         "added": v.added, "removed": v.removed, "problems": v.problems}) + "\n")
+        else:
+            (out if v.ok else err).print(("[green]OK[/] " if v.ok else "[bold red]FAILED[/] ") + v.summary())
+        if not v.ok:
+            raise typer.Exit(1)
+
+    @package.command("import")
+    def import_(
+        package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
+        public_key: Annotated[Path | None, typer.Option("--public-key", "-k", help="Trusted public key (PEM)")] = None,
+    ) -> None:
+        """Verify a partner's package and load it, keeping their sources as their sources."""
+        from ..exports.package import import_package
+
+        try:
+            with open_store() as store:
+                s = import_package(store, package_path, public_key)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        out.print(f"imported {s.sources} sources, {s.entities} entities, {s.claims} claims: "
+                  f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged")

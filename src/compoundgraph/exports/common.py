@@ -1,0 +1,93 @@
+"""Flat attribute rows for the tabular and graph formats (CSV, i2, GraphML, GEXF, Cytoscape).
+
+Every format shows the same fields under the same names: node ``label`` (type), ``name``, ``aliases``,
+``sources``, ``first_seen``/``last_seen`` and the ontology properties as ``p_<name>``; edge ``id``
+(claim id), ``type``, ``grade`` and its two halves, ``source``, ``valid_from``/``valid_to``,
+``handling``, ``quote``, ``contested``,
+``claim_key`` (a transfer's tx hash:log index) and the claim's own properties (transfers) as ``p_<name>``.
+Lists are joined with ``"; "``; absent values are left out (GraphML has no null).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..grades import Grade
+from ..models import Claim, Entity, Source
+from ..ontology import ontology
+
+__all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "LIST_SEP", "typed_property"]
+
+LIST_SEP = "; "
+
+
+def flat(value: Any) -> str | int | float | bool:
+    if isinstance(value, list):
+        return LIST_SEP.join(str(v) for v in value)
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def typed_property(label: str, key: str, value: Any) -> str | int | float | bool:
+    """A property as the ontology types it, so one attribute has one type in a whole file."""
+    kind = ontology().labels[label].properties.get(key, "string") if label in ontology().labels else "string"
+    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return str(flat(value))
+
+
+def node_attrs(e: Entity) -> dict[str, Any]:
+    d = ontology().display(e.label)
+    out: dict[str, Any] = {"label": e.label, "name": e.name, "colour": d.colour}
+    if e.aliases:
+        out["aliases"] = LIST_SEP.join(e.aliases)
+    if e.identifiers:
+        out["identifiers"] = LIST_SEP.join(e.identifiers)
+    out["sources"] = LIST_SEP.join(e.sources)
+    for f in ("first_seen", "last_seen"):
+        if getattr(e, f):
+            out[f] = getattr(e, f)
+    for k, v in sorted(e.properties.items()):
+        out[f"p_{k}"] = typed_property(e.label, k, v)
+    return out
+
+
+def source_attrs(s: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {"label": "Source", "name": s.title, "colour": ontology().source.colour,
+                           "reliability": s.reliability, "handling": s.handling}
+    for f in ("publisher", "url", "published", "kind"):
+        if getattr(s, f):
+            out[f"p_{f}"] = getattr(s, f)
+    return out
+
+
+def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
+    g = Grade.parse(c.grade)
+    out: dict[str, Any] = {
+        "id": c.id, "type": c.type, "grade": c.grade, "reliability": g.reliability, "credibility": g.credibility,
+        "source": c.source, "handling": c.handling, "contested": contested,
+    }
+    for f in ("valid_from", "valid_to", "first_seen", "last_seen", "quote"):
+        if getattr(c, f):
+            out[f] = getattr(c, f)
+    if c.key:
+        out["claim_key"] = c.key
+    for k, v in sorted(c.properties.items()):
+        out[f"p_{k}"] = str(flat(v)) if k != "log_index" else v
+    return out
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = False) -> bytes:
+    """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8, optionally with a BOM for Excel / i2."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: ("" if v is None else flat(v)) for k, v in row.items()})
+    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")

@@ -1,0 +1,219 @@
+"""FollowTheMoney (v4) JSON lines for Aleph, OpenSanctions tooling and ``ftm`` / ``nomenklatura``.
+
+Entities take the FtM schema the ontology names (``schema.yaml``: ``ftm``). Sources become ``Article``
+(a ``Document``) entities; every entity and every claim points at its sources through ``proof``, so Aleph shows where a
+fact comes from. Claims become the FtM interval that fits their endpoints - ``Ownership``, ``Control``,
+``Directorship``, ``Membership``, ``Employment``, ``Associate``, ``Payment`` (transfers),
+``Documentation`` (``MENTIONED_IN``) - checked against the FtM property ranges, else ``UnknownLink`` with
+the relationship as its ``role``. An interval's ``summary`` carries the Admiralty grade and handling code,
+its ``description`` the quote.
+
+FtM payments are between *parties*, not wallets: a ``TRANSFERRED`` claim becomes a ``Payment`` whose payer
+and beneficiary are the holders of the two wallets (``HOLDS`` claims in the export); a wallet with no
+known holder gets a placeholder ``LegalEntity`` ("Unknown holder of wallet T...", id ``<wallet id>-holder``)
+which is also set as the wallet's ``holder``. Every value is added through FtM's own cleaning, so the
+file re-parses unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from followthemoney import ValueEntity, model
+
+from ..models import Claim, Entity, Source
+from ..ontology import ontology
+from .common import flat
+from .selection import ExportView
+
+__all__ = ["render", "entities", "FILENAME", "INTERVALS"]
+
+FILENAME = "ftm.jsonl"
+
+# relationship type -> (FtM schema, subject property, object property, extra properties)
+INTERVALS: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    "OWNS": ("Ownership", "owner", "asset", {}),
+    "CONTROLS": ("Control", "controller", "controlled", {}),
+    "DIRECTS": ("Directorship", "director", "organization", {}),
+    "MEMBER_OF": ("Membership", "member", "organization", {}),
+    "EMPLOYED_BY": ("Employment", "employee", "employer", {}),
+    "ALLIED_WITH": ("Associate", "person", "associate", {"relationship": "allied with"}),
+    "COLLUDES_WITH": ("Associate", "person", "associate", {"relationship": "colludes with"}),
+}
+
+# ontology property -> FtM property, per FtM schema (absent: goes into ``notes``)
+_PROPS: dict[str, dict[str, str]] = {
+    "Address": {"country": "country", "locality": "city", "admin_area": "region", "lat": "latitude",
+                "lon": "longitude"},
+    "Organization": {"country": "country", "org_type": "classification", "registration_ids": "registrationNumber"},
+    "Person": {"nationality": "nationality", "birth_year": "birthDate", "roles": "position"},
+    "UserAccount": {"platform": "service", "handle": "username", "phone": "phone", "email": "email",
+                    "url": "sourceUrl"},
+    "CryptoWallet": {"address": "publicKey", "chain": "blockchain", "asset": "currencySymbol"},
+    "Event": {"date": "date", "kind": "summary"},
+    "Note": {"url": "sourceUrl", "text": "description"},
+}
+
+
+def _schema_for(e: Entity) -> str:
+    return ontology().labels[e.label].ftm or "Thing"
+
+
+def _add(proxy: ValueEntity, prop: str, value: Any) -> None:
+    if value is None or value == "" or value == []:
+        return
+    values = value if isinstance(value, list) else [value]
+    proxy.add(prop, [str(v) for v in values], quiet=True)
+
+
+def _entity(e: Entity, view: ExportView) -> ValueEntity:
+    schema = _schema_for(e)
+    proxy = ValueEntity(model[schema], {"id": e.id})
+    _add(proxy, "name", e.name)
+    _add(proxy, "alias", e.aliases)
+    mapping = _PROPS.get(schema, {})
+    notes = []
+    for key, value in sorted(e.properties.items()):
+        prop = mapping.get(key)
+        if prop and proxy.schema.get(prop):
+            _add(proxy, prop, value)
+        else:
+            notes.append(f"{key}: {flat(value)}")
+    if schema == "Address":
+        _add(proxy, "full", ", ".join(str(e.properties[k]) for k in ("locality", "admin_area", "country")
+                                      if e.properties.get(k)) or e.name)
+    if schema == "UserAccount" and not proxy.has("username"):  # FtM requires one
+        _add(proxy, "username", e.properties.get("phone") or e.properties.get("email") or e.name)
+    if schema == "Note" and not proxy.has("description"):
+        _add(proxy, "description", e.name)
+    _add(proxy, "summary" if not proxy.has("summary") else "notes", f"compoundgraph {e.label}")
+    _add(proxy, "notes", notes)
+    _add(proxy, "proof", [s for s in e.sources if s in view.sources])
+    _add(proxy, "publisher", sorted({view.sources[s].publisher for s in e.sources
+                                     if s in view.sources and view.sources[s].publisher}))
+    proxy.first_seen, proxy.last_seen = e.first_seen, e.last_seen
+    proxy.datasets = {"compoundgraph"}
+    return proxy
+
+
+def _document(s: Source) -> ValueEntity:
+    # Article, not Document: FtM requires a fileName of a Document, and a source is a report, not a file
+    proxy = ValueEntity(model["Article"], {"id": s.id})
+    _add(proxy, "title", s.title)
+    _add(proxy, "name", s.title)
+    _add(proxy, "publisher", s.publisher)
+    _add(proxy, "sourceUrl", s.url)
+    _add(proxy, "publishedAt", s.published)
+    _add(proxy, "summary", f"{s.kind}; source reliability {s.reliability}; handling {s.handling}")
+    _add(proxy, "description", s.description)
+    proxy.datasets = {"compoundgraph"}
+    return proxy
+
+
+def _fits(schema: str, prop: str, node_schema: str) -> bool:
+    p = model[schema].get(prop)
+    return p is not None and p.range is not None and model[node_schema].is_a(p.range)
+
+
+def _interval(c: Claim, schema: str, view: ExportView) -> ValueEntity:
+    proxy = ValueEntity(model[schema], {"id": c.id})
+    src = view.sources.get(c.source)
+    _add(proxy, "startDate", c.valid_from)
+    _add(proxy, "endDate", c.valid_to)
+    _add(proxy, "recordId", c.id)
+    _add(proxy, "summary", f"{c.type}; Admiralty {c.grade}; handling {c.handling}")
+    _add(proxy, "description", c.quote)
+    _add(proxy, "proof", c.source)
+    if src:
+        _add(proxy, "publisher", src.publisher)
+        _add(proxy, "sourceUrl", src.url)
+    proxy.datasets = {"compoundgraph"}
+    return proxy
+
+
+def entities(view: ExportView) -> list[ValueEntity]:
+    """Every FtM entity of the export, in a stable order (documents, entities, placeholders, intervals)."""
+    schema_of = {e.id: _schema_for(e) for e in view.entities.values()}
+    out: dict[str, ValueEntity] = {s.id: _document(s) for s in view.sources.values()}
+    proxies = {e.id: _entity(e, view) for e in view.entities.values()}
+    holders: dict[str, list[str]] = defaultdict(list)
+    for c in view.claims:
+        if c.type == "HOLDS" and model[schema_of[c.subject]].is_a("LegalEntity"):
+            holders[c.object].append(c.subject)
+    placeholders: dict[str, ValueEntity] = {}
+
+    def party(wallet_id: str) -> list[str]:
+        if holders.get(wallet_id):
+            return sorted(set(holders[wallet_id]))
+        pid = f"{wallet_id}-holder"
+        if pid not in placeholders:
+            p = ValueEntity(model["LegalEntity"], {"id": pid})
+            _add(p, "name", f"Unknown holder of wallet {view.entities[wallet_id].name}")
+            _add(p, "summary", "placeholder: FtM payments join parties, and this wallet's holder is unknown")
+            p.datasets = {"compoundgraph"}
+            placeholders[pid] = p
+        return [pid]
+
+    intervals: list[ValueEntity] = []
+    for c in view.claims:
+        if c.type == "MENTIONED_IN" and c.object in view.sources:
+            doc = _interval(c, "Documentation", view)
+            _add(doc, "document", c.object)
+            _add(doc, "entity", c.subject)
+            _add(doc, "role", "mentioned in")
+            intervals.append(doc)
+            continue
+        if c.type == "TRANSFERRED":
+            pay = _interval(c, "Payment", view)
+            _add(pay, "payer", party(c.subject))
+            _add(pay, "beneficiary", party(c.object))
+            p = c.properties
+            _add(pay, "amount", p.get("amount"))
+            _add(pay, "currency", p.get("asset"))
+            _add(pay, "transactionNumber", p.get("tx_hash"))
+            _add(pay, "sequenceNumber", p.get("log_index"))
+            _add(pay, "date", p.get("timestamp"))
+            _add(pay, "purpose", f"crypto transfer {view.entities[c.subject].name} -> {view.entities[c.object].name}")
+            intervals.append(pay)
+            continue
+        spec = INTERVALS.get(c.type)
+        if spec and _fits(spec[0], spec[1], schema_of[c.subject]) and _fits(spec[0], spec[2], schema_of[c.object]):
+            link = _interval(c, spec[0], view)
+            _add(link, spec[1], c.subject)
+            _add(link, spec[2], c.object)
+            for k, v in spec[3].items():
+                _add(link, k, v)
+            _add(link, "role", c.type.replace("_", " ").lower())
+        else:
+            link = _interval(c, "UnknownLink", view)
+            _add(link, "subject", c.subject)
+            _add(link, "object", c.object)
+            _add(link, "role", c.type.replace("_", " ").lower())
+        intervals.append(link)
+        if c.type == "HOLDS" and c.subject in [h for h in holders.get(c.object, [])]:
+            _add(proxies[c.object], "holder", c.subject)
+        if c.type == "INVOLVED_IN" and schema_of.get(c.object) == "Event" and \
+                model[schema_of[c.subject]].is_a("LegalEntity"):
+            _add(proxies[c.object], "involved", c.subject)
+    for wallet_id, _ in [(k, v) for k, v in placeholders.items()]:
+        _add(proxies[wallet_id.removesuffix("-holder")], "holder", wallet_id)
+    out.update(proxies)
+    out.update(placeholders)
+    out.update({i.id: i for i in intervals if i.id})
+    return list(out.values())
+
+
+def _line(proxy: ValueEntity) -> bytes:
+    data = proxy.to_dict()
+    data.update(datasets=sorted(proxy.datasets))
+    if proxy.first_seen:
+        data["first_seen"] = proxy.first_seen
+    if proxy.last_seen:
+        data["last_seen"] = proxy.last_seen
+    return (json.dumps({"id": data.pop("id"), **data}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render(view: ExportView) -> dict[str, bytes]:
+    return {FILENAME: b"".join(_line(p) for p in entities(view))}

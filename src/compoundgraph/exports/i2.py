@@ -1,0 +1,93 @@
+"""i2 Analyst's Notebook-ready CSV: ``i2_entities.csv`` and ``i2_links.csv`` (UTF-8 with BOM).
+
+Built for ANB's *Import Data* wizard (one specification for entities, one for links; see
+``docs/exports.md``). Each row carries the three grading columns ANB cards use - **Grade 1** (source
+reliability, Admiralty A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code
+H0-H3) - plus the UK 3x5x2 and Europol 4x4 translations for agencies that grade that way, a
+**Source Reference** and **Source Type**. ``i2 Type`` suggests a standard ANB icon for each entity type.
+An entity's grade is that of its most reliable source (entities are attested, not asserted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..grades import Grade
+from ..models import Entity
+from .common import LIST_SEP, csv_bytes, flat
+from .grading import admiralty_to_europol, admiralty_to_uk
+from .selection import ExportView
+
+__all__ = ["render", "I2_TYPES", "ENTITY_COLUMNS", "LINK_COLUMNS"]
+
+# compoundgraph label -> the nearest entity type of ANB's standard palette
+I2_TYPES = {
+    "Compound": "Building", "Organization": "Organisation", "ArmedGroup": "Organisation", "Person": "Person",
+    "Account": "Account", "JobAd": "Document", "Platform": "Website", "Wallet": "Account",
+    "Location": "Location", "Case": "Person", "Event": "Event", "Source": "Document",
+}
+ENTITY_COLUMNS = [
+    "Entity ID", "Entity Type", "i2 Type", "Label", "Description", "Aliases", "Identifiers", "Country",
+    "Latitude", "Longitude", "Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
+    "Source Reference", "Source Type", "Properties",
+]
+LINK_COLUMNS = [
+    "Link ID", "From ID", "From Type", "From Label", "To ID", "To Type", "To Label", "Link Type", "Label",
+    "Direction", "Date", "Start Date", "End Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
+    "Source Reference", "Source Type", "Description", "Contested", "Amount", "Asset", "Transaction",
+]
+
+
+def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
+    srcs = [view.sources[s] for s in e.sources if s in view.sources]
+    best = min(srcs, key=lambda s: s.reliability) if srcs else None
+    rel = best.reliability if best else "F"
+    handling = max((s.handling for s in srcs), default="H1")
+    grade = Grade(rel, 6)
+    p = e.properties
+    return {
+        "Entity ID": e.id, "Entity Type": e.label, "i2 Type": I2_TYPES.get(e.label, "Entity"), "Label": e.name,
+        "Description": "; ".join(f"{k}: {flat(v)}" for k, v in sorted(p.items()) if k not in ("lat", "lon")),
+        "Aliases": LIST_SEP.join(e.aliases), "Identifiers": LIST_SEP.join(e.identifiers),
+        "Country": p.get("country", p.get("nationality", "")), "Latitude": p.get("lat", ""),
+        "Longitude": p.get("lon", ""), "Date": e.first_seen or "",
+        "Grade 1": rel, "Grade 2": "", "Grade 3": handling,
+        "UK 3x5x2": admiralty_to_uk(grade, handling).source + "-" + admiralty_to_uk(grade, handling).handling,
+        "Europol 4x4": admiralty_to_europol(grade).source,
+        "Source Reference": LIST_SEP.join(s.title for s in srcs), "Source Type": LIST_SEP.join(
+            sorted({s.kind for s in srcs})),
+        "Properties": LIST_SEP.join(f"{k}={flat(v)}" for k, v in sorted(p.items())),
+    }
+
+
+def render(view: ExportView) -> dict[str, bytes]:
+    entities = [_entity_row(view, e) for e in view.entities.values()]
+    for s in view.mentioned_sources():
+        entities.append({"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
+                         "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
+                         "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url,
+                         "Source Type": s.kind})
+    contested = view.contested()
+    links = []
+    for c in view.claims:
+        g = Grade.parse(c.grade)
+        src = view.sources.get(c.source)
+        uk = admiralty_to_uk(g, c.handling)
+        ts = c.properties.get("timestamp")
+        links.append({
+            "Link ID": c.id, "From ID": c.subject, "From Type": view.label_of(c.subject),
+            "From Label": view.name_of(c.subject), "To ID": c.object, "To Type": view.label_of(c.object),
+            "To Label": view.name_of(c.object), "Link Type": c.type, "Label": c.type.replace("_", " ").lower(),
+            "Direction": "Arrow on head", "Date": (ts[:10] if isinstance(ts, str) else c.valid_from or ""),
+            "Start Date": c.valid_from or "", "End Date": c.valid_to or "",
+            "Grade 1": g.reliability, "Grade 2": g.credibility, "Grade 3": c.handling,
+            "UK 3x5x2": str(uk), "Europol 4x4": str(admiralty_to_europol(g, c.handling)),
+            "Source Reference": src.title if src else c.source, "Source Type": src.kind if src else "",
+            "Description": c.quote, "Contested": "yes" if c.id in contested else "no",
+            "Amount": c.properties.get("amount", ""), "Asset": c.properties.get("asset", ""),
+            "Transaction": c.properties.get("tx_hash", ""),
+        })
+    return {
+        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, entities, bom=True),
+        "i2_links.csv": csv_bytes(LINK_COLUMNS, links, bom=True),
+    }

@@ -1,0 +1,185 @@
+"""Each export format read back by its real reader or validator, on both stores' fixture world."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import igraph
+import networkx as nx
+import pytest
+import stix2
+from followthemoney import ValueEntity
+from stix2validator import ValidationOptions, validate_string
+
+from compoundgraph.exports import build_view, export_bytes, render
+from compoundgraph.exports.selection import ExportView
+from compoundgraph.store import GraphStore
+
+
+@pytest.fixture(params=["internal", "partner"])
+def view(request: pytest.FixtureRequest, world: GraphStore) -> ExportView:
+    return build_view(world, request.param)
+
+
+def _one(files: dict[str, bytes]) -> bytes:
+    assert len(files) == 1
+    return next(iter(files.values()))
+
+
+def test_ftm_every_entity_parses_and_every_reference_resolves(view: ExportView) -> None:
+    data = _one(render(view, "ftm"))
+    entities: dict[str, ValueEntity] = {}
+    for line in data.splitlines():
+        raw = json.loads(line)
+        proxy = ValueEntity.from_dict(raw, cleaned=False)  # re-cleans every value
+        assert proxy.id and proxy.id not in entities
+        assert proxy.properties == raw["properties"], f"{proxy.id}: FtM cleaning changed values"
+        proxy.schema.validate(proxy.to_dict())
+        for req in proxy.schema.required:
+            assert proxy.get(req), f"{proxy.id} lacks required {req}"
+        entities[proxy.id] = proxy
+    for proxy in entities.values():
+        for prop, value in proxy.itervalues():
+            if prop.type.name == "entity":
+                assert value in entities, f"{proxy.id}.{prop.name} -> {value} does not resolve"
+                assert entities[value].schema.is_a(prop.range), f"{proxy.id}.{prop.name} range"
+    schemata = {p.schema.name for p in entities.values()}
+    assert {"CryptoWallet", "Payment", "Directorship", "Employment", "Article", "Documentation", "Person"} <= schemata
+    payments = [p for p in entities.values() if p.schema.name == "Payment"]
+    assert len(payments) == 3 and all(p.get("amount") and p.get("payer") and p.get("beneficiary") for p in payments)
+    tan = next(p for p in entities.values() if p.id == "wallet-tan")
+    assert tan.get("holder") == ["person-tan-weiming"]
+    assert len(entities) == len(view.sources) + len(view.entities) + len(view.claims) + sum(
+        1 for p in entities.values() if p.id.endswith("-holder"))
+
+
+def test_stix_bundle_passes_the_validator(view: ExportView) -> None:
+    text = _one(render(view, "stix")).decode("utf-8")
+    result = validate_string(text, ValidationOptions(version="2.1"))
+    assert result.is_valid, [str(e) for e in result.errors]
+    assert not result.errors
+    bundle = stix2.parse(text, allow_custom=True)
+    types = {o["type"] for o in bundle.objects}
+    assert {"identity", "threat-actor", "location", "infrastructure", "indicator", "relationship", "report",
+            "extension-definition", "marking-definition", "x-compoundgraph-wallet", "user-account"} <= types
+    rels = [o for o in bundle.objects if o["type"] == "relationship"]
+    assert len(rels) == len(view.claims)
+    transfers = [r for r in rels if r["relationship_type"] == "transferred"]
+    assert len(transfers) == 3
+    ext = next(iter(transfers[0]["extensions"].values()))
+    assert ext["asset"] == "USDT" and ext["amount"] and ext["grade"] == "A1" and transfers[0]["confidence"] == 90
+    tlp = {o["id"]: o["name"] for o in bundle.objects if o["type"] == "marking-definition"}
+    used = {tlp[m] for o in bundle.objects for m in o.get("object_marking_refs", [])}
+    assert "TLP:GREEN" in used
+    assert ("TLP:AMBER" in used) == (view.profile == "internal")  # H2 never reaches a partner
+    assert "TLP:RED" not in used
+
+
+def test_graphml_reads_in_networkx_and_igraph(view: ExportView, tmp_path: Path) -> None:
+    data = _one(render(view, "graphml"))
+    g = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    mentioned = len(view.mentioned_sources())
+    assert g.number_of_nodes() == len(view.entities) + mentioned
+    assert g.number_of_edges() == len(view.claims)
+    assert g.nodes["compound-golden-lotus"]["label"] == "Compound"
+    assert g.nodes["compound-golden-lotus"]["p_lat"] == pytest.approx(10.63)
+    edge = next(d for _, _, d in g.edges(data=True) if d["type"] == "PROTECTS")
+    assert edge["grade"] == "B2" and edge["valid_from"] == "2021-01-01" and edge["valid_to"] == "2024-03-01"
+    path = tmp_path / "g.graphml"
+    path.write_bytes(data)
+    ig = igraph.Graph.Read_GraphML(str(path))
+    assert ig.vcount() == g.number_of_nodes() and ig.ecount() == g.number_of_edges()
+    assert "grade" in ig.es.attributes() and "label" in ig.vs.attributes()
+    assert set(ig.vs["id"]) >= set(view.entities)
+
+
+def test_gexf_has_a_timeline_and_reads_back(view: ExportView) -> None:
+    data = _one(render(view, "gexf"))
+    g = nx.read_gexf(io.BytesIO(data))
+    assert g.number_of_edges() == len(view.claims)
+    root = ET.fromstring(data)
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    graph = root.find("g:graph", ns)
+    assert graph is not None and graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    edges = root.findall(".//g:edge", ns)
+    protects = next(e for e in edges if e.get("label") == "PROTECTS")
+    assert (protects.get("start"), protects.get("end")) == ("2021-01-01", "2024-03-01")
+    transfers = [e for e in edges if e.get("label") == "TRANSFERRED"]
+    assert sorted(e.get("start") for e in transfers) == ["2024-02-01", "2024-02-02", "2024-02-03"]
+    node = g.nodes["compound-golden-lotus"]
+    assert node["label"] == "Golden Lotus Park" and node["entity_type"] == "Compound"
+
+
+def test_i2_tables_have_grade_columns(view: ExportView) -> None:
+    files = render(view, "i2")
+    assert set(files) == {"i2_entities.csv", "i2_links.csv"}
+    assert files["i2_links.csv"].startswith("\ufeff".encode())
+    links = list(csv.DictReader(io.StringIO(files["i2_links.csv"].decode("utf-8-sig"))))
+    ents = list(csv.DictReader(io.StringIO(files["i2_entities.csv"].decode("utf-8-sig"))))
+    assert len(links) == len(view.claims)
+    ids = {e["Entity ID"] for e in ents}
+    assert all(link["From ID"] in ids and link["To ID"] in ids for link in links)
+    colludes = [row for row in links if row["Link Type"] == "OPERATES" and row["Grade 1"] == "D"]
+    assert bool(colludes) == (view.profile == "internal")  # the D5 tip-line claim is H2
+    directs = next(row for row in links if row["Link Type"] == "DIRECTS")
+    assert (directs["Grade 1"], directs["Grade 2"], directs["Grade 3"]) == ("B", "2", "H1")
+    assert directs["UK 3x5x2"] == "1CP" and directs["Europol 4x4"] == "B2"
+
+
+def test_cytoscape_json_loads_in_networkx(view: ExportView) -> None:
+    doc = json.loads(_one(render(view, "cytoscape")))
+    g = nx.cytoscape_graph(doc)
+    assert g.number_of_edges() == len(view.claims)
+    edge = doc["elements"]["edges"][0]["data"]
+    assert edge["source"] in g and edge["target"] in g and edge["claim_source"] in view.sources
+
+
+def test_plain_csv_round_counts(view: ExportView) -> None:
+    files = render(view, "csv")
+    nodes = list(csv.DictReader(io.StringIO(files["nodes.csv"].decode())))
+    edges = list(csv.DictReader(io.StringIO(files["edges.csv"].decode())))
+    assert len(nodes) == len(view.entities) and len(edges) == len(view.claims)
+    assert ("victim_cases.csv" in files) == (view.profile == "partner")
+
+
+def test_neo4j_admin_headers_are_typed_and_consistent(view: ExportView) -> None:
+    files = render(view, "neo4j-admin")
+    node_ids: set[str] = set()
+    for name, data in files.items():
+        if not name.endswith(".csv"):
+            continue
+        rows = list(csv.reader(io.StringIO(data.decode())))
+        header, body = rows[0], rows[1:]
+        assert all(len(r) == len(header) for r in body), name
+        if name.startswith("nodes_"):
+            assert header[:2] == ["id:ID", ":LABEL"]
+            node_ids |= {r[0] for r in body}
+        else:
+            assert header[:3] == [":START_ID", ":END_ID", ":TYPE"]
+    compounds = list(csv.reader(io.StringIO(files["nodes_Compound.csv"].decode())))
+    assert "lat:double" in compounds[0] and "aliases:string[]" in compounds[0] and "est_workers:long" in compounds[0]
+    for name, data in files.items():
+        if name.startswith("rels_"):
+            for r in list(csv.reader(io.StringIO(data.decode())))[1:]:
+                assert r[0] in node_ids and r[1] in node_ids
+    rels = list(csv.reader(io.StringIO(files["rels_TRANSFERRED.csv"].decode())))
+    assert "grade_r:long" in rels[0] and "log_index:long" in rels[0]
+    assert b"neo4j-admin database import full" in files["import.sh"]
+
+
+def test_export_bytes_for_the_api(world: GraphStore) -> None:
+    data, media, name = export_bytes(world, "stix", profile="partner", query={"ego": "compound-jade-river", "hops": 1})
+    assert media.startswith("application/stix+json") and name.endswith(".json")
+    assert json.loads(data)["type"] == "bundle"
+    data, media, name = export_bytes(world, "i2", ids=["person-tan-weiming", "wallet-tan"])
+    assert media == "application/zip" and name.endswith(".zip")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        links = z.read("i2_links.csv").decode("utf-8-sig")
+    # header, the HOLDS claim between the two ids, and Tan's MENTIONED_IN claim (its source comes along)
+    assert "HOLDS" in links and "MENTIONED_IN" in links and links.count("\n") == 3

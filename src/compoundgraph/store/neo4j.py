@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, Query
@@ -57,7 +58,7 @@ def source_from(props: dict[str, Any]) -> Source:
     return trusted(Source, {k: v for k, v in props.items() if k != "label"})
 
 
-def claim_props(c: Claim) -> dict[str, Any]:
+def claim_props(c: Claim, fp: str | None = None) -> dict[str, Any]:
     g = Grade.parse(c.grade)
     props: dict[str, Any] = {k: v for k, v in c.properties.items()}
     for f in _CLAIM_FIELDS:
@@ -65,7 +66,7 @@ def claim_props(c: Claim) -> dict[str, Any]:
         if value is not None:
             props[f] = value
     props.update(grade_r=g.r, grade_c=g.c, handling_rank=ontology().handling_rank(c.handling),
-                 fp=claim_fingerprint(c))
+                 fp=fp or claim_fingerprint(c))
     return props
 
 
@@ -241,6 +242,31 @@ class Neo4jStore(GraphStore):
             yield claim_from(r["type"], r["subject"], r["object"], r["props"])
 
 
+@cache
+def _pairs(rel: str) -> list[list[str]]:
+    """The (subject label, object label) pairs a relationship type may join, "*" spelled out."""
+    ont = ontology()
+    every = [*ont.labels, SOURCE_LABEL]
+    out = set()
+    for s, o in ont.relationships[rel].pairs:
+        for a in every if s == "*" else [s]:
+            for b in every if o == "*" else [o]:
+                out.add((a, b))
+    return sorted([a, b] for a, b in out)
+
+
+def _explain_refusal(tx: ManagedTransaction, claims: list[Claim]) -> None:
+    """The server wrote fewer claims than it was sent: find which and why, and refuse the batch."""
+    ends = sorted({i for c in claims for i in (c.subject, c.object)})
+    labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=ends).data()}
+    for c in claims:
+        for field, ref in (("subject", c.subject), ("object", c.object)):
+            if ref not in labels:
+                raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
+        check_claim_pair(c, labels[c.subject], labels[c.object])
+    raise InvalidInput("the store refused part of a batch of claims (written concurrently?); nothing was written")
+
+
 class _Neo4jWriter(Writer):
     def __init__(self, store: Neo4jStore, batch_size: int) -> None:
         super().__init__(batch_size)
@@ -294,30 +320,37 @@ class _Neo4jWriter(Writer):
             tx.run(cypher("write/merge_entities", label=label), rows=rows).consume()
         if not claims:
             return created, updated, unchanged
-        # claims: endpoints must exist and be a pair the ontology allows
-        ends = sorted({i for c in claims for i in (c.subject, c.object, c.source)})
-        labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=ends).data()}
+        # claims: sources are checked here (few per batch); endpoints and label pairs on the server, and only
+        # when the server matched fewer rows than it was sent does the precise check say which claim is wrong
+        cited_sources = sorted({c.source for c in claims})
+        src_labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=cited_sources).data()}
+        for sid in cited_sources:
+            if sid not in src_labels:
+                raise InvalidInput(f"claims refer to source {sid[:80]!r}, which is not in the store")
+            if src_labels[sid] != SOURCE_LABEL:
+                raise InvalidInput(f"claim.source {sid!r} is not a source")
         by_type: dict[str, list[Claim]] = defaultdict(list)
         for c in claims:
-            for field, ref in (("subject", c.subject), ("object", c.object), ("source", c.source)):
-                if ref not in labels:
-                    raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
-            if labels[c.source] != SOURCE_LABEL:
-                raise InvalidInput(f"claim.source {c.source!r} is not a source")
-            check_claim_pair(c, labels[c.subject], labels[c.object])
             by_type[c.type].append(c)
         for rel, group in by_type.items():
             fps = {r["id"]: r["fp"] for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel),
                                                     ids=[c.id for c in group]).data()}
-            rows = []
+            new_rows, changed_rows = [], []
             for c in group:
                 fp = claim_fingerprint(c)
                 if fps.get(c.id) == fp:
                     unchanged += 1
                     continue
-                created += c.id not in fps
-                updated += c.id in fps
-                rows.append({"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c)})
-            if rows:
-                tx.run(cypher("write/merge_claims", rel_type=rel), rows=rows).consume()
+                row = {"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c, fp)}
+                (changed_rows if c.id in fps else new_rows).append(row)
+            created += len(new_rows)
+            updated += len(changed_rows)
+            if new_rows:
+                n = tx.run(cypher("write/create_claims", rel_type=rel), rows=new_rows, pairs=_pairs(rel)).single()
+                if not n or n["n"] != len(new_rows):
+                    _explain_refusal(tx, [c for c in group if c.id not in fps])
+            if changed_rows:
+                n = tx.run(cypher("write/update_claims", rel_type=rel), rows=changed_rows).single()
+                if not n or n["n"] != len(changed_rows):
+                    _explain_refusal(tx, [c for c in group if c.id in fps])
         return created, updated, unchanged

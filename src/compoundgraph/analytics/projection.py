@@ -1,0 +1,303 @@
+"""Projections: the graphs the analytics run on, built from a store or from plain records.
+
+Two shapes:
+
+- a NetworkX ``MultiDiGraph`` as :meth:`GraphStore.to_networkx` makes it (node attrs ``label``, ``name``,
+  ``properties``; edge key = claim id, attrs ``type``, ``grade``, ``claim``), collapsed by :func:`simple`
+  into a plain ``Graph`` / ``DiGraph`` for the structural measures;
+- a :class:`Projection`: the same nodes and claims as integer arrays, built straight from records without
+  NetworkX, for large graphs. The faster engines (igraph) read it without a detour through NetworkX.
+
+Every analytic accepts either (``GraphLike``). This module imports no database code: callers hand in a
+store (anything with ``to_networkx`` / ``iter_entities`` / ``iter_claims``) or an iterable of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+import networkx as nx
+import numpy as np
+
+from ..grades import Grade
+
+if TYPE_CHECKING:
+    from ..store.base import ClaimFilter, GraphStore
+
+__all__ = [
+    "Projection",
+    "GraphLike",
+    "project",
+    "project_compact",
+    "transfers_from_records",
+    "simple",
+    "as_networkx",
+    "node_info",
+]
+
+
+@dataclass
+class Projection:
+    """A compact, array-based projection: node ``i`` is ``ids[i]``; claim ``j`` joins ``src[j] -> dst[j]``.
+
+    Parallel claims stay parallel here (one row each); :meth:`to_networkx` and the engines collapse them
+    when a measure wants a simple graph.
+    """
+
+    ids: list[str]
+    labels: list[str]
+    names: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    claim_ids: list[str] = field(default_factory=list)
+    rel_types: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    _index: dict[str, int] | None = None
+    _cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {n: i for i, n in enumerate(self.ids)}
+        return self._index
+
+    def number_of_nodes(self) -> int:
+        return len(self.ids)
+
+    def number_of_edges(self) -> int:
+        return int(self.src.shape[0])
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any] | Any],
+        *,
+        entity_types: Iterable[str] = (),
+        rel_types: Iterable[str] = (),
+        min_grade: str | Grade | None = None,
+    ) -> Projection:
+        """Build from JSON-lines records (dicts) or ``Entity`` / ``Claim`` models, in one pass.
+
+        Claims may come before their entities; a claim whose ends never appear as entities is dropped,
+        as ``to_networkx`` drops it. O(n + m).
+
+        Examples
+        --------
+        >>> p = Projection.from_records([
+        ...     {"record": "entity", "id": "a", "label": "Person", "name": "A"},
+        ...     {"record": "entity", "id": "b", "label": "Person", "name": "B"},
+        ...     {"record": "claim", "id": "c1", "type": "ALLIED_WITH", "subject": "a", "object": "b",
+        ...      "grade": "B2"}])
+        >>> p.number_of_nodes(), p.number_of_edges()
+        (2, 1)
+        """
+        types = set(entity_types)
+        rels = set(rel_types)
+        floor = Grade.parse(min_grade) if min_grade else None
+        ids: list[str] = []
+        labels: list[str] = []
+        names: list[str] = []
+        index: dict[str, int] = {}
+        subj: list[str] = []
+        obj: list[str] = []
+        cids: list[str] = []
+        ctypes: list[str] = []
+        grades: list[str] = []
+        ok_grade: dict[str, bool] = {}
+        for rec in records:
+            get: Callable[[str], Any]
+            if type(rec) is dict:  # the common case, without the (slow) ABC isinstance check
+                get = cast(Callable[[str], Any], rec.get)
+            else:
+                get = cast(Callable[[str], Any], rec.get if isinstance(rec, Mapping) else rec.__dict__.get)
+            kind = get("record") or ("claim" if get("subject") is not None else "entity" if get("label") else None)
+            if kind == "entity":
+                if types and get("label") not in types:
+                    continue
+                eid = get("id")
+                if eid in index:
+                    continue
+                index[eid] = len(ids)
+                ids.append(eid)
+                labels.append(get("label"))
+                names.append(get("name"))
+            elif kind == "claim":
+                ctype = get("type")
+                if rels and ctype not in rels:
+                    continue
+                grade = get("grade")
+                if floor is not None:
+                    passed = ok_grade.get(grade)
+                    if passed is None:
+                        passed = ok_grade[grade] = Grade.parse(grade).at_least(floor)
+                    if not passed:
+                        continue
+                subj.append(get("subject"))
+                obj.append(get("object"))
+                cids.append(get("id") or "")
+                ctypes.append(ctype)
+                grades.append(grade)
+        # map() with dict.get runs the lookups at C speed; -1 marks an end that is not a projected entity
+        src = np.fromiter(map(index.get, subj, repeat(-1)), dtype=np.int64, count=len(subj))
+        dst = np.fromiter(map(index.get, obj, repeat(-1)), dtype=np.int64, count=len(obj))
+        ok = (src >= 0) & (dst >= 0)
+        if not ok.all():
+            keep = np.flatnonzero(ok).tolist()
+            src, dst = src[ok], dst[ok]
+            cids = [cids[j] for j in keep]
+            ctypes = [ctypes[j] for j in keep]
+            grades = [grades[j] for j in keep]
+        return cls(ids, labels, names, src, dst, cids, ctypes, grades, _index=index)
+
+    @classmethod
+    def from_networkx(cls, G: nx.Graph) -> Projection:
+        """The compact form of a NetworkX graph (multi or simple, directed or not)."""
+        ids = list(G.nodes)
+        index = {n: i for i, n in enumerate(ids)}
+        labels = [G.nodes[n].get("label", "") for n in ids]
+        names = [G.nodes[n].get("name", str(n)) for n in ids]
+        if G.is_multigraph():
+            edges = list(G.edges(keys=True, data=True))
+            cids = [str(k) for _, _, k, _ in edges]
+            data = [d for _, _, _, d in edges]
+        else:
+            edges2 = list(G.edges(data=True))
+            cids = [f"{u}->{v}" for u, v, _ in edges2]
+            edges = [(u, v, None, d) for u, v, d in edges2]
+            data = [d for _, _, d in edges2]
+        src = np.fromiter((index[e[0]] for e in edges), dtype=np.int64, count=len(edges))
+        dst = np.fromiter((index[e[1]] for e in edges), dtype=np.int64, count=len(edges))
+        return cls(ids, labels, names, src, dst, cids, [d.get("type", "") for d in data],
+                   [d.get("grade", "") for d in data], _index=index)
+
+    def to_networkx(self, directed: bool = False) -> nx.Graph:
+        """A simple NetworkX graph (parallel claims collapsed, ``weight`` = number of claims)."""
+        key = ("nx", directed)
+        if key not in self._cache:
+            G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+            G.add_nodes_from(
+                (n, {"label": lab, "name": name})
+                for n, lab, name in zip(self.ids, self.labels, self.names, strict=True)
+            )
+            ids = self.ids
+            for s, d in zip(self.src.tolist(), self.dst.tolist(), strict=True):
+                if s == d:
+                    continue
+                u, v = ids[s], ids[d]
+                if G.has_edge(u, v):
+                    G[u][v]["weight"] += 1
+                else:
+                    G.add_edge(u, v, weight=1)
+            self._cache[key] = G
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def simple_edges(self, directed: bool = False) -> np.ndarray:
+        """Distinct ``(u, v)`` index pairs without self-loops (``u < v`` when undirected), sorted."""
+        key = ("edges", directed)
+        if key not in self._cache:
+            s, d = self.src, self.dst
+            if not directed:
+                s, d = np.minimum(s, d), np.maximum(s, d)
+            mask = s != d
+            n = max(self.number_of_nodes(), 1)
+            # one int64 per pair makes the de-duplication a flat sort (unique on rows is far slower)
+            code = np.unique(s[mask] * n + d[mask])
+            pairs = np.stack([code // n, code % n], axis=1)
+            self._cache[key] = pairs
+        return self._cache[key]  # type: ignore[no-any-return]
+
+
+GraphLike: TypeAlias = nx.Graph | Projection
+
+
+def project(store: GraphStore, flt: ClaimFilter | None = None) -> nx.MultiDiGraph:
+    """The store's claims passing ``flt`` as a MultiDiGraph (see :meth:`GraphStore.to_networkx`)."""
+    return store.to_networkx(flt)
+
+
+def project_compact(store: GraphStore, flt: ClaimFilter | None = None) -> Projection:
+    """The store's claims passing ``flt`` as a :class:`Projection`, without building NetworkX objects."""
+    from itertools import chain
+
+    types = flt.entity_types if flt else ()
+    return Projection.from_records(chain(store.iter_entities(), store.iter_claims(flt)), entity_types=types)
+
+
+def transfers_from_records(records: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
+    """The tracer's graph straight from JSON-lines records: wallets and their holders, TRANSFERRED and
+    HOLDS edges carrying ``amount`` / ``asset`` / ``timestamp`` as attributes (no ``Claim`` objects).
+
+    O(n + m). Use it for chain exports and synthetic worlds too large to hold as models.
+    """
+    G = nx.MultiDiGraph()
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for r in records:
+        kind = r.get("record")
+        if kind == "entity":
+            nodes[r["id"]] = {"label": r.get("label"), "name": r.get("name"),
+                              "properties": r.get("properties") or {}}
+        elif kind == "claim" and r.get("type") in ("TRANSFERRED", "HOLDS"):
+            props = r.get("properties") or {}
+            attrs = {"type": r["type"], "grade": r.get("grade")}
+            if r["type"] == "TRANSFERRED":
+                attrs.update(amount=props.get("amount"), asset=props.get("asset"), timestamp=props.get("timestamp"))
+            edges.append((r["subject"], r["object"], r.get("id"), attrs))
+    used = {e[0] for e in edges} | {e[1] for e in edges}
+    G.add_nodes_from((n, nodes[n]) for n in used if n in nodes)
+    G.add_edges_from(e for e in edges if e[0] in nodes and e[1] in nodes)
+    return G
+
+
+def simple(G: nx.Graph, directed: bool = False) -> nx.Graph:
+    """Collapse a (multi)graph to a simple ``Graph`` (or ``DiGraph``): one edge per linked pair.
+
+    ``weight`` counts the claims joining the pair, ``grade`` is the best of their grades and ``claim``
+    the claim carrying it (for path grades). Self-loops are dropped. O(n + m).
+
+    Examples
+    --------
+    >>> M = nx.MultiDiGraph()
+    >>> M.add_edge("a", "b", key="c1", grade="C3"); M.add_edge("b", "a", key="c2", grade="B2")
+    'c1'
+    'c2'
+    >>> S = simple(M)
+    >>> S["a"]["b"]["weight"], S["a"]["b"]["grade"]
+    (2, 'B2')
+    """
+    if not G.is_multigraph() and G.is_directed() == directed:
+        return G
+    S: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    S.add_nodes_from(G.nodes(data=True))
+    edges = G.edges(keys=True, data=True) if G.is_multigraph() else ((u, v, None, d) for u, v, d in G.edges(data=True))
+    for u, v, k, d in edges:
+        if u == v:
+            continue
+        grade = d.get("grade")
+        if S.has_edge(u, v):
+            e = S[u][v]
+            e["weight"] += 1
+            if grade and (not e.get("grade") or Grade.parse(grade).sort_key() < Grade.parse(e["grade"]).sort_key()):
+                e["grade"], e["claim"] = grade, d.get("claim", k)
+        else:
+            S.add_edge(u, v, weight=1, grade=grade, claim=d.get("claim", k))
+    return S
+
+
+def as_networkx(G: GraphLike, directed: bool = False) -> nx.Graph:
+    """A simple NetworkX graph for any ``GraphLike`` (the NetworkX engine's input)."""
+    if isinstance(G, Projection):
+        return G.to_networkx(directed)
+    return simple(G, directed)
+
+
+def node_info(G: GraphLike, node: str) -> dict[str, str]:
+    """``{"id", "label", "name"}`` of a node, for result tables."""
+    if isinstance(G, Projection):
+        i = G.index[node]
+        return {"id": node, "label": G.labels[i], "name": G.names[i]}
+    attrs = G.nodes[node]
+    return {"id": node, "label": attrs.get("label", ""), "name": attrs.get("name", str(node))}

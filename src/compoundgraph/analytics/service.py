@@ -1,0 +1,345 @@
+"""The analytics service: a store and plain parameters in, a JSON-ready dict with a ``"stamp"`` out.
+
+This is what the CLI (``compoundgraph analyze``) and the API (``GET /analytics/...``, ``POST /flows/trace``)
+call. Each function projects the store through the store contract (filtered by entity types, relationship
+types, minimum grade, ``as_of`` and handling), runs a pure function from this package, and stamps the
+result with what it was computed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from ..errors import InvalidInput, NotFound
+from ..models import Claim
+from ..views import paths_json, subgraph_json
+from . import brokers as brokers_mod
+from . import centrality as centrality_mod
+from . import communities as communities_mod
+from . import disruption as disruption_mod
+from . import flows
+from . import paths as paths_mod
+from .projection import node_info, simple
+from .stamp import make_stamp
+
+if TYPE_CHECKING:
+    from ..store.base import ClaimFilter, GraphStore
+
+__all__ = [
+    "centrality",
+    "communities",
+    "brokers",
+    "disruption",
+    "paths",
+    "trace",
+    "write_back",
+    "WRITE_BACK_MEASURES",
+]
+
+WRITE_BACK_MEASURES = (*centrality_mod.MEASURES, "community")
+
+
+def _filter(
+    min_grade: str | None,
+    as_of: str | None,
+    entity_types: Iterable[str] | None = None,
+    rel_types: Iterable[str] | None = None,
+    max_handling: str | None = None,
+) -> ClaimFilter:
+    from ..store.base import ClaimFilter  # the filter value object only; no database code
+
+    return ClaimFilter.make(rel_types, entity_types, min_grade, as_of, max_handling)
+
+
+def _filter_params(flt: ClaimFilter) -> dict[str, Any]:
+    return {"entity_types": list(flt.entity_types), "rel_types": list(flt.rel_types),
+            "max_handling": flt.max_handling}
+
+
+def _project(store: GraphStore, flt: ClaimFilter) -> nx.MultiDiGraph:
+    return store.to_networkx(flt)
+
+
+def _stamp(G: nx.Graph, analysis: str, params: dict[str, Any], flt: ClaimFilter, engine: str | None = None
+           ) -> dict[str, Any]:
+    return make_stamp(G, analysis, {**params, **_filter_params(flt)},
+                      min_grade=str(flt.min_grade) if flt.min_grade else None, as_of=flt.as_of, engine=engine)
+
+
+def _graph_summary(G: nx.Graph) -> dict[str, int]:
+    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+
+
+def centrality(
+    store: GraphStore,
+    measure: str = "pagerank",
+    top: int = 20,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    entity_types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    sample: int | None = None,
+    seed: int = 42,
+    engine: str = "auto",
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """Entities ranked by one centrality measure (degree, betweenness, pagerank, eigenvector, closeness)."""
+    _check_top(top)
+    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    M = _project(store, flt)
+    G = simple(M)
+    scores, info = centrality_mod.compute(G, measure, sample=sample, seed=seed, engine=engine)
+    params = {"measure": measure, "top": top, "sample": info.get("sample"), "seed": seed}
+    return {
+        **info,
+        "graph": _graph_summary(G),
+        "results": centrality_mod.ranked(G, scores, top),
+        "stamp": _stamp(M, "centrality", params, flt, info["engine"]),
+    }
+
+
+def communities(
+    store: GraphStore,
+    top: int = 20,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    entity_types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    seed: int = 42,
+    resolution: float = 1.0,
+    members: int = 50,
+    engine: str = "auto",
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """Louvain communities (seeded): size, members, and the most central member of each."""
+    _check_top(top)
+    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    M = _project(store, flt)
+    G = simple(M)
+    parts = communities_mod.louvain(G, seed=seed, resolution=resolution, engine=engine)
+    from .engines import choose
+
+    used = choose(G, engine)
+    return {
+        "method": "louvain",
+        "engine": used,
+        "graph": _graph_summary(G),
+        "count": len(parts),
+        "modularity": communities_mod.modularity(G, parts) if G.number_of_edges() else 0.0,
+        "communities": communities_mod.describe(G, parts, top, members),
+        "stamp": _stamp(M, "communities", {"seed": seed, "resolution": resolution, "top": top,
+                                           "members": members}, flt, used),
+    }
+
+
+def brokers(
+    store: GraphStore,
+    top: int = 20,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    entity_types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """Articulation points, bridges, and the entities with the lowest Burt constraint."""
+    _check_top(top)
+    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    M = _project(store, flt)
+    G = simple(M)
+    found = brokers_mod.brokers(G, top=top)
+    return {
+        "graph": _graph_summary(G),
+        "articulation_points": [node_info(G, v) for v in found["articulation_points"]],
+        "bridges": [{"from": node_info(G, u), "to": node_info(G, v), "grade": G[u][v].get("grade")}
+                    for u, v in found["bridges"]],
+        "structural_holes": [
+            {**node_info(G, r["node"]), "degree": r["degree"], "constraint": r["constraint"],
+             "effective_size": r["effective_size"]}
+            for r in found["structural_holes"]
+        ],
+        "stamp": _stamp(M, "brokers", {"top": top}, flt, "networkx"),
+    }
+
+
+def disruption(
+    store: GraphStore,
+    k: int = 5,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    entity_types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    candidates: int | None = None,
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """Which ``k`` entities, removed in turn, fragment the network most (greedy key-player search)."""
+    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    M = _project(store, flt)
+    G = simple(M)
+    steps = disruption_mod.key_players(G, k=k, candidates=candidates)
+    return {
+        "graph": _graph_summary(G),
+        "fragmentation": disruption_mod.fragmentation(G),
+        "steps": [{"step": i + 1, **node_info(G, s["node"]), **{a: b for a, b in s.items() if a != "node"}}
+                  for i, s in enumerate(steps)],
+        "stamp": _stamp(M, "disruption", {"k": k, "candidates": candidates}, flt, "networkx"),
+    }
+
+
+def paths(
+    store: GraphStore,
+    source: str,
+    target: str,
+    max_hops: int = 4,
+    k: int = 3,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """The k shortest paths between two entities with weakest-link grades, in the shared subgraph shape
+    (``views.paths_json``) plus a stamp."""
+    from ..store.base import Node, Path
+
+    flt = _filter(min_grade, as_of, max_handling=max_handling)
+    M = _project(store, flt)
+    found = paths_mod.k_shortest_paths(M, source, target, k=k, max_hops=max_hops)
+    out = paths_json([
+        Path(nodes=[Node(**node_info(M, n)) for n in p["nodes"]], claims=list(p["claims"])) for p in found
+    ])
+    out["stamp"] = _stamp(M, "paths", {"source": source, "target": target, "max_hops": max_hops, "k": k}, flt,
+                          "networkx")
+    return out
+
+
+def _resolve_wallets(G: nx.MultiDiGraph, wallets: Iterable[str]) -> list[str]:
+    """Wallet entity ids; an address (a wallet's name) is accepted too."""
+    by_address: dict[str, str] | None = None
+    out = []
+    for w in wallets:
+        if w in G and G.nodes[w].get("label") == "Wallet":
+            out.append(w)
+            continue
+        if by_address is None:
+            by_address = {d.get("name"): n for n, d in G.nodes(data=True) if d.get("label") == "Wallet"}
+        if w in by_address:
+            out.append(by_address[w])
+        else:
+            raise NotFound(f"no wallet with id or address {w[:80]!r}", where="wallets")
+    return out
+
+
+def trace(
+    store: GraphStore,
+    wallets: Sequence[str],
+    direction: str = "forward",
+    max_hops: int = 4,
+    min_amount: str | Decimal | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    method: str = "haircut",
+    stop_tags: Sequence[str] = flows.STOP_TAGS,
+    as_of: str | None = None,
+    min_grade: str | None = None,
+    asset: str | None = None,
+    max_handling: str | None = None,
+) -> dict[str, Any]:
+    """Money-flow trace from wallets: end points with amounts (Decimal strings), the transfers that carried
+    traced funds, and a subgraph in the shared JSON shape (``views.subgraph_json``), with a stamp."""
+    if isinstance(wallets, str):
+        wallets = [wallets]
+    flt = _filter(min_grade, as_of, None, ("TRANSFERRED", "HOLDS"), max_handling)
+    M = _project(store, flt)
+    starts = _resolve_wallets(M, wallets)
+    r = flows.trace(M, starts, direction=direction, max_hops=max_hops, method=method, min_amount=min_amount,
+                    since=since, until=until, stop_tags=stop_tags, asset=asset)
+    ids = r.wallets()
+    for ep in r.endpoints:
+        if ep.wallet not in ids:
+            ids.append(ep.wallet)
+    claims: dict[str, Claim] = {}
+    for tid, fe in r.flows.items():
+        c = M.edges[fe.transfer.src, fe.transfer.dst, tid].get("claim")
+        if c is not None:
+            claims[tid] = c
+    holders: dict[str, list[dict[str, str]]] = {}
+    for w in list(ids):
+        for h, _, key, d in M.in_edges(w, keys=True, data=True):
+            if d.get("type") == "HOLDS":
+                holders.setdefault(w, []).append(node_info(M, h))
+                if d.get("claim") is not None:
+                    claims[key] = d["claim"]
+                if h not in ids:
+                    ids.append(h)
+    from ..store.base import Node
+
+    nodes = [Node(**node_info(M, n)) for n in ids]
+    hops = {w: 0 for w in r.starts}
+    for fe in sorted(r.flows.values(), key=lambda f: f.hop):
+        nxt = fe.transfer.dst if direction == "forward" else fe.transfer.src
+        hops.setdefault(nxt, fe.hop)
+    params = {"wallets": starts, "direction": direction, "max_hops": max_hops, "method": method,
+              "min_amount": None if min_amount in (None, "") else str(min_amount), "since": since,
+              "until": until, "stop_tags": sorted(stop_tags), "asset": asset}
+    return {
+        "direction": direction,
+        "method": method,
+        "wallets": starts,
+        "max_hops": max_hops,
+        "traced": {a: flows.money(v) for a, v in sorted(r.traced.items())},
+        "endpoints": [
+            {"wallet": ep.wallet, "name": node_info(M, ep.wallet)["name"], "asset": ep.asset,
+             "amount": flows.money(ep.amount), "reasons": sorted(ep.reasons), "hops": ep.min_hops,
+             "tags": ep.tags, "holders": holders.get(ep.wallet, [])}
+            for ep in r.endpoints
+        ],
+        "flows": [
+            {"claim": tid, "from": fe.transfer.src, "to": fe.transfer.dst, "hop": fe.hop,
+             "traced": flows.money(fe.traced), "amount": flows.money(fe.transfer.amount),
+             "asset": fe.transfer.asset, "timestamp": fe.transfer.timestamp}
+            for tid, fe in sorted(r.flows.items(), key=lambda kv: (kv[1].hop, kv[1].transfer.timestamp, kv[0]))
+        ],
+        "subgraph": subgraph_json(nodes, claims.values(), hops=hops),
+        "stamp": _stamp(M, "trace", params, flt, "networkx"),
+    }
+
+
+def write_back(
+    store: GraphStore,
+    measure: str = "pagerank",
+    min_grade: str | None = None,
+    as_of: str | None = None,
+    entity_types: Sequence[str] | None = None,
+    rel_types: Sequence[str] | None = None,
+    sample: int | None = None,
+    seed: int = 42,
+    engine: str = "auto",
+) -> dict[str, Any]:
+    """Compute a measure (a centrality, or ``community``) for every entity and store it on the entities as
+    the property ``<measure>`` with the run's stamp id in ``<measure>_stamp`` (for dashboards and the UI)."""
+    if measure not in WRITE_BACK_MEASURES:
+        raise InvalidInput(f"measure must be one of {', '.join(WRITE_BACK_MEASURES)}, got {measure!r}",
+                           where="measure")
+    flt = _filter(min_grade, as_of, entity_types, rel_types)
+    M = _project(store, flt)
+    G = simple(M)
+    values: dict[str, float | int]
+    if measure == "community":
+        parts = communities_mod.louvain(G, seed=seed, engine=engine)
+        values = {v: i for i, p in enumerate(parts) for v in p}
+        info: dict[str, Any] = {"measure": "community", "seed": seed}
+    else:
+        scores, info = centrality_mod.compute(G, measure, sample=sample, seed=seed, engine=engine)
+        values = {v: float(s) for v, s in scores.items()}
+        info = {**info, "seed": seed}
+    stamp = _stamp(M, "write_back", {k: v for k, v in info.items() if k != "engine"}, flt, info.get("engine"))
+    summary = store.set_properties({v: {measure: x, f"{measure}_stamp": stamp["id"]} for v, x in values.items()})
+    return {"measure": measure, "property": measure, "written": len(values), "updated": summary.updated,
+            "stamp": stamp}
+
+
+def _check_top(top: int) -> None:
+    if not 1 <= top <= 10_000:
+        raise InvalidInput(f"top must be between 1 and 10000, got {top}", where="top")

@@ -1,0 +1,174 @@
+"""Analytics on small well-known graphs with known answers (Krackhardt kite, Zachary's karate club).
+
+The kite's nodes 0-9 are Andre, Beverly, Carol, Diane, Ed, Fernando, Garth, Heather, Ike, Jane.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import networkx as nx
+import pytest
+
+from compoundgraph.analytics import brokers, centrality, communities, disruption, paths
+from compoundgraph.analytics.projection import Projection
+from compoundgraph.errors import InvalidInput, NotFound
+
+KITE = nx.krackhardt_kite_graph()
+KARATE = nx.karate_club_graph()
+ENGINES = ["networkx", "igraph"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_kite_centralities_known_answers(engine: str) -> None:
+    deg = centrality.degree(KITE, engine=engine)
+    assert deg[3] == pytest.approx(6 / 9)  # Diane has the most ties
+    btw = centrality.betweenness(KITE, engine=engine)
+    assert max(btw, key=btw.get) == 7  # Heather brokers between the clique and Ike-Jane
+    assert btw[7] == pytest.approx(14 / 36)
+    assert btw[9] == 0.0
+    clo = centrality.closeness(KITE, engine=engine)
+    assert clo[5] == pytest.approx(9 / 14) and clo[6] == pytest.approx(9 / 14)  # Fernando, Garth closest
+    assert max(clo.values()) == pytest.approx(9 / 14)
+    ev = centrality.eigenvector(KITE, engine=engine)
+    assert max(ev, key=ev.get) == 3
+    assert ev[3] == pytest.approx(0.4810, abs=1e-4)
+    pr = centrality.pagerank(KITE, engine=engine)
+    assert max(pr, key=pr.get) == 3
+    assert sum(pr.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_karate_centralities_known_answers(engine: str) -> None:
+    deg = centrality.degree(KARATE, engine=engine)
+    assert sorted(deg, key=deg.get, reverse=True)[:2] == [33, 0]  # the instructor and the administrator
+    btw = centrality.betweenness(KARATE, engine=engine)
+    assert btw[0] == pytest.approx(0.43763, abs=1e-5)
+    assert btw[33] == pytest.approx(0.30407, abs=1e-5)
+
+
+def test_ranked_rows_carry_name_and_type() -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("a", label="Person", name="Alice")
+    G.add_node("b", label="Organization", name="Bee Co")
+    G.add_node("c", label="Person", name="Carl")
+    G.add_edge("a", "b", key="c1")
+    G.add_edge("c", "b", key="c2")
+    scores, info = centrality.compute(G, "degree")
+    rows = centrality.ranked(G, scores, top=2)
+    assert rows[0] == {"rank": 1, "id": "b", "label": "Organization", "name": "Bee Co", "score": 1.0}
+    assert [r["id"] for r in rows] == ["b", "a"]  # tie between a and c broken by id
+    assert info == {"measure": "degree", "engine": "networkx"}
+
+
+def test_betweenness_sampling_is_stated_and_seeded() -> None:
+    G = nx.gnm_random_graph(60, 200, seed=1)
+    scores, info = centrality.compute(G, "betweenness", sample=10, seed=5)
+    assert info["sample"] == 10 and info["exact"] is False and info["seed"] == 5
+    again, _ = centrality.compute(G, "betweenness", sample=10, seed=5)
+    other, _ = centrality.compute(G, "betweenness", sample=10, seed=6)
+    assert scores == again and scores != other
+    exact, info = centrality.compute(G, "betweenness")
+    assert info["exact"] is True and info["sample"] is None
+    assert exact == pytest.approx(nx.betweenness_centrality(G))
+
+
+def test_unknown_measure_and_engine_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="measure"):
+        centrality.compute(KITE, "influence")
+    with pytest.raises(InvalidInput, match="engine"):
+        centrality.pagerank(KITE, engine="gpu")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_karate_louvain_is_seeded_and_good(engine: str) -> None:
+    parts = communities.louvain(KARATE, seed=7, engine=engine)
+    assert parts == communities.louvain(KARATE, seed=7, engine=engine)
+    assert sum(len(p) for p in parts) == 34 and set().union(*parts) == set(KARATE)
+    assert 3 <= len(parts) <= 5
+    assert communities.modularity(KARATE, parts) > 0.38  # best known partition: 0.4198
+    # the two leaders of the historical split never share a community
+    assert not any({0, 33} <= p for p in parts)
+    rows = communities.describe(KARATE, parts)
+    assert [r["size"] for r in rows] == sorted((len(p) for p in parts), reverse=True)
+    assert {rows[i]["central"]["id"] for i in range(len(rows))} & {0, 33}
+
+
+def test_kite_brokers_known_answers() -> None:
+    assert brokers.articulation_points(KITE) == [7, 8]
+    assert brokers.bridges(KITE) == [(7, 8), (8, 9)]
+    sh = brokers.structural_holes(KITE)
+    assert sh[9]["constraint"] == pytest.approx(1.0)  # Jane's one contact: fully constrained
+    assert sh[7]["effective_size"] == pytest.approx(7 / 3)
+    # Heather: contacts Fernando, Garth (tied to each other, 5 ties each) and Ike, each p = 1/3:
+    # (1/3 + 1/3 * 1/5)^2 * 2 + (1/3)^2
+    assert sh[7]["constraint"] == pytest.approx(2 * 0.4**2 + 1 / 9)
+    found = brokers.brokers(KITE, top=3)
+    assert [r["node"] for r in found["structural_holes"]] == [7, 5, 6]  # least constrained first
+    assert found["articulation_points"] == [7, 8]
+
+
+def test_kite_key_players() -> None:
+    steps = disruption.key_players(KITE, k=2)
+    assert [s["node"] for s in steps] == [7, 0]
+    first = steps[0]
+    # removing Heather leaves the clique (7) and Ike-Jane (2): 1 - (7*6 + 2*1) / (9*8)
+    assert first["fragmentation_before"] == 0.0
+    assert first["fragmentation_after"] == pytest.approx(1 - 44 / 72)
+    assert (first["components"], first["largest_component"]) == (2, 7)
+    assert steps[1]["fragmentation_before"] == pytest.approx(first["fragmentation_after"])
+    assert disruption.fragmentation(nx.empty_graph(4)) == 1.0
+    with pytest.raises(InvalidInput):
+        disruption.key_players(KITE, k=0)
+
+
+def test_key_players_with_candidates_on_larger_graph() -> None:
+    G = nx.barbell_graph(200, 1)  # two cliques joined through one node
+    steps = disruption.key_players(G, k=1, candidates=5)
+    assert steps[0]["node"] == 200 and steps[0]["components"] == 2
+
+
+def test_paths_with_weakest_link_grades() -> None:
+    G = nx.MultiDiGraph()
+    G.add_edge("recruiter", "compound", key="c1", grade="B2")
+    G.add_edge("recruiter", "compound", key="c1b", grade="A1")  # a better claim for the same link
+    G.add_edge("armed", "compound", key="c2", grade="C3")
+    G.add_edge("recruiter", "town", key="c3", grade="A1")
+    G.add_edge("armed", "town", key="c4", grade="B1")
+    G.add_edge("town", "elsewhere", key="c5", grade="A1")
+    found = paths.k_shortest_paths(G, "recruiter", "armed", k=3)
+    assert [(p["nodes"], p["grade"], p["claims"]) for p in found] == [
+        (["recruiter", "compound", "armed"], "C3", ["c1b", "c2"]),
+        (["recruiter", "town", "armed"], "B1", ["c3", "c4"]),
+    ]
+    assert paths.k_shortest_paths(G, "recruiter", "armed", k=3, max_hops=1) == []
+    with pytest.raises(NotFound):
+        paths.k_shortest_paths(G, "recruiter", "nobody")
+
+
+def test_projection_from_records_matches_networkx() -> None:
+    records = [
+        {"record": "entity", "id": "a", "label": "Person", "name": "A"},
+        {"record": "claim", "id": "c1", "type": "ALLIED_WITH", "subject": "a", "object": "b", "grade": "B2"},
+        {"record": "entity", "id": "b", "label": "ArmedGroup", "name": "B"},
+        {"record": "claim", "id": "c2", "type": "ALLIED_WITH", "subject": "b", "object": "a", "grade": "E5"},
+        {"record": "claim", "id": "c3", "type": "ALLIED_WITH", "subject": "a", "object": "ghost", "grade": "A1"},
+        {"record": "entity", "id": "c", "label": "Person", "name": "C"},
+    ]
+    p = Projection.from_records(records)
+    assert p.ids == ["a", "b", "c"] and p.number_of_edges() == 2  # the claim to a missing entity is dropped
+    assert p.simple_edges().tolist() == [[0, 1]]
+    assert Projection.from_records(records, min_grade="B2").claim_ids == ["c1"]
+    assert Projection.from_records(records, entity_types=["Person"]).number_of_edges() == 0
+    G = p.to_networkx()
+    assert G["a"]["b"]["weight"] == 2 and G.nodes["b"]["name"] == "B"
+    assert centrality.pagerank(p) == pytest.approx(centrality.pagerank(G, engine="networkx"), abs=1e-5)
+
+
+@pytest.mark.parametrize("module", ["brokers", "centrality", "communities", "disruption", "flows", "paths",
+                                    "projection", "stamp"])
+def test_docstring_examples_run(module: str) -> None:
+    mod = importlib.import_module(f"compoundgraph.analytics.{module}")
+    result = doctest.testmod(mod, extraglobs={"nx": nx})
+    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,166 @@
+"""The analytics service and `compoundgraph analyze` on both stores, over the fixture world."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from compoundgraph.analytics import service
+from compoundgraph.analytics.stamp import graph_digest
+from compoundgraph.cli import analyze as analyze_cli
+from compoundgraph.cli.main import app
+from compoundgraph.errors import InvalidInput, NotFound
+from compoundgraph.loader import read_jsonl
+from compoundgraph.models import Claim, Entity
+from compoundgraph.store import ClaimFilter, GraphStore
+
+from .conftest import WORLD
+
+
+def test_centrality_ranks_with_names_and_stamp(world: GraphStore) -> None:
+    r = service.centrality(world, "degree", top=3)
+    top = r["results"][0]
+    assert (top["id"], top["label"], top["name"]) == ("platform-telegram", "Platform", "Telegram")
+    assert [row["rank"] for row in r["results"]] == [1, 2, 3]
+    assert r["engine"] == "networkx" and r["graph"]["nodes"] == 36
+    again = service.centrality(world, "degree", top=3)
+    assert again["stamp"] == r["stamp"] and len(r["stamp"]["id"]) == 64
+    graded = service.centrality(world, "degree", top=3, min_grade="B2")
+    assert graded["stamp"]["graph"]["sha256"] != r["stamp"]["graph"]["sha256"]
+    assert graded["stamp"]["min_grade"] == "B2" and graded["stamp"]["id"] != r["stamp"]["id"]
+    b = service.centrality(world, "betweenness", top=1, sample=5, seed=3)
+    assert (b["sample"], b["exact"], b["stamp"]["parameters"]["sample"]) == (5, False, 5)
+    json.dumps(r)  # JSON-ready
+
+
+def test_stamp_hashes_the_same_graph_on_every_store(world: GraphStore) -> None:
+    """Both stores hash to the digest of the world file itself, so a stamp does not depend on the store."""
+    G = nx.MultiDiGraph()
+    records = list(read_jsonl(WORLD))
+    for e in records:
+        if isinstance(e, Entity):
+            G.add_node(e.id, label=e.label, name=e.name, properties=e.properties)
+    for c in records:
+        if isinstance(c, Claim) and c.subject in G and c.object in G:
+            G.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)
+    assert service.centrality(world, "degree")["stamp"]["graph"]["sha256"] == graph_digest(G)
+
+
+def test_filters_reach_the_projection(world: GraphStore) -> None:
+    r = service.centrality(world, "pagerank", top=50, entity_types=["Wallet"], rel_types=["TRANSFERRED"])
+    assert {row["label"] for row in r["results"]} == {"Wallet"} and r["graph"] == {"nodes": 4, "edges": 3}
+    early = service.centrality(world, "degree", top=50, as_of="2020-01-01")
+    late = service.centrality(world, "degree", top=50, as_of="2024-06-01")
+    # the militia protected Jade River from 2021 to 2024-03-01
+    assert early["stamp"]["as_of"] == "2020-01-01" and early["graph"]["edges"] != late["graph"]["edges"]
+
+
+def test_communities_brokers_disruption(world: GraphStore) -> None:
+    c = service.communities(world, seed=1)
+    assert sum(x["size"] for x in c["communities"]) == 36 and c["modularity"] > 0.3
+    tg = next(x for x in c["communities"] if any(m["id"] == "platform-telegram" for m in x["members"]))
+    assert tg["central"]["id"] == "platform-telegram"
+    assert service.communities(world, seed=1)["communities"] == c["communities"]
+    b = service.brokers(world, top=3)
+    arts = {n["id"] for n in b["articulation_points"]}
+    assert {"platform-telegram", "compound-jade-river", "wallet-tan"} <= arts
+    assert any(x["from"]["id"] == "account-tg-00" and x["to"]["id"] == "platform-telegram" for x in b["bridges"])
+    assert b["structural_holes"][0]["id"] == "platform-telegram"
+    d = service.disruption(world, k=2)
+    assert [s["id"] for s in d["steps"]] == ["platform-telegram", "compound-golden-lotus"]
+    assert d["steps"][0]["fragmentation_after"] > d["steps"][0]["fragmentation_before"] == 0.0
+
+
+def test_paths_agree_with_the_store(world: GraphStore) -> None:
+    r = service.paths(world, "person-nok-srisuk", "armed-northern-hills", k=3)
+    store_paths = world.paths("person-nok-srisuk", "armed-northern-hills", 4, 3, ClaimFilter())
+    assert [p["nodes"] for p in r["paths"]] == [[n.id for n in p.nodes] for p in store_paths]
+    assert [p["grade"] for p in r["paths"]] == [str(p.grade) for p in store_paths]
+    assert r["paths"][0]["hops"] == 2 and "stamp" in r and {"nodes", "edges"} <= set(r)
+    with pytest.raises(NotFound):
+        service.paths(world, "person-nok-srisuk", "nobody")
+
+
+def test_trace_world_trail_to_the_exchange(world: GraphStore) -> None:
+    for method in ("haircut", "fifo"):
+        r = service.trace(world, ["wallet-collect"], method=method)
+        got = {e["wallet"]: (e["amount"], e["reasons"]) for e in r["endpoints"]}
+        # 25000.50 leaves; Tan keeps 5000.50, Peel keeps 499.75, 19500.25 reaches the exchange
+        assert got == {
+            "wallet-exchange": ("19500.25", ["stop:exchange"]),
+            "wallet-tan": ("5000.5", ["unspent"]),
+            "wallet-peel": ("499.75", ["unspent"]),
+        }
+        assert r["traced"] == {"USDT": "25000.5"}
+    ex = r["endpoints"][0]
+    assert ex["holders"] == [{"id": "org-sunrise-exchange", "label": "Organization", "name": "Sunrise Exchange"}]
+    assert [f["hop"] for f in r["flows"]] == [1, 2, 3] and r["flows"][2]["traced"] == "19500.25"
+    sub = r["subgraph"]
+    assert {"wallet-collect", "wallet-exchange", "org-sunrise-exchange"} <= {n["id"] for n in sub["nodes"]}
+    assert sorted(e["type"] for e in sub["edges"]) == ["HOLDS", "HOLDS", "TRANSFERRED", "TRANSFERRED",
+                                                       "TRANSFERRED"]
+    assert next(n for n in sub["nodes"] if n["id"] == "wallet-exchange")["hop"] == 3
+    json.dumps(r)
+
+
+def test_trace_backward_window_and_address(world: GraphStore) -> None:
+    address = world.get_entities(["wallet-exchange"])["wallet-exchange"].name
+    r = service.trace(world, [address], direction="backward")
+    assert r["wallets"] == ["wallet-exchange"]
+    assert [(e["wallet"], e["amount"], e["reasons"]) for e in r["endpoints"]] == [
+        ("wallet-collect", "19500.25", ["unknown prior funds"])]
+    cut = service.trace(world, ["wallet-collect"], until="2024-02-02")
+    assert {e["wallet"]: e["amount"] for e in cut["endpoints"]} == {"wallet-peel": "20000", "wallet-tan": "5000.5"}
+    with pytest.raises(NotFound):
+        service.trace(world, ["no-such-wallet"])
+    with pytest.raises(InvalidInput):
+        service.trace(world, ["wallet-collect"], method="lifo")
+
+
+def test_write_back_stores_scores_with_stamp(world: GraphStore) -> None:
+    r = service.write_back(world, "pagerank")
+    assert r["written"] == 36
+    tan = world.get_entities(["person-tan-weiming"])["person-tan-weiming"]
+    assert tan.properties["pagerank"] > 0 and tan.properties["pagerank_stamp"] == r["stamp"]["id"]
+    assert tan.properties["nationality"] == "CN"  # other properties kept
+    c = service.write_back(world, "community", seed=3)
+    tg = world.get_entities(["platform-telegram", "account-tg-00"])
+    assert tg["platform-telegram"].properties["community"] == tg["account-tg-00"].properties["community"]
+    assert tg["account-tg-00"].properties["community_stamp"] == c["stamp"]["id"]
+    with pytest.raises(InvalidInput):
+        service.write_back(world, "charisma")
+
+
+@pytest.fixture
+def cli(world: GraphStore, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run `compoundgraph analyze ...` against the fixture store (either kind)."""
+
+    @contextmanager
+    def fixture_store(*args: object, **kwargs: object) -> Iterator[GraphStore]:
+        yield world
+
+    monkeypatch.setattr(analyze_cli, "open_store", fixture_store)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, ["analyze", *args])
+
+
+def test_cli_commands(cli: Any) -> None:
+    r = cli("centrality", "degree", "--top", "3")
+    assert r.exit_code == 0 and "Telegram" in r.output and "stamp" in r.output
+    r = cli("trace", "wallet-collect", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.output)["endpoints"][0]["amount"] == "19500.25"
+    r = cli("trace", "wallet-exchange", "--backward", "--method", "fifo")
+    assert r.exit_code == 0 and "unknown prior" in r.output and "backward trace (fifo" in r.output
+    for args in (["communities"], ["brokers"], ["disruption", "-k", "2"],
+                 ["paths", "person-nok-srisuk", "armed-northern-hills"], ["write-back", "betweenness"]):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.output)
+    r = cli("centrality", "charisma")
+    assert r.exit_code == 2 and "measure" in r.output

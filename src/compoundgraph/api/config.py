@@ -1,0 +1,49 @@
+"""The API's own settings (prefix ``COMPOUNDGRAPH_API_``): where keys and the audit log live, and limits.
+
+Kept apart from the core :class:`~compoundgraph.settings.Settings` so the graph core does not know about
+HTTP; paths default to files beside the embedded store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..settings import Settings
+
+__all__ = ["ApiSettings"]
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPOUNDGRAPH_API_", env_file=".env", extra="ignore")
+
+    # JSON file of hashed API keys; empty: ``api-keys.json`` beside the embedded store file.
+    keys_path: Path | None = None
+    # Append-only, hash-chained audit log (JSON lines); empty: ``audit.jsonl`` beside the embedded store.
+    audit_path: Path | None = None
+    # Serve without keys (every caller acts as ``demo_role``); honoured only for loopback clients.
+    demo: bool = False
+    # The role a key-less demo caller gets.
+    demo_role: str = "analyst"
+    # Largest JSON request body, in bytes.
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    # Largest upload to POST /ingest, in bytes.
+    max_upload_bytes: int = Field(default=50_000_000, ge=1_024)
+    # Largest response body, in bytes (bigger answers get 413: narrow the query).
+    max_response_bytes: int = Field(default=20_000_000, ge=1_024)
+    # Seconds a graph query may take before the caller gets 504.
+    query_timeout_s: float = Field(default=30.0, gt=0)
+    # Rows the Cypher console returns at most.
+    cypher_row_cap: int = Field(default=1_000, ge=1, le=100_000)
+    # Seconds a console query may run (the server aborts it).
+    cypher_timeout_s: float = Field(default=10.0, gt=0)
+    # Requests per minute per key (0 = unlimited); bursts up to the same number.
+    rate_per_minute: int = Field(default=600, ge=0)
+
+    def resolved_keys_path(self, settings: Settings) -> Path:
+        return self.keys_path or settings.embedded_path.parent / "api-keys.json"
+
+    def resolved_audit_path(self, settings: Settings) -> Path:
+        return self.audit_path or settings.embedded_path.parent / "audit.jsonl"

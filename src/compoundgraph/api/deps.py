@@ -1,0 +1,105 @@
+"""Annotated dependencies: the store, the caller (key and role), the rate limit, and audit details.
+
+``Reader``, ``Investigator``, ``Analyst``, ``Editor`` and ``Admin`` are the principal of a request that has a
+valid key (401 otherwise) with at least that role (403 otherwise); ``Reader`` admits partners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from ..errors import InvalidInput
+from ..settings import Settings
+from ..store import GraphStore
+from .audit import AuditLog
+from .config import ApiSettings
+from .limits import RateLimiter
+from .security import LOOPBACK, KeyStore, Principal, require_role
+
+__all__ = ["AppContext", "ctx_of", "Ctx", "Store", "Reader", "Investigator", "Analyst", "Editor", "Admin",
+           "audit_detail", "param"]
+
+
+@dataclass
+class AppContext:
+    """Everything a request needs, made once by the lifespan."""
+
+    settings: Settings
+    api: ApiSettings
+    store: GraphStore
+    keys: KeyStore
+    audit: AuditLog
+    limiter: RateLimiter
+
+
+# Dependencies are ``async def`` although they do not await: FastAPI runs plain ``def`` dependencies in the
+# thread pool, and a thread hop per dependency costs more than the work (key check: a stat and a dict lookup).
+async def ctx_of(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+
+
+async def _store(ctx: Ctx) -> GraphStore:
+    return ctx.store
+
+
+Store = Annotated[GraphStore, Depends(_store)]
+
+
+# Declared as OpenAPI security schemes (either one will do); ``auto_error=False`` so a missing key is our own
+# 401 problem (or demo mode), not FastAPI's plain 403.
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key from `compoundgraph keys create`")
+_BEARER = HTTPBearer(auto_error=False, description="the same API key as a bearer token")
+
+
+async def _principal(
+    request: Request,
+    ctx: Ctx,
+    x_api_key: Annotated[str | None, Security(_API_KEY)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+) -> Principal:
+    key = x_api_key or (bearer.credentials if bearer else None)
+    client = request.client.host if request.client else ""
+    if not key and ctx.api.demo and client in LOOPBACK:
+        principal = Principal("demo", ctx.api.demo_role, "demo mode (loopback, no key)")
+    else:
+        principal = ctx.keys.authenticate(key)
+    request.state.principal = principal
+    ctx.limiter.check(principal.key_id)
+    return principal
+
+
+def _role(needed: str, what: str) -> Any:
+    async def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        require_role(principal, needed, what)
+        return principal
+
+    return Depends(check)
+
+
+Reader = Annotated[Principal, _role("partner", "reading the graph")]
+Investigator = Annotated[Principal, _role("investigator", "this endpoint")]
+Analyst = Annotated[Principal, _role("analyst", "this endpoint")]
+Editor = Annotated[Principal, _role("editor", "this endpoint")]
+Admin = Annotated[Principal, _role("admin", "this endpoint")]
+
+
+def audit_detail(request: Request, **fields: Any) -> None:
+    """Add fields to this request's audit entry (written by the audit middleware after the response)."""
+    extra = getattr(request.state, "audit", None) or {}
+    extra.update(fields)
+    request.state.audit = extra
+
+
+def param(name: str, fn: Any, *args: Any) -> Any:
+    """Call a parser; an ``InvalidInput`` it raises names the query parameter ``name``."""
+    try:
+        return fn(*args)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.detail, where=name) from exc

@@ -1,0 +1,46 @@
+"""Query parameters shared by routers: repeated or comma-separated lists, and the claim filter."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+
+from ...store import ClaimFilter
+from ..deps import param
+from ..redaction import claim_filter
+from ..security import Principal
+
+__all__ = ["Types", "RelTypes", "MinGrade", "AsOf", "split", "make_filter"]
+
+Types = Annotated[list[str] | None, Query(description="entity types, repeated or comma-separated",
+                                           examples=["Compound,Organization"])]
+RelTypes = Annotated[list[str] | None, Query(description="relationship types, repeated or comma-separated")]
+MinGrade = Annotated[str | None, Query(description="only claims at least this good (Admiralty, e.g. B3)",
+                                        max_length=2, examples=["B3"])]
+AsOf = Annotated[str | None, Query(description="only claims in force on this date (YYYY-MM-DD)",
+                                    max_length=10, examples=["2024-06-01"])]
+
+
+def split(values: list[str] | None, limit: int = 10_000) -> list[str]:
+    """``a,b`` and repeated parameters alike, blanks dropped, order kept."""
+    out: list[str] = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return list(dict.fromkeys(out))[:limit]
+
+
+def make_filter(
+    principal: Principal,
+    types: list[str] | None = None,
+    rel_types: list[str] | None = None,
+    min_grade: str | None = None,
+    as_of: str | None = None,
+) -> ClaimFilter:
+    """Validate each part on its own, so a 422 names the parameter at fault; partners are narrowed."""
+    t, r = split(types), split(rel_types)
+    param("types", lambda: ClaimFilter.make(entity_types=t))
+    param("rel_types", lambda: ClaimFilter.make(rel_types=r))
+    param("min_grade", lambda: ClaimFilter.make(min_grade=min_grade))
+    param("as_of", lambda: ClaimFilter.make(as_of=as_of))
+    return claim_filter(principal, r, t, min_grade, as_of)

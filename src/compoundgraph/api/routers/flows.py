@@ -1,0 +1,41 @@
+"""``POST /flows/trace``: money-flow tracing from wallets (investigators and up), stamped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from ...models import iso_date
+from ..deps import Ctx, Investigator, audit_detail, param
+from ..limits import run_query
+from ..problems import problem_docs
+from ..schemas import Stamped, TraceIn
+from .pending import call_with, service_function
+
+router = APIRouter(prefix="/flows", tags=["flows"])
+
+
+def _when(value: str | None, name: str) -> str | None:
+    """A date or a ``...Z`` timestamp, checked (422 naming the field otherwise)."""
+    if value is None:
+        return None
+    from ...models import iso_datetime
+
+    if "T" in value:
+        return param(name, iso_datetime, value, name)
+    return param(name, iso_date, value, name)
+
+
+@router.post("/trace", response_model=Stamped,
+             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
+async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx) -> Any:
+    """Follow funds forward or backward from wallets: time-respecting hops, an amount threshold, stops at
+    wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended."""
+    since, until = _when(body.since, "since"), _when(body.until, "until")
+    as_of = param("as_of", iso_date, body.as_of, "as_of")
+    fn = service_function("compoundgraph.analytics.service", "trace")
+    audit_detail(request, wallets=body.wallets[:20], direction=body.direction)
+    return await run_query(ctx.api.query_timeout_s, call_with, fn, ctx.store, wallets=body.wallets,
+                           direction=body.direction, max_hops=body.max_hops, min_amount=body.min_amount,
+                           since=since, until=until, method=body.method, stop_tags=body.stop_tags, as_of=as_of)

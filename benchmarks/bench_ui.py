@@ -1,0 +1,176 @@
+"""Web UI speed: time from request to a settled link chart in headless Chromium, against default pyvis physics.
+
+    .venv/bin/python benchmarks/bench_ui.py                  # 200, 1,000 and 2,000 nodes
+    .venv/bin/python benchmarks/bench_ui.py --sizes 200      # while developing
+
+For each size a synthetic world (a compound, its operators, their members, the members' accounts: a tree
+with a few cross links) is served by the real app (``create_app`` over an embedded store, demo mode, uvicorn
+on loopback). *UI* is the time from navigation start to the chart reporting "settled"
+(``/?open=<compound>&hops=3&limit=N``: the ego request, the server layout above 1,000 nodes or the in-browser
+stabilisation below, and the first full drawing). *pyvis* is the same subgraph written by pyvis with its
+default physics (Barnes-Hut, 1,000 stabilisation iterations), timed from navigation start to vis-network's
+``stabilizationIterationsDone`` event: the moment pyvis hides its loading bar and shows the laid-out chart
+(the simulation may still drift afterwards; counting only to here favours the baseline). Both run in the same
+Chromium, in the same run.
+Target (issue 6): 2,000 nodes settled in <= 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.test_ui_e2e import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+
+from compoundgraph.api.app import create_app  # noqa: E402
+from compoundgraph.api.config import ApiSettings  # noqa: E402
+from compoundgraph.loader import load_jsonl  # noqa: E402
+from compoundgraph.settings import Settings  # noqa: E402
+from compoundgraph.store import EmbeddedStore  # noqa: E402
+
+CENTER = "bench-compound"
+SRC = "src-bench"
+
+
+def world(path: Path, orgs: int = 12, members: int = 12, accounts: int = 14, seed: int = 7) -> Path:
+    """A tree of 1 + orgs + orgs*members + orgs*members*accounts entities, plus cross links."""
+    rnd = random.Random(seed)
+    recs: list[dict[str, Any]] = [{"record": "source", "id": SRC, "title": "UI benchmark world", "reliability": "B"}]
+
+    def ent(id_: str, label: str, name: str, **props: Any) -> None:
+        recs.append({"record": "entity", "id": id_, "label": label, "name": name, "properties": props,
+                     "sources": [SRC]})
+
+    def claim(t: str, s: str, o: str) -> None:
+        recs.append({"record": "claim", "type": t, "subject": s, "object": o, "source": SRC,
+                     "grade": rnd.choice(["A1", "B2", "B3", "C3", "D4"])})
+
+    ent(CENTER, "Compound", "Benchmark Park", country="KH", lat=10.6, lon=103.5)
+    people = []
+    for i in range(orgs):
+        org = f"bench-org-{i:02d}"
+        ent(org, "Organization", f"Operator {i}", country="KH")
+        claim("OPERATES", org, CENTER)
+        for j in range(members):
+            p = f"bench-person-{i:02d}-{j:02d}"
+            people.append(p)
+            ent(p, "Person", f"Member {i}.{j}")
+            claim("MEMBER_OF", p, org)
+            for k in range(accounts):
+                a = f"bench-account-{i:02d}-{j:02d}-{k:02d}"
+                ent(a, "Account", f"@bench{i}_{j}_{k}", platform="Telegram", handle=f"bench{i}_{j}_{k}")
+                claim("USES", p, a)
+    for p in rnd.sample(people, len(people) // 3):  # cycles: some members also work for another operator
+        claim("EMPLOYED_BY", p, f"bench-org-{rnd.randrange(orgs):02d}")
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return path
+
+
+PYVIS_PROBE = """
+window.__bench = {};
+const iv = setInterval(() => {
+  if (window.network && window.network.on) {
+    clearInterval(iv);
+    network.on('stabilizationIterationsDone', () => { __bench.iterDone = performance.now(); });
+    network.on('stabilized', () => { if (__bench.iterDone && !__bench.settled) __bench.settled = performance.now(); });
+  }
+}, 1);
+"""
+
+
+def pyvis_page(subgraph: dict[str, Any], out: Path) -> Path:
+    """The subgraph drawn the plain pyvis way: default options and physics."""
+    from pyvis.network import Network
+
+    net = Network(height="800px", width="100%", directed=True, cdn_resources="in_line")
+    for n in subgraph["nodes"]:
+        net.add_node(n["id"], label=n["name"], color=n["colour"])
+    for e in subgraph["edges"]:
+        net.add_edge(e["from"], e["to"], label=e["type"])
+    out.write_text(net.generate_html(notebook=False), encoding="utf-8")
+    return out
+
+
+def measure(browser: Any, url: str, ready_js: str, value_js: str, init: str | None,
+            timeout_s: float) -> tuple[float, float]:
+    """Seconds from navigation start to settled, and seconds the ego request of the page took (UI only)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "file:", "data:"))
+               else r.abort())
+    if init:
+        page.add_init_script(init)
+    try:
+        page.goto(url)
+        page.wait_for_function(ready_js, timeout=timeout_s * 1000, polling=20)
+        ego = page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/subgraph/ego'))"
+                            ".reduce((a, e) => a + e.duration, 0)")
+        return float(page.evaluate(value_js)) / 1000, float(ego) / 1000
+    except Exception:  # a baseline that never settles is reported as such
+        return float("nan"), float("nan")
+    finally:
+        context.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 2000])
+    ap.add_argument("--repeat", type=int, default=3, help="runs per size (median reported)")
+    ap.add_argument("--pyvis-timeout", type=float, default=90.0, help="seconds before pyvis counts as unsettled")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    store = EmbeddedStore(tmp / "bench.sqlite")
+    t = time.perf_counter()
+    load_jsonl(store, [world(tmp / "world.jsonl")])
+    print(f"synthetic world loaded in {time.perf_counter() - t:.1f} s")
+    app = create_app(Settings.model_validate({"embedded_path": tmp / "x.sqlite"}), store=store,
+                     api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl",
+                                     rate_per_minute=0))
+    rows = []
+    with LiveServer(app) as live, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for n in args.sizes:
+            sg = httpx.get(f"{live.url}/subgraph/ego", params={"id": CENTER, "hops": 3, "limit": n}, timeout=60).json()
+            nodes, edges = len(sg["nodes"]), len(sg["edges"])
+            ui = [measure(browser, f"{live.url}/?open={CENTER}&hops=3&limit={n}",
+                          "window.cg && cg.ready && cg.settledAt !== null", "cg.settledAt", None, 60)
+                  for _ in range(args.repeat)]
+            page = pyvis_page(sg, tmp / f"pyvis-{n}.html")
+            base = [measure(browser, page.as_uri(), "window.__bench && window.__bench.iterDone",
+                            "window.__bench.iterDone", PYVIS_PROBE, args.pyvis_timeout)
+                    for _ in range(max(1, args.repeat - 1))]
+            u = statistics.median(x[0] for x in ui)
+            api = statistics.median(x[1] for x in ui)
+            rows.append((nodes, edges, u, api, statistics.median(x[0] for x in base)))
+            print(f"  {nodes} nodes: UI {[round(x[0], 2) for x in ui]} (ego API {[round(x[1], 2) for x in ui]}), "
+                  f"pyvis {[round(x[0], 2) for x in base]}", flush=True)
+        browser.close()
+    store.close()
+
+    print()
+    print(f"{'nodes':>6} {'edges':>6} {'UI settled (s)':>15} {'of which ego API':>17} {'pyvis default (s)':>18} "
+          f"{'speed-up':>9}  target")
+    for nodes, edges, u, api, b in rows:
+        ratio = f"{b / u:.1f}x" if b == b and u else f">{args.pyvis_timeout / u:.1f}x"
+        shown = f"{b:.2f}" if b == b else f">{args.pyvis_timeout:.0f} (unsettled)"
+        target = ("met" if u <= 3.0 else "MISSED") + " (<= 3 s)" if nodes >= 2000 else ""
+        print(f"{nodes:>6} {edges:>6} {u:>15.2f} {api:>17.2f} {shown:>18} {ratio:>9}  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,11 +8,13 @@ test suite checks that they do.
 from __future__ import annotations
 
 import abc
+import functools
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 from rapidfuzz import fuzz
@@ -264,6 +266,20 @@ def _max(a: str | None, b: str | None) -> str | None:
     return max(x for x in (a, b) if x) if (a or b) else None
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _grouped(fn: _F) -> _F:
+    """Run a composite read inside :meth:`GraphStore.reading`."""
+
+    @functools.wraps(fn)
+    def wrapper(self: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        with self.reading():
+            return fn(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class GraphStore(abc.ABC):
     """What every store offers. Only implementations of this class talk to a database."""
 
@@ -366,6 +382,13 @@ class GraphStore(abc.ABC):
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]: ...
 
     # -- composite reads, shared ------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Group the reads of one traversal (Neo4j runs them in one read transaction: one snapshot, and
+        one round trip per query rather than a session each)."""
+        yield
+
+    @_grouped
     def entity(self, entity_id: str, flt: ClaimFilter | None = None) -> EntityDetail:
         """An entity with its claims (both directions) and their sources."""
         found = self.get_entities([entity_id])
@@ -381,6 +404,7 @@ class GraphStore(abc.ABC):
             neighbours=self.node_labels(sorted(others)),
         )
 
+    @_grouped
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Ranked matches over names, aliases and identifiers (the same ranking on every store)."""
         q = normalize(query)
@@ -396,6 +420,7 @@ class GraphStore(abc.ABC):
         hits.sort(key=lambda h: (-h.score, normalize(h.name), h.id))
         return hits[:limit]
 
+    @_grouped
     def ego(
         self,
         center: str,
@@ -458,6 +483,7 @@ class GraphStore(abc.ABC):
             truncated=truncated,
         )
 
+    @_grouped
     def paths(
         self,
         source: str,

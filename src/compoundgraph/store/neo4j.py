@@ -7,8 +7,10 @@ run in read transactions. The driver is passed in and owned by the caller.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -98,6 +100,7 @@ class Neo4jStore(GraphStore):
         super().__init__(batch_size, supernode_threshold)
         self.driver = driver
         self.database = database
+        self._local = threading.local()  # the read transaction of the traversal running on this thread
         self.uri = uri
         try:
             self.server_agent = driver.get_server_info().agent
@@ -107,7 +110,23 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j 5.x or later is needed; the server says {self.server_agent}")
 
     # -- plumbing ---------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        if getattr(self._local, "tx", None) is not None:  # already inside one
+            yield
+            return
+        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+            with session.begin_transaction() as tx:
+                self._local.tx = tx
+                try:
+                    yield
+                finally:
+                    self._local.tx = None
+
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            return tx.run(query, params).data()  # type: ignore[no-any-return]
         records, _, _ = self.driver.execute_query(
             Query(query), params, database_=self.database, routing_="r"
         )
@@ -335,7 +354,8 @@ class _Neo4jWriter(Writer):
         for rel, group in by_type.items():
             fps = {r["id"]: r["fp"] for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel),
                                                     ids=[c.id for c in group]).data()}
-            new_rows, changed_rows = [], []
+            new_rows: list[dict[str, Any]] = []
+            changed_rows: list[dict[str, Any]] = []
             for c in group:
                 fp = claim_fingerprint(c)
                 if fps.get(c.id) == fp:

@@ -357,8 +357,11 @@ class GraphStore(abc.ABC):
         return {e for c in self.claims_of(ids, flt) for e in (c.subject, c.object)} - set(ids)
 
     @abc.abstractmethod
-    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
-        """Number of distinct neighbours of each id through claims passing ``flt``."""
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter, above: int = 0) -> dict[str, int]:
+        """Number of distinct neighbours of each id through claims passing ``flt``.
+
+        Only ids with more than ``above`` neighbours need be answered (a store may skip the others
+        cheaply: a node with few relationships in all cannot be a supernode)."""
 
     @abc.abstractmethod
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
@@ -452,7 +455,7 @@ class GraphStore(abc.ABC):
         for depth in range(1, hops + 1):
             expandable = frontier
             if depth > 1:
-                deg = self.degrees(frontier, flt)
+                deg = self.degrees(frontier, flt, above=self.supernode_threshold)
                 big = {n: d for n, d in deg.items() if d > self.supernode_threshold}
                 supernodes.update(big)
                 expandable = [n for n in frontier if n not in big]

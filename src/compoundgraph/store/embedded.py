@@ -249,7 +249,7 @@ class EmbeddedStore(GraphStore):
         """
         return {n for (n,) in self.db.execute(sql, _params(flt, ids))} - set(ids)
 
-    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter, above: int = 0) -> dict[str, int]:
         sql = f"""
             SELECT n, count(DISTINCT m) FROM (
               SELECT c.subject AS n, c.object AS m FROM claims c
@@ -263,7 +263,7 @@ class EmbeddedStore(GraphStore):
                 AND {_FILTER.format(a='c')}
             ) WHERE n != m GROUP BY n
         """
-        return dict(self.db.execute(sql, _params(flt, ids)).fetchall())
+        return {n: d for n, d in self.db.execute(sql, _params(flt, ids)).fetchall() if d > above}
 
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
         # "+c.object" keeps SQLite from probing the index once per (subject, object) pair of the two lists

@@ -210,8 +210,9 @@ class Neo4jStore(GraphStore):
         rows = self._read(cypher("read/neighbours"), ids=list(ids), **flt.params())
         return {r["id"] for r in rows} - set(ids)
 
-    def degrees(self, ids: Sequence[str], flt: ClaimFilter) -> dict[str, int]:
-        return {r["id"]: r["degree"] for r in self._read(cypher("read/degrees"), ids=list(ids), **flt.params())}
+    def degrees(self, ids: Sequence[str], flt: ClaimFilter, above: int = 0) -> dict[str, int]:
+        rows = self._read(cypher("read/degrees"), ids=list(ids), above=above, **flt.params())
+        return {r["id"]: r["degree"] for r in rows if r["degree"] > above}
 
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
         rows = self._read(cypher("read/claims_between"), ids=list(ids), **flt.params())

@@ -1,0 +1,123 @@
+"""Transfers from a CSV chain export into the embedded store and into Neo4j: rows per second.
+
+The CSV is written first by the synthetic generator (``compoundgraph.synth.write_transfers_csv``: TRON and
+Ethereum transfers, checksum-valid addresses), outside the timings. Then, in the same run:
+
+- baseline: reading the CSV with ``csv.reader`` alone (how fast rows can arrive at all);
+- reader: ``ingest --dry-run`` (parse, checksum every address, exact amounts, build records; no store);
+- embedded / neo4j: the full ``ingest`` into each store (a fresh, empty store each time).
+
+Each figure is printed as rows/s and as a ratio to the baseline; targets: >= 50,000/s embedded, >= 20,000/s
+Neo4j. Neo4j is the project's local launcher, started separately:
+
+    scripts/neo4j-local start --port 7712 --data .neo4j-local/bench-files
+    .venv/bin/python benchmarks/bench_ingest_files.py --transfers 1000000 --neo4j bolt://127.0.0.1:7712
+
+Use a smaller ``--transfers`` while developing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from pathlib import Path
+
+from compoundgraph.ingest import Options, ingest
+from compoundgraph.store import EmbeddedStore, GraphStore
+from compoundgraph.synth import write_transfers_csv
+
+TARGETS = {"embedded": 50_000, "neo4j": 20_000}
+
+
+def progress(label: str):  # type: ignore[no-untyped-def]
+    """Print the running rate every 100,000 rows, so a long run shows its figure before it ends."""
+    start = time.perf_counter()
+    mark = [0]
+
+    def report(_file: str, done: int, _total: int | None) -> None:
+        if done - mark[0] >= 100_000:
+            mark[0] = done
+            took = time.perf_counter() - start
+            print(f"{'':>12}{label}: {done:,} rows in {took:,.0f} s ({done / took:,.0f}/s)", flush=True)
+
+    return report
+
+
+def timed(label: str, rows: int, fn, baseline: float | None = None) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn()
+    took = time.perf_counter() - start
+    rate = rows / took
+    ratio = f"  ({rate / baseline:.2f}x baseline)" if baseline else ""
+    target = TARGETS.get(label)
+    verdict = "" if target is None else ("  target met" if rate >= target else f"  BELOW target {target:,}/s")
+    print(f"{label:>10}: {rows:,} transfers in {took:7.1f} s = {rate:10,.0f} rows/s{ratio}{verdict}", flush=True)
+    if result is not None and hasattr(result, "line"):
+        print(f"{'':>12}{result.line()}")
+    return rate
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--transfers", type=int, default=1_000_000)
+    ap.add_argument("--entities", type=int, default=100_000, help="size of the synthetic world behind the wallets")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--neo4j", default="", help="Bolt URI of a Neo4j to write to (empty: embedded only)")
+    ap.add_argument("--batch-size", type=int, default=5_000)
+    ap.add_argument("--workdir", type=Path, default=None, help="where the CSV and SQLite file go (default: temp)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        path = work / f"transfers-{args.transfers}.csv"
+        if not path.exists():
+            start = time.perf_counter()
+            with path.open("w", newline="", encoding="utf-8") as f:
+                write_transfers_csv(f, args.seed, args.entities, args.transfers)
+            print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.0f} s "
+                  "(not timed below)")
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = sum(1 for _ in f) - 1
+
+        def read_only() -> None:
+            with path.open(newline="", encoding="utf-8") as f:
+                for _ in csv.reader(f):
+                    pass
+
+        base = timed("baseline", rows, read_only)
+        opts = Options(source_grade="B2", dry_run=True)
+        timed("reader", rows, lambda: ingest(EmbeddedStore(work / "dry.sqlite"), [path], opts,
+                                             progress=progress("reader")), base)
+
+        db = work / "bench.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        store: GraphStore = EmbeddedStore(db, batch_size=args.batch_size)
+        timed("embedded", rows, lambda: ingest(store, [path], Options(source_grade="B2"),
+                                               progress=progress("embedded")), base)
+        store.close()
+
+        if args.neo4j:
+            import logging
+
+            from neo4j import GraphDatabase
+
+            from compoundgraph.store.neo4j import Neo4jStore
+
+            logging.getLogger("neo4j").setLevel(logging.ERROR)  # schema notifications, not figures
+            driver = GraphDatabase.driver(args.neo4j, auth=("neo4j", "neo4j"))
+            try:
+                neo = Neo4jStore(driver, batch_size=args.batch_size, uri=args.neo4j)
+                neo.delete_all(confirm=True)
+                neo.init_schema()
+                timed("neo4j", rows, lambda: ingest(neo, [path], Options(source_grade="B2"),
+                                                    progress=progress("neo4j")), base)
+            finally:
+                driver.close()
+
+
+if __name__ == "__main__":
+    main()

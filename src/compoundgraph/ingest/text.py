@@ -1,0 +1,311 @@
+"""Free-text reports (plain text, Markdown, HTML, PDF): the document becomes a Source, and what the text
+proves becomes MENTIONED_IN claims (entity -> Source) with the sentence as ``quote``.
+
+Extracted: countries and nationalities (gazetteer, demonyms too), platforms (gazetteer), entities already
+in the graph (names and aliases), identifiers by pattern with validation (wallets, phones in E.164,
+e-mails, URLs and domains, Telegram handles and t.me links).
+
+Country roles. A country named in a report can be where victims come from, where compounds are, or the
+nationality of perpetrators; a flat "mentioned" would lose that. Each country mention carries
+``properties.role``, taken from the nearest cue before it in the same sentence:
+``origin`` ("originating from", "countries of origin", "nationals of"), ``compound_location``
+("compounds are located in", "scam centres in"), ``perpetrator_nationality`` ("perpetrated by",
+"nationalities"), ``nationality`` (a demonym with no other cue), else ``mentioned``. Platforms carry
+``role: recruitment`` when their sentence is about recruiting or job ads. One claim per entity, role and
+sentence (``key`` = role + sentence hash), so re-loading the document changes nothing.
+
+Metadata (title, publisher, url, date, kind, grade) come from the options, else from a sidecar file
+``<name>.meta.yaml`` beside the document, else from the text (first heading; first written date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InvalidInput
+from ..grades import Grade
+from ..ids import digest, entity_id, normalize
+from ..models import MAX_TEXT, Claim, Entity, Source
+from ..store.base import GraphStore
+from .base import Context, Item, Options, RowError, build
+from .fields import to_date, wallet_id
+from .gazetteer import PLATFORMS, country_name, find_countries, find_platforms
+from .identifiers import find_identifiers
+
+__all__ = ["read_text", "load_document", "sentences", "country_role", "EntityIndex"]
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+MAX_DOCUMENT = 50 * 1024 * 1024
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("origin", re.compile(r"originat\w*|countr(?:y|ies) of origin|home countr\w*|nationals? of|"
+                          r"victims? (?:from|of \w+ nationality)|citizens? of|recruited from", re.I)),
+    ("compound_location", re.compile(
+        r"(?:compounds?|cent(?:re|er)s?|parks?|hubs?)\s+(?:(?:are|were|is|was)\s+)?(?:\w+\s+)?"
+        r"(?:located|based|operating|situated|found)?\s*(?:in|across)\b|held (?:captive )?in\b", re.I)),
+    ("perpetrator_nationality", re.compile(r"perpetrat\w*|nationalities|facilitated by", re.I)),
+]
+_RECRUIT = re.compile(r"recruit\w*|job (?:ad|advert|offer)\w*|jobs? |advertis\w*|employment", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[*_]*[A-Z0-9])")
+_ABBREV = re.compile(r"(?:\b(?:Ref|No|Nos|Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|St|Co|Ltd|Inc|para|art|e\.g|i\.e|"
+                     r"vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.)$")
+_DATE_IN_TEXT = re.compile(r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
+                           r"October|November|December) \d{4}|\d{4}-\d{2}-\d{2})\b")
+
+
+@dataclass
+class Document:
+    text: str
+    title: str
+    meta: dict[str, Any]
+    sha256: str
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(enc)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"not UTF-8 text (byte {exc.start}); convert it to UTF-8 first", where=str(path)) from exc
+
+
+def load_document(path: Path) -> Document:
+    """Text and a title from a txt / md / html / pdf file; raises InvalidInput if it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read: {exc.strerror}", where=str(path)) from exc
+    if len(raw) > MAX_DOCUMENT:
+        raise InvalidInput(f"document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT:,}", where=str(path))
+    suffix = path.suffix.lower()
+    title = ""
+    if suffix == ".pdf":
+        import pypdf
+
+        try:
+            reader = pypdf.PdfReader(path)
+            text = "\n\n".join((page.extract_text() or "") for page in reader.pages)
+            pdf_meta: Any = reader.metadata or {}
+            title = str(pdf_meta.get("/Title") or "")
+        except Exception as exc:
+            raise InvalidInput(f"not a readable PDF: {exc}", where=str(path)) from exc
+    elif suffix in (".html", ".htm"):
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(_decode(raw, path), "html.parser")
+        for tag in soup(["script", "style", "noscript", "template"]):
+            tag.decompose()  # scripts are never run, and their text is not the report's
+        title = soup.title.get_text(" ", strip=True) if soup.title else ""
+        if soup.title:
+            soup.title.decompose()
+        blocks = [b.get_text(" ", strip=True) for b in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "td", "div"])
+                  if not b.find(["p", "li", "div", "td"])]
+        text = "\n\n".join(b for b in blocks if b) or soup.get_text("\n")
+    else:
+        text = _decode(raw, path)
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+    if not text.strip():
+        raise InvalidInput("the document has no text (a scanned PDF needs OCR first)", where=str(path))
+    if not title:
+        for line in text.splitlines():
+            clean = re.sub(r"[#*_`>]+", "", line).strip()
+            if len(clean) >= 8:
+                title = clean[:300]
+                break
+    meta: dict[str, Any] = {}
+    for side in (path.with_name(path.name + ".meta.yaml"), path.with_suffix(".meta.yaml")):
+        if side.exists():
+            try:
+                loaded = yaml.safe_load(side.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                raise InvalidInput(f"cannot read the metadata file: {exc}", where=str(side)) from exc
+            if not isinstance(loaded, dict):
+                raise InvalidInput("the metadata file should hold 'key: value' lines", where=str(side))
+            meta = loaded
+            break
+    return Document(text, title or path.name, meta, hashlib.sha256(raw).hexdigest())
+
+
+def sentences(text: str) -> Iterator[str]:
+    """Sentences of the text: paragraphs split at sentence ends, abbreviations ("Ref.", "Col.") kept."""
+    for para in re.split(r"\n\s*\n", text):
+        para = re.sub(r"\s+", " ", re.sub(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|^#+\s*", "", para, flags=re.M)).strip()
+        if not para:
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(para):
+            if _ABBREV.search(para[start : m.start()]):
+                continue
+            piece = para[start : m.start()].strip()
+            if piece:
+                yield piece
+            start = m.end()
+        tail = para[start:].strip()
+        if tail:
+            yield tail
+
+
+def country_role(sentence: str, position: int, demonym: bool) -> str:
+    """The role of a country named at ``position``: the nearest cue before it wins."""
+    best: tuple[int, str] | None = None
+    for role, pattern in _CUES:
+        for m in pattern.finditer(sentence, 0, position):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), role)
+    if best:
+        return best[1]
+    return "nationality" if demonym else "mentioned"
+
+
+class EntityIndex:
+    """Names and aliases of the entities already in the graph, for finding them in sentences."""
+
+    MAX_WORDS = 8
+
+    def __init__(self, store: GraphStore | None) -> None:
+        self.names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # normalised -> {(id, label)}
+        self.short: dict[str, set[tuple[str, str]]] = defaultdict(set)  # exact-case short names (acronyms)
+        if store is None:
+            return
+        for e in store.iter_entities():
+            if e.label in ("Case", "Wallet", "Account"):
+                continue  # victims are never matched by name; wallets and accounts by identifier
+            if (e.label == "Location" and e.properties.get("kind") == "country") or (
+                    e.label == "Platform" and e.name in PLATFORMS):
+                continue  # the gazetteers find these, with roles
+            for n in (e.name, *e.aliases):
+                norm = normalize(n)
+                if len(norm) >= 5 and len(norm.split()) <= self.MAX_WORDS:
+                    self.names[norm].add((e.id, e.label))
+                elif 2 <= len(n.strip()) <= 4 and n.strip().isupper():
+                    self.short[n.strip()].add((e.id, e.label))
+
+    def find(self, sentence: str) -> Iterator[tuple[str, str, str]]:
+        """(id, label, name as written) of known entities named in the sentence."""
+        words = normalize(sentence).split()
+        seen: set[str] = set()
+        for i in range(len(words)):
+            for j in range(min(len(words), i + self.MAX_WORDS), i, -1):
+                key = " ".join(words[i:j])
+                if key in self.names:
+                    for eid, label in sorted(self.names[key]):
+                        if eid not in seen:
+                            seen.add(eid)
+                            yield eid, label, key
+                    break
+        for token in set(re.findall(r"\b[A-Z][A-Z0-9]{1,3}\b", sentence)):
+            for eid, label in sorted(self.short.get(token, ())):
+                if eid not in seen:
+                    seen.add(eid)
+                    yield eid, label, token
+
+
+def _source(path: Path, doc: Document, options: Options) -> tuple[Source, Grade]:
+    meta = doc.meta
+    grade = Grade.parse(str(meta.get("grade") or options.source_grade))
+    published = options.published or meta.get("published") or meta.get("date")
+    if not published:
+        head = "\n".join(doc.text.splitlines()[:40])
+        m = _DATE_IN_TEXT.search(head)
+        published = m.group(1) if m else None
+    try:
+        published = to_date(published, "published") if published else None
+    except RowError:
+        published = None
+    src = build(Source, {
+        "title": options.title or meta.get("title") or doc.title,
+        "publisher": options.publisher or meta.get("publisher") or "",
+        "url": options.url or meta.get("url") or "",
+        "published": published,
+        "kind": options.kind or meta.get("kind") or "report",
+        "reliability": grade.reliability,
+        "sha256": doc.sha256,
+        "handling": meta.get("handling") or options.handling,
+        "description": str(meta.get("description") or ""),
+    }, "source")
+    return src, grade
+
+
+def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | None = None) -> Iterator[Item]:
+    """The document as a Source, the entities it names, and one MENTIONED_IN claim per mention."""
+    doc = load_document(path)
+    source, grade = _source(path, doc, options)
+    yield source, "document"
+    index = index if index is not None else EntityIndex(ctx.store)
+    made: set[str] = set()
+
+    def entity(label: str, name: str, props: dict[str, Any], eid: str = "") -> tuple[Entity | None, str]:
+        if not eid:
+            found = ctx.find(label, name) if label in ("Platform", "Location") else None
+            if found:
+                return None, found
+        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props, "sources": [source.id]})
+        if e.id in made:
+            return None, e.id
+        made.add(e.id)
+        ctx.remember(e)
+        return e, e.id
+
+    def mention(eid: str, n: int, sentence: str, role: str, matched: str, **extra: Any) -> Claim:
+        quote = sentence if len(sentence) <= MAX_TEXT else sentence[: MAX_TEXT - 1] + "…"
+        return build(Claim, {
+            "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
+            "grade": str(grade), "handling": source.handling, "quote": quote,
+            "key": f"{role}:{digest(sentence, size=12)}",
+            "properties": {"role": role, "matched": matched[:200], "sentence": n, **extra},
+        })
+
+    for n, sentence in enumerate(sentences(doc.text), start=1):
+        where = f"sentence {n}"
+        out: list[tuple[Entity | None, Claim]] = []
+        for hit in find_countries(sentence):
+            role = country_role(sentence, hit.start, hit.demonym)
+            name = country_name(hit.code)
+            e, eid = entity("Location", name, {"country": hit.code, "kind": "country"},
+                            entity_id("Location", name, [hit.code, "country"]))
+            out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
+        spans: list[tuple[int, int]] = []
+        recruiting = bool(_RECRUIT.search(sentence))
+        for p in find_platforms(sentence):
+            spans.append((p.start, p.end))
+            kind, domain = PLATFORMS[p.name][0], PLATFORMS[p.name][1]
+            e, eid = entity("Platform", p.name, {"kind": kind, "domain": domain})
+            out.append((e, mention(eid, n, sentence, "recruitment" if recruiting else "mentioned", p.text)))
+        for f in find_identifiers(sentence, options.region):
+            if any(a <= f.start < b for a, b in spans):
+                continue
+            if f.kind == "wallet":
+                e, eid = entity("Wallet", f.value, {"chain": f.extra, "address": f.value}, wallet_id(f.extra, f.value))
+            elif f.kind == "phone":
+                e, eid = entity("Account", f.value, {"platform": "phone", "phone": f.value})
+            elif f.kind == "email":
+                e, eid = entity("Account", f.value, {"platform": "email", "email": f.value})
+            elif f.kind == "telegram":
+                e, eid = entity("Account", f"@{f.value}", {"platform": "Telegram", "handle": f.value,
+                                                          "url": f"https://t.me/{f.value}"})
+            else:  # url or domain: the site is a Platform (a known one when the domain is known)
+                known = next((name for name, (_k, d, _o) in PLATFORMS.items() if f.extra.endswith(d)), None)
+                if known:
+                    e, eid = entity("Platform", known, {"kind": PLATFORMS[known][0], "domain": PLATFORMS[known][1]})
+                else:
+                    e, eid = entity("Platform", f.extra, {"kind": "website", "domain": f.extra})
+            extra = {"url": f.value} if f.kind == "url" else {}
+            out.append((e, mention(eid, n, sentence, f.kind, f.text, **extra)))
+        named = {c.subject for _, c in out}
+        for eid, _label, matched in index.find(sentence):
+            if eid in named:
+                continue  # already found by a gazetteer or as an identifier
+            out.append((None, mention(eid, n, sentence, "mentioned", matched)))
+        for e, c in out:
+            if e is not None:
+                yield e, where
+            yield c, where

@@ -221,27 +221,40 @@ def retract(source_id: str) -> None:
 
 @app.command()
 def demo(
-    serve: Annotated[bool, typer.Option(help="Serve the web UI afterwards (when it is installed)")] = False,
+    serve: Annotated[bool, typer.Option(help="Serve the web UI on 127.0.0.1:8000 afterwards")] = False,
+    synthetic: Annotated[int, typer.Option(help="Entities in the fictional synthetic world added (0: none)")] = 1_000,
 ) -> None:
-    """Build the sample graph in the embedded store and show what it holds."""
+    """Build the sample graph in the embedded store and show what it holds.
+
+    The sample graph is the curated public-record dataset (every claim with its public source) plus a small,
+    clearly fictional synthetic world (names built from syllables, "(synthetic)" sources) that gives the money
+    flows and victim cases the public record does not.
+    """
 
     def go() -> None:
-        settings = get_settings()
+        from ..synth import generate
+
+        settings = get_settings().model_copy(update={"neo4j_uri": ""})
         files = sorted(SAMPLE_DIR.glob("*.jsonl"))
-        with open_store(settings.model_copy(update={"neo4j_uri": ""})) as store:
+        with open_store(settings) as store:
             summary = load_jsonl(store, files)
-            console.print(
-                f"loaded {', '.join(f.name for f in files)}: {summary.created} created, "
-                f"{summary.unchanged} unchanged"
-            )
+            console.print(f"public record ({', '.join(f.name for f in files)}): {summary.created} created, "
+                          f"{summary.unchanged} unchanged")
+            if synthetic:
+                synth = store.upsert(generate(seed=1, entities=synthetic, transfers=synthetic * 2))
+                console.print(f"synthetic world (seed 1): {synth.created} created, {synth.unchanged} unchanged")
             show_counts(store)
-            for q in ("Golden Lotus", "Boss Tan", "Saw Chit Thu"):
+            start = None
+            for q in ("Saw Chit Thu", "KK Park", "Huione", "Prince Group"):
                 hits = store.search(q, 3)
                 if hits:
+                    start = start or hits[0].id
                     console.print(f"search {q!r}: " + "; ".join(f"{h.name} ({h.label})" for h in hits))
         if serve:
             from . import serve as serve_mod
 
+            if start:
+                console.print(f"a chart to start from: http://127.0.0.1:8000/?open={start}&hops=2")
             serve_mod.serve_demo(settings)  # type: ignore[attr-defined]
 
     run(go)

@@ -17,9 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPOUNDGRAPH_", env_file=".env", extra="ignore")
 
     # "development" allows the default Neo4j password and key-less loopback serving; anything else refuses.
-    environment: str = Field("development", description="development | production")
+    environment: str = Field(default="development", description="development | production")
     # Bolt URI of a Neo4j server (bolt://, neo4j://, neo4j+s://). Empty: use the embedded store.
-    neo4j_uri: str = Field("", description="Neo4j Bolt URI; empty means the embedded store")
+    neo4j_uri: str = Field(default="", description="Neo4j Bolt URI; empty means the embedded store")
     # Neo4j user; ignored when the server runs without auth (the local launcher's default).
     neo4j_user: str = "neo4j"
     # Neo4j password; the default is refused outside development.
@@ -29,9 +29,9 @@ class Settings(BaseSettings):
     # The embedded store's SQLite file.
     embedded_path: Path = Path("data/compoundgraph.sqlite")
     # Records per write transaction (UNWIND batch size).
-    batch_size: int = Field(5_000, ge=1, le=100_000)
+    batch_size: int = Field(default=5_000, ge=1, le=100_000)
     # A neighbour with more neighbours than this is shown but not expanded in ego networks.
-    supernode_threshold: int = Field(100, ge=1)
+    supernode_threshold: int = Field(default=100, ge=1)
 
     @model_validator(mode="after")
     def _no_default_secrets(self) -> Settings:

@@ -1,8 +1,9 @@
 """Checksum-valid, fictional crypto addresses from seeded bytes (nobody holds their keys).
 
 TRON addresses are base58check of ``0x41`` + 20 bytes; Ethereum addresses are ``0x`` + 20 bytes in
-EIP-55 mixed case, which needs Keccak-256 (not the standard library's SHA3-256: the padding differs), so
-a small pure-Python Keccak is here. The validators let tests check every generated address.
+EIP-55 mixed case, which needs Keccak-256 (not the standard library's SHA3-256: the padding differs): the
+scalar Keccak and the checksum validators are the ingest loader's (``ingest.addresses``); a vectorised
+Keccak for generating many addresses at once is here.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..ingest.addresses import AddressError, keccak256, validate_address
+
 __all__ = [
     "keccak256",
     "b58encode",
-    "b58decode",
     "tron_address",
     "eth_address",
     "eth_addresses",
@@ -39,40 +41,6 @@ _RC = [
 # rotation offsets r[x + 5y] and the pi permutation as (source lane -> target lane)
 _ROT = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14]
 _PI = [(x + 5 * y, y + 5 * ((2 * x + 3 * y) % 5)) for y in range(5) for x in range(5)]
-
-
-def _keccak_f(a: list[int]) -> None:
-    for rc in _RC:
-        c = [a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] for x in range(5)]
-        d = [c[(x - 1) % 5] ^ (((c[(x + 1) % 5] << 1) | (c[(x + 1) % 5] >> 63)) & _MASK) for x in range(5)]
-        for i in range(25):
-            a[i] ^= d[i % 5]
-        b = [0] * 25
-        for src, dst in _PI:
-            r = _ROT[src]
-            v = a[src]
-            b[dst] = ((v << r) | (v >> (64 - r))) & _MASK if r else v
-        for y in range(0, 25, 5):
-            row = b[y : y + 5]
-            for x in range(5):
-                a[y + x] = row[x] ^ ((~row[(x + 1) % 5]) & row[(x + 2) % 5])
-        a[0] ^= rc
-
-
-def keccak256(data: bytes) -> bytes:
-    """Keccak-256 as Ethereum uses it (original padding 0x01, not SHA3's 0x06)."""
-    rate = 136
-    padded = bytearray(data)
-    padded.append(0x01)
-    padded.extend(b"\x00" * (-len(padded) % rate))
-    padded[-1] |= 0x80
-    state = [0] * 25
-    for off in range(0, len(padded), rate):
-        block = padded[off : off + rate]
-        for i in range(rate // 8):
-            state[i] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
-        _keccak_f(state)
-    return b"".join(state[i].to_bytes(8, "little") for i in range(4))
 
 
 def _keccak_f_np(a: list[np.ndarray]) -> None:
@@ -131,15 +99,6 @@ def b58encode(data: bytes) -> str:
     return "1" * pad + text
 
 
-def b58decode(text: str) -> bytes:
-    n = 0
-    for ch in text:
-        n = n * 58 + _B58_INDEX[ch]
-    pad = len(text) - len(text.lstrip("1"))
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
-    return b"\0" * pad + body
-
-
 def _check4(payload: bytes) -> bytes:
     return hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
 
@@ -168,17 +127,16 @@ def eth_addresses(bodies: Sequence[bytes]) -> list[str]:
 
 
 def is_tron_address(text: str) -> bool:
-    if len(text) != 34 or not text.startswith("T") or any(ch not in _B58_INDEX for ch in text):
+    """The ingest validator's verdict (one implementation of the checksum rules for the project)."""
+    try:
+        return validate_address(text, "tron").address == text
+    except AddressError:
         return False
-    raw = b58decode(text)
-    return len(raw) == 25 and raw[0] == 0x41 and _check4(raw[:21]) == raw[21:]
 
 
 def is_eip55_address(text: str) -> bool:
-    if len(text) != 42 or not text.startswith("0x"):
-        return False
+    """True only for the exact EIP-55 mixed-case form."""
     try:
-        body = bytes.fromhex(text[2:])
-    except ValueError:
+        return validate_address(text, "ethereum").address == text
+    except AddressError:
         return False
-    return eth_address(body) == text

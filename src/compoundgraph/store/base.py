@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from ..errors import InvalidInput, NotFound
 from ..grades import Grade, weakest
 from ..ids import normalize
-from ..models import Claim, Entity, Source
+from ..models import Claim, Entity, Source, iso_date
 from ..ontology import ontology
 
 __all__ = [
@@ -62,14 +62,14 @@ class ClaimFilter:
     ) -> ClaimFilter:
         """Validate every part against the ontology (the only path by which types reach a query)."""
         ont = ontology()
-        from ..models import iso_date
-
+        if max_handling is not None:
+            ont.handling_rank(max_handling)  # refuses an unknown code
         return cls(
             rel_types=tuple(sorted({ont.rel(t) for t in rel_types or ()})),
             entity_types=tuple(sorted({ont.node_label(t) for t in entity_types or ()})),
             min_grade=Grade.parse(min_grade) if min_grade else None,
             as_of=iso_date(as_of, "as_of"),
-            max_handling=max_handling if max_handling is None or ont.handling_rank(max_handling) >= 0 else None,
+            max_handling=max_handling,
         )
 
     def params(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import InvalidInput, StoreUnavailable
+from ..errors import InvalidInput, NotFound, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
 from ..models import Claim, Entity, Source, check_claim_pair, trusted
@@ -146,9 +146,6 @@ class EmbeddedStore(GraphStore):
             db.execute("BEGIN IMMEDIATE")
             try:
                 if not db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone():
-                    db.execute("ROLLBACK")
-                    from ..errors import NotFound
-
                     raise NotFound(f"no source with id {source_id[:80]!r}")
                 touched = {
                     r[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import functools
+import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import networkx as nx
+import orjson
 from rapidfuzz import fuzz
 
 from ..errors import InvalidInput, NotFound
@@ -256,6 +258,15 @@ def merge_entity(old: Entity, new: Entity) -> Entity:
         last_seen=_max(old.last_seen, new.last_seen),
         referents=sorted({*old.referents, *new.referents}),
     )
+
+
+def claim_fingerprint(c: Claim) -> str:
+    """A short digest of everything a claim says, so a re-load can tell unchanged from updated."""
+    return hashlib.blake2b(orjson.dumps(c.__dict__, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
+
+
+def search_text(e: Entity) -> str:
+    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
 
 
 def _min(a: str | None, b: str | None) -> str | None:

@@ -7,7 +7,6 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -22,7 +21,7 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
+from .base import ClaimFilter, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
 
 __all__ = ["EmbeddedStore"]
 
@@ -79,15 +78,6 @@ def _source(doc: str) -> Source:
 
 def _claim(doc: str) -> Claim:
     return trusted(Claim, orjson.loads(doc))
-
-
-def claim_fingerprint(c: Claim) -> str:
-    """A short digest of everything a claim says, so a re-load can tell unchanged from updated."""
-    return hashlib.blake2b(orjson.dumps(c.__dict__, option=orjson.OPT_SORT_KEYS), digest_size=12).hexdigest()
-
-
-def search_text(e: Entity) -> str:
-    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
 
 
 class EmbeddedStore(GraphStore):

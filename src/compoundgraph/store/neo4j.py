@@ -22,9 +22,8 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import RESERVED, Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity
+from .base import ClaimFilter, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
 from .cypher import cypher, statements
-from .embedded import claim_fingerprint, search_text
 
 __all__ = ["Neo4jStore"]
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from compoundgraph.analytics import brokers, centrality, communities, disruption, paths
@@ -164,6 +166,40 @@ def test_projection_from_records_matches_networkx() -> None:
     G = p.to_networkx()
     assert G["a"]["b"]["weight"] == 2 and G.nodes["b"]["name"] == "B"
     assert centrality.pagerank(p) == pytest.approx(centrality.pagerank(G, engine="networkx"), abs=1e-5)
+
+
+def _columns(p: Projection) -> tuple[object, ...]:
+    return (p.ids, p.labels, p.names, p.src.tolist(), p.dst.tolist(), p.claim_ids, p.rel_types, p.grades)
+
+
+@pytest.mark.parametrize("options", [{}, {"min_grade": "B2"}, {"entity_types": ["Person", "Wallet"]},
+                                     {"rel_types": ["HOLDS"]}, {"min_grade": "C3", "rel_types": ["TRANSFERRED"]}])
+def test_projection_fast_path_matches_the_general_loop(options: dict[str, Any]) -> None:
+    """A list of dicts takes the column-wise path; any other iterable the per-record loop: same projection."""
+    from compoundgraph.synth import iter_records
+
+    records = list(iter_records(3, 600, 2_000))
+    records.insert(5, dict(records[0]))  # a repeated entity: the first one counts
+    records.append({"record": "claim", "id": "dangling", "type": "TRANSFERRED", "subject": records[0]["id"],
+                    "object": "nowhere", "grade": "A1"})
+    fast = Projection.from_records(records, **options)
+    slow = Projection.from_records(iter(records), **options)
+    assert fast._claim_recs is not None and slow._claim_recs is None  # each took the path meant for it
+    assert _columns(fast) == _columns(slow)
+    assert fast.number_of_edges() > 0 and "dangling" not in fast.claim_ids
+
+
+def test_projection_fast_path_falls_back_for_records_without_kind() -> None:
+    records = [{"id": "a", "label": "Person", "name": "A"}, {"id": "b", "label": "Person", "name": "B"},
+               {"id": "c1", "type": "ALLIED_WITH", "subject": "a", "object": "b", "grade": "B2"}]
+    p = Projection.from_records(records)
+    assert p.ids == ["a", "b"] and p.claim_ids == ["c1"] and p.src.tolist() == [0]
+
+
+def test_simple_edges_are_distinct_sorted_pairs() -> None:
+    p = Projection(["a", "b", "c"], ["P"] * 3, ["A", "B", "C"], np.array([1, 0, 2, 1, 2]), np.array([0, 1, 1, 1, 0]))
+    assert p.simple_edges().tolist() == [[0, 1], [0, 2], [1, 2]]
+    assert p.simple_edges(directed=True).tolist() == [[0, 1], [1, 0], [2, 0], [2, 1]]
 
 
 @pytest.mark.parametrize("module", ["brokers", "centrality", "communities", "disruption", "flows", "paths",

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import networkx as nx
@@ -52,17 +53,45 @@ class Projection:
     names: list[str]
     src: np.ndarray
     dst: np.ndarray
-    claim_ids: list[str] = field(default_factory=list)
-    rel_types: list[str] = field(default_factory=list)
-    grades: list[str] = field(default_factory=list)
+    _claim_ids: list[str] | None = None
+    _rel_types: list[str] | None = None
+    _grades: list[str] | None = None
     _index: dict[str, int] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
+    # the claim records (dicts) the three columns above are read from on first use, when they came
+    # from from_records' fast path: most measures never look at them
+    _claim_recs: list[dict[str, Any]] | None = None
 
     @property
     def index(self) -> dict[str, int]:
         if self._index is None:
             self._index = {n: i for i, n in enumerate(self.ids)}
         return self._index
+
+    def _column(self, key: str) -> list[str]:
+        recs = self._claim_recs or []
+        return list(map(dict.get, recs, repeat(key, len(recs))))  # type: ignore[arg-type]
+
+    @property
+    def claim_ids(self) -> list[str]:
+        """The id of claim ``j`` (``""`` when the record had none)."""
+        if self._claim_ids is None:
+            self._claim_ids = [c or "" for c in self._column("id")]
+        return self._claim_ids
+
+    @property
+    def rel_types(self) -> list[str]:
+        """The relationship type of claim ``j``."""
+        if self._rel_types is None:
+            self._rel_types = self._column("type")
+        return self._rel_types
+
+    @property
+    def grades(self) -> list[str]:
+        """The grade of claim ``j``."""
+        if self._grades is None:
+            self._grades = self._column("grade")
+        return self._grades
 
     def number_of_nodes(self) -> int:
         return len(self.ids)
@@ -97,6 +126,10 @@ class Projection:
         types = set(entity_types)
         rels = set(rel_types)
         floor = Grade.parse(min_grade) if min_grade else None
+        if type(records) is list and records and set(map(type, records)) == {dict}:
+            fast = cls._from_dicts(records, types, rels, floor)
+            if fast is not None:
+                return fast
         ids: list[str] = []
         labels: list[str] = []
         names: list[str] = []
@@ -153,6 +186,58 @@ class Projection:
         return cls(ids, labels, names, src, dst, cids, ctypes, grades, _index=index)
 
     @classmethod
+    def _from_dicts(
+        cls, recs: list[dict[str, Any]], types: set[str], rels: set[str], floor: Grade | None
+    ) -> Projection | None:
+        """:meth:`from_records` for a list of JSON-lines dicts, column by column.
+
+        Every step is a ``map`` / ``compress`` over the whole list, so the per-record work runs in C instead
+        of the interpreter loop (about three times faster on a million records). ``None`` when a record
+        lacks its ``record`` kind: the general loop infers it.
+        """
+        get = dict.get
+        n = len(recs)
+        kinds = list(map(get, recs, repeat("record", n)))  # type: ignore[arg-type]
+        if None in kinds:
+            return None
+        ents = list(compress(recs, map("entity".__eq__, kinds)))
+        claims = list(compress(recs, map("claim".__eq__, kinds)))
+        del kinds
+        labels: list[str] = list(map(get, ents, repeat("label")))  # type: ignore[arg-type]
+        if types:
+            keep = list(map(types.__contains__, labels))
+            ents, labels = list(compress(ents, keep)), list(compress(labels, keep))
+        ids: list[str] = list(map(get, ents, repeat("id")))  # type: ignore[arg-type]
+        index = dict(zip(ids, range(len(ids)), strict=True))
+        if len(index) != len(ids):  # a repeated entity: the first one counts, as in the general loop
+            first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+            keep = [first[e] == i for i, e in enumerate(ids)]
+            ents, labels, ids = list(compress(ents, keep)), list(compress(labels, keep)), list(compress(ids, keep))
+            index = dict(zip(ids, range(len(ids)), strict=True))
+        names: list[str] = list(map(get, ents, repeat("name")))  # type: ignore[arg-type]
+        if rels or floor is not None:
+            ctypes = map(get, claims, repeat("type"))
+            grades: list[str] = list(map(get, claims, repeat("grade")))  # type: ignore[arg-type]
+            ok = {g: floor is None or Grade.parse(g).at_least(floor) for g in set(grades)}
+            keep = [(not rels or t in rels) and ok[g] for t, g in zip(ctypes, grades, strict=True)]
+            claims = list(compress(claims, keep))
+        m = len(claims)
+        # both ends of a claim in one visit to its dict, then index.get of each: -1 marks an end that is not
+        # projected. Memory-bound: one pass over the claims instead of two saves about a third.
+        try:
+            ends = np.fromiter(
+                map(index.get, chain.from_iterable(map(itemgetter("subject", "object"), claims)), repeat(-1, 2 * m)),
+                dtype=np.int64, count=2 * m).reshape(m, 2)
+        except KeyError:  # a claim without an end: the general loop says which
+            return None
+        src, dst = ends[:, 0].copy(), ends[:, 1].copy()
+        ok_ends = (src >= 0) & (dst >= 0)
+        if not ok_ends.all():
+            claims = list(compress(claims, ok_ends.tolist()))
+            src, dst = src[ok_ends], dst[ok_ends]
+        return cls(ids, labels, names, src, dst, _index=index, _claim_recs=claims)
+
+    @classmethod
     def from_networkx(cls, G: nx.Graph) -> Projection:
         """The compact form of a NetworkX graph (multi or simple, directed or not)."""
         ids = list(G.nodes)
@@ -204,7 +289,10 @@ class Projection:
             mask = s != d
             n = max(self.number_of_nodes(), 1)
             # one int64 per pair makes the de-duplication a flat sort (unique on rows is far slower)
-            code = np.unique(s[mask] * n + d[mask])
+            # np.sort and a neighbour comparison, not np.unique: numpy 2.4's unique hashes and is ~100x slower here
+            code = np.sort(s[mask] * n + d[mask])
+            if code.size:
+                code = code[np.concatenate(([True], code[1:] != code[:-1]))]
             pairs = np.stack([code // n, code % n], axis=1)
             self._cache[key] = pairs
         return self._cache[key]  # type: ignore[no-any-return]
@@ -220,7 +308,6 @@ def project(store: GraphStore, flt: ClaimFilter | None = None) -> nx.MultiDiGrap
 
 def project_compact(store: GraphStore, flt: ClaimFilter | None = None) -> Projection:
     """The store's claims passing ``flt`` as a :class:`Projection`, without building NetworkX objects."""
-    from itertools import chain
 
     types = flt.entity_types if flt else ()
     return Projection.from_records(chain(store.iter_entities(), store.iter_claims(flt)), entity_types=types)

@@ -211,6 +211,44 @@ def test_claim_refused_when_endpoint_or_pair_is_wrong(world: GraphStore) -> None
     assert snapshot(world) == before
 
 
+def test_writer_in_many_small_batches(world: GraphStore) -> None:
+    """Full batches may be written in the background (Neo4j): the counts, the order (claims after the
+    entities of earlier batches) and the content come out as with one big batch."""
+    src = "src-mekong-watch-2024"
+    people = [Entity(label="Person", name=f"Batch Person {i}", sources=[src]) for i in range(12)]
+    links = [Claim(type="COLLUDES_WITH", subject=a.id, object=b.id, source=src, grade="C3")
+             for a, b in zip(people, people[1:], strict=False)]
+    with world.writer(batch_size=3) as w:
+        for i, e in enumerate(people):
+            w.add(e)
+            if i:
+                w.add(links[i - 1])  # a claim often lands one batch after one of its ends
+        w.add(links[0])  # again, in a later batch: unchanged
+    assert (w.summary.created, w.summary.unchanged) == (len(people) + len(links), 1)
+    assert world.counts()["relationships"]["COLLUDES_WITH"] >= len(links)
+    assert {c.id for c in world.entity(people[5].id).claims} >= {links[4].id, links[5].id}
+
+
+def test_writer_stops_at_a_failed_batch(world: GraphStore) -> None:
+    """A refused batch raises in the caller (Neo4j may be writing it in the background); it leaves nothing
+    half-written and nothing after it is written. Batches before it stay as committed (Neo4j commits each
+    batch; the embedded store commits in larger steps and rolls back the rest)."""
+    src = "src-mekong-watch-2024"
+    ok = [Entity(label="Person", name=f"Before Failure {i}", sources=[src]) for i in range(3)]
+    bad = Claim(type="PROTECTS", subject="armed-northern-hills", object="compound-ghost", source=src, grade="B2")
+    same = [Entity(label="Person", name=f"Same Batch {i}", sources=[src]) for i in range(2)]
+    after = [Entity(label="Person", name=f"After Failure {i}", sources=[src]) for i in range(6)]
+
+    def present(entities: list[Entity]) -> list[bool]:
+        return [bool(world.get_entities([e.id])) for e in entities]
+
+    with pytest.raises(InvalidInput, match="not in the store"), world.writer(batch_size=3) as w:
+        for record in [*ok, bad, *same, *after]:
+            w.add(record)
+    assert present(ok) in ([True] * 3, [False] * 3)  # a batch lands whole or not at all
+    assert present(same) == [False, False] and not any(present(after))
+
+
 HOSTILE = [
     "O'Brien \"the Quote\" `tick`",
     "x'}) DETACH DELETE n //",

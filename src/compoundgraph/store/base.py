@@ -188,7 +188,12 @@ class Writer(abc.ABC):
         else:  # pragma: no cover - typed callers
             raise InvalidInput(f"cannot write a {type(record).__name__}")
         if len(self._sources) + len(self._entities) + len(self._claims) >= self.batch_size:
-            self.flush()
+            self._flush_full()
+
+    def _flush_full(self) -> None:
+        """A batch is full. A writer that can write in the background overrides this; :meth:`flush`
+        itself returns only when what it flushed is written."""
+        self.flush()
 
     def add_all(self, records: Iterable[Source | Entity | Claim]) -> None:
         for record in records:

@@ -10,7 +10,9 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -286,18 +288,93 @@ def _explain_refusal(tx: ManagedTransaction, claims: list[Claim]) -> None:
     raise InvalidInput("the store refused part of a batch of claims (written concurrently?); nothing was written")
 
 
+@dataclass(frozen=True)
+class _ClaimRow:
+    """A claim ready for the server: its fingerprint and its ``UNWIND`` row, made outside the transaction."""
+
+    claim: Claim
+    fp: str
+    row: dict[str, Any]
+
+
+def _prepare(claims: list[Claim]) -> dict[str, list[_ClaimRow]]:
+    """Claims grouped by relationship type with their rows (the client's share of a batch)."""
+    by_type: dict[str, list[_ClaimRow]] = defaultdict(list)
+    for c in claims:
+        fp = claim_fingerprint(c)
+        by_type[c.type].append(
+            _ClaimRow(c, fp, {"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c, fp)}))
+    return by_type
+
+
 class _Neo4jWriter(Writer):
+    """Writes each full batch in its own transaction on a background thread while the caller assembles (and
+    this thread prepares) the next one, so the client's work overlaps the server's.
+
+    At most one batch is in flight, and the next is sent only after it committed: batches still land in
+    order (claims find the entities of earlier batches). An explicit :meth:`flush` and leaving the block
+    return only once everything is written; a batch that fails raises at the next ``add`` / ``flush`` /
+    close, and nothing after it is sent.
+    """
+
     def __init__(self, store: Neo4jStore, batch_size: int) -> None:
         super().__init__(batch_size)
         self.store = store
+        self._pool: ThreadPoolExecutor | None = None
+        self._in_flight: Future[tuple[int, int, int]] | None = None
+        self._background = False
+
+    def _flush_full(self) -> None:
+        self._background = True
+        try:
+            self.flush()
+        finally:
+            self._background = False
+
+    def flush(self) -> None:
+        super().flush()
+        if not self._background:
+            self._wait()
 
     def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None:
-        counts = self.store._write(self._work, sources, entities, claims)
-        self.count(*counts)
+        prepared = _prepare(claims)
+        self._wait()
+        if not self._background:
+            self.count(*self.store._write(self._work, sources, entities, prepared))
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compoundgraph-neo4j-writer")
+        self._in_flight = self._pool.submit(self.store._write, self._work, sources, entities, prepared)
+
+    def _wait(self) -> None:
+        """Let the batch in flight finish; its counts, or its error."""
+        if self._in_flight is not None:
+            done, self._in_flight = self._in_flight, None
+            self.count(*done.result())
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._shutdown()
+
+    def discard(self) -> None:
+        super().discard()
+        try:
+            self._wait()  # the caller's own error is the one that propagates
+        except Exception:  # that batch failed too; nothing more is sent either way
+            pass
+        finally:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     @staticmethod
     def _work(
-        tx: ManagedTransaction, sources: list[Source], entities: list[Entity], claims: list[Claim]
+        tx: ManagedTransaction, sources: list[Source], entities: list[Entity], prepared: dict[str, list[_ClaimRow]]
     ) -> tuple[int, int, int]:
         created = updated = unchanged = 0
         # sources
@@ -337,40 +414,38 @@ class _Neo4jWriter(Writer):
             by_label[merged.label].append({"id": merged.id, "props": entity_props(merged)})
         for label, rows in by_label.items():
             tx.run(cypher("write/merge_entities", label=label), rows=rows).consume()
-        if not claims:
+        if not prepared:
             return created, updated, unchanged
         # claims: sources are checked here (few per batch); endpoints and label pairs on the server, and only
         # when the server matched fewer rows than it was sent does the precise check say which claim is wrong
-        cited_sources = sorted({c.source for c in claims})
+        cited_sources = sorted({p.claim.source for group in prepared.values() for p in group})
         src_labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=cited_sources).data()}
         for sid in cited_sources:
             if sid not in src_labels:
                 raise InvalidInput(f"claims refer to source {sid[:80]!r}, which is not in the store")
             if src_labels[sid] != SOURCE_LABEL:
                 raise InvalidInput(f"claim.source {sid!r} is not a source")
-        by_type: dict[str, list[Claim]] = defaultdict(list)
-        for c in claims:
-            by_type[c.type].append(c)
-        for rel, group in by_type.items():
+        for rel, group in prepared.items():
             fps = {r["id"]: r["fp"] for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel),
-                                                    ids=[c.id for c in group]).data()}
+                                                    ids=[p.claim.id for p in group]).data()}
             new_rows: list[dict[str, Any]] = []
             changed_rows: list[dict[str, Any]] = []
-            for c in group:
-                fp = claim_fingerprint(c)
-                if fps.get(c.id) == fp:
+            for p in group:
+                old_fp = fps.get(p.claim.id)
+                if old_fp == p.fp:
                     unchanged += 1
-                    continue
-                row = {"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c, fp)}
-                (changed_rows if c.id in fps else new_rows).append(row)
+                elif old_fp is None:
+                    new_rows.append(p.row)
+                else:
+                    changed_rows.append(p.row)
             created += len(new_rows)
             updated += len(changed_rows)
             if new_rows:
                 n = tx.run(cypher("write/create_claims", rel_type=rel), rows=new_rows, pairs=_pairs(rel)).single()
                 if not n or n["n"] != len(new_rows):
-                    _explain_refusal(tx, [c for c in group if c.id not in fps])
+                    _explain_refusal(tx, [p.claim for p in group if p.claim.id not in fps])
             if changed_rows:
                 n = tx.run(cypher("write/update_claims", rel_type=rel), rows=changed_rows).single()
                 if not n or n["n"] != len(changed_rows):
-                    _explain_refusal(tx, [c for c in group if c.id in fps])
+                    _explain_refusal(tx, [p.claim for p in group if p.claim.id in fps])
         return created, updated, unchanged

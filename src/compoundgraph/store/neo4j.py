@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver, ManagedTransaction, Query
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, Query, Result
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from ..errors import InvalidInput, NotFound, StoreUnavailable
@@ -133,6 +133,16 @@ class Neo4jStore(GraphStore):
         )
         return [r.data() for r in records]
 
+    def _read_rows(self, query: str, **params: Any) -> list[Any]:
+        """The ``rows`` list of a query that returns one record (``RETURN collect(...) AS rows``)."""
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            return _rows(tx.run(query, params))
+        records, _, _ = self.driver.execute_query(
+            Query(query), params, database_=self.database, routing_="r"
+        )
+        return records[0]["rows"] if records else []  # type: ignore[no-any-return]
+
     def _write(self, fn: Any, *args: Any) -> Any:
         with self.driver.session(database=self.database) as session:
             return session.execute_write(fn, *args)
@@ -159,7 +169,7 @@ class Neo4jStore(GraphStore):
 
     def retract_source(self, source_id: str) -> dict[str, int]:
         def work(tx: ManagedTransaction) -> dict[str, int]:
-            exists = tx.run(cypher("read/node_labels"), ids=[source_id]).data()
+            exists = _rows(tx.run(cypher("read/node_labels"), ids=[source_id]))
             if not exists or exists[0]["label"] != SOURCE_LABEL:
                 raise NotFound(f"no source with id {source_id[:80]!r}")
             touched: set[str] = set()
@@ -190,33 +200,33 @@ class Neo4jStore(GraphStore):
 
     # -- primitive reads ---------------------------------------------------------------------------
     def get_entities(self, ids: Sequence[str]) -> dict[str, Entity]:
-        rows = self._read(cypher("read/get_nodes"), ids=list(ids))
-        entities = (entity_from(r["props"]) for r in rows if r["props"].get("label") != SOURCE_LABEL)
+        rows = self._read_rows(cypher("read/get_nodes"), ids=list(ids))
+        entities = (entity_from(props) for props in rows if props.get("label") != SOURCE_LABEL)
         return {e.id: e for e in entities}
 
     def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
-        rows = self._read(cypher("read/get_nodes"), ids=list(ids))
-        return {s.id: s for s in (source_from(r["props"]) for r in rows if r["props"].get("label") == SOURCE_LABEL)}
+        rows = self._read_rows(cypher("read/get_nodes"), ids=list(ids))
+        return {s.id: s for s in (source_from(props) for props in rows if props.get("label") == SOURCE_LABEL)}
 
     def node_labels(self, ids: Sequence[str]) -> dict[str, Node]:
-        rows = self._read(cypher("read/node_labels"), ids=list(ids))
+        rows = self._read_rows(cypher("read/node_labels"), ids=list(ids))
         return {r["id"]: Node(r["id"], r["label"], r["name"]) for r in rows}
 
     def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
-        rows = self._read(cypher("read/claims_of"), ids=list(ids), **flt.params())
+        rows = self._read_rows(cypher("read/claims_of"), ids=list(ids), **flt.params())
         out = {r["props"]["id"]: r for r in rows}
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in out.values()]
 
     def neighbours(self, ids: Sequence[str], flt: ClaimFilter) -> set[str]:
-        rows = self._read(cypher("read/neighbours"), ids=list(ids), **flt.params())
-        return {r["id"] for r in rows} - set(ids)
+        rows = self._read_rows(cypher("read/neighbours"), ids=list(ids), **flt.params())
+        return set(rows) - set(ids)
 
     def degrees(self, ids: Sequence[str], flt: ClaimFilter, above: int = 0) -> dict[str, int]:
-        rows = self._read(cypher("read/degrees"), ids=list(ids), above=above, **flt.params())
+        rows = self._read_rows(cypher("read/degrees"), ids=list(ids), above=above, **flt.params())
         return {r["id"]: r["degree"] for r in rows if r["degree"] > above}
 
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
-        rows = self._read(cypher("read/claims_between"), ids=list(ids), **flt.params())
+        rows = self._read_rows(cypher("read/claims_between"), ids=list(ids), **flt.params())
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in rows]
 
     def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
@@ -263,6 +273,12 @@ class Neo4jStore(GraphStore):
             yield claim_from(r["type"], r["subject"], r["object"], r["props"])
 
 
+def _rows(result: Result) -> list[Any]:
+    """The ``rows`` list of a query written as ``RETURN collect(...) AS rows`` (one record)."""
+    record = result.single(strict=True)
+    return record["rows"]  # type: ignore[no-any-return]
+
+
 @cache
 def _pairs(rel: str) -> list[list[str]]:
     """The (subject label, object label) pairs a relationship type may join, "*" spelled out."""
@@ -279,7 +295,7 @@ def _pairs(rel: str) -> list[list[str]]:
 def _explain_refusal(tx: ManagedTransaction, claims: list[Claim]) -> None:
     """The server wrote fewer claims than it was sent: find which and why, and refuse the batch."""
     ends = sorted({i for c in claims for i in (c.subject, c.object)})
-    labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=ends).data()}
+    labels = {r["id"]: r["label"] for r in _rows(tx.run(cypher("read/node_labels"), ids=ends))}
     for c in claims:
         for field, ref in (("subject", c.subject), ("object", c.object)):
             if ref not in labels:
@@ -379,9 +395,9 @@ class _Neo4jWriter(Writer):
         created = updated = unchanged = 0
         # sources
         old_src = {
-            r["props"]["id"]: source_from(r["props"])
-            for r in tx.run(cypher("read/get_nodes"), ids=[s.id for s in sources]).data()
-            if r["props"].get("label") == SOURCE_LABEL
+            props["id"]: source_from(props)
+            for props in _rows(tx.run(cypher("read/get_nodes"), ids=[s.id for s in sources]))
+            if props.get("label") == SOURCE_LABEL
         }
         new_src = [s for s in sources if old_src.get(s.id) != s]
         created += sum(s.id not in old_src for s in sources)
@@ -393,15 +409,15 @@ class _Neo4jWriter(Writer):
         # entities: read, merge, write whole
         cited = sorted({s for e in entities for s in e.sources})
         if cited:
-            found = {r["id"] for r in tx.run(cypher("read/node_labels"), ids=cited).data()
+            found = {r["id"] for r in _rows(tx.run(cypher("read/node_labels"), ids=cited))
                      if r["label"] == SOURCE_LABEL}
             missing = set(cited) - found
             if missing:
                 raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
-        found_nodes = tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]).data()
+        found_nodes = _rows(tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]))
         old = {
             e.id: e
-            for e in (entity_from(r["props"]) for r in found_nodes if r["props"].get("label") != SOURCE_LABEL)
+            for e in (entity_from(props) for props in found_nodes if props.get("label") != SOURCE_LABEL)
         }
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in entities:
@@ -419,7 +435,7 @@ class _Neo4jWriter(Writer):
         # claims: sources are checked here (few per batch); endpoints and label pairs on the server, and only
         # when the server matched fewer rows than it was sent does the precise check say which claim is wrong
         cited_sources = sorted({p.claim.source for group in prepared.values() for p in group})
-        src_labels = {r["id"]: r["label"] for r in tx.run(cypher("read/node_labels"), ids=cited_sources).data()}
+        src_labels = {r["id"]: r["label"] for r in _rows(tx.run(cypher("read/node_labels"), ids=cited_sources))}
         for sid in cited_sources:
             if sid not in src_labels:
                 raise InvalidInput(f"claims refer to source {sid[:80]!r}, which is not in the store")

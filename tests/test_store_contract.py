@@ -186,6 +186,22 @@ def test_iterate_everything_and_project(world: GraphStore) -> None:
     assert sorted(c.properties["amount"] for c in transfers) == ["19500.25", "20000", "25000.50"]
 
 
+def test_iterate_in_small_pages(world: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j iterates page by page: with pages of 2 the answers are what one page gives, in id order,
+    also when a filter keeps nothing of some pages."""
+    from compoundgraph.store import neo4j as neo4j_store
+
+    whole = (list(world.iter_sources()), list(world.iter_entities()), list(world.iter_claims()))
+    strict = ClaimFilter.make(min_grade="B2", entity_types=["Wallet", "Person"])
+    filtered = list(world.iter_claims(strict))
+    monkeypatch.setattr(neo4j_store, "_PAGE", 2)
+    assert (list(world.iter_sources()), list(world.iter_entities()), list(world.iter_claims())) == whole
+    assert list(world.iter_claims(strict)) == filtered
+    ids = [c.id for c in whole[2]]
+    assert ids == sorted(ids) and len(ids) == len(set(ids)) == 41
+    assert 0 < len(filtered) < len(ids) and all(c.grade_obj.at_least("B2") for c in filtered)
+
+
 def test_set_properties_write_back(world: GraphStore) -> None:
     world.set_properties({"compound-jade-river": {"pagerank": 0.25, "score_run": "run-1"}})
     e = world.entity("compound-jade-river").entity

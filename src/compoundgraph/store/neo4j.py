@@ -6,6 +6,7 @@ run in read transactions. The driver is passed in and owned by the caller.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 from collections import defaultdict
@@ -14,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, Query, Result
@@ -32,6 +34,7 @@ __all__ = ["Neo4jStore"]
 _ENTITY_FIELDS = ("id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen", "referents")
 _CLAIM_FIELDS = ("id", "source", "grade", "valid_from", "valid_to", "first_seen", "last_seen", "handling",
                  "quote", "key")
+_PAGE = 5_000  # rows per page when iterating everything
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -255,22 +258,42 @@ class Neo4jStore(GraphStore):
         sources = self._read(cypher("read/count_label", label=SOURCE_LABEL))[0]["n"]
         return {"labels": labels, "relationships": rels, "sources": {SOURCE_LABEL: sources}}
 
-    def _stream(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
-        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS, fetch_size=5_000) as s:
-            for record in s.run(Query(query), params):
-                yield record.data()
+    def _pages(self, query: str, **params: Any) -> Iterator[list[Any]]:
+        """The rows of a keyset-paged query (``$after`` / ``$page`` in, ``last`` / ``scanned`` / ``rows``
+        out), page by page: each page is one record, which the driver decodes far faster than a record
+        per row, and the server never sorts everything at once."""
+        after = ""
+        while True:
+            records, _, _ = self.driver.execute_query(
+                Query(query), {**params, "after": after, "page": _PAGE}, database_=self.database, routing_="r"
+            )
+            page = records[0]
+            if page["rows"]:
+                yield page["rows"]
+            if page["scanned"] < _PAGE:
+                return
+            after = page["last"]
 
     def iter_sources(self) -> Iterator[Source]:
-        for r in self._stream(cypher("read/iter_sources")):
-            yield source_from(r["props"])
+        for rows in self._pages(cypher("read/iter_sources_page")):
+            yield from map(source_from, rows)
 
     def iter_entities(self) -> Iterator[Entity]:
-        for r in self._stream(cypher("read/iter_entities")):
-            yield entity_from(r["props"])
+        for rows in self._pages(cypher("read/iter_entities_page")):
+            yield from map(entity_from, rows)
 
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
-        for r in self._stream(cypher("read/iter_claims"), **(flt or ClaimFilter()).params()):
-            yield claim_from(r["type"], r["subject"], r["object"], r["props"])
+        """Every claim passing ``flt``, in id order: one id-ordered stream per relationship type, merged."""
+        flt = flt or ClaimFilter()
+        params = flt.params()
+
+        def of_type(rel: str) -> Iterator[Claim]:
+            for rows in self._pages(cypher("read/iter_claims_page", rel_type=rel), **params):
+                for r in rows:
+                    yield claim_from(rel, r["subject"], r["object"], r["props"])
+
+        types = sorted(flt.rel_types) if flt.rel_types else sorted(ontology().relationships)
+        yield from heapq.merge(*(of_type(rel) for rel in types), key=attrgetter("id"))
 
 
 def _rows(result: Result) -> list[Any]:

@@ -1,0 +1,15 @@
+// One page of the claims of one type in id order, after $after (keyset paging on the type's id index:
+// no server-side sort of everything, and one record per page instead of one per claim). `last` is the
+// last id scanned, so the next page starts there even when the filter kept none of this page.
+MATCH (a:Node)-[r:__REL_TYPE__]->(b:Node)
+WHERE r.id > $after
+WITH a, r, b ORDER BY r.id LIMIT $page
+WITH collect(r.id) AS scanned,
+     collect(CASE
+       WHEN (size($entity_types) = 0 OR (a.label IN $entity_types AND b.label IN $entity_types))
+        AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
+        AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
+                                AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+       THEN {subject: a.id, object: b.id, props: properties(r)}
+     END) AS rows
+RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1] END AS last, size(scanned) AS scanned, rows

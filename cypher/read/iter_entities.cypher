@@ -1,1 +1,0 @@
-MATCH (n:Entity) RETURN properties(n) AS props ORDER BY n.id

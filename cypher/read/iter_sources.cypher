@@ -1,1 +1,0 @@
-MATCH (n:Source) RETURN properties(n) AS props ORDER BY n.id

@@ -13,13 +13,15 @@ Neo4j. Neo4j is the project's local launcher, started separately:
     scripts/neo4j-local start --port 7712 --data .neo4j-local/bench-files
     .venv/bin/python benchmarks/bench_ingest_files.py --transfers 1000000 --neo4j bolt://127.0.0.1:7712
 
-Use a smaller ``--transfers`` while developing.
+Use a smaller ``--transfers`` while developing, and ``--no-reader`` to skip the dry run. The machine's load
+average is printed before and after: on a shared machine the figures move with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -67,7 +69,9 @@ def main() -> None:
     ap.add_argument("--neo4j", default="", help="Bolt URI of a Neo4j to write to (empty: embedded only)")
     ap.add_argument("--batch-size", type=int, default=5_000)
     ap.add_argument("--workdir", type=Path, default=None, help="where the CSV and SQLite file go (default: temp)")
+    ap.add_argument("--no-reader", action="store_true", help="skip the dry run (reader-only figure)")
     args = ap.parse_args()
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
@@ -88,9 +92,10 @@ def main() -> None:
                     pass
 
         base = timed("baseline", rows, read_only)
-        opts = Options(source_grade="B2", dry_run=True)
-        timed("reader", rows, lambda: ingest(EmbeddedStore(work / "dry.sqlite"), [path], opts,
-                                             progress=progress("reader")), base)
+        if not args.no_reader:
+            opts = Options(source_grade="B2", dry_run=True)
+            timed("reader", rows, lambda: ingest(EmbeddedStore(work / "dry.sqlite"), [path], opts,
+                                                 progress=progress("reader")), base)
 
         db = work / "bench.sqlite"
         for suffix in ("", "-wal", "-shm"):
@@ -117,6 +122,7 @@ def main() -> None:
                                                     progress=progress("neo4j")), base)
             finally:
                 driver.close()
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,8 @@ __all__ = [
     "bech32_decode",
     "keccak256",
     "to_checksum_address",
+    "checksum_addresses",
+    "validate_addresses",
     "CHAINS",
 ]
 
@@ -184,6 +187,60 @@ def to_checksum_address(address: str) -> str:
     return "0x" + "".join(ch.upper() if int(digest[i], 16) >= 8 else ch for i, ch in enumerate(body))
 
 
+def checksum_addresses(addresses: list[str]) -> list[str]:
+    """EIP-55 forms of many ``0x`` + 40-hex addresses at once: what :func:`to_checksum_address` gives each.
+
+    Keccak in pure Python costs about a millisecond per address; an export with tens of thousands of
+    Ethereum wallets would spend most of its load time here. This runs Keccak-f over all of them as numpy
+    vectors (one 136-byte block each: the 40 hex digits, then the padding), about a thousand times cheaper
+    per address in batches of a few hundred.
+    """
+    if not addresses:
+        return []
+    import numpy as np  # numpy comes with the analytics stack; only this batch path needs it
+
+    n = len(addresses)
+    bodies = "".join(a[2:].lower() for a in addresses).encode("ascii")
+    if len(bodies) != 40 * n:
+        raise AddressError("an Ethereum address is 0x followed by 40 hex digits")
+    chars = np.frombuffer(bodies, dtype=np.uint8).reshape(n, 40)
+    block = np.zeros((n, 200), dtype=np.uint8)
+    block[:, :40] = chars
+    block[:, 40] = 0x01  # Keccak padding (not SHA-3's 0x06)
+    block[:, 135] = 0x80
+    state = np.ascontiguousarray(block.view("<u8").T).reshape(5, 5, n)  # state[y, x] = lane x + 5y
+    _keccak_f_many(state)
+    digest = np.ascontiguousarray(state.reshape(25, n)[:4].T).astype("<u8").view(np.uint8)  # (n, 32)
+    # hex digit i of the digest is >= 8 when the top bit of its nibble is set
+    upper = np.empty((n, 40), dtype=bool)
+    upper[:, 0::2] = (digest[:, :20] & 0x80) != 0
+    upper[:, 1::2] = (digest[:, :20] & 0x08) != 0
+    out = np.where(upper & (chars >= ord("a")), chars - 32, chars).astype(np.uint8).tobytes().decode("ascii")
+    return ["0x" + out[i : i + 40] for i in range(0, 40 * n, 40)]
+
+
+def _keccak_f_many(s: object) -> None:
+    """Keccak-f[1600] in place on ``s`` of shape (5, 5, n): ``s[y, x]`` is lane x + 5y of n states."""
+    import numpy as np
+
+    a: np.ndarray = s  # type: ignore[assignment]
+    rot = np.array(_RHO, dtype=np.uint64).reshape(5, 5, 1)
+    back = (np.uint64(64) - rot) % np.uint64(64)  # a zero rotation shifts by 0 both ways
+    # pi: lane x + 5y goes to y + 5((2x + 3y) mod 5); as a gather: target t takes source _PI_FROM[t]
+    src = np.empty(25, dtype=np.intp)
+    for i in range(25):
+        src[_PI[i]] = i
+    one, sixty3 = np.uint64(1), np.uint64(63)
+    n = a.shape[2]
+    for rc in _RC:
+        c = a[0] ^ a[1] ^ a[2] ^ a[3] ^ a[4]  # (5, n): column parity over y
+        d = np.roll(c, 1, axis=0) ^ ((np.roll(c, -1, axis=0) << one) | (np.roll(c, -1, axis=0) >> sixty3))
+        a ^= d
+        b = ((a << rot) | (a >> back)).reshape(25, n)[src].reshape(5, 5, n)
+        a[...] = b ^ (~np.roll(b, -1, axis=1) & np.roll(b, -2, axis=1))
+        a[0, 0] ^= np.uint64(rc)
+
+
 def normalize_chain(chain: str) -> str:
     c = _CHAIN_ALIASES.get(chain.strip().lower())
     if c is None:
@@ -206,6 +263,29 @@ def detect_chain(address: str) -> str | None:
 @lru_cache(maxsize=1_000_000)
 def validate_address(address: str, chain: str | None = None) -> WalletAddress:
     """Check an address against its chain's checksum; returns its canonical form or raises AddressError."""
+    return _validate(address, chain, to_checksum_address)
+
+
+def validate_addresses(
+    items: list[tuple[str, str | None]],
+) -> dict[tuple[str, str | None], WalletAddress | AddressError]:
+    """:func:`validate_address` for many ``(address, chain)`` pairs: the canonical form or the error of each.
+
+    The same checks, with every Ethereum checksum computed in one vectorised batch
+    (:func:`checksum_addresses`) - what lets a transfer export with tens of thousands of wallets load fast.
+    """
+    eth = sorted({a.strip() for a, c in items if _ETH.match(a.strip())})
+    canonical = dict(zip(eth, checksum_addresses(eth), strict=True))
+    out: dict[tuple[str, str | None], WalletAddress | AddressError] = {}
+    for address, chain in items:
+        try:
+            out[(address, chain)] = _validate(address, chain, canonical.__getitem__)
+        except AddressError as exc:
+            out[(address, chain)] = exc
+    return out
+
+
+def _validate(address: str, chain: str | None, eip55: Callable[[str], str]) -> WalletAddress:
     a = address.strip()
     c = normalize_chain(chain) if chain else detect_chain(a)
     if c is None:
@@ -218,7 +298,7 @@ def validate_address(address: str, chain: str | None = None) -> WalletAddress:
     if c == "ethereum":
         if not _ETH.match(a):
             raise AddressError("an Ethereum address is 0x followed by 40 hex digits")
-        canonical = to_checksum_address(a)
+        canonical = eip55(a)
         body = a[2:]
         if body != body.lower() and body != body.upper() and a != canonical:
             raise AddressError("EIP-55 checksum (mixed case) does not match")

@@ -179,12 +179,12 @@ class Writer(abc.ABC):
         self.summary = WriteSummary()
 
     def add(self, record: Source | Entity | Claim) -> None:
-        if isinstance(record, Source):
-            self._sources.append(record)
+        if isinstance(record, Claim):  # claims first: most of any large load
+            self._claims.append(record)
         elif isinstance(record, Entity):
             self._entities.append(record)
-        elif isinstance(record, Claim):
-            self._claims.append(record)
+        elif isinstance(record, Source):
+            self._sources.append(record)
         else:  # pragma: no cover - typed callers
             raise InvalidInput(f"cannot write a {type(record).__name__}")
         if len(self._sources) + len(self._entities) + len(self._claims) >= self.batch_size:

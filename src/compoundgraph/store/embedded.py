@@ -7,6 +7,7 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -21,7 +22,7 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
+from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity, search_text
 
 __all__ = ["EmbeddedStore"]
 
@@ -36,12 +37,17 @@ CREATE TABLE IF NOT EXISTS claims (
     subject_label TEXT NOT NULL, object_label TEXT NOT NULL, source TEXT NOT NULL,
     grade_r INTEGER NOT NULL, grade_c INTEGER NOT NULL, handling_rank INTEGER NOT NULL,
     valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS claims_subject_object ON claims(subject, object, object_label);
-CREATE INDEX IF NOT EXISTS claims_object_subject ON claims(object, subject, subject_label);
-CREATE INDEX IF NOT EXISTS claims_source ON claims(source);
-CREATE INDEX IF NOT EXISTS claims_type ON claims(type);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokenize='trigram');
 """
+# The claims' secondary indexes, by name: a large load drops and rebuilds them inside its own transaction
+# (see _EmbeddedWriter), and opening a store creates any that are missing.
+_CLAIM_INDEXES = {
+    "claims_subject_object": "ON claims(subject, object, object_label)",
+    "claims_object_subject": "ON claims(object, subject, subject_label)",
+    "claims_source": "ON claims(source)",
+    "claims_type": "ON claims(type)",
+}
+_SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {name} {cols};\n" for name, cols in _CLAIM_INDEXES.items())
 
 # The same claim filter as cypher/read/*.cypher, in SQL. ``{alias}`` is the claims table alias.
 _FILTER = """
@@ -313,86 +319,208 @@ class EmbeddedStore(GraphStore):
             yield _claim(doc)
 
 
+def _dump(record: Entity | Claim) -> bytes:
+    """The stored JSON of a validated record (orjson of its fields: what ``model_dump_json`` writes, faster)."""
+    try:
+        return orjson.dumps(record.__dict__, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a value orjson does not know; pydantic's serialiser does
+        return orjson.dumps(orjson.loads(record.model_dump_json()), option=orjson.OPT_SORT_KEYS)
+
+
+def _search_text(e: Entity) -> str:
+    """``search_text``; names that are plain ASCII letters and digits (wallet addresses) fold by ``lower``."""
+    parts = [e.name, *e.aliases, *e.identifiers]
+    if all(p.isascii() and p.isalnum() for p in parts):
+        return "\n".join(p.lower() for p in parts)
+    return search_text(e)
+
+
 class _EmbeddedWriter(Writer):
+    """Batches land in one SQLite transaction that stays open across flushes.
+
+    It commits every ``commit_every`` records and when the writer closes; an error or ``discard()`` rolls
+    back what is not committed yet. Few, large commits matter here: every commit writes each index page
+    the batch touched to the WAL, and a batch of random claim ids touches nearly one page per claim.
+
+    A large load - more claims than the store held when the writer started, and at least
+    ``_DEFER_AFTER`` - drops the claims' secondary indexes and rebuilds them just before its last commit,
+    all inside the one transaction: rebuilding an index costs a fraction of maintaining it row by row, and
+    other connections keep seeing the committed store, indexes and all, until the load commits.
+    """
+
+    commit_every = 50_000
+    _DEFER_AFTER = 50_000
+
     def __init__(self, store: EmbeddedStore, batch_size: int) -> None:
         super().__init__(batch_size)
         self.store = store
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0  # records written since the last commit
+        self._claims_before: int | None = None  # rows in the claims table when the writer started
+        self._inserted = 0  # claims this writer inserted
+        self._deferred = False  # secondary claim indexes dropped until the commit
+        self._labels: dict[str, str] = {}  # ends known to exist in this transaction
+        self._grades: dict[str, tuple[int, int]] = {}
+        self._handling: dict[str, int] = {}
+        self._pairs: set[tuple[str, str, str]] = set()
 
     def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None:
         store = self.store
         with store._write_lock:
-            db = store.db
-            db.execute("BEGIN IMMEDIATE")
+            if self._db is None:
+                self._db = store.db  # one connection for the writer's life (it holds the transaction)
+            db = self._db
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+                self._labels.clear()
             try:
-                old_src = store.get_sources([s.id for s in sources])
-                new_src = [s for s in sources if old_src.get(s.id) != s]
-                self.count(created=sum(s.id not in old_src for s in sources),
-                           updated=sum(s.id in old_src for s in new_src),
-                           unchanged=len(sources) - len(new_src))
-                db.executemany(
-                    "INSERT INTO sources(id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                    [(s.id, s.model_dump_json()) for s in new_src],
-                )
-                cited = sorted({s for e in entities for s in e.sources})
-                missing = set(cited) - set(store.get_sources(cited))
-                if missing:
-                    raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
-                old = store.get_entities([e.id for e in entities])
-                rows = []
-                for e in entities:
-                    merged = merge_entity(old[e.id], e) if e.id in old else e
-                    if e.id in old and merged == old[e.id]:
-                        self.count(unchanged=1)
-                        continue
-                    self.count(created=int(e.id not in old), updated=int(e.id in old))
-                    rows.append(merged)
-                db.executemany(
-                    "INSERT INTO entities(id, label, name, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                    "SET label = excluded.label, name = excluded.name, doc = excluded.doc",
-                    [(e.id, e.label, e.name, e.model_dump_json()) for e in rows],
-                )
-                db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
-                db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, search_text(e)) for e in rows])
+                self._write_sources(db, sources)
+                self._write_entities(db, entities)
                 self._write_claims(db, claims)
-                db.execute("COMMIT")
             except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+                self._rollback()
                 raise
+            self._pending += len(sources) + len(entities) + len(claims)
+            if self._pending >= self.commit_every and not self._deferred:
+                self._commit()
+
+    def close(self) -> None:
+        with self.store._write_lock:
+            self._commit()
+
+    def discard(self) -> None:
+        super().discard()
+        with self.store._write_lock:
+            self._rollback()
+
+    def _commit(self) -> None:
+        db = self._db
+        if db is None or not db.in_transaction:
+            return
+        try:
+            if self._deferred:
+                for name, cols in _CLAIM_INDEXES.items():
+                    db.execute(f"CREATE INDEX IF NOT EXISTS {name} {cols}")
+            db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        self._deferred = False
+        self._pending = 0
+        self._labels.clear()
+
+    def _rollback(self) -> None:
+        db = self._db
+        if db is not None and db.in_transaction:
+            db.execute("ROLLBACK")
+        self._deferred = False  # the rollback brought the indexes back
+        self._pending = 0
+        self._labels.clear()
+
+    def _write_sources(self, db: sqlite3.Connection, sources: list[Source]) -> None:
+        if not sources:
+            return
+        old_src = self.store.get_sources([s.id for s in sources])
+        new_src = [s for s in sources if old_src.get(s.id) != s]
+        self.count(created=sum(s.id not in old_src for s in sources),
+                   updated=sum(s.id in old_src for s in new_src),
+                   unchanged=len(sources) - len(new_src))
+        db.executemany(
+            "INSERT INTO sources(id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            [(s.id, s.model_dump_json()) for s in new_src],
+        )
+        self._labels.update((s.id, SOURCE_LABEL) for s in sources)
+
+    def _write_entities(self, db: sqlite3.Connection, entities: list[Entity]) -> None:
+        if not entities:
+            return
+        store = self.store
+        cited = sorted({s for e in entities for s in e.sources} - self._labels.keys())
+        if cited:
+            found = store.get_sources(cited)
+            missing = set(cited) - set(found)
+            if missing:
+                raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
+            self._labels.update(dict.fromkeys(found, SOURCE_LABEL))
+        old = store.get_entities([e.id for e in entities])
+        rows = []
+        for e in entities:
+            merged = merge_entity(old[e.id], e) if e.id in old else e
+            if e.id in old and merged == old[e.id]:
+                self.count(unchanged=1)
+                continue
+            self.count(created=int(e.id not in old), updated=int(e.id in old))
+            rows.append(merged)
+        db.executemany(
+            "INSERT INTO entities(id, label, name, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+            "SET label = excluded.label, name = excluded.name, doc = excluded.doc",
+            [(e.id, e.label, e.name, _dump(e).decode()) for e in rows],
+        )
+        db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
+        db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, _search_text(e)) for e in rows])
+        self._labels.update((e.id, e.label) for e in entities)
 
     def _write_claims(self, db: sqlite3.Connection, claims: list[Claim]) -> None:
         if not claims:
             return
-        ends = sorted({i for c in claims for i in (c.subject, c.object)} | {c.source for c in claims})
-        labels = {n.id: n.label for n in self.store.node_labels(ends).values()}
+        known = self._labels
+        ends = {i for c in claims for i in (c.subject, c.object, c.source)} - known.keys()
+        if ends:
+            known.update((n.id, n.label) for n in self.store.node_labels(sorted(ends)).values())
         existing = dict(
             db.execute(
                 "SELECT id, fp FROM claims WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps([c.id for c in claims]),),
+                (orjson.dumps([c.id for c in claims]).decode(),),
             )
         )
+        if not self._deferred and len(existing) < len(claims):
+            self._maybe_defer(db, len(claims) - len(existing))
         ont = ontology()
+        grades, handling, pairs = self._grades, self._handling, self._pairs
         rows = []
+        unchanged = 0
         for c in claims:
-            for field, ref in (("subject", c.subject), ("object", c.object), ("source", c.source)):
-                if ref not in labels:
-                    raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
-            if labels[c.source] != SOURCE_LABEL:
+            s_label, o_label, src_label = known.get(c.subject), known.get(c.object), known.get(c.source)
+            if s_label is None or o_label is None or src_label is None:
+                field, ref = next((f, r) for f, r in (("subject", c.subject), ("object", c.object),
+                                                      ("source", c.source)) if r not in known)
+                raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
+            if src_label != SOURCE_LABEL:
                 raise InvalidInput(f"claim.source {c.source!r} is not a source")
-            check_claim_pair(c, labels[c.subject], labels[c.object])
-            fp = claim_fingerprint(c)
-            if existing.get(c.id) == fp:
-                self.count(unchanged=1)
+            pair = (c.type, s_label, o_label)
+            if pair not in pairs:  # the ontology's verdict depends on these three only
+                check_claim_pair(c, s_label, o_label)
+                pairs.add(pair)
+            doc = _dump(c)
+            fp = hashlib.blake2b(doc, digest_size=12).hexdigest()  # claim_fingerprint(c), from the same bytes
+            if existing and existing.get(c.id) == fp:
+                unchanged += 1
                 continue
-            self.count(created=int(c.id not in existing), updated=int(c.id in existing))
-            g = Grade.parse(c.grade)
-            rows.append(
-                (c.id, c.type, c.subject, c.object, labels[c.subject], labels[c.object], c.source, g.r, g.c,
-                 ont.handling_rank(c.handling), c.valid_from, c.valid_to, fp, c.model_dump_json())
-            )
+            g = grades.get(c.grade)
+            if g is None:
+                parsed = Grade.parse(c.grade)
+                g = grades[c.grade] = (parsed.r, parsed.c)
+            h = handling.get(c.handling)
+            if h is None:
+                h = handling[c.handling] = ont.handling_rank(c.handling)
+            rows.append((c.id, c.type, c.subject, c.object, s_label, o_label, c.source, g[0], g[1], h,
+                         c.valid_from, c.valid_to, fp, doc.decode()))
+        updated = sum(1 for r in rows if r[0] in existing) if existing else 0
+        self.count(created=len(rows) - updated, updated=updated, unchanged=unchanged)
         db.executemany(
             "INSERT OR REPLACE INTO claims(id, type, subject, object, subject_label, object_label, source, "
             "grade_r, grade_c, handling_rank, valid_from, valid_to, fp, doc) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+    def _maybe_defer(self, db: sqlite3.Connection, new_claims: int) -> None:
+        """Drop the secondary claim indexes once this load outgrows what the store held (see the class)."""
+        if self._claims_before is None:
+            # max(rowid) is the table's size or more, read from the b-tree's edge (count(*) scans it)
+            self._claims_before = db.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0]
+        self._inserted += new_claims
+        if self._inserted >= max(self._DEFER_AFTER, self._claims_before or 0):
+            for name in _CLAIM_INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+            self._deferred = True

@@ -7,6 +7,7 @@ Every test here runs twice (embedded and a real Neo4j) through the ``store``/``w
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -233,7 +234,7 @@ def test_writer_in_many_small_batches(world: GraphStore) -> None:
     src = "src-mekong-watch-2024"
     people = [Entity(label="Person", name=f"Batch Person {i}", sources=[src]) for i in range(12)]
     links = [Claim(type="COLLUDES_WITH", subject=a.id, object=b.id, source=src, grade="C3")
-             for a, b in zip(people, people[1:], strict=False)]
+             for a, b in pairwise(people)]
     with world.writer(batch_size=3) as w:
         for i, e in enumerate(people):
             w.add(e)

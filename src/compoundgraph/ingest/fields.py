@@ -10,8 +10,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..errors import InvalidInput
 from ..grades import Grade
 from ..ids import digest, entity_id
+from ..models import iso_date
 from ..ontology import ontology
 from .addresses import AddressError, validate_address
 from .base import RowError, formula_like
@@ -57,17 +59,13 @@ def slug(name: str) -> str:
 
 
 def to_date(value: Any, field: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    """A cell as ``YYYY-MM-DD``: what the models take (:func:`~compoundgraph.models.iso_date`), plus the date of
+    a timestamp and a long date such as '10 March 2025'."""
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, dt.date) or not text or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError as exc:
+            return iso_date(value if isinstance(value, dt.date) else text, field)
+        except InvalidInput as exc:
             raise RowError(field, "not a real date", text) from exc
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?", text):
         return text[:10]

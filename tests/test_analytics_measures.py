@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from compoundgraph.analytics import brokers, centrality, communities, disruption, paths
-from compoundgraph.analytics.projection import Projection
+from compoundgraph.analytics.projection import Projection, fp_order, take_rows
 from compoundgraph.errors import InvalidInput, NotFound
 
 KITE = nx.krackhardt_kite_graph()
@@ -208,3 +208,11 @@ def test_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"compoundgraph.analytics.{module}")
     result = doctest.testmod(mod, extraglobs={"nx": nx})
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_fp_order_sorts_by_all_twelve_bytes_when_prefixes_repeat() -> None:
+    fps = np.array([[1] * 8 + [9, 0, 0, 0], [1] * 8 + [2, 0, 0, 0], [0] * 12, [1] * 7 + [0, 0, 0, 0, 0]],
+                   dtype=np.uint8)
+    assert fp_order(fps).tolist() == [2, 3, 1, 0]
+    assert fp_order(fps[[2, 3, 1, 0]]).tolist() == [0, 1, 2, 3]
+    assert take_rows(fps, np.array([1, 0])).tolist() == fps[[1, 0]].tolist()

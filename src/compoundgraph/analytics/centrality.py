@@ -8,7 +8,8 @@ same definition as NetworkX (see :mod:`.engines`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -170,7 +171,12 @@ def ranked(G: GraphLike, scores: dict[Any, float], top: int | None = 20) -> list
 
     O(n log n).
     """
-    order = sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    items: Iterable[tuple[Any, float]] = scores.items()
+    if top is not None and len(scores) > 4 * top:
+        # only scores reaching the top-th best can rank: find that one at C speed, sort only those
+        floor = heapq.nlargest(top, scores.values())[-1] if top > 0 else float("inf")
+        items = [kv for kv in items if kv[1] >= floor or kv[1] != kv[1]]  # NaN: sorted as before
+    order = sorted(items, key=lambda kv: (-kv[1], str(kv[0])))
     if top is not None:
         order = order[:top]
     return [{"rank": i + 1, **node_info(G, n), "score": float(s)} for i, (n, s) in enumerate(order)]

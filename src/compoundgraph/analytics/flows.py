@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import decimal
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -330,6 +330,7 @@ def trace(
     until: str | None = None,
     stop_tags: Iterable[str] = STOP_TAGS,
     asset: str | None = None,
+    expand: Callable[[list[str], bool], None] | None = None,
 ) -> TraceResult:
     """Trace funds from (``forward``) or into (``backward``) ``wallets`` through at most ``max_hops`` transfers.
 
@@ -343,6 +344,10 @@ def trace(
     since, until : ISO dates or timestamps bounding the transfers considered (inclusive).
     stop_tags : wallet tags (own, or a holder's tags / ``org_type``) where tracing stops.
     asset : only transfers of this asset; by default each asset is traced on its own ledger.
+    expand : for a graph loaded as the trace goes (from a store): called as ``expand(wallets, full)`` before
+        the trace reads those wallets, with ``full=False`` when it needs their attributes and HOLDS edges
+        (for their tags) and ``full=True`` when it needs every transfer in and out of them as well. It adds
+        them to ``G``; the trace reads nothing else.
 
     Returns
     -------
@@ -368,6 +373,8 @@ def trace(
     starts = list(dict.fromkeys(wallets))
     if not starts:
         raise InvalidInput("give at least one wallet to trace from", where="wallets")
+    if expand is not None:
+        expand(starts, True)
     for w in starts:
         if w not in G:
             raise NotFound(f"no wallet {str(w)[:80]!r} in the transfer graph", where="wallets")
@@ -428,6 +435,11 @@ def trace(
             fe.traced += amount
             arrived[(t.dst if forward else t.src, t.asset)].append((t, amount))
         nxt: dict[str, tuple[Transfer, Decimal]] = {}
+        if expand is not None:
+            reached = sorted({w for w, _ in arrived})
+            expand(reached, False)
+            if hop < max_hops:
+                expand([w for w in reached if w not in start_set and not stops.intersection(tags_of(w))], True)
         for w, asset_ in sorted(arrived):
             items = arrived[(w, asset_)]
             total = sum((a for _, a in items), Decimal(0))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 import networkx as nx
 import numpy as np
@@ -61,6 +61,9 @@ class Projection:
     # the claim records (dicts) the three columns above are read from on first use, when they came
     # from from_records' fast path: most measures never look at them
     _claim_recs: list[dict[str, Any]] | None = None
+    # claim j's fingerprint as 12 bytes (row j), when built from a store's columns: claims are then in
+    # fingerprint order, and the stamp hashes these instead of the claims
+    fps: np.ndarray | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -238,6 +241,48 @@ class Projection:
         return cls(ids, labels, names, src, dst, _index=index, _claim_recs=claims)
 
     @classmethod
+    def from_columns(cls, cols: Columns) -> Projection:
+        """Build from a store's :class:`~compoundgraph.store.base.GraphColumns` (any object with those six
+        fields). Nodes are put in id order and claims in fingerprint order, so the projection (and every
+        result on it) does not depend on the order the store returned its rows in; claims with an end
+        that is not a projected entity are left out. O(n log n + m log m), the claims' sort in NumPy.
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace as C
+        >>> p = Projection.from_columns(C(ids=["b", "a"], labels=["Person"] * 2, names=["B", "A"],
+        ...     src=np.array([1, 0, 1]), dst=np.array([0, 1, -1]),
+        ...     fps=np.array([[0] * 12, [255] * 12, [1] * 12], dtype=np.uint8)))
+        >>> p.ids, p.src.tolist(), p.dst.tolist(), p.number_of_edges()
+        (['a', 'b'], [0, 1], [1, 0], 2)
+        """
+        n = len(cols.ids)
+        ids, labels, names = cols.ids, cols.labels, cols.names
+        in_order = all(map(str.__lt__, ids, ids[1:]))  # what the stores return; strictly: no id repeats
+        order = range(n) if in_order else sorted(range(n), key=ids.__getitem__)
+        if not in_order:
+            ids, labels, names = [ids[i] for i in order], [labels[i] for i in order], [names[i] for i in order]
+        index = dict(zip(ids, range(n), strict=True))
+        if len(index) != n:
+            raise ValueError("GraphColumns.ids repeats an entity")
+        fps = np.asarray(cols.fps, dtype=np.uint8)
+        m = fps.shape[0]
+        if fps.shape != (m, 12) or len(cols.src) != m or len(cols.dst) != m:
+            raise ValueError("GraphColumns: src, dst and fps (m x 12 bytes) differ in length")
+        # new position of each old one, and -1 kept as -1 (the extra last slot)
+        moved = np.empty(n + 1, dtype=np.int64)
+        moved[np.fromiter(order, dtype=np.int64, count=n)] = np.arange(n, dtype=np.int64)
+        moved[n] = -1
+        by_fp = fp_order(fps) if m else np.zeros(0, dtype=np.int64)
+        src = moved[np.asarray(cols.src, dtype=np.int64)[by_fp]]
+        dst = moved[np.asarray(cols.dst, dtype=np.int64)[by_fp]]
+        fps = take_rows(fps, by_fp)
+        ok = (src >= 0) & (dst >= 0)
+        if not ok.all():
+            src, dst, fps = src[ok], dst[ok], fps[ok]
+        return cls(ids, labels, names, src, dst, _index=index, fps=fps)
+
+    @classmethod
     def from_networkx(cls, G: nx.Graph) -> Projection:
         """The compact form of a NetworkX graph (multi or simple, directed or not)."""
         ids = list(G.nodes)
@@ -298,6 +343,40 @@ class Projection:
         return self._cache[key]  # type: ignore[no-any-return]
 
 
+def take_rows(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``rows[order]`` for an (m, w) uint8 array, gathered as one w-byte item per row (~3x faster)."""
+    w = rows.shape[1]
+    return np.ascontiguousarray(rows).view(f"V{w}").ravel()[order].view(np.uint8).reshape(-1, w)
+
+
+def fp_order(fps: np.ndarray) -> np.ndarray:
+    """The permutation putting 12-byte fingerprint rows in lexicographic order.
+
+    Sorts by the first 8 bytes (as a big-endian integer), which are distinct but for a 1-in-2^64 chance;
+    when two are equal, by all 12. O(m log m), O(m) when already sorted.
+    """
+    hi = fps[:, :8].copy().view(">u8").ravel().astype(np.uint64)
+    if bool((hi[1:] > hi[:-1]).all()):
+        return np.arange(hi.size)
+    order = np.argsort(hi)  # unstable, but only used when the keys are distinct
+    ranked = hi[order]
+    if ranked.size > 1 and bool((ranked[1:] == ranked[:-1]).any()):
+        lo = fps[:, 8:].copy().view(">u4").ravel()
+        return np.lexsort((lo, hi))
+    return order
+
+
+class Columns(Protocol):
+    """What :meth:`Projection.from_columns` reads (a store's ``GraphColumns``)."""
+
+    ids: list[str]
+    labels: list[str]
+    names: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    fps: np.ndarray
+
+
 GraphLike: TypeAlias = nx.Graph | Projection
 
 
@@ -307,10 +386,9 @@ def project(store: GraphStore, flt: ClaimFilter | None = None) -> nx.MultiDiGrap
 
 
 def project_compact(store: GraphStore, flt: ClaimFilter | None = None) -> Projection:
-    """The store's claims passing ``flt`` as a :class:`Projection`, without building NetworkX objects."""
-
-    types = flt.entity_types if flt else ()
-    return Projection.from_records(chain(store.iter_entities(), store.iter_claims(flt)), entity_types=types)
+    """The store's claims passing ``flt`` as a :class:`Projection` (from :meth:`GraphStore.graph_columns`:
+    no record and no NetworkX object per claim)."""
+    return Projection.from_columns(store.graph_columns(flt))
 
 
 def transfers_from_records(records: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:

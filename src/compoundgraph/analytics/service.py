@@ -23,7 +23,8 @@ from . import communities as communities_mod
 from . import disruption as disruption_mod
 from . import flows
 from . import paths as paths_mod
-from .projection import node_info, simple
+from .engines import AUTO_EDGES, choose
+from .projection import GraphLike, Projection, node_info, project_compact, simple
 from .stamp import make_stamp
 
 if TYPE_CHECKING:
@@ -61,17 +62,30 @@ def _filter_params(flt: ClaimFilter) -> dict[str, Any]:
 
 
 def _project(store: GraphStore, flt: ClaimFilter) -> nx.MultiDiGraph:
+    """The full projection (claims on the edges): for the analyses that report claims or walk them."""
     return store.to_networkx(flt)
 
 
-def _stamp(G: nx.Graph, analysis: str, params: dict[str, Any], flt: ClaimFilter, engine: str | None = None
+def _structure(store: GraphStore, flt: ClaimFilter, engine: str) -> tuple[Projection, GraphLike]:
+    """The compact projection (for the stamp) and what a structural measure runs on: the projection itself
+    for the fast engines, or its simple NetworkX graph where NetworkX will run (``engine="networkx"``, or
+    ``auto`` on a graph of at most ``AUTO_EDGES`` linked pairs), so small graphs keep the reference results."""
+    P = project_compact(store, flt)
+    if engine == "networkx" or (engine == "auto" and len(P.simple_edges()) <= AUTO_EDGES):
+        return P, P.to_networkx()
+    return P, P
+
+
+def _stamp(G: GraphLike, analysis: str, params: dict[str, Any], flt: ClaimFilter, engine: str | None = None
            ) -> dict[str, Any]:
     return make_stamp(G, analysis, {**params, **_filter_params(flt)},
                       min_grade=str(flt.min_grade) if flt.min_grade else None, as_of=flt.as_of, engine=engine)
 
 
-def _graph_summary(G: nx.Graph) -> dict[str, int]:
-    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+def _graph_summary(G: GraphLike) -> dict[str, int]:
+    """Nodes and distinct linked pairs of the simple undirected graph the measures see."""
+    edges = len(G.simple_edges()) if isinstance(G, Projection) else G.number_of_edges()
+    return {"nodes": G.number_of_nodes(), "edges": edges}
 
 
 def centrality(
@@ -90,15 +104,14 @@ def centrality(
     """Entities ranked by one centrality measure (degree, betweenness, pagerank, eigenvector, closeness)."""
     _check_top(top)
     flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
-    M = _project(store, flt)
-    G = simple(M)
+    P, G = _structure(store, flt, engine)
     scores, info = centrality_mod.compute(G, measure, sample=sample, seed=seed, engine=engine)
     params = {"measure": measure, "top": top, "sample": info.get("sample"), "seed": seed}
     return {
         **info,
         "graph": _graph_summary(G),
         "results": centrality_mod.ranked(G, scores, top),
-        "stamp": _stamp(M, "centrality", params, flt, info["engine"]),
+        "stamp": _stamp(P, "centrality", params, flt, info["engine"]),
     }
 
 
@@ -118,11 +131,8 @@ def communities(
     """Louvain communities (seeded): size, members, and the most central member of each."""
     _check_top(top)
     flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
-    M = _project(store, flt)
-    G = simple(M)
+    P, G = _structure(store, flt, engine)
     parts = communities_mod.louvain(G, seed=seed, resolution=resolution, engine=engine)
-    from .engines import choose
-
     used = choose(G, engine)
     return {
         "method": "louvain",
@@ -131,7 +141,7 @@ def communities(
         "count": len(parts),
         "modularity": communities_mod.modularity(G, parts) if G.number_of_edges() else 0.0,
         "communities": communities_mod.describe(G, parts, top, members),
-        "stamp": _stamp(M, "communities", {"seed": seed, "resolution": resolution, "top": top,
+        "stamp": _stamp(P, "communities", {"seed": seed, "resolution": resolution, "top": top,
                                            "members": members}, flt, used),
     }
 
@@ -214,21 +224,71 @@ def paths(
     return out
 
 
-def _resolve_wallets(G: nx.MultiDiGraph, wallets: Iterable[str]) -> list[str]:
+def _resolve_wallets(store: GraphStore, wallets: Iterable[str]) -> list[str]:
     """Wallet entity ids; an address (a wallet's name) is accepted too."""
-    by_address: dict[str, str] | None = None
     out = []
     for w in wallets:
-        if w in G and G.nodes[w].get("label") == "Wallet":
+        found = store.get_entities([w]) if w else {}
+        if w in found and found[w].label == "Wallet":
             out.append(w)
             continue
-        if by_address is None:
-            by_address = {d.get("name"): n for n, d in G.nodes(data=True) if d.get("label") == "Wallet"}
-        if w in by_address:
-            out.append(by_address[w])
-        else:
+        try:
+            hits = [h.id for h in store.search(w, limit=50) if h.label == "Wallet" and h.name == w]
+        except InvalidInput:
+            hits = []
+        if not hits:
             raise NotFound(f"no wallet with id or address {w[:80]!r}", where="wallets")
+        out.append(min(hits))
     return out
+
+
+class _TransfersAround:
+    """The transfer graph around the wallets a trace reaches, read from the store as the trace reaches
+    them (``flows.trace``'s ``expand``): a trace touches a few hundred wallets, not the million in the store.
+
+    ``G`` holds what was read: the wallets' attributes, the HOLDS claims into them with their holders, and,
+    for the wallets the trace pushes funds through, every TRANSFERRED claim in and out, as in
+    :meth:`GraphStore.to_networkx`.
+    """
+
+    def __init__(self, store: GraphStore, flt: ClaimFilter) -> None:
+        from dataclasses import replace
+
+        self.store = store
+        self.transfers = replace(flt, rel_types=("TRANSFERRED",))
+        self.holds = replace(flt, rel_types=("HOLDS",))
+        self.G = nx.MultiDiGraph()
+        self._tagged: set[str] = set()
+        self._full: set[str] = set()
+
+    def _add_entities(self, ids: Iterable[str]) -> None:
+        G = self.G
+        todo = sorted({i for i in ids if "label" not in G.nodes.get(i, {})})
+        for e in self.store.get_entities(todo).values() if todo else ():
+            G.add_node(e.id, label=e.label, name=e.name, properties=e.properties)
+
+    def _add_claims(self, claims: Iterable[Claim]) -> None:
+        for c in claims:
+            self.G.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)
+
+    def __call__(self, wallets: list[str], full: bool) -> None:
+        new = [w for w in wallets if w not in self._tagged]
+        if new:
+            self._add_entities(new)
+            holds = [c for c in self.store.claims_of(new, self.holds) if c.object in set(new)]
+            self._add_entities(c.subject for c in holds)
+            self._add_claims(holds)
+            self._tagged.update(new)
+        todo = [w for w in wallets if w not in self._full] if full else []
+        if todo:
+            self._add_claims(self.store.claims_of(todo, self.transfers))
+            self._full.update(todo)
+
+    def names(self, ids: Iterable[str]) -> None:
+        """Label and name for nodes the trace reached only as the far end of a transfer."""
+        todo = sorted({i for i in ids if "label" not in self.G.nodes.get(i, {})})
+        for n in self.store.node_labels(todo).values() if todo else ():
+            self.G.add_node(n.id, label=n.label, name=n.name)
 
 
 def trace(
@@ -251,14 +311,16 @@ def trace(
     if isinstance(wallets, str):
         wallets = [wallets]
     flt = _filter(min_grade, as_of, None, ("TRANSFERRED", "HOLDS"), max_handling)
-    M = _project(store, flt)
-    starts = _resolve_wallets(M, wallets)
+    starts = _resolve_wallets(store, wallets)
+    around = _TransfersAround(store, flt)
+    M = around.G
     r = flows.trace(M, starts, direction=direction, max_hops=max_hops, method=method, min_amount=min_amount,
-                    since=since, until=until, stop_tags=stop_tags, asset=asset)
+                    since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
     ids = r.wallets()
     for ep in r.endpoints:
         if ep.wallet not in ids:
             ids.append(ep.wallet)
+    around.names(ids)
     claims: dict[str, Claim] = {}
     for tid, fe in r.flows.items():
         c = M.edges[fe.transfer.src, fe.transfer.dst, tid].get("claim")
@@ -323,8 +385,7 @@ def write_back(
         raise InvalidInput(f"measure must be one of {', '.join(WRITE_BACK_MEASURES)}, got {measure!r}",
                            where="measure")
     flt = _filter(min_grade, as_of, entity_types, rel_types)
-    M = _project(store, flt)
-    G = simple(M)
+    P, G = _structure(store, flt, engine)
     values: dict[str, float | int]
     if measure == "community":
         parts = communities_mod.louvain(G, seed=seed, engine=engine)
@@ -334,7 +395,7 @@ def write_back(
         scores, info = centrality_mod.compute(G, measure, sample=sample, seed=seed, engine=engine)
         values = {v: float(s) for v, s in scores.items()}
         info = {**info, "seed": seed}
-    stamp = _stamp(M, "write_back", {k: v for k, v in info.items() if k != "engine"}, flt, info.get("engine"))
+    stamp = _stamp(P, "write_back", {k: v for k, v in info.items() if k != "engine"}, flt, info.get("engine"))
     summary = store.set_properties({v: {measure: x, f"{measure}_stamp": stamp["id"]} for v, x in values.items()})
     return {"measure": measure, "property": measure, "written": len(values), "updated": summary.updated,
             "stamp": stamp}

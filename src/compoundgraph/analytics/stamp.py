@@ -1,9 +1,14 @@
 """Reproducibility stamps: what a result was computed on, so it can be re-run and annexed to a case file.
 
-A stamp holds a content hash of the projected graph (every node's id and type, every claim's id, ends,
-type, grade, validity and properties, in a canonical order), the parameters, the grade threshold, the
-``as_of`` date, the engine and the library versions; its ``id`` hashes all of that. No clock time goes in:
-the same inputs give the same stamp.
+A stamp holds a content hash of the projected graph, the parameters, the grade threshold, the ``as_of``
+date, the engine and the library versions; its ``id`` hashes all of that. No clock time goes in: the same
+inputs give the same stamp.
+
+The graph hash covers every node's id and type and every claim in full: a claim counts by its
+fingerprint (:func:`~compoundgraph.models.claim_fingerprint`, 96 bits over its id, ends, type, grade,
+validity, handling, source and properties), which both stores keep beside each claim, so a million-claim
+projection is hashed without reading a million claims back. An edge that carries no claim (a graph built
+by hand) counts by a fingerprint of its ends, key and attributes.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import hashlib
 import json
 from typing import Any
 
+import numpy as np
+
+from ..models import claim_fingerprint
 from .engines import versions
-from .projection import GraphLike, Projection
+from .projection import GraphLike, Projection, fp_order, take_rows
 
 __all__ = ["graph_digest", "make_stamp", "canonical"]
 
@@ -23,21 +31,29 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def _edge_line(u: Any, v: Any, k: Any, d: dict[str, Any]) -> str:
+def _fp(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8"), digest_size=12).digest()
+
+
+def _edge_fp(u: Any, v: Any, k: Any, d: dict[str, Any]) -> bytes:
     claim = d.get("claim")
     if claim is not None and hasattr(claim, "properties"):
-        return "\t".join((
-            "E", str(u), str(v), str(k), claim.type, claim.grade, claim.valid_from or "", claim.valid_to or "",
-            claim.handling, canonical(claim.properties),
-        ))
+        return bytes.fromhex(claim_fingerprint(claim))
     rest = {a: b for a, b in d.items() if a != "claim"}
-    return "\t".join(("E", str(u), str(v), str(k), canonical(rest)))
+    return _fp("\t".join(("E", str(u), str(v), str(k), canonical(rest))))
+
+
+def _sorted_rows(fps: np.ndarray) -> np.ndarray:
+    """12-byte rows in lexicographic order."""
+    return fps if fps.shape[0] < 2 else take_rows(fps, fp_order(fps))
 
 
 def graph_digest(G: GraphLike) -> str:
-    """SHA-256 over the sorted lines describing nodes and edges; independent of insertion order.
+    """SHA-256 over the sorted node lines, then the sorted claim fingerprints; independent of insertion
+    order and of the store the graph came from.
 
-    O((n + m) log(n + m)).
+    O((n + m) log(n + m)); for a projection built from a store's columns the fingerprints are read, not
+    computed.
 
     Examples
     --------
@@ -47,23 +63,30 @@ def graph_digest(G: GraphLike) -> str:
     True
     """
     if isinstance(G, Projection):
-        lines = [f"N\t{i}\t{lab}" for i, lab in zip(G.ids, G.labels, strict=True)]
-        ids = G.ids
-        lines += [
-            f"E\t{ids[s]}\t{ids[d]}\t{c}\t{t}\t{g}"
-            for s, d, c, t, g in zip(G.src.tolist(), G.dst.tolist(), G.claim_ids, G.rel_types, G.grades, strict=True)
-        ]
-    else:
-        lines = [f"N\t{n}\t{d.get('label', '')}" for n, d in G.nodes(data=True)]
-        if G.is_multigraph():
-            lines += [_edge_line(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
+        nodes = [f"N\t{i}\t{lab}" for i, lab in zip(G.ids, G.labels, strict=True)]
+        if G.fps is not None:
+            fps = G.fps
         else:
-            lines += [_edge_line(u, v, "", d) for u, v, d in G.edges(data=True)]
-    lines.sort()
+            ids = G.ids
+            fps = np.frombuffer(b"".join(
+                _fp(f"E\t{ids[s]}\t{ids[d]}\t{c}\t{t}\t{g}")
+                for s, d, c, t, g in zip(G.src.tolist(), G.dst.tolist(), G.claim_ids, G.rel_types, G.grades,
+                                         strict=True)
+            ), dtype=np.uint8).reshape(-1, 12)
+    else:
+        nodes = [f"N\t{n}\t{d.get('label', '')}" for n, d in G.nodes(data=True)]
+        if G.is_multigraph():
+            parts = [_edge_fp(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
+        else:
+            parts = [_edge_fp(u, v, "", d) for u, v, d in G.edges(data=True)]
+        fps = np.frombuffer(b"".join(parts), dtype=np.uint8).reshape(-1, 12)
+    nodes.sort()
     h = hashlib.sha256()
-    for line in lines:
+    for line in nodes:
         h.update(line.encode("utf-8"))
         h.update(b"\n")
+    h.update(b"claims\n")
+    h.update(_sorted_rows(fps).tobytes())
     return h.hexdigest()
 
 

@@ -7,7 +7,18 @@ from contextlib import contextmanager
 
 from ..errors import StoreUnavailable
 from ..settings import Settings, get_settings
-from .base import ClaimFilter, EgoNetwork, EntityDetail, GraphStore, Node, Path, SearchHit, Writer, WriteSummary
+from .base import (
+    ClaimFilter,
+    EgoNetwork,
+    EntityDetail,
+    GraphColumns,
+    GraphStore,
+    Node,
+    Path,
+    SearchHit,
+    Writer,
+    WriteSummary,
+)
 from .embedded import EmbeddedStore
 
 __all__ = [
@@ -17,6 +28,7 @@ __all__ = [
     "ClaimFilter",
     "EgoNetwork",
     "EntityDetail",
+    "GraphColumns",
     "Node",
     "Path",
     "SearchHit",

@@ -111,6 +111,7 @@ def run_read_only(
 
     classify(text)
     params = params or {}
+    check_params(params)
     started = time.perf_counter()
     try:
         with store.driver.session(database=store.database, default_access_mode=READ_ACCESS) as session:
@@ -137,6 +138,24 @@ def run_read_only(
     except Neo4jError as exc:
         raise _client_error(exc) from exc
     return ConsoleResult(columns, rows, truncated, qtype, round((time.perf_counter() - started) * 1000, 2))
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def check_params(value: Any, where: str = "params") -> None:
+    """Refuse parameter values Bolt cannot carry (integers beyond 64 bits), naming the parameter."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise InvalidInput(f"{where} is an integer beyond 64 bits, which Neo4j cannot take", where=where)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_params(v, f"{where}.{str(k)[:40]}")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_params(v, f"{where}[{i}]")
 
 
 def _client_error(exc: Neo4jError) -> CompoundGraphError:

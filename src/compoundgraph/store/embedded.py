@@ -7,6 +7,7 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
@@ -15,14 +16,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from ..errors import InvalidInput, NotFound, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
-from ..models import Claim, Entity, Source, check_claim_pair, trusted
+from ..models import Claim, Entity, Source, check_claim_pair, record_json, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphStore, Node, Writer, merge_entity, search_text
+from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, merge_entity, search_text
 
 __all__ = ["EmbeddedStore"]
 
@@ -36,18 +38,25 @@ CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL,
     subject_label TEXT NOT NULL, object_label TEXT NOT NULL, source TEXT NOT NULL,
     grade_r INTEGER NOT NULL, grade_c INTEGER NOT NULL, handling_rank INTEGER NOT NULL,
-    valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL);
+    valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL, s INTEGER, o INTEGER);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokenize='trigram');
 """
 # The claims' secondary indexes, by name: a large load drops and rebuilds them inside its own transaction
 # (see _EmbeddedWriter), and opening a store creates any that are missing.
+# ``s`` / ``o`` are the rowids of the claim's subject and object entities (NULL for a source), filled in by
+# the insert itself: entities keep their rowid on update, and one goes only when no claim refers to it.
+# claims_projection covers graph_columns, which reads the whole graph as integers and fingerprints without
+# touching the table's documents.
 _CLAIM_INDEXES = {
     "claims_subject_object": "ON claims(subject, object, object_label)",
+    "claims_projection": "ON claims(type, s, o, fp, grade_r, grade_c, handling_rank, valid_from, valid_to, "
+                         "subject_label, object_label)",
     "claims_object_subject": "ON claims(object, subject, subject_label)",
     "claims_source": "ON claims(source)",
     "claims_type": "ON claims(type)",
 }
-_SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {name} {cols};\n" for name, cols in _CLAIM_INDEXES.items())
+_INDEX_SQL = "".join(f"CREATE INDEX IF NOT EXISTS {name} {cols};\n" for name, cols in _CLAIM_INDEXES.items())
+SCHEMA_VERSION = "2"
 
 # The same claim filter as cypher/read/*.cypher, in SQL. ``{alias}`` is the claims table alias.
 _FILTER = """
@@ -121,8 +130,21 @@ class EmbeddedStore(GraphStore):
         return conn
 
     def init_schema(self) -> None:
-        self.db.executescript(_SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+        """Create what is missing; a store written by schema version 1 gains the claims' entity rowids."""
+        db = self.db
+        db.executescript(_SCHEMA)
+        columns = {r[1] for r in db.execute("PRAGMA table_info(claims)")}
+        with self._write_lock:
+            if "s" not in columns:
+                db.executescript(
+                    "BEGIN IMMEDIATE; "
+                    "ALTER TABLE claims ADD COLUMN s INTEGER; ALTER TABLE claims ADD COLUMN o INTEGER; "
+                    "UPDATE claims SET s = (SELECT rowid FROM entities WHERE id = claims.subject), "
+                    "o = (SELECT rowid FROM entities WHERE id = claims.object); COMMIT;"
+                )
+            db.executescript(_INDEX_SQL)
+            db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
+                       "excluded.value", (SCHEMA_VERSION,))
 
     def close(self) -> None:
         for conn in self._conns:
@@ -321,13 +343,43 @@ class EmbeddedStore(GraphStore):
         for (doc,) in self.db.execute(sql, p):
             yield _claim(doc)
 
-
-def _dump(record: Entity | Claim) -> bytes:
-    """The stored JSON of a validated record (orjson of its fields: what ``model_dump_json`` writes, faster)."""
-    try:
-        return orjson.dumps(record.__dict__, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # a value orjson does not know; pydantic's serialiser does
-        return orjson.dumps(orjson.loads(record.model_dump_json()), option=orjson.OPT_SORT_KEYS)
+    def graph_columns(self, flt: ClaimFilter | None = None) -> GraphColumns:
+        """Two scans: the entities, and the covering index claims_projection, whose entity rowids and
+        fingerprints come back as one string per column and type (no Python object per claim)."""
+        flt = flt or ClaimFilter()
+        p = _params(flt)
+        db = self.db
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")  # one snapshot for both scans
+        paused = gc.isenabled()
+        gc.disable()  # a hundred thousand entity rows would trigger full collections for nothing
+        try:
+            ents = db.execute("SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
+                              "OR label IN (SELECT value FROM json_each(:types))", p).fetchall()
+            groups = db.execute(
+                f"""SELECT count(*), group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
+                    FROM claims c
+                    WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a='c')}
+                    AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
+                                          AND c.object_label IN (SELECT value FROM json_each(:types))))
+                    GROUP BY c.type""", p).fetchall()
+        finally:
+            if paused:
+                gc.enable()
+            if own:
+                db.execute("COMMIT")
+        rowids = np.fromiter((r[0] for r in ents), dtype=np.int64, count=len(ents))
+        where = np.full(int(rowids.max()) + 1 if len(ents) else 1, -1, dtype=np.int64)
+        where[rowids] = np.arange(len(ents))  # entity rowid -> position; -1: not an entity of the filter
+        m = sum(g[0] for g in groups)
+        s_ids = np.fromstring(" ".join(g[1] for g in groups), dtype=np.int64, sep=" ") if m else np.zeros(0, np.int64)
+        o_ids = np.fromstring(" ".join(g[2] for g in groups), dtype=np.int64, sep=" ") if m else np.zeros(0, np.int64)
+        fps = np.frombuffer(bytes.fromhex("".join(g[3] for g in groups)), dtype=np.uint8).reshape(m, 12)
+        return GraphColumns(
+            ids=[r[1] for r in ents], labels=[r[2] for r in ents], names=[r[3] for r in ents],
+            src=where[s_ids], dst=where[o_ids], fps=fps,
+        )
 
 
 def _search_text(e: Entity) -> str:
@@ -457,7 +509,7 @@ class _EmbeddedWriter(Writer):
         db.executemany(
             "INSERT INTO entities(id, label, name, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
             "SET label = excluded.label, name = excluded.name, doc = excluded.doc",
-            [(e.id, e.label, e.name, _dump(e).decode()) for e in rows],
+            [(e.id, e.label, e.name, record_json(e).decode()) for e in rows],
         )
         db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
         db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, _search_text(e)) for e in rows])
@@ -494,7 +546,7 @@ class _EmbeddedWriter(Writer):
             if pair not in pairs:  # the ontology's verdict depends on these three only
                 check_claim_pair(c, s_label, o_label)
                 pairs.add(pair)
-            doc = _dump(c)
+            doc = record_json(c)
             fp = hashlib.blake2b(doc, digest_size=12).hexdigest()  # claim_fingerprint(c), from the same bytes
             if existing and existing.get(c.id) == fp:
                 unchanged += 1
@@ -512,8 +564,9 @@ class _EmbeddedWriter(Writer):
         self.count(created=len(rows) - updated, updated=updated, unchanged=unchanged)
         db.executemany(
             "INSERT OR REPLACE INTO claims(id, type, subject, object, subject_label, object_label, source, "
-            "grade_r, grade_c, handling_rank, valid_from, valid_to, fp, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "grade_r, grade_c, handling_rank, valid_from, valid_to, fp, doc, s, o) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+            "(SELECT rowid FROM entities WHERE id = ?3), (SELECT rowid FROM entities WHERE id = ?4))",
             rows,
         )
 

@@ -26,7 +26,7 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import RESERVED, Claim, Entity, Source, check_claim_pair, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
+from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
 from .cypher import cypher, statements
 
 __all__ = ["Neo4jStore"]
@@ -35,6 +35,7 @@ _ENTITY_FIELDS = ("id", "label", "name", "aliases", "identifiers", "sources", "f
 _CLAIM_FIELDS = ("id", "source", "grade", "valid_from", "valid_to", "first_seen", "last_seen", "handling",
                  "quote", "key")
 _PAGE = 5_000  # rows per page when iterating everything
+_PROJECTION_PAGE = 50_000  # rows per page of graph_columns (three short strings a row)
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -258,19 +259,19 @@ class Neo4jStore(GraphStore):
         sources = self._read(cypher("read/count_label", label=SOURCE_LABEL))[0]["n"]
         return {"labels": labels, "relationships": rels, "sources": {SOURCE_LABEL: sources}}
 
-    def _pages(self, query: str, **params: Any) -> Iterator[list[Any]]:
+    def _pages(self, query: str, page_size: int = _PAGE, **params: Any) -> Iterator[list[Any]]:
         """The rows of a keyset-paged query (``$after`` / ``$page`` in, ``last`` / ``scanned`` / ``rows``
         out), page by page: each page is one record, which the driver decodes far faster than a record
         per row, and the server never sorts everything at once."""
         after = ""
         while True:
             records, _, _ = self.driver.execute_query(
-                Query(query), {**params, "after": after, "page": _PAGE}, database_=self.database, routing_="r"
+                Query(query), {**params, "after": after, "page": page_size}, database_=self.database, routing_="r"
             )
             page = records[0]
             if page["rows"]:
                 yield page["rows"]
-            if page["scanned"] < _PAGE:
+            if page["scanned"] < page_size:
                 return
             after = page["last"]
 
@@ -294,6 +295,31 @@ class Neo4jStore(GraphStore):
 
         types = sorted(flt.rel_types) if flt.rel_types else sorted(ontology().relationships)
         yield from heapq.merge(*(of_type(rel) for rel in types), key=attrgetter("id"))
+
+    def graph_columns(self, flt: ClaimFilter | None = None) -> GraphColumns:
+        """Narrow pages (ids and fingerprints only, no properties), larger than iteration's."""
+        flt = flt or ClaimFilter()
+        params = flt.params()
+        ids: list[str] = []
+        labels: list[str] = []
+        names: list[str] = []
+        for rows in self._pages(cypher("read/project_entities_page"), _PROJECTION_PAGE,
+                                entity_types=params["entity_types"]):
+            for i, lab, name in rows:
+                ids.append(i)
+                labels.append(lab)
+                names.append(name)
+        subjects: list[str] = []
+        objects: list[str] = []
+        fps: list[str] = []
+        types = sorted(flt.rel_types) if flt.rel_types else sorted(ontology().relationships)
+        for rel in types:
+            for rows in self._pages(cypher("read/project_claims_page", rel_type=rel), _PROJECTION_PAGE, **params):
+                for s, o, fp in rows:
+                    subjects.append(s)
+                    objects.append(o)
+                    fps.append(fp)
+        return GraphColumns.from_ends(ids, labels, names, subjects, objects, fps)
 
 
 def _rows(result: Result) -> list[Any]:

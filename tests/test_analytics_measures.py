@@ -95,6 +95,8 @@ def test_karate_louvain_is_seeded_and_good(engine: str) -> None:
     rows = communities.describe(KARATE, parts)
     assert [r["size"] for r in rows] == sorted((len(p) for p in parts), reverse=True)
     assert {rows[i]["central"]["id"] for i in range(len(rows))} & {0, 33}
+    # the compact projection's (vectorised) inner degrees are NetworkX's
+    assert communities.describe(Projection.from_networkx(KARATE), parts) == rows
 
 
 def test_kite_brokers_known_answers() -> None:

@@ -233,6 +233,17 @@ def test_graph_columns_are_what_iteration_gives(world: GraphStore, flt: ClaimFil
     assert claims and len(claims) == world.to_networkx(flt).number_of_edges()
 
 
+def test_graph_columns_in_small_pages(world: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j reads the projection page by page in one transaction: pages of 2 give the same columns."""
+    from compoundgraph.store import neo4j as neo4j_store
+
+    flt = ClaimFilter.make(min_grade="C3", entity_types=["Wallet", "Person", "Organization"])
+    whole, filtered = _column_sets(world.graph_columns()), _column_sets(world.graph_columns(flt))
+    monkeypatch.setattr(neo4j_store, "_PROJECTION_PAGE", 2)
+    assert _column_sets(world.graph_columns()) == whole and _column_sets(world.graph_columns(flt)) == filtered
+    assert len(whole[0]) == 36 and 0 < len(filtered[1]) < len(whole[1])
+
+
 def test_graph_columns_after_retract_and_reload(world: GraphStore) -> None:
     """Entity positions stay right when entities go and come back (the embedded store keys claims to
     entity rowids)."""

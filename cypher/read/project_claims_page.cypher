@@ -1,6 +1,7 @@
-// One page of the claims of one type for an analytics projection: [subject id, object id, fingerprint]
-// of each claim passing the filter, keyset-paged on the type's id index like iter_claims_page (whose
-// filter this repeats), but without the claims' properties.
+// One page of the claims of one type for an analytics projection: the internal ids of each passing
+// claim's two nodes and its fingerprint, as three parallel lists (integers decode far faster than ids).
+// Keyset-paged on the type's id index like iter_claims_page, whose filter this repeats; internal ids are
+// only stable within a transaction, so the caller reads every page and the entities in one.
 MATCH (a:Node)-[r:__REL_TYPE__]->(b:Node)
 WHERE r.id > $after
 WITH a, r, b ORDER BY r.id LIMIT $page
@@ -10,6 +11,7 @@ WITH collect(r.id) AS scanned,
         AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
         AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
                                 AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
-       THEN [a.id, b.id, r.fp]
-     END) AS rows
-RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1] END AS last, size(scanned) AS scanned, rows
+       THEN [id(a), id(b), r.fp]
+     END) AS kept
+RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1] END AS last, size(scanned) AS scanned,
+       [x IN kept | x[0]] AS src, [x IN kept | x[1]] AS dst, [x IN kept | x[2]] AS fps

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import networkx as nx
 import numpy as np
@@ -26,7 +26,7 @@ import numpy as np
 from ..grades import Grade
 
 if TYPE_CHECKING:
-    from ..store.base import ClaimFilter, GraphStore
+    from ..store.base import ClaimFilter, GraphColumns, GraphStore
 
 __all__ = [
     "Projection",
@@ -241,8 +241,8 @@ class Projection:
         return cls(ids, labels, names, src, dst, _index=index, _claim_recs=claims)
 
     @classmethod
-    def from_columns(cls, cols: Columns) -> Projection:
-        """Build from a store's :class:`~compoundgraph.store.base.GraphColumns` (any object with those six
+    def from_columns(cls, cols: GraphColumns) -> Projection:
+        """Build from a store's :class:`~compoundgraph.store.base.GraphColumns` (or any object with its six
         fields). Nodes are put in id order and claims in fingerprint order, so the projection (and every
         result on it) does not depend on the order the store returned its rows in; claims with an end
         that is not a projected entity are left out. O(n log n + m log m), the claims' sort in NumPy.
@@ -364,17 +364,6 @@ def fp_order(fps: np.ndarray) -> np.ndarray:
         lo = fps[:, 8:].copy().view(">u4").ravel()
         return np.lexsort((lo, hi))
     return order
-
-
-class Columns(Protocol):
-    """What :meth:`Projection.from_columns` reads (a store's ``GraphColumns``)."""
-
-    ids: list[str]
-    labels: list[str]
-    names: list[str]
-    src: np.ndarray
-    dst: np.ndarray
-    fps: np.ndarray
 
 
 GraphLike: TypeAlias = nx.Graph | Projection

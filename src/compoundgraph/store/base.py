@@ -136,6 +136,23 @@ class GraphColumns:
         raw = np.frombuffer(bytes.fromhex("".join(fps)), dtype=np.uint8).reshape(m, 12)
         return cls(ids, labels, names, src, dst, raw)
 
+    @classmethod
+    def from_keys(cls, keys: np.ndarray, ids: list[str], labels: list[str], names: list[str],
+                  src_keys: np.ndarray, dst_keys: np.ndarray, fps_hex: str) -> GraphColumns:
+        """From a store's own integer keys (SQLite rowids, Neo4j internal ids): ``keys[i]`` is entity
+        ``i``'s; a claim end whose key is not among them becomes -1. Fingerprints as one hex string.
+        O(n + m), in NumPy."""
+        top = int(keys.max()) + 1 if keys.size else 1
+        where = np.full(top + 1, -1, dtype=np.int64)  # key -> position; the last slot for any other key
+        where[keys] = np.arange(keys.size)
+
+        def positions(ends: np.ndarray) -> np.ndarray:
+            return where[np.where((ends >= 0) & (ends < top), ends, top)]
+
+        m = len(fps_hex) // 24
+        fps = np.frombuffer(bytes.fromhex(fps_hex), dtype=np.uint8).reshape(m, 12)
+        return cls(ids, labels, names, positions(src_keys), positions(dst_keys), fps)
+
 
 @dataclass
 class WriteSummary:

@@ -143,8 +143,9 @@ class EmbeddedStore(GraphStore):
                     "o = (SELECT rowid FROM entities WHERE id = claims.object); COMMIT;"
                 )
             db.executescript(_INDEX_SQL)
-            db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
-                       "excluded.value", (SCHEMA_VERSION,))
+            if db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,):
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
+                           "excluded.value", (SCHEMA_VERSION,))
 
     def close(self) -> None:
         for conn in self._conns:
@@ -358,7 +359,7 @@ class EmbeddedStore(GraphStore):
             ents = db.execute("SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
                               "OR label IN (SELECT value FROM json_each(:types))", p).fetchall()
             groups = db.execute(
-                f"""SELECT count(*), group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
+                f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
                     FROM claims c
                     WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a='c')}
                     AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
@@ -369,16 +370,14 @@ class EmbeddedStore(GraphStore):
                 gc.enable()
             if own:
                 db.execute("COMMIT")
-        rowids = np.fromiter((r[0] for r in ents), dtype=np.int64, count=len(ents))
-        where = np.full(int(rowids.max()) + 1 if len(ents) else 1, -1, dtype=np.int64)
-        where[rowids] = np.arange(len(ents))  # entity rowid -> position; -1: not an entity of the filter
-        m = sum(g[0] for g in groups)
-        s_ids = np.fromstring(" ".join(g[1] for g in groups), dtype=np.int64, sep=" ") if m else np.zeros(0, np.int64)
-        o_ids = np.fromstring(" ".join(g[2] for g in groups), dtype=np.int64, sep=" ") if m else np.zeros(0, np.int64)
-        fps = np.frombuffer(bytes.fromhex("".join(g[3] for g in groups)), dtype=np.uint8).reshape(m, 12)
-        return GraphColumns(
-            ids=[r[1] for r in ents], labels=[r[2] for r in ents], names=[r[3] for r in ents],
-            src=where[s_ids], dst=where[o_ids], fps=fps,
+        def ints(column: int) -> np.ndarray:
+            text = " ".join(g[column] for g in groups)
+            return np.fromstring(text, dtype=np.int64, sep=" ") if text else np.zeros(0, np.int64)
+
+        return GraphColumns.from_keys(
+            np.fromiter((r[0] for r in ents), dtype=np.int64, count=len(ents)),
+            [r[1] for r in ents], [r[2] for r in ents], [r[3] for r in ents],
+            ints(1), ints(2), "".join(g[3] for g in groups),
         )
 
 

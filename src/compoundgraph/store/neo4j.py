@@ -331,17 +331,8 @@ class Neo4jStore(GraphStore):
                     src += page["src"]
                     dst += page["dst"]
                     fps += page["fps"]
-        key = np.asarray(keys, dtype=np.int64)
-        top = int(key.max()) + 1 if key.size else 1
-        where = np.full(top + 1, -1, dtype=np.int64)  # internal id -> position; the last slot: anything else
-        where[key] = np.arange(key.size)
-
-        def positions(ends: list[int]) -> np.ndarray:
-            arr = np.asarray(ends, dtype=np.int64)
-            return where[np.where((arr >= 0) & (arr < top), arr, top)]
-
-        return GraphColumns(ids, labels, names, positions(src), positions(dst),
-                            np.frombuffer(bytes.fromhex("".join(fps)), dtype=np.uint8).reshape(len(fps), 12))
+        return GraphColumns.from_keys(np.asarray(keys, dtype=np.int64), ids, labels, names,
+                                      np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), "".join(fps))
 
     def _tx_pages(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
         """The pages of a keyset-paged projection query, in the current read transaction."""

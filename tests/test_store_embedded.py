@@ -6,7 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from compoundgraph.errors import StoreUnavailable
 from compoundgraph.loader import load_jsonl
 from compoundgraph.store import ClaimFilter, EmbeddedStore, GraphStore
 
@@ -43,6 +45,27 @@ def test_schema_1_store_gains_entity_rowids_on_open(tmp_path: Path) -> None:
     assert "claims_projection" in str(plan)
     assert _columns(reopened) == expected
     assert _columns(reopened) == _columns(reopened, reference=True) and len(expected[1]) > 30
+    reopened.close()
+
+
+def test_failed_upgrade_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    store = EmbeddedStore(path)
+    load_jsonl(store, [WORLD])
+    before = _columns(store, reference=True)
+    store.close()
+    db = sqlite3.connect(path)
+    db.executescript("DROP INDEX claims_projection; ALTER TABLE claims DROP COLUMN s; ALTER TABLE claims DROP COLUMN o;"
+                     "CREATE TRIGGER no_update BEFORE UPDATE ON claims BEGIN SELECT RAISE(ABORT, 'boom'); END;")
+    db.close()
+    with pytest.raises(StoreUnavailable, match=r"schema 2.*boom"):
+        EmbeddedStore(path)
+    db = sqlite3.connect(path)
+    assert {r[1] for r in db.execute("PRAGMA table_info(claims)")}.isdisjoint({"s", "o"})
+    db.executescript("DROP TRIGGER no_update;")
+    db.close()
+    reopened = EmbeddedStore(path)
+    assert _columns(reopened) == before == _columns(reopened, reference=True)
     reopened.close()
 
 

@@ -135,13 +135,18 @@ class EmbeddedStore(GraphStore):
         db.executescript(_SCHEMA)
         columns = {r[1] for r in db.execute("PRAGMA table_info(claims)")}
         with self._write_lock:
-            if "s" not in columns:
-                db.executescript(
-                    "BEGIN IMMEDIATE; "
-                    "ALTER TABLE claims ADD COLUMN s INTEGER; ALTER TABLE claims ADD COLUMN o INTEGER; "
-                    "UPDATE claims SET s = (SELECT rowid FROM entities WHERE id = claims.subject), "
-                    "o = (SELECT rowid FROM entities WHERE id = claims.object); COMMIT;"
-                )
+            if "s" not in columns:  # all or nothing: a failed upgrade leaves the store as it was
+                try:
+                    db.executescript(
+                        "BEGIN IMMEDIATE; "
+                        "ALTER TABLE claims ADD COLUMN s INTEGER; ALTER TABLE claims ADD COLUMN o INTEGER; "
+                        "UPDATE claims SET s = (SELECT rowid FROM entities WHERE id = claims.subject), "
+                        "o = (SELECT rowid FROM entities WHERE id = claims.object); COMMIT;"
+                    )
+                except sqlite3.Error as exc:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise StoreUnavailable(f"cannot upgrade embedded store {self.path} to schema 2: {exc}") from exc
             db.executescript(_INDEX_SQL)
             if db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,):
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "

@@ -223,3 +223,34 @@ def test_trace_reads_only_around_the_wallets_and_agrees_with_the_whole_graph(sto
         traced += len(got["flows"])
     # the traces went somewhere (stops, hop limits), and most read a small part of the transfer graph
     assert len(cases) >= 8 and traced >= 100 and sorted(read)[len(read) // 2] < whole.number_of_edges() / 4
+
+
+def test_paths_read_two_balls_and_agree_with_the_whole_graph(store: GraphStore) -> None:
+    """The service searches paths in the claims near the two ends (the store's claims_between_ends), not in
+    the whole store; every path of at most max_hops is there, so the answers are the whole graph's."""
+    import random
+
+    from compoundgraph import synth
+    from compoundgraph.analytics import paths as paths_mod
+
+    store.upsert(synth.generate(3, 1_200, 1_500))
+    whole = store.to_networkx()
+    S = simple(whole)
+    rng = random.Random(4)
+    pairs = []
+    for u in rng.sample(sorted(S), 60):
+        far = [v for v, d in nx.single_source_shortest_path_length(S, u, cutoff=3).items() if d >= 2]
+        if far:
+            pairs.append((u, rng.choice(sorted(far))))
+    assert len(pairs) >= 10
+    compared = 0
+    for u, v in pairs[:12]:
+        want = paths_mod.k_shortest_paths(whole, u, v, k=50, max_hops=3)
+        if len(want) >= 50:
+            continue  # too many to compare as complete sets
+        got = service.paths(store, u, v, max_hops=3, k=50)
+        assert sorted((p["hops"], p["nodes"], p["grade"]) for p in got["paths"]) == sorted(
+            (p["hops"], p["nodes"], p["grade"]) for p in want)
+        assert got["stamp"]["graph"]["edges"] < whole.number_of_edges()
+        compared += 1
+    assert compared >= 5

@@ -16,6 +16,7 @@ import networkx as nx
 
 from ..errors import InvalidInput, NotFound
 from ..models import Claim
+from ..ontology import SOURCE_LABEL
 from ..views import paths_json, subgraph_json
 from . import brokers as brokers_mod
 from . import centrality as centrality_mod
@@ -214,7 +215,7 @@ def paths(
     from ..store.base import Node, Path
 
     flt = _filter(min_grade, as_of, max_handling=max_handling)
-    M = _project(store, flt)
+    M = _paths_around(store, source, target, max_hops, flt)
     found = paths_mod.k_shortest_paths(M, source, target, k=k, max_hops=max_hops)
     out = paths_json([
         Path(nodes=[Node(**node_info(M, n)) for n in p["nodes"]], claims=list(p["claims"])) for p in found
@@ -222,6 +223,26 @@ def paths(
     out["stamp"] = _stamp(M, "paths", {"source": source, "target": target, "max_hops": max_hops, "k": k}, flt,
                           "networkx")
     return out
+
+
+def _paths_around(store: GraphStore, source: str, target: str, max_hops: int, flt: ClaimFilter
+                  ) -> nx.MultiDiGraph:
+    """The part of the graph paths of at most ``max_hops`` between the two entities can use (the store's
+    :meth:`~GraphStore.claims_between_ends`: two balls, not the whole store), in canonical order, as the
+    projection the path search and the stamp read. Unknown ends are left out (the search says which)."""
+    if not 1 <= max_hops <= 8:
+        raise InvalidInput(f"max_hops must be between 1 and 8, got {max_hops}", where="max_hops")
+    claims = store.claims_between_ends(source, target, max_hops, flt) if source != target else {}
+    ids = sorted({source, target, *(e for c in claims.values() for e in (c.subject, c.object))})
+    labels = store.node_labels(ids)
+    M = nx.MultiDiGraph()
+    # entities only, as in the store's full projection (a MENTIONED_IN claim ends at a source)
+    M.add_nodes_from((n.id, {"label": n.label, "name": n.name}) for i in ids
+                     if (n := labels.get(i)) is not None and n.label != SOURCE_LABEL)
+    for c in sorted(claims.values(), key=lambda c: (c.type, c.subject, c.object, c.source, c.id)):
+        if c.subject in M and c.object in M:
+            M.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)
+    return M
 
 
 def _resolve_wallets(store: GraphStore, wallets: Iterable[str]) -> list[str]:

@@ -582,21 +582,7 @@ class GraphStore(abc.ABC):
                 raise NotFound(f"no entity with id {end[:80]!r}")
         if source == target:
             raise InvalidInput("a path needs two different entities")
-        claims: dict[str, Claim] = {}
-        for start, radius in ((source, (max_hops + 1) // 2), (target, max_hops // 2)):
-            seen = {start}
-            frontier = [start]
-            for _ in range(radius):
-                if not frontier or len(seen) > max_nodes:
-                    break
-                nxt: set[str] = set()
-                for c in self.claims_of(frontier, flt):
-                    claims[c.id] = c
-                    for end in (c.subject, c.object):
-                        if end not in seen:
-                            nxt.add(end)
-                seen |= nxt
-                frontier = sorted(nxt)
+        claims = self.claims_between_ends(source, target, max_hops, flt, max_nodes)
         g = nx.Graph()
         g.add_nodes_from(sorted({source, target, *(e for c in claims.values() for e in (c.subject, c.object))}))
         for c in sorted(claims.values(), key=_claim_order):
@@ -623,6 +609,32 @@ class GraphStore(abc.ABC):
             )
             for p in out
         ]
+
+    @_grouped
+    def claims_between_ends(
+        self, source: str, target: str, max_hops: int, flt: ClaimFilter, max_nodes: int = 50_000
+    ) -> dict[str, Claim]:
+        """Every claim a path of at most ``max_hops`` between ``source`` and ``target`` can use (passing
+        ``flt``), by id: the claims within ceil(max_hops / 2) hops of the source and max_hops // 2 of the
+        target (a path of length L <= max_hops has each of its links within one of the two). Each side stops
+        growing once it has seen ``max_nodes`` entities.
+        """
+        claims: dict[str, Claim] = {}
+        for start, radius in ((source, (max_hops + 1) // 2), (target, max_hops // 2)):
+            seen = {start}
+            frontier = [start]
+            for _ in range(radius):
+                if not frontier or len(seen) > max_nodes:
+                    break
+                nxt: set[str] = set()
+                for c in self.claims_of(frontier, flt):
+                    claims[c.id] = c
+                    for end in (c.subject, c.object):
+                        if end not in seen:
+                            nxt.add(end)
+                seen |= nxt
+                frontier = sorted(nxt)
+        return claims
 
     def to_networkx(self, flt: ClaimFilter | None = None) -> nx.MultiDiGraph:
         """Project the store to a MultiDiGraph: nodes carry label and name, edges carry the claim."""

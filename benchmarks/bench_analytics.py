@@ -284,6 +284,7 @@ def srow(what: str, first: T, med: T, base: float | None, target: float | None, 
 
 def from_store(args: argparse.Namespace) -> int:
     from compoundgraph.analytics import service
+    from compoundgraph.analytics.around import TransfersAround
     from compoundgraph.store import ClaimFilter
 
     with ExitStack() as stack:
@@ -315,7 +316,7 @@ def from_store(args: argparse.Namespace) -> int:
         cols = store.graph_columns(flt)
         out_deg = np.bincount(cols.src[cols.src >= 0], minlength=len(cols.ids))
         # start wallets as in the in-memory part: senders without tags of their own or their holders'
-        tags = service._TransfersAround(store, ClaimFilter.make(rel_types=["TRANSFERRED", "HOLDS"]))
+        tags = TransfersAround(store, ClaimFilter.make(rel_types=["TRANSFERRED", "HOLDS"]))
 
         def untagged(w: str) -> bool:
             tags([w], False)

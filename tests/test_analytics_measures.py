@@ -218,3 +218,56 @@ def test_fp_order_sorts_by_all_twelve_bytes_when_prefixes_repeat() -> None:
     assert fp_order(fps).tolist() == [2, 3, 1, 0]
     assert fp_order(fps[[2, 3, 1, 0]]).tolist() == [0, 1, 2, 3]
     assert take_rows(fps, np.array([1, 0])).tolist() == fps[[1, 0]].tolist()
+
+
+def _pieces_by_removal(G: nx.Graph, v: object) -> tuple[int, list[int]]:
+    comp = nx.node_connected_component(G, v)
+    H = G.subgraph(comp - {v})
+    return len(comp), sorted(len(c) for c in nx.connected_components(H))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_removal_pieces_match_removing_each_node(seed: int) -> None:
+    """One DFS gives what removing every node in turn gives: random sparse graphs (trees, chains and
+    articulation points), a self-loop, isolated nodes and several components."""
+    G = nx.gnm_random_graph(60, 55 + 10 * seed, seed=seed)
+    G.add_edge(3, 3)
+    G.add_nodes_from([100, 101])
+    G.add_edges_from([(200, 201), (201, 202)])
+    found = disruption.removal_pieces(G)
+    assert set(found) == set(G)
+    for v in G:
+        total, parts = found[v]
+        assert (total, sorted(parts)) == _pieces_by_removal(G, v), v
+
+
+def _greedy_by_removal(G: nx.Graph, k: int, candidates: int) -> list[object]:
+    """The key-player search by brute force: remove each candidate, count components."""
+    H = nx.Graph(G)
+    H.remove_edges_from(nx.selfloop_edges(H))
+    chosen = []
+    for _ in range(k):
+        pool = sorted(H.nodes, key=lambda v: (-H.degree(v), str(v)))[:candidates]
+        pool = sorted({*pool, *nx.articulation_points(H)}, key=str)
+        scores = []
+        for v in pool:
+            R = H.copy()
+            R.remove_node(v)
+            scores.append((-disruption.fragmentation(R), str(v), v))
+        best = min(scores)[2]
+        chosen.append(best)
+        H.remove_node(best)
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_key_players_match_brute_force(seed: int) -> None:
+    G = nx.powerlaw_cluster_graph(400, 1, 0.1, seed=seed)  # tree-like: many articulation points
+    G.add_edges_from(nx.gnm_random_graph(400, 60, seed=seed + 10).edges)
+    steps = disruption.key_players(G, k=4, candidates=10)
+    assert [s["node"] for s in steps] == _greedy_by_removal(G, 4, 10)
+    R = G.copy()
+    for s in steps:
+        before = disruption.fragmentation(R)
+        R.remove_node(s["node"])
+        assert s["fragmentation_before"] == before and s["fragmentation_after"] == disruption.fragmentation(R)

@@ -188,15 +188,14 @@ def disruption(
 ) -> dict[str, Any]:
     """Which ``k`` entities, removed in turn, fragment the network most (greedy key-player search)."""
     flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
-    M = _project(store, flt)
-    G = simple(M)
+    P, G = _structure(store, flt, "networkx")  # the search is NetworkX code; it needs no claims
     steps = disruption_mod.key_players(G, k=k, candidates=candidates)
     return {
         "graph": _graph_summary(G),
         "fragmentation": disruption_mod.fragmentation(G),
         "steps": [{"step": i + 1, **node_info(G, s["node"]), **{a: b for a, b in s.items() if a != "node"}}
                   for i, s in enumerate(steps)],
-        "stamp": _stamp(M, "disruption", {"k": k, "candidates": candidates}, flt, "networkx"),
+        "stamp": _stamp(P, "disruption", {"k": k, "candidates": candidates}, flt, "networkx"),
     }
 
 

@@ -271,3 +271,16 @@ def test_key_players_match_brute_force(seed: int) -> None:
         before = disruption.fragmentation(R)
         R.remove_node(s["node"])
         assert s["fragmentation_before"] == before and s["fragmentation_after"] == disruption.fragmentation(R)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_structural_holes_match_networkx(seed: int) -> None:
+    """The common-neighbour form on simple undirected graphs gives NetworkX's constraint and effective size."""
+    G = nx.powerlaw_cluster_graph(120, 3, 0.4, seed=seed)
+    G.add_edges_from([(500, 501)])  # a pair on its own
+    got = brokers.structural_holes(G)
+    con, eff = nx.constraint(G), nx.effective_size(G)
+    assert set(got) == set(G)
+    for v in G:
+        assert got[v]["constraint"] == pytest.approx(con[v], rel=1e-12)
+        assert got[v]["effective_size"] == pytest.approx(eff[v], rel=1e-12)

@@ -254,3 +254,13 @@ def test_paths_read_two_balls_and_agree_with_the_whole_graph(store: GraphStore) 
         assert got["stamp"]["graph"]["edges"] < whole.number_of_edges()
         compared += 1
     assert compared >= 5
+
+
+def test_bridge_grades_are_the_best_claim_of_each_link(world: GraphStore) -> None:
+    """brokers reads each bridge's grade from the store (one query); it is the best grade of the claims
+    joining the pair, as the full projection collapsed by simple() gives it."""
+    S = simple(world.to_networkx(ClaimFilter.make(min_grade="D4")))
+    b = service.brokers(world, top=3, min_grade="D4")
+    assert b["bridges"]
+    for x in b["bridges"]:
+        assert x["grade"] == S[x["from"]["id"]][x["to"]["id"]]["grade"]

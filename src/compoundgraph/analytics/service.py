@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from ..errors import InvalidInput, NotFound
+from ..grades import Grade
 from ..models import Claim
 from ..views import paths_json, subgraph_json
 from . import brokers as brokers_mod
@@ -25,7 +24,7 @@ from . import flows
 from . import paths as paths_mod
 from .around import TransfersAround, paths_around
 from .engines import AUTO_EDGES, choose
-from .projection import GraphLike, Projection, node_info, project_compact, simple
+from .projection import GraphLike, Projection, node_info, project_compact
 from .stamp import make_stamp
 
 if TYPE_CHECKING:
@@ -60,11 +59,6 @@ def _filter(
 def _filter_params(flt: ClaimFilter) -> dict[str, Any]:
     return {"entity_types": list(flt.entity_types), "rel_types": list(flt.rel_types),
             "max_handling": flt.max_handling}
-
-
-def _project(store: GraphStore, flt: ClaimFilter) -> nx.MultiDiGraph:
-    """The full projection (claims on the edges): for the analyses that report claims or walk them."""
-    return store.to_networkx(flt)
 
 
 def _structure(store: GraphStore, flt: ClaimFilter, engine: str) -> tuple[Projection, GraphLike]:
@@ -159,21 +153,37 @@ def brokers(
     """Articulation points, bridges, and the entities with the lowest Burt constraint."""
     _check_top(top)
     flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
-    M = _project(store, flt)
-    G = simple(M)
+    P, G = _structure(store, flt, "networkx")  # NetworkX code; the bridges' grades are read below
     found = brokers_mod.brokers(G, top=top)
+    grades = _best_grades(store, found["bridges"], flt)
     return {
         "graph": _graph_summary(G),
         "articulation_points": [node_info(G, v) for v in found["articulation_points"]],
-        "bridges": [{"from": node_info(G, u), "to": node_info(G, v), "grade": G[u][v].get("grade")}
+        "bridges": [{"from": node_info(G, u), "to": node_info(G, v), "grade": grades.get(frozenset((u, v)))}
                     for u, v in found["bridges"]],
         "structural_holes": [
             {**node_info(G, r["node"]), "degree": r["degree"], "constraint": r["constraint"],
              "effective_size": r["effective_size"]}
             for r in found["structural_holes"]
         ],
-        "stamp": _stamp(M, "brokers", {"top": top}, flt, "networkx"),
+        "stamp": _stamp(P, "brokers", {"top": top}, flt, "networkx"),
     }
+
+
+def _best_grades(store: GraphStore, pairs: Iterable[tuple[str, str]], flt: ClaimFilter
+                 ) -> dict[frozenset[str], str]:
+    """The best grade among the claims passing ``flt`` that join each pair (either way), in one query."""
+    wanted = {frozenset(p) for p in pairs}
+    if not wanted:
+        return {}
+    best: dict[frozenset[str], Grade] = {}
+    for c in store.claims_between(sorted({e for p in wanted for e in p}), flt):
+        key = frozenset((c.subject, c.object))
+        if key in wanted and len(key) == 2:
+            g = Grade.parse(c.grade)
+            if key not in best or g.sort_key() < best[key].sort_key():
+                best[key] = g
+    return {k: str(g) for k, g in best.items()}
 
 
 def disruption(

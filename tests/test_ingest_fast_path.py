@@ -212,12 +212,18 @@ def test_amount_text_is_the_decimal_one() -> None:
         assert _amount(t, False, 0) == (format(value.normalize(), "f") if value else "0"), t
 
 
-def test_embedded_search_text_shortcut_is_search_text() -> None:
-    from compoundgraph.store.base import search_text
-    from compoundgraph.store.embedded import _search_text
+def test_normalize_ascii_shortcut_is_the_general_fold() -> None:
+    """normalize() folds plain ASCII letters and digits (wallet addresses: the search text and the wallet
+    ids of every load) by lower() alone; that is what the general Unicode fold gives them."""
+    import re
+    import unicodedata
 
-    src = "src-0123456789abcdef"
-    for e in (Entity(label="Wallet", name=TRON[0], identifiers=[TRON[0]], sources=[src]),
-              Entity(label="Wallet", name=ETH[0], identifiers=[ETH[0]], sources=[src]),
-              Entity(label="Person", name="Ñguyễn Văn  A.", aliases=["NGUYEN"], sources=[src])):
-        assert _search_text(e) == search_text(e)
+    from compoundgraph.ids import _DROP, normalize
+
+    def general(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        return re.sub(r"\s+", " ", "".join(" " if unicodedata.category(ch)[0] in _DROP else ch
+                                            for ch in folded)).strip()
+
+    for text in [*TRON, *ETH, "bc1qXYZ09", "ABCdef123", "tron", "ß", "Ñguyễn Văn  A.", "a-b", ""]:
+        assert normalize(text) == general(text), text

@@ -52,6 +52,10 @@ class Grade:
     @classmethod
     def parse(cls, text: str | Grade) -> Grade:
         """Parse ``"B2"`` (case and surrounding blanks tolerated)."""
+        try:
+            return _CACHE[text]  # type: ignore[index]  # a grade seen before: a load parses one per claim
+        except (KeyError, TypeError):
+            pass
         if isinstance(text, Grade):
             return text
         if not isinstance(text, str):

@@ -20,8 +20,11 @@ _DROP = {"P", "S", "C", "Z"}  # punctuation, symbols, controls, separators -> bl
 def normalize(text: str) -> str:
     """Fold a name for matching: NFKC, case-folded, punctuation to blanks, blanks collapsed.
 
-    Letters and marks of every script are kept (Burmese and Thai vowels are combining marks).
+    Letters and marks of every script are kept (Burmese and Thai vowels are combining marks). Plain ASCII
+    letters and digits (wallet addresses, hashes) fold by ``lower`` alone: what the general path gives them.
     """
+    if text.isascii() and text.isalnum():
+        return text.lower()
     folded = unicodedata.normalize("NFKC", text).casefold()
     out = [" " if unicodedata.category(ch)[0] in _DROP else ch for ch in folded]
     return re.sub(r"\s+", " ", "".join(out)).strip()
@@ -32,8 +35,11 @@ def tokens(text: str) -> list[str]:
 
 
 def digest(*parts: object, size: int = 16) -> str:
-    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
-    return h.hexdigest()[:size]
+    try:
+        text = "\x1f".join(parts)  # type: ignore[arg-type]  # all strings: the common case, at C speed
+    except TypeError:
+        text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:size]
 
 
 def entity_id(label: str, name: str, key_values: Iterable[object] = ()) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "trusted",
     "record_json",
     "claim_fingerprint",
+    "fingerprint",
 ]
 
 MAX_NAME = 1_000  # characters in a name or alias
@@ -429,12 +430,29 @@ def claim_fingerprint(c: Claim) -> str:
     Both stores keep it beside each claim: a re-load tells unchanged from updated by it, and an analysis
     stamp hashes the fingerprints of the claims it ran on instead of re-reading every claim in full.
     """
-    return hashlib.blake2b(record_json(c), digest_size=12).hexdigest()
+    return fingerprint(record_json(c))
+
+
+def fingerprint(doc: bytes) -> str:
+    """The fingerprint of a claim from its :func:`record_json` bytes (for a store that has them already)."""
+    return hashlib.blake2b(doc, digest_size=12).hexdigest()
 
 
 def check_claim_pair(claim: Claim, subject_label: str, object_label: str) -> None:
     """Refuse a claim whose endpoints are not a pair the ontology allows for its type."""
-    ont = ontology()
-    if object_label == SOURCE_LABEL and claim.type == "MENTIONED_IN":
-        return
-    ont.check_pair(claim.type, subject_label, object_label)
+    refused = _pair_refusal(claim.type, subject_label, object_label)
+    if refused is not None:
+        raise InvalidInput(refused)
+
+
+@cache
+def _pair_refusal(rel: str, subject_label: str, object_label: str) -> str | None:
+    """The ontology's verdict on one (type, subject label, object label): it depends on these three only,
+    and a load asks it once per claim."""
+    if object_label == SOURCE_LABEL and rel == "MENTIONED_IN":
+        return None
+    try:
+        ontology().check_pair(rel, subject_label, object_label)
+    except InvalidInput as exc:
+        return exc.detail
+    return None

@@ -137,7 +137,6 @@ class Context:
     by_name: dict[tuple[str, str], str] = field(default_factory=dict)  # (label, normalised name) -> id
     any_label: dict[str, str] = field(default_factory=dict)  # normalised name -> id (first seen)
     _store_labels: dict[str, str | None] = field(default_factory=dict)
-    pairs: dict[tuple[str, str, str], str | None] = field(default_factory=dict)  # (type, labels) -> refusal
 
     def remember(self, e: Entity) -> None:
         self.labels[e.id] = e.label

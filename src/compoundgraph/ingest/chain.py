@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from hashlib import sha256
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import yaml
 
 from ..errors import InvalidInput
+from ..ids import claim_id
 from ..models import Claim, Entity, check_text
 from .addresses import AddressError, WalletAddress, normalize_chain, validate_address, validate_addresses
 from .base import Context, Item, Options, Reject, RowError, file_source
@@ -199,11 +199,6 @@ def _construct(cls: type[Entity] | type[Claim], fields: dict[str, Any]) -> Any:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
-
-
-def _claim_id(subject: str, obj: str, source: str, key: str) -> str:
-    """``ids.claim_id(subject, "TRANSFERRED", obj, source, key)``, spelled out for the hot loop."""
-    return "clm-" + sha256(f"{subject}\x1fTRANSFERRED\x1f{obj}\x1f{source}\x1f{key}".encode()).hexdigest()[:20]
 
 
 _CHUNK = 4_096  # rows read ahead, so the Ethereum checksums of their new addresses are computed in one batch
@@ -389,8 +384,8 @@ class _Rows:
                     self.fresh.append(wid)
                     out.append((self.wallet(w, wid, props.get("asset")), where))
         out.append((_construct(Claim, {
-            "id": _claim_id(id_from, id_to, self.source_id, key), "type": "TRANSFERRED", "subject": id_from,
-            "object": id_to, "source": self.source_id, "grade": self.grade,
+            "id": claim_id(id_from, "TRANSFERRED", id_to, self.source_id, key), "type": "TRANSFERRED",
+            "subject": id_from, "object": id_to, "source": self.source_id, "grade": self.grade,
             "valid_from": ts[:10] if ts else None, "valid_to": None, "first_seen": None, "last_seen": None,
             "handling": self.handling, "quote": "", "key": key, "properties": props,
         }), where))

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..grades import Grade
-from ..ids import digest, entity_id
+from ..ids import entity_id
 from ..models import iso_date
 from ..ontology import ontology
 from .addresses import AddressError, validate_address
@@ -110,10 +110,6 @@ def split_list(value: Any, field: str) -> list[str]:
 def wallet_id(chain: str, address: str) -> str:
     """The one id a wallet has everywhere: chain + canonical address, exactly as the ``Entity`` model
     computes it for a Wallet without an id (``key_only``: the name does not count)."""
-    if address.isascii() and address.isalnum() and chain.isascii() and chain.isalnum():
-        # what entity_id computes, without its per-character Unicode folding: on ASCII letters and digits
-        # ``normalize`` is ``lower`` (tests/test_ingest_fast_path.py holds the two equal)
-        return f"wallet-{digest('Wallet', '', chain.lower(), address.lower())}"
     return entity_id("Wallet", "", [chain, address])
 
 

@@ -12,12 +12,12 @@ import gc
 import json
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import CompoundGraphError, InvalidInput
 from ..loader import parse_record
+from ..memory import gc_paused
 from ..models import Claim, Entity, Source, check_claim_pair
 from ..ontology import SOURCE_LABEL
 from ..store.base import GraphStore, Writer
@@ -183,34 +183,11 @@ def _check_claim(record: Claim, ctx: Context, path: Path, where: str) -> Reject 
         return Reject(str(path), where, field, f"{ref} is neither in this file nor in the graph")
     if source != SOURCE_LABEL:
         return Reject(str(path), where, "source", f"{record.source} is not a source")
-    pair = (record.type, subject, obj)
-    if pair not in ctx.pairs:  # the ontology's verdict depends on these three only
-        try:
-            check_claim_pair(record, subject, obj)
-            ctx.pairs[pair] = None
-        except CompoundGraphError as exc:
-            ctx.pairs[pair] = exc.detail
-    refused = ctx.pairs[pair]
-    if refused is not None:
-        return Reject(str(path), where, "relation", refused)
-    return None
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for one file (the loop collects every ``_GC_EVERY`` items).
-
-    Records and rows form no reference cycles, so the collector has nothing to free in a load; but it runs
-    every few hundred allocations and walks every young object each time, which cost a million-row export
-    about a third of its time. It is back as it was when the file ends or fails.
-    """
-    was = gc.isenabled()
-    gc.disable()
     try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+        check_claim_pair(record, subject, obj)
+    except CompoundGraphError as exc:
+        return Reject(str(path), where, "relation", exc.detail)
+    return None
 
 
 _GC_EVERY = 200_000
@@ -249,7 +226,7 @@ def ingest(
         writer: Writer | None = None if options.dry_run else store.writer()
         done = 0
         try:
-            with _gc_paused():
+            with gc_paused():  # the loop still collects every _GC_EVERY items
                 for item in _items(path, fmt, options, ctx, index):
                     done += 1
                     if done % 2_000 == 0:

@@ -126,17 +126,6 @@ class GraphColumns:
     fps: np.ndarray
 
     @classmethod
-    def from_ends(cls, ids: list[str], labels: list[str], names: list[str], subjects: Sequence[str],
-                  objects: Sequence[str], fps: Sequence[str]) -> GraphColumns:
-        """From claim ends given as entity ids and fingerprints as hex. O(n + m)."""
-        index = dict(zip(ids, range(len(ids)), strict=True))
-        m = len(fps)
-        src = np.fromiter(map(index.get, subjects, itertools.repeat(-1, m)), dtype=np.int64, count=m)
-        dst = np.fromiter(map(index.get, objects, itertools.repeat(-1, m)), dtype=np.int64, count=m)
-        raw = np.frombuffer(bytes.fromhex("".join(fps)), dtype=np.uint8).reshape(m, 12)
-        return cls(ids, labels, names, src, dst, raw)
-
-    @classmethod
     def from_keys(cls, keys: np.ndarray, ids: list[str], labels: list[str], names: list[str],
                   src_keys: np.ndarray, dst_keys: np.ndarray, fps_hex: str) -> GraphColumns:
         """From a store's own integer keys (SQLite rowids, Neo4j internal ids): ``keys[i]`` is entity
@@ -449,9 +438,12 @@ class GraphStore(abc.ABC):
         types = set(flt.entity_types) if flt and flt.entity_types else None
         ents = [e for e in self.iter_entities() if types is None or e.label in types]
         claims = list(self.iter_claims(flt))
-        return GraphColumns.from_ends(
-            [e.id for e in ents], [e.label for e in ents], [e.name for e in ents],
-            [c.subject for c in claims], [c.object for c in claims], [claim_fingerprint(c) for c in claims],
+        index = {e.id: i for i, e in enumerate(ents)}
+        return GraphColumns.from_keys(
+            np.arange(len(ents)), [e.id for e in ents], [e.label for e in ents], [e.name for e in ents],
+            np.array([index.get(c.subject, -1) for c in claims], dtype=np.int64),
+            np.array([index.get(c.object, -1) for c in claims], dtype=np.int64),
+            "".join(claim_fingerprint(c) for c in claims),
         )
 
     # -- composite reads, shared ------------------------------------------------------------------

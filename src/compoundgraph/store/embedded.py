@@ -7,8 +7,6 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import json
 import sqlite3
 import threading
@@ -22,7 +20,8 @@ import orjson
 from ..errors import InvalidInput, NotFound, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
-from ..models import Claim, Entity, Source, check_claim_pair, record_json, trusted
+from ..memory import gc_paused
+from ..models import Claim, Entity, Source, check_claim_pair, fingerprint, record_json, trusted
 from ..ontology import SOURCE_LABEL, ontology
 from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, merge_entity, search_text
 
@@ -360,23 +359,21 @@ class EmbeddedStore(GraphStore):
         own = not db.in_transaction
         if own:
             db.execute("BEGIN")  # one snapshot for both scans
-        paused = gc.isenabled()
-        gc.disable()  # a hundred thousand entity rows would trigger full collections for nothing
         try:
-            ents = db.execute("SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
-                              "OR label IN (SELECT value FROM json_each(:types))", p).fetchall()
-            groups = db.execute(
-                f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
-                    FROM claims c
-                    WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a='c')}
-                    AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
-                                          AND c.object_label IN (SELECT value FROM json_each(:types))))
-                    GROUP BY c.type""", p).fetchall()
+            with gc_paused():  # a hundred thousand entity rows would trigger full collections for nothing
+                ents = db.execute("SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
+                                  "OR label IN (SELECT value FROM json_each(:types))", p).fetchall()
+                groups = db.execute(
+                    f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
+                        FROM claims c
+                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a='c')}
+                        AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
+                                              AND c.object_label IN (SELECT value FROM json_each(:types))))
+                        GROUP BY c.type""", p).fetchall()
         finally:
-            if paused:
-                gc.enable()
             if own:
                 db.execute("COMMIT")
+
         def ints(column: int) -> np.ndarray:
             text = " ".join(g[column] for g in groups)
             return np.fromstring(text, dtype=np.int64, sep=" ") if text else np.zeros(0, np.int64)
@@ -386,14 +383,6 @@ class EmbeddedStore(GraphStore):
             [r[1] for r in ents], [r[2] for r in ents], [r[3] for r in ents],
             ints(1), ints(2), "".join(g[3] for g in groups),
         )
-
-
-def _search_text(e: Entity) -> str:
-    """``search_text``; names that are plain ASCII letters and digits (wallet addresses) fold by ``lower``."""
-    parts = [e.name, *e.aliases, *e.identifiers]
-    if all(p.isascii() and p.isalnum() for p in parts):
-        return "\n".join(p.lower() for p in parts)
-    return search_text(e)
 
 
 class _EmbeddedWriter(Writer):
@@ -421,9 +410,6 @@ class _EmbeddedWriter(Writer):
         self._inserted = 0  # claims this writer inserted
         self._deferred = False  # secondary claim indexes dropped until the commit
         self._labels: dict[str, str] = {}  # ends known to exist in this transaction
-        self._grades: dict[str, tuple[int, int]] = {}
-        self._handling: dict[str, int] = {}
-        self._pairs: set[tuple[str, str, str]] = set()
 
     def _write(self, sources: list[Source], entities: list[Entity], claims: list[Claim]) -> None:
         store = self.store
@@ -518,7 +504,7 @@ class _EmbeddedWriter(Writer):
             [(e.id, e.label, e.name, record_json(e).decode()) for e in rows],
         )
         db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
-        db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, _search_text(e)) for e in rows])
+        db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, search_text(e)) for e in rows])
         self._labels.update((e.id, e.label) for e in entities)
 
     def _write_claims(self, db: sqlite3.Connection, claims: list[Claim]) -> None:
@@ -537,7 +523,6 @@ class _EmbeddedWriter(Writer):
         if not self._deferred and len(existing) < len(claims):
             self._maybe_defer(db, len(claims) - len(existing))
         ont = ontology()
-        grades, handling, pairs = self._grades, self._handling, self._pairs
         rows = []
         unchanged = 0
         for c in claims:
@@ -548,24 +533,15 @@ class _EmbeddedWriter(Writer):
                 raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
             if src_label != SOURCE_LABEL:
                 raise InvalidInput(f"claim.source {c.source!r} is not a source")
-            pair = (c.type, s_label, o_label)
-            if pair not in pairs:  # the ontology's verdict depends on these three only
-                check_claim_pair(c, s_label, o_label)
-                pairs.add(pair)
+            check_claim_pair(c, s_label, o_label)
             doc = record_json(c)
-            fp = hashlib.blake2b(doc, digest_size=12).hexdigest()  # claim_fingerprint(c), from the same bytes
+            fp = fingerprint(doc)  # claim_fingerprint(c), from the bytes stored below
             if existing and existing.get(c.id) == fp:
                 unchanged += 1
                 continue
-            g = grades.get(c.grade)
-            if g is None:
-                parsed = Grade.parse(c.grade)
-                g = grades[c.grade] = (parsed.r, parsed.c)
-            h = handling.get(c.handling)
-            if h is None:
-                h = handling[c.handling] = ont.handling_rank(c.handling)
-            rows.append((c.id, c.type, c.subject, c.object, s_label, o_label, c.source, g[0], g[1], h,
-                         c.valid_from, c.valid_to, fp, doc.decode()))
+            g = Grade.parse(c.grade)
+            rows.append((c.id, c.type, c.subject, c.object, s_label, o_label, c.source, g.r, g.c,
+                         ont.handling_rank(c.handling), c.valid_from, c.valid_to, fp, doc.decode()))
         updated = sum(1 for r in rows if r[0] in existing) if existing else 0
         self.count(created=len(rows) - updated, updated=updated, unchanged=unchanged)
         db.executemany(

@@ -10,7 +10,7 @@ import heapq
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -264,20 +264,17 @@ class Neo4jStore(GraphStore):
         return {"labels": labels, "relationships": rels, "sources": {SOURCE_LABEL: sources}}
 
     def _pages(self, query: str, **params: Any) -> Iterator[list[Any]]:
-        """The rows of a keyset-paged query (``$after`` / ``$page`` in, ``last`` / ``scanned`` / ``rows``
-        out), page by page: each page is one record, which the driver decodes far faster than a record
-        per row, and the server never sorts everything at once."""
-        after = ""
-        while True:
+        """The rows of a keyset-paged query, page by page, each page in its own read transaction: each page
+        is one record, which the driver decodes far faster than a record per row, and the server never
+        sorts everything at once."""
+        def run(paging: dict[str, Any]) -> Any:
             records, _, _ = self.driver.execute_query(
-                Query(query), {**params, "after": after, "page": _PAGE}, database_=self.database, routing_="r"
-            )
-            page = records[0]
+                Query(query), {**params, **paging}, database_=self.database, routing_="r")
+            return records[0]
+
+        for page in _keyset(run, _PAGE):
             if page["rows"]:
                 yield page["rows"]
-            if page["scanned"] < _PAGE:
-                return
-            after = page["last"]
 
     def iter_sources(self) -> Iterator[Source]:
         for rows in self._pages(cypher("read/iter_sources_page")):
@@ -334,16 +331,22 @@ class Neo4jStore(GraphStore):
         return GraphColumns.from_keys(np.asarray(keys, dtype=np.int64), ids, labels, names,
                                       np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), "".join(fps))
 
-    def _tx_pages(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
+    def _tx_pages(self, query: str, **params: Any) -> Iterator[Any]:
         """The pages of a keyset-paged projection query, in the current read transaction."""
         tx = self._local.tx
-        after = ""
-        while True:
-            page = tx.run(query, {**params, "after": after, "page": _PROJECTION_PAGE}).single(strict=True)
-            yield page
-            if page["scanned"] < _PROJECTION_PAGE:
-                return
-            after = page["last"]
+        return _keyset(lambda paging: tx.run(query, {**params, **paging}).single(strict=True), _PROJECTION_PAGE)
+
+
+def _keyset(run: Callable[[dict[str, Any]], Any], size: int) -> Iterator[Any]:
+    """Run a keyset-paged query (``$after`` / ``$page`` in; ``last`` / ``scanned`` out) page after page
+    until a page comes back short."""
+    after = ""
+    while True:
+        page = run({"after": after, "page": size})
+        yield page
+        if page["scanned"] < size:
+            return
+        after = page["last"]
 
 
 def _rows(result: Result) -> list[Any]:

@@ -54,6 +54,15 @@ _CLAIM_INDEXES = {
     "claims_source": "ON claims(source)",
     "claims_type": "ON claims(type)",
 }
+# A claim row: the columns up to ``doc`` as the writer makes them; ``s`` / ``o`` are looked up here.
+_CLAIM_COLUMNS = ("id, type, subject, object, subject_label, object_label, source, grade_r, grade_c, handling_rank, "
+                  "valid_from, valid_to, fp, doc")
+_CLAIM_INSERT = (
+    f"INSERT OR REPLACE INTO claims({_CLAIM_COLUMNS}, s, o) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+    "(SELECT rowid FROM entities WHERE id = ?3), (SELECT rowid FROM entities WHERE id = ?4))"
+)
+_CLAIM_FPS = "SELECT id, fp FROM claims WHERE id IN (SELECT value FROM json_each(?))"  # a JSON list of ids
 _INDEX_SQL = "".join(f"CREATE INDEX IF NOT EXISTS {name} {cols};\n" for name, cols in _CLAIM_INDEXES.items())
 SCHEMA_VERSION = "2"
 
@@ -516,7 +525,7 @@ class _EmbeddedWriter(Writer):
             known.update((n.id, n.label) for n in self.store.node_labels(sorted(ends)).values())
         existing = dict(
             db.execute(
-                "SELECT id, fp FROM claims WHERE id IN (SELECT value FROM json_each(?))",
+                _CLAIM_FPS,
                 (orjson.dumps([c.id for c in claims]).decode(),),
             )
         )
@@ -544,13 +553,7 @@ class _EmbeddedWriter(Writer):
                          ont.handling_rank(c.handling), c.valid_from, c.valid_to, fp, doc.decode()))
         updated = sum(1 for r in rows if r[0] in existing) if existing else 0
         self.count(created=len(rows) - updated, updated=updated, unchanged=unchanged)
-        db.executemany(
-            "INSERT OR REPLACE INTO claims(id, type, subject, object, subject_label, object_label, source, "
-            "grade_r, grade_c, handling_rank, valid_from, valid_to, fp, doc, s, o) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-            "(SELECT rowid FROM entities WHERE id = ?3), (SELECT rowid FROM entities WHERE id = ?4))",
-            rows,
-        )
+        db.executemany(_CLAIM_INSERT, rows)
 
     def _maybe_defer(self, db: sqlite3.Connection, new_claims: int) -> None:
         """Drop the secondary claim indexes once this load outgrows what the store held (see the class)."""

@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from compoundgraph.models import Claim, Entity, Source
 from compoundgraph.store import EmbeddedStore, GraphStore
@@ -61,6 +62,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-embedded", action="store_true")
     p.add_argument("--rewrite", action="store_true", help="also time re-writing the batched claims (unchanged)")
     p.add_argument("--profile", action="store_true", help="profile the batched Neo4j run (top functions)")
+    p.add_argument("--floor", type=int, default=50_000,
+                   help="claims per bare-statement run that measures the server's own cost (0: skip)")
     return p.parse_args(argv)
 
 
@@ -100,11 +103,12 @@ def world(args: argparse.Namespace) -> Data:
 Row = tuple[str, str, int, float, float, float | None]  # store, what, records, wall, client CPU, server CPU
 
 
-def server_cpu(pid: int | None) -> float | None:
+def server_cpu(pid: int | None, every_thread: bool = False) -> float | None:
     """CPU seconds (user + system) the server's query threads (Bolt workers) have used so far.
 
     Only those threads: a young JVM spends more CPU compiling (C1/C2 threads) than querying, and that
-    cost does not recur on a server that has been up for a while. None if unknown.
+    cost does not recur on a server that has been up for a while. ``every_thread`` counts the whole
+    process instead (the collector, checkpoints and the compiler too). None if unknown.
     """
     if pid is None:
         return None
@@ -115,7 +119,7 @@ def server_cpu(pid: int | None) -> float | None:
         return None
     for task in tasks:
         try:
-            if not (task / "comm").read_text().startswith("neo4j.BoltWork"):
+            if not every_thread and not (task / "comm").read_text().startswith("neo4j.BoltWork"):
                 continue
             fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -168,6 +172,66 @@ def run_store(store: GraphStore, name: str, data: Data, args: argparse.Namespace
         raise SystemExit(f"{name}: the store holds {total:,} claims, expected {expected:,}")
 
 
+# The server's own cost of storing a claim, apart from this project's writer: bare ``UNWIND ... CREATE`` of
+# the writer's own rows on scratch relationship types, the ends found by element id (the cheapest lookup
+# Neo4j has; the writer must find them by their ``id`` property), no reads, no checks. Each step adds what a
+# claim needs: its properties, then the uniqueness constraint and source index every claim type carries.
+FLOOR_STEPS = (
+    ("bare relationship, no properties", "BenchFloorBare", "", ()),
+    ("+ the claim's properties", "BenchFloorProps", "SET r = row.props", ()),
+    ("+ id constraint and source index", "BenchFloorIndexed", "SET r = row.props", (
+        "CREATE CONSTRAINT bench_floor_uid IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() REQUIRE r.id IS UNIQUE",
+        "CREATE INDEX bench_floor_source IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() ON (r.source)",
+    )),
+)
+FLOOR_MATCH = "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b"
+FLOOR_CLEANUP = ("DROP CONSTRAINT bench_floor_uid IF EXISTS", "DROP INDEX bench_floor_source IF EXISTS")
+
+
+def run_batches(session: Any, query: str, rows: list[dict[str, Any]], size: int) -> None:
+    for i in range(0, len(rows), size):
+        batch = rows[i:i + size]
+        session.execute_write(lambda tx: tx.run(query, rows=batch).consume())  # noqa: B023 (runs right here)
+
+
+FloorRow = tuple[str, int, float, float | None, float | None]  # what, claims, wall, Bolt worker CPU, process CPU
+
+
+def server_floor(driver: Any, claims: list[Claim], args: argparse.Namespace, pid: int | None) -> list[FloorRow]:
+    """Wall-clock and server CPU of the bare statements (the client's CPU is left out)."""
+    from compoundgraph.store.neo4j import _prepare
+
+    n = min(args.floor, len(claims))
+    with driver.session() as session:
+        ends = sorted({i for c in claims[:n] for i in (c.subject, c.object)})
+        element = {r["id"]: r["e"] for r in session.run(
+            "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, elementId(n) AS e", ids=ends)}
+        prepared = [p for group in _prepare(claims[:n]).values() for p in group]
+        rows = [{"a": element[p.claim.subject], "b": element[p.claim.object], "props": p.row["props"]}
+                for p in prepared]
+        out: list[FloorRow] = []
+        try:
+            for what, rel, props, schema in FLOOR_STEPS:
+                for statement in schema:
+                    session.run(statement).consume()
+                query = (f"{FLOOR_MATCH} CREATE (a)-[r:{rel}]->(b) {props}")
+                run_batches(session, query, rows[: n // 5], args.batch_size)  # warm-up, untimed, then deleted
+                session.run(f"MATCH ()-[r:{rel}]->() DELETE r").consume()
+                bolt0, all0, started = server_cpu(pid), server_cpu(pid, every_thread=True), time.perf_counter()
+                run_batches(session, query, rows, args.batch_size)
+                wall = time.perf_counter() - started
+                bolt1, all1 = server_cpu(pid), server_cpu(pid, every_thread=True)
+                out.append((what, n, wall, None if bolt0 is None or bolt1 is None else bolt1 - bolt0,
+                            None if all0 is None or all1 is None else all1 - all0))
+        finally:
+            for _what, rel, _props, _schema in FLOOR_STEPS:
+                session.run(f"MATCH ()-[r:{rel}]->() CALL (r) {{ DELETE r }} "
+                            "IN TRANSACTIONS OF 50000 ROWS").consume()
+            for statement in FLOOR_CLEANUP:
+                session.run(statement).consume()
+    return out
+
+
 def start_neo4j(args: argparse.Namespace) -> str:
     cmd = [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", str(args.port), "--data", str(args.data)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
@@ -214,7 +278,11 @@ def neo4j_store(uri: str, batch_size: int) -> tuple[GraphStore, object]:
     return store, driver
 
 
-def report(rows: list[Row]) -> None:
+def _us(cpu: float | None, n: int) -> str:
+    return f"{cpu / n * 1e6:.1f} us/claim" if cpu else "-"
+
+
+def report(rows: list[Row], floor: list[FloorRow]) -> None:
     print()
     print(f"| {'store':<8} | {'what':<34} | {'records':>8} | {'wall s':>7} | {'per second':>10} "
           f"| {'client CPU s':>12} | {'server CPU s':>12} | {'per CPU-second':>14} |")
@@ -237,6 +305,18 @@ def report(rows: list[Row]) -> None:
             print(f"neo4j targets (wall-clock): batched >= {TARGET_RATE:,} claims/s: "
                   f"{'met' if batched[0] >= TARGET_RATE else 'MISSED'} ({batched[0]:,.0f}); "
                   f"batched >= {TARGET_RATIO}x per-row: {'met' if ratio_ok else 'MISSED'}")
+    if floor:
+        cores = os.cpu_count() or 1
+        print("\nthe server's own cost of a claim, apart from the writer (bare UNWIND ... CREATE, ends by element id):")
+        print(f"  {'':<36} {'per second':>10} {'Bolt worker CPU':>16} {'whole server CPU':>17} "
+              f"{'rate if all ' + str(cores) + ' cores ran the server':>34}")
+        for what, n, wall, bolt, whole in floor:
+            print(f"  {what:<36} {n / wall:>10,.0f} {_us(bolt, n):>16} {_us(whole, n):>17} "
+                  f"{(f'{cores * n / whole:,.0f} claims/s' if whole else '-'):>34}")
+        writer = next(((n, srv) for store, what, n, _w, _c, srv in rows
+                       if store == "neo4j" and what.startswith("claims, batched (") and srv), None)
+        if writer:
+            print(f"  {'the writer (reads, checks, creates)':<36} {'':>10} {_us(writer[1], writer[0]):>16}")
     print(f"(machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end)")
 
 
@@ -246,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{args.entities:,} entities (seed {args.seed}), batch size {args.batch_size:,}")
     data = world(args)
     rows: list[Row] = []
+    floor: list[FloorRow] = []
     if not args.skip_neo4j:
         started_here = not args.neo4j_uri
         uri = args.neo4j_uri or start_neo4j(args)
@@ -254,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 pid = neo4j_pid(args) if started_here or args.neo4j_pid else None
                 run_store(store, "neo4j", data, args, rows, profile=args.profile, pid=pid)
+                if args.floor:
+                    floor = server_floor(driver, data[2], args, pid)
             finally:
                 driver.close()  # type: ignore[attr-defined]
         finally:
@@ -266,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_store(store, "embedded", data, args, rows)
             finally:
                 store.close()
-    report(rows)
+    report(rows, floor)
     return 0
 
 

@@ -44,7 +44,8 @@ def main() -> int:
         t0 = time.monotonic()
         driver.verify_connectivity()
         info = driver.get_server_info()
-        print(f"connected in {time.monotonic() - t0:.2f}s: {info.agent}, bolt {info.protocol_version}, driver {neo4j.__version__}")
+        print(f"connected in {time.monotonic() - t0:.2f}s: {info.agent}, bolt {info.protocol_version}, "
+              f"driver {neo4j.__version__}")
 
         if args.expect_persisted:
             records, _, _ = driver.execute_query(

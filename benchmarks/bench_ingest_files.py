@@ -29,6 +29,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 from compoundgraph.ingest import Options, ingest
@@ -69,7 +70,7 @@ def timed(label: str, rows: int, fn, baseline: float | None = None) -> float:  #
 
 def sqlite_alone(loaded: Path, work: Path, batch: int) -> None:
     """Write the claim rows of the store at ``loaded`` into a fresh store file as the embedded writer does."""
-    with sqlite3.connect(loaded) as old:
+    with closing(sqlite3.connect(loaded)) as old:
         rows = old.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY rowid").fetchall()
     target = work / "sqlite-alone.sqlite"
     for suffix in ("", "-wal", "-shm"):

@@ -28,11 +28,12 @@ def fragmentation(G: nx.Graph) -> float:
     >>> fragmentation(nx.path_graph(3)), round(fragmentation(nx.empty_graph(3)), 3)
     (0.0, 1.0)
     """
-    n = G.number_of_nodes()
-    if n < 2:
-        return 0.0
-    reach = sum(len(c) * (len(c) - 1) for c in nx.connected_components(G))
-    return 1.0 - reach / (n * (n - 1))
+    return _fragmentation(sum(len(c) * (len(c) - 1) for c in nx.connected_components(G)), G.number_of_nodes())
+
+
+def _fragmentation(reach: int, n: int) -> float:
+    """F of ``n`` nodes of which ``reach`` ordered pairs are connected."""
+    return 0.0 if n < 2 else 1.0 - reach / (n * (n - 1))
 
 
 def removal_pieces(G: nx.Graph) -> dict[Any, tuple[int, list[int]]]:
@@ -110,7 +111,6 @@ def key_players(G: GraphLike, k: int = 5, candidates: int | None = None) -> list
     H = nx.Graph(as_networkx(G))
     steps: list[dict[str, Any]] = []
     for _ in range(min(k, H.number_of_nodes())):
-        before = fragmentation(H)
         pieces = removal_pieces(H)
         if H.number_of_nodes() <= ALL_CANDIDATES_UP_TO and candidates is None:
             pool = list(H.nodes)
@@ -121,11 +121,12 @@ def key_players(G: GraphLike, k: int = 5, candidates: int | None = None) -> list
         # F after removing v, from the component sizes alone: v's component is replaced by its pieces
         n = H.number_of_nodes()
         reach = sum(total - 1 for total, _ in pieces.values())  # each node counts the others it reaches
+        before = _fragmentation(reach, n)
         best: tuple[float, str, Any] | None = None
         for v in sorted(pool, key=str):
             total, parts = pieces[v]
             after = reach - total * (total - 1) + sum(p * (p - 1) for p in parts)
-            f = 0.0 if n - 1 < 2 else 1.0 - after / ((n - 1) * (n - 2))
+            f = _fragmentation(after, n - 1)
             if best is None or (-f, str(v)) < (-best[0], best[1]):
                 best = (f, str(v), v)
         assert best is not None

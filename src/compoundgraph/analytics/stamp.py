@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..models import claim_fingerprint
+from ..models import claim_fingerprint, fingerprint
 from .engines import versions
 from .projection import GraphLike, Projection, fp_order, take_rows
 
@@ -32,7 +32,7 @@ def canonical(value: Any) -> str:
 
 
 def _fp(line: str) -> bytes:
-    return hashlib.blake2b(line.encode("utf-8"), digest_size=12).digest()
+    return bytes.fromhex(fingerprint(line.encode("utf-8")))
 
 
 def _edge_fp(u: Any, v: Any, k: Any, d: dict[str, Any]) -> bytes:

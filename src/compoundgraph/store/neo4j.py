@@ -25,9 +25,9 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from ..errors import InvalidInput, NotFound, StoreUnavailable
 from ..grades import Grade
 from ..ids import normalize
-from ..models import RESERVED, Claim, Entity, Source, check_claim_pair, trusted
+from ..models import RESERVED, Claim, Entity, Source, check_claim_pair, claim_fingerprint, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, claim_fingerprint, merge_entity, search_text
+from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, merge_entity, search_text
 from .cypher import cypher, statements
 
 __all__ = ["Neo4jStore"]

@@ -154,7 +154,8 @@ def test_server_refuses_writes_even_past_the_classifier(neo4j_driver: object, tm
     a = make_api(world, tmp_path)
     monkeypatch.setattr(console_mod, "gate", lambda text, qtype: None)
     before = _snapshot(world)
-    body = problem(a.post("/cypher", role="analyst", json={"query": "MATCH (c:Compound) WITH c LIMIT 1 CREATE (n:Compound {id: 'sneaky'})"}))
+    sneaky = "MATCH (c:Compound) WITH c LIMIT 1 CREATE (n:Compound {id: 'sneaky'})"
+    body = problem(a.post("/cypher", role="analyst", json={"query": sneaky}))
     assert body["status"] == 403 and "read" in body["detail"].lower()
     assert _snapshot(world) == before
 

@@ -45,13 +45,16 @@ DEFAULT_SUPERNODE = 100
 
 @dataclass(frozen=True)
 class ClaimFilter:
-    """Which claims a query may use: by relationship type, neighbour type, grade and date."""
+    """Which claims a query may use: by relationship type, neighbour type, grade, date, handling code and
+    the sources the caller may not see (a claim resting on one of ``hidden_sources``, or pointing at one
+    with ``MENTIONED_IN``, does not pass)."""
 
     rel_types: tuple[str, ...] = ()
     entity_types: tuple[str, ...] = ()
     min_grade: Grade | None = None
     as_of: str | None = None
     max_handling: str | None = None  # highest handling code the caller may see
+    hidden_sources: tuple[str, ...] = ()
 
     @classmethod
     def make(
@@ -61,6 +64,7 @@ class ClaimFilter:
         min_grade: str | Grade | None = None,
         as_of: str | None = None,
         max_handling: str | None = None,
+        hidden_sources: Iterable[str] = (),
     ) -> ClaimFilter:
         """Validate every part against the ontology (the only path by which types reach a query)."""
         ont = ontology()
@@ -72,6 +76,7 @@ class ClaimFilter:
             min_grade=Grade.parse(min_grade) if min_grade else None,
             as_of=iso_date(as_of, "as_of"),
             max_handling=max_handling,
+            hidden_sources=tuple(sorted(set(hidden_sources))),
         )
 
     def params(self) -> dict[str, Any]:
@@ -84,6 +89,7 @@ class ClaimFilter:
             "min_c": self.min_grade.c if self.min_grade else 6,
             "as_of": self.as_of,
             "max_handling": ont.handling_rank(self.max_handling) if self.max_handling else 99,
+            "hidden_sources": list(self.hidden_sources),
         }
 
     def passes(self, claim: Claim, other_label: str | None = None) -> bool:
@@ -98,7 +104,13 @@ class ClaimFilter:
             self.max_handling
         ):
             return False
+        if self.hidden_sources and not self.hidden_sources_pass(claim):
+            return False
         return claim.in_force(self.as_of)
+
+    def hidden_sources_pass(self, claim: Claim) -> bool:
+        hidden = self.hidden_sources
+        return claim.source not in hidden and claim.subject not in hidden and claim.object not in hidden
 
 
 @dataclass(frozen=True)

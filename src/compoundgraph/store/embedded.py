@@ -72,6 +72,9 @@ _FILTER = """
     AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
     AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
                             AND ({a}.valid_to IS NULL OR {a}.valid_to >= :as_of)))
+    AND (:n_hidden = 0 OR ({a}.source NOT IN (SELECT value FROM json_each(:hidden_sources))
+                           AND {a}.subject NOT IN (SELECT value FROM json_each(:hidden_sources))
+                           AND {a}.object NOT IN (SELECT value FROM json_each(:hidden_sources))))
 """
 
 
@@ -86,6 +89,8 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
         "min_c": p["min_c"],
         "max_handling": p["max_handling"],
         "as_of": p["as_of"],
+        "hidden_sources": json.dumps(p["hidden_sources"]),
+        "n_hidden": len(p["hidden_sources"]),
         "ids": json.dumps(list(ids)),
     }
 

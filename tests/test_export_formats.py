@@ -85,9 +85,11 @@ def test_graphml_reads_in_networkx_and_igraph(view: ExportView, tmp_path: Path) 
     mentioned = len(view.mentioned_sources())
     assert g.number_of_nodes() == len(view.entities) + mentioned
     assert g.number_of_edges() == len(view.claims)
-    assert g.nodes["compound-golden-lotus"]["label"] == "Compound"
+    assert g.nodes["compound-golden-lotus"]["entity_type"] == "Compound"
+    assert g.nodes["compound-golden-lotus"]["label"] == "Golden Lotus Park"  # what Gephi and yEd show
     assert g.nodes["compound-golden-lotus"]["p_lat"] == pytest.approx(10.63)
     edge = next(d for _, _, d in g.edges(data=True) if d["type"] == "PROTECTS")
+    assert edge["label"] == "PROTECTS"
     assert edge["grade"] == "B2" and edge["valid_from"] == "2021-01-01" and edge["valid_to"] == "2024-03-01"
     path = tmp_path / "g.graphml"
     path.write_bytes(data)
@@ -95,6 +97,21 @@ def test_graphml_reads_in_networkx_and_igraph(view: ExportView, tmp_path: Path) 
     assert ig.vcount() == g.number_of_nodes() and ig.ecount() == g.number_of_edges()
     assert "grade" in ig.es.attributes() and "label" in ig.vs.attributes()
     assert set(ig.vs["id"]) >= set(view.entities)
+
+
+def test_graphml_key_ids_are_unique_and_every_data_names_a_key_of_its_scope(view: ExportView) -> None:
+    root = ET.fromstring(_one(render(view, "graphml")))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = root.findall("g:key", ns)
+    ids = [k.get("id") for k in keys]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    scope = {k.get("id"): k.get("for") for k in keys}
+    names = {(k.get("for"), k.get("attr.name")) for k in keys}
+    assert ("node", "label") in names and ("edge", "label") in names and ("node", "sources") in names
+    for kind in ("node", "edge"):
+        for element in root.iter(f"{{{ns['g']}}}{kind}"):
+            for data in element.findall("g:data", ns):
+                assert scope[data.get("key")] == kind, (element.get("id"), data.get("key"))
 
 
 def test_gexf_has_a_timeline_and_reads_back(view: ExportView) -> None:

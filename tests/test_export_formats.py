@@ -57,11 +57,19 @@ def test_ftm_every_entity_parses_and_every_reference_resolves(view: ExportView) 
         1 for p in entities.values() if p.id.endswith("-holder"))
 
 
+# The two deliberate deviations from the validator's strict mode (docs/exports.md, STIX 2.1): ids are UUIDv5
+# of compoundgraph ids (103), and relationship types outside STIX's suggestions (202).
+STIX_DEVIATIONS = ["uuid-check", "relationship-types"]
+
+
 def test_stix_bundle_passes_the_validator(view: ExportView) -> None:
     text = _one(render(view, "stix")).decode("utf-8")
     result = validate_string(text, ValidationOptions(version="2.1"))
     assert result.is_valid, [str(e) for e in result.errors]
     assert not result.errors
+    strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS,
+                                                     enforce_refs=True))
+    assert strict.is_valid, [str(e) for e in strict.errors]
     bundle = stix2.parse(text, allow_custom=True)
     types = {o["type"] for o in bundle.objects}
     assert {"identity", "threat-actor", "location", "infrastructure", "indicator", "relationship", "report",
@@ -253,3 +261,35 @@ def test_json_formats_carry_values_unchanged(world: GraphStore) -> None:
     records = [json.loads(line) for line in _one(render(view, "jsonl")).splitlines()]
     assert any(r.get("name") == HOSTILE["name"] for r in records)
     assert any(r.get("quote") == HOSTILE["quote"] for r in records)
+
+
+def test_stix_keeps_claim_dates_properties_and_full_transfer_times(world: GraphStore) -> None:
+    view = build_view(world, "internal")
+    transfer = next(c for c in view.claims if c.type == "TRANSFERRED")
+    transfer.valid_from = transfer.properties["timestamp"][:10]  # what a chain ingest records as validity
+    transfer.first_seen, transfer.last_seen = "2024-02-05", "2024-03-01"
+    transfer.properties = {**transfer.properties, "chain": "tron", "confirmed": True}
+    source = view.sources[transfer.source]
+    source.sha256 = "ab" * 32
+    tip = next(s for s in view.sources.values() if not s.url)
+    tip.url = "https://example.org/tip"  # a URL with no document hash
+    text = _one(render(view, "stix")).decode("utf-8")
+    strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS))
+    assert strict.is_valid, [str(e) for e in strict.errors]
+    objects = {o["id"]: o for o in json.loads(text)["objects"]}
+    rel = next(o for o in objects.values() if o["type"] == "relationship"
+               and next(iter(o["extensions"].values())).get("compoundgraph_id") == transfer.id)
+    ext = next(iter(rel["extensions"].values()))
+    assert stix2.utils.parse_into_datetime(rel["start_time"]) == stix2.utils.parse_into_datetime(
+        transfer.properties["timestamp"])  # to the second, not midnight
+    assert (ext["first_seen"], ext["last_seen"]) == ("2024-02-05", "2024-03-01")
+    assert ext["properties"] == {"chain": "tron", "confirmed": "true"}
+    reports = [o for o in objects.values() if o["type"] == "report" and o.get("external_references")]
+    pinned = next(o for o in reports if o["external_references"][0]["external_id"] == source.id)
+    assert pinned["external_references"][0]["hashes"] == {"SHA-256": "ab" * 32}
+    unpinned = next(o for o in reports if o["external_references"][0]["external_id"] == tip.id)
+    assert "url" not in unpinned["external_references"][0]
+    assert next(iter(unpinned["extensions"].values()))["url"] == "https://example.org/tip"
+    accounts = [o for o in objects.values() if o["type"] == "user-account"]
+    assert all(o.get("account_type") in (None, "facebook") for o in accounts)
+    assert {next(iter(o["extensions"].values()))["platform"] for o in accounts} >= {"Telegram", "phone"}

@@ -193,7 +193,7 @@ def test_neo4j_admin_headers_are_typed_and_consistent(view: ExportView) -> None:
                 assert r[0] in node_ids and r[1] in node_ids
     rels = list(csv.reader(io.StringIO(files["rels_TRANSFERRED.csv"].decode())))
     assert "grade_r:long" in rels[0] and "log_index:long" in rels[0]
-    assert b"neo4j-admin database import full" in files["import.sh"]
+    assert b"neo4j-admin}\" database import full \"$DATABASE\"" in files["import.sh"]
 
 
 def test_export_bytes_for_the_api(world: GraphStore) -> None:

@@ -153,6 +153,9 @@ def test_i2_tables_have_grade_columns(view: ExportView) -> None:
     directs = next(row for row in links if row["Link Type"] == "DIRECTS")
     assert (directs["Grade 1"], directs["Grade 2"], directs["Grade 3"]) == ("B", "2", "H1")
     assert directs["UK 3x5x2"] == "1CP" and directs["Europol 4x4"] == "B2"
+    transfers = sorted((row["Date"], row["Time"]) for row in links if row["Link Type"] == "TRANSFERRED")
+    assert transfers == [("2024-02-01", "10:00:00"), ("2024-02-02", "09:30:00"), ("2024-02-03", "12:00:00")]
+    assert all(row["Time"] == "" for row in links if row["Link Type"] != "TRANSFERRED")
 
 
 def test_cytoscape_json_loads_in_networkx(view: ExportView) -> None:
@@ -293,3 +296,18 @@ def test_stix_keeps_claim_dates_properties_and_full_transfer_times(world: GraphS
     accounts = [o for o in objects.values() if o["type"] == "user-account"]
     assert all(o.get("account_type") in (None, "facebook") for o in accounts)
     assert {next(iter(o["extensions"].values()))["platform"] for o in accounts} >= {"Telegram", "phone"}
+
+
+def test_ftm_payments_keep_transfer_times_to_the_second(world: GraphStore) -> None:
+    view = build_view(world, "partner")
+    transfers = [c for c in view.claims if c.type == "TRANSFERRED"]
+    transfers[0].properties = {**transfers[0].properties, "timestamp": "2024-02-01T10:00:07Z"}
+    transfers[1].properties = {**transfers[1].properties, "timestamp": "2024-02-02T16:30:59+07:00"}
+    payments = {}
+    for line in _one(render(view, "ftm")).splitlines():
+        proxy = ValueEntity.from_dict(json.loads(line), cleaned=False)  # FtM's own cleaning, as Aleph does
+        if proxy.schema.name == "Payment":
+            payments[proxy.id] = proxy.get("date")
+    assert payments[transfers[0].id] == ["2024-02-01T10:00:07"]
+    assert payments[transfers[1].id] == ["2024-02-02T09:30:59"]  # in UTC
+    assert all(len(d[0]) == len("2024-02-01T10:00:07") for d in payments.values())

@@ -1,12 +1,20 @@
 # The compoundgraph API and web UI. Neo4j runs beside it (docker-compose.yml).
+# Stage 1 builds the wheel - the same artefact `pip install` users get, with the queries and the chain
+# mappings inside the package; stage 2 installs that wheel and nothing from the source tree.
+FROM python:3.11-slim AS wheel
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY cypher ./cypher
+COPY ingest/mappings ./ingest/mappings
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
+
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential pkg-config libicu-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY src ./src
-COPY cypher ./cypher
-RUN pip install --no-cache-dir .
+COPY --from=wheel /dist /dist
+RUN pip install --no-cache-dir /dist/*.whl && rm -rf /dist
 RUN useradd --create-home compoundgraph && mkdir -p /data && chown compoundgraph /data
 USER compoundgraph
 ENV COMPOUNDGRAPH_EMBEDDED_PATH=/data/compoundgraph.sqlite

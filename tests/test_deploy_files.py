@@ -36,4 +36,8 @@ def test_dockerfile_serves_the_api_with_a_health_check() -> None:
     assert re.search(r"^FROM python:3\.11", text, re.M)
     assert "HEALTHCHECK" in text and "/health" in text
     assert 'CMD ["compoundgraph", "serve"' in text
-    assert "COPY cypher" in text  # the queries ship with the package
+    # the image installs the wheel, built from what the package ships (queries, chain mappings)
+    assert "COPY cypher" in text and "COPY ingest/mappings" in text
+    assert re.search(r"^RUN pip wheel .*--no-deps", text, re.M)
+    assert re.search(r"^RUN pip install .*/dist/\*\.whl", text, re.M)
+    assert not re.search(r"^RUN pip install [^\n]*\s\.\s*$", text, re.M)  # not from the source tree

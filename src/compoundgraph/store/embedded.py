@@ -332,6 +332,30 @@ class EmbeddedStore(GraphStore):
         found = self.get_entities(list(ids))
         return [(e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values()]
 
+    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
+        """Per query, from the trigram index: rows holding every word of 3+ characters (any order, so a
+        swapped or shortened name is found); failing that, rows holding any of them, best ranked first (a typo
+        in one word); a query of short words only is looked up as a phrase."""
+        db = self.db
+        out: list[list[str]] = []
+        for query in queries:
+            q = normalize(query)
+            words = sorted({w for w in q.split() if len(w) >= 3})
+            ids: list[str] = []
+            if words:
+                terms = ['"' + w.replace('"', '""') + '"' for w in words]
+                ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
+                                                (" AND ".join(terms), limit))]
+                if not ids and len(terms) > 1:
+                    ids = [i for (i,) in db.execute(
+                        "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?", (" OR ".join(terms), limit))]
+            elif len(q) >= 3:  # "li li": the trigram index serves LIKE on three characters or more
+                ids = [i for (i,) in db.execute(
+                    "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
+                    ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit))]
+            out.append(list(dict.fromkeys(ids)))
+        return out
+
     def counts(self) -> dict[str, dict[str, int]]:
         return {
             "labels": dict(self.db.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label")),

@@ -275,7 +275,8 @@ class _Screener:
     def _events_of(self, ids: list[str], allowed: dict[str, set[str]] | None) -> dict[str, list[EventLink]]:
         if not ids:
             return {}
-        claims = [c for c in self.store.claims_of(ids, self.event_filter) if c.type == "INVOLVED_IN" and c.subject in ids]
+        claims = [c for c in self.store.claims_of(ids, self.event_filter)
+                  if c.type == "INVOLVED_IN" and c.subject in ids]
         if allowed is not None:
             claims = [c for c in claims if c.id in allowed.get(c.subject, set())]
         events = self.store.get_entities(sorted({c.object for c in claims}))

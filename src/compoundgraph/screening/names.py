@@ -8,7 +8,7 @@ meets the graph's. Features, each 0-1:
 - ``name_literal``: the normal forms are equal;
 - ``name_translit``: the transliterations are equal (and the normal forms are not);
 - ``name_fuzzy``: best of edit-distance similarity, the same with the words sorted (swapped name order)
-  and with the blanks removed ("Wan Kuok-koi" / "Wan Kuokkoi");
+  and with the blanks removed in any order of the words ("Weiming Tan" / "Tan Wei-Ming");
 - ``name_subset``: every word of the shorter name (two words or more) is a word of the longer - a missing
   middle name - scaled by how much of the longer name it covers;
 - ``country_mismatch``, ``dob_year_mismatch``: the row gives a country or a birth year and the entity's
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import permutations
 
 from normality import ascii_text
 from rapidfuzz import fuzz
@@ -38,7 +39,7 @@ FEATURES: dict[str, str] = {
     "identifier_normalised": "An identifier equals the query's in canonical form (case, E.164, EIP-55)",
     "name_literal": "A name or alias equals the query's name after normalisation",
     "name_translit": "A name or alias equals the query's name after ASCII transliteration (陈志 = Chen Zhi)",
-    "name_fuzzy": "Edit-distance similarity of the names, best of as written, words sorted, blanks removed",
+    "name_fuzzy": "Edit-distance similarity: best of as written, words sorted, blanks removed in any word order",
     "name_subset": "Every word of the shorter name is in the longer one (a missing middle name), by coverage",
     "country_mismatch": "The query's country is not among the entity's (a penalty)",
     "dob_year_mismatch": "The query's birth year differs from the entity's (a penalty)",
@@ -55,7 +56,12 @@ def forms(name: str) -> tuple[str, str]:
 
 
 def _fuzzy(a: str, b: str) -> float:
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100
+    compact = b.replace(" ", "")
+    words = a.split()
+    # blanks removed, in every order of the query's words ("Weiming Tan" / "Tan Wei-Ming"): names are short
+    orders = permutations(words) if 1 < len(words) <= 4 else [words]
+    joined = max(fuzz.ratio("".join(p), compact) for p in orders)
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b), joined) / 100
 
 
 def _subset(a: str, b: str) -> float:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
+from normality import ascii_text
 from rapidfuzz import fuzz
 
 from ..errors import InvalidInput, NotFound
@@ -301,7 +302,11 @@ def merge_entity(old: Entity, new: Entity) -> Entity:
 
 
 def search_text(e: Entity) -> str:
-    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
+    """What the full-text indexes hold: names, aliases and identifiers normalised, and the ASCII
+    transliteration of names in other scripts (so "Chen Wei Ming" finds 陈伟明)."""
+    forms = [normalize(x) for x in [e.name, *e.aliases, *e.identifiers]]
+    forms += [t for x in [e.name, *e.aliases] if not x.isascii() and (t := normalize(ascii_text(x) or ""))]
+    return "\n".join(forms)
 
 
 def _min(a: str | None, b: str | None) -> str | None:

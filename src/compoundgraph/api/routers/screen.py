@@ -74,7 +74,9 @@ def _options(body: ScreenIn) -> Options:
 
 
 @router.post("/screen", response_model=None, responses={
-    200: {"description": "each row with its hits (JSON), or one line per hit (CSV with ?format=csv)"},
+    200: {"description": "each row with its hits (JSON), or one line per hit (CSV with ?format=csv)",
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/csv": {"schema": {"type": "string"}}}},
     **problem_docs(401, 403, 413, 422, 429, 504)})
 async def screen_rows(
     body: ScreenIn,

@@ -175,7 +175,7 @@ class _Screener:
         walk_types = [t for t in ont.labels if t not in _WALK_EXCLUDED_TYPES]
         walk_rels = [r for r in ont.relationships if r not in _WALK_EXCLUDED_RELS]
         make = policy.claim_filter
-        self.walk = make(walk_rels, walk_types, options.min_grade, options.as_of)
+        self.walk_filter = make(walk_rels, walk_types, options.min_grade, options.as_of)
         self.event_filter = make(["INVOLVED_IN"], ["Event"], options.min_grade, options.as_of)
         self.holders = make(_HOLDER_RELS, None, options.min_grade, options.as_of)
         self.detail_filter = make(None, None, options.min_grade, options.as_of)
@@ -293,41 +293,58 @@ class _Screener:
     def events(self, eid: str) -> list[EventLink]:
         return self._sanctions.get(eid, [])
 
-    def distance(self, eid: str, label: str, name: str) -> Distance | None:
-        if eid in self._distance:
-            return self._distance[eid]
-        self._distance[eid] = d = self._walk(eid, label, name)
-        return d
+    def distance(self, eid: str) -> Distance | None:
+        return self._distance.get(eid)
 
-    def _walk(self, start: str, label: str, name: str) -> Distance | None:
-        """Breadth-first over the actors' network; at the first depth reaching a target, the best grade."""
-        if label in TARGET_LABELS:
-            return Distance(0, start, name, label, None)
-        best: dict[str, Grade | None] = {start: None}
-        frontier = [start]
+    def walk(self, hits: list[Hit]) -> None:
+        """Distances of every hit entity not walked yet, breadth-first from all of them at once: one claims
+        query and one labels query per depth for the whole batch. Each start keeps its own best grades; at
+        the first depth where a start reaches a target, the best grade among those targets is its answer."""
+        starts: dict[str, dict[str, Grade | None]] = {}
+        frontiers: dict[str, list[str]] = {}
+        for h in hits:
+            if h.entity in self._distance or h.entity in starts:
+                continue
+            if h.label in TARGET_LABELS:
+                self._distance[h.entity] = Distance(0, h.entity, h.name, h.label, None)
+                continue
+            self._distance[h.entity] = None
+            starts[h.entity] = {h.entity: None}
+            frontiers[h.entity] = [h.entity]
         for depth in range(1, self.options.max_hops + 1):
-            reached: dict[str, Grade] = {}
-            in_frontier = set(frontier)
-            for c in self.store.claims_of(frontier, self.walk):
-                for here, there in ((c.subject, c.object), (c.object, c.subject)):
-                    if here not in in_frontier or there in best:
-                        continue
+            if not frontiers:
+                return
+            union = sorted({n for f in frontiers.values() for n in f})
+            adjacent: dict[str, list[tuple[str, Grade]]] = {}
+            for c in self.store.claims_of(union, self.walk_filter):
+                g = Grade.parse(c.grade)
+                adjacent.setdefault(c.subject, []).append((c.object, g))
+                adjacent.setdefault(c.object, []).append((c.subject, g))
+            reached_by: dict[str, dict[str, Grade]] = {}
+            for start, frontier in frontiers.items():
+                best = starts[start]
+                reached: dict[str, Grade] = {}
+                for here in frontier:
                     prior = best[here]
-                    g = Grade.parse(c.grade) if prior is None else prior.weakest(Grade.parse(c.grade))
-                    if there not in reached or g.sort_key() < reached[there].sort_key():
-                        reached[there] = g
-            if not reached:
-                return None
-            nodes = self.store.node_labels(sorted(reached))
-            targets = [n for n in nodes.values() if n.label in TARGET_LABELS]
-            if targets:
-                t = min(targets, key=lambda n: (reached[n.id].sort_key(), normalize(n.name), n.id))
-                return Distance(depth, t.id, t.name, t.label, str(reached[t.id]))
-            best.update(reached)
-            frontier = sorted(reached)
-            if len(best) > _MAX_WALK:
-                return None
-        return None
+                    for there, g in adjacent.get(here, ()):
+                        if there in best:
+                            continue
+                        g2 = g if prior is None else prior.weakest(g)
+                        if there not in reached or g2.sort_key() < reached[there].sort_key():
+                            reached[there] = g2
+                if reached:
+                    reached_by[start] = reached
+            labels = self.store.node_labels(sorted({n for r in reached_by.values() for n in r}))
+            frontiers = {}
+            for start, reached in reached_by.items():
+                targets = [labels[n] for n in reached if n in labels and labels[n].label in TARGET_LABELS]
+                if targets:
+                    t = min(targets, key=lambda n: (reached[n.id].sort_key(), normalize(n.name), n.id))
+                    self._distance[start] = Distance(depth, t.id, t.name, t.label, str(reached[t.id]))
+                    continue
+                starts[start].update(reached)
+                if len(starts[start]) <= _MAX_WALK:
+                    frontiers[start] = sorted(reached)
 
 
 def _text(v: object) -> str | None:
@@ -366,11 +383,12 @@ def screen(store: GraphStore, batch: Batch, options: Options | None = None, poli
             matched = s.match_chunk(rows)
             matched = [s.visible(h) for h in matched]
             s.context([h for hits in matched for h in hits])
-            for row, hits in zip(rows, matched, strict=True):
-                kept = [h for h in s.visible(hits)][: options.limit]
+            kept_rows = [s.visible(hits)[: options.limit] for hits in matched]
+            s.walk([h for hits in kept_rows for h in hits])
+            for row, kept in zip(rows, kept_rows, strict=True):
                 for h in kept:
                     h.events = s.events(h.entity)
-                    h.distance = s.distance(h.entity, h.label, h.name)
+                    h.distance = s.distance(h.entity)
                 results.append(RowResult(row, kept))
             if progress:
                 progress(len(results))

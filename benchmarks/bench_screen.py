@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_screen.py                                   # 100,000 entities, 10,000 rows
     .venv/bin/python benchmarks/bench_screen.py --entities 1000000 --rows 100000  # the target's scale
 
-The store is an embedded one in ``.bench-screen/`` holding the curated public record and a synthetic world
+The store is an embedded one in ``data/bench-screen/`` holding the curated public record and a synthetic world
 (``compoundgraph.synth``, seed 1) of ``--entities`` entities; it is built once and reused (a stamp beside it
 says which world it holds).
 
@@ -48,7 +48,7 @@ from compoundgraph.screening import Options, from_records, read_file, screen  # 
 from compoundgraph.store import EmbeddedStore, GraphStore  # noqa: E402
 
 PUBLIC = ROOT / "src" / "compoundgraph" / "sample" / "public_record.jsonl"
-DATA = ROOT / ".bench-screen"
+DATA = ROOT / "data" / "bench-screen"  # data/ is not versioned
 NAMED = ("Person", "Organization", "ArmedGroup")
 # written in Chinese characters by the press; their pinyin is the name the public record gives
 CJK = {"陈志": "Chen Zhi", "佘智江": "She Zhijiang", "赵伟": "Zhao Wei", "白所成": "Bai Suocheng",
@@ -68,7 +68,7 @@ NEGATIVES = [
 def build(entities: int, seed: int = 1) -> EmbeddedStore:
     from compoundgraph.synth import generate
 
-    DATA.mkdir(exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"screen-{entities}.sqlite"
     stamp = path.with_suffix(".world.json")
     want = {"entities": entities, "seed": seed, "public_record": PUBLIC.stat().st_size}

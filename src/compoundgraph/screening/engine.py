@@ -44,9 +44,10 @@ IDENTIFIED_LABELS = frozenset({"Person", "Organization", "ArmedGroup", "Compound
 TARGET_LABELS = ("Compound", "ArmedGroup")
 # The actors' network that distances are measured on: not through sources, events, places or platforms (one
 # sanction notice, one city or one social network would put everyone two hops from everyone), nor through
-# merge candidates.
+# merge candidates, nor along transfers between wallets (a wallet is placed by who holds it; where its money
+# went is a trace's question, and the traces flag listed wallets themselves).
 _WALK_EXCLUDED_TYPES = {"Event", "Location", "Platform"}
-_WALK_EXCLUDED_RELS = {"MENTIONED_IN", "SAME_AS", "INVOLVED_IN", "LOCATED_IN", "ON_PLATFORM"}
+_WALK_EXCLUDED_RELS = {"MENTIONED_IN", "SAME_AS", "INVOLVED_IN", "LOCATED_IN", "ON_PLATFORM", "TRANSFERRED"}
 _HOLDER_RELS = ["HOLDS", "CONTROLS", "USES"]
 HOW_ORDER = {"exact identifier": 0, "normalised identifier": 1, "name": 2}
 _CHUNK = 500
@@ -186,19 +187,21 @@ class _Screener:
     # -- matching --------------------------------------------------------------------------------
     def match_chunk(self, rows: list[ScreenRow]) -> list[list[Hit]]:
         queries: list[str] = []
-        wallet_ids: set[str] = set()
+        wallet_ids = {wallet_id(i.chain, i.value) for row in rows for i in row.identifiers if i.kind == "wallet"}
+        # a wallet is found by its id (chain + address: the primary key); only the others need the index
+        entities = self.store.get_entities(sorted(wallet_ids)) if wallet_ids else {}
         for row in rows:
             for ident in row.identifiers:
-                queries.append(ident.value)
-                if ident.kind == "wallet":
-                    wallet_ids.add(wallet_id(ident.chain, ident.value))
+                if ident.kind != "wallet" or wallet_id(ident.chain, ident.value) not in entities:
+                    queries.append(ident.value)
             for name in row.names:
                 n, t = forms(name)
                 queries.extend(q for q in {n, t} if q)
         uniq = list(dict.fromkeys(queries))
         found = dict(zip(uniq, self.store.match_candidates(uniq, _CANDIDATES), strict=True)) if uniq else {}
-        ids = {i for ids in found.values() for i in ids} | wallet_ids
-        entities = self.store.get_entities(sorted(ids)) if ids else {}
+        more = sorted({i for ids in found.values() for i in ids} - entities.keys())
+        if more:
+            entities.update(self.store.get_entities(more))
         out = []
         for row in rows:
             hits: dict[str, Hit] = {}

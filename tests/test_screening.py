@@ -268,3 +268,25 @@ def test_screen_command(graph: GraphStore, tmp_path: Path, monkeypatch: pytest.M
     assert bad.exit_code == 2 and "no such file" in " ".join(bad.output.split())
     assert as_csv(screen(graph, rows({"name": "Kyaw Lin"}))).count("\n") == 2
     get_settings.cache_clear()
+
+
+# -- screening in the money flow ----------------------------------------------------------------------------
+def test_traces_flag_listed_wallets(world: GraphStore) -> None:
+    from compoundgraph.analytics import service
+
+    clean = service.trace(world, ["wallet-collect"])
+    assert list(clean)[:2] == ["headline", "listed"]
+    assert clean["headline"] == "no listed wallet on this trace" and clean["listed"] == []
+    load_jsonl(world, [SCREENING])  # Tan Wei-Ming, who holds wallet-tan, is designated
+    r = service.trace(world, ["wallet-collect"], method="fifo")
+    assert r["headline"].startswith("LISTED: this trace touches 1 listed wallet")
+    assert "25000.5 USDT reached them" in r["headline"]
+    (listed,) = r["listed"]
+    assert (listed["wallet"], listed["hops"], listed["asset"], listed["method"]) == ("wallet-tan", 1, "USDT", "fifo")
+    assert listed["amount"] == {"fifo": "25000.5", "haircut": "25000.5"}
+    assert [(s["id"], s["via"]) for s in listed["sanctions"]] == [("event-screen-designation", "person-tan-weiming")]
+    # 5000.5 stays in wallet-tan (an end point: unspent), the rest reaches the exchange
+    assert {ep["wallet"]: ep["listed"] for ep in r["endpoints"]} == {"wallet-tan": True, "wallet-exchange": False,
+                                                                     "wallet-peel": False}
+    back = service.trace(world, ["wallet-exchange"], direction="backward")
+    assert [x["wallet"] for x in back["listed"]] == ["wallet-tan"] and back["listed"][0]["hops"] == 2

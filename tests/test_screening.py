@@ -290,3 +290,30 @@ def test_traces_flag_listed_wallets(world: GraphStore) -> None:
                                                                      "wallet-peel": False}
     back = service.trace(world, ["wallet-exchange"], direction="backward")
     assert [x["wallet"] for x in back["listed"]] == ["wallet-tan"] and back["listed"][0]["hops"] == 2
+
+
+# -- screening on ingest --------------------------------------------------------------------------------------
+def test_ingest_lists_records_that_hit_a_listed_actor(graph: GraphStore, tmp_path: Path) -> None:
+    from compoundgraph.ingest import Options as IngestOptions
+    from compoundgraph.ingest import ingest
+
+    report = tmp_path / "victim-report.csv"
+    report.write_text(
+        "type,name,chain,address,nationality\n"
+        f"Wallet,,ethereum,{ETH.lower()},\n"  # the deposit address: held by the designated Lotus Holdings
+        "Wallet,,tron,TQtSR7fQkEAgjSv11FLYk1xHubUeW45AXa,\n"  # unknown to the graph
+        "Person,Tan Weiming,,,CN\n"  # the designated Tan Wei-Ming, under another id
+        "Person,Somebody Else,,,TH\n", encoding="utf-8")
+    summary = ingest(graph, [report], IngestOptions(source_grade="C3"), report_dir=tmp_path / "reports")
+    assert summary.rejected == 0
+    s = summary.screening
+    assert s["screened"] == 4 and s["more"] == 0
+    got = {(x["record"], x["hit"], x["how"]) for x in s["listed"]}
+    assert (ETH_ID, ETH_ID, "held by a listed actor") in got
+    tan = [x for x in s["listed"] if x["hit"] == "person-tan-weiming"]
+    assert len(tan) == 1 and tan[0]["how"] == "name" and tan[0]["record"] != "person-tan-weiming"
+    assert len(s["listed"]) == 2
+    written = json.loads(Path(summary.summary_path or "").read_text(encoding="utf-8"))
+    assert written["screening"] == s
+    quiet = ingest(graph, [report], IngestOptions(source_grade="C3"), screen=False)
+    assert quiet.screening == {}

@@ -294,7 +294,18 @@ def trace(
     params = {"wallets": starts, "direction": direction, "max_hops": max_hops, "method": method,
               "min_amount": None if min_amount in (None, "") else str(min_amount), "since": since,
               "until": until, "stop_tags": sorted(stop_tags), "asset": asset}
+    from ..screening.flows import mark_trace
+
+    def rerun(other: str) -> flows.TraceResult:
+        return flows.trace(M, starts, direction=direction, max_hops=max_hops, method=other, min_amount=min_amount,
+                           since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
+
+    names = {w: node_info(M, w)["name"] for w in ids if w in M}
+    headline, listed = mark_trace(store, r, rerun, names, min_grade, as_of, max_handling)
+    listed_ids = {x["wallet"] for x in listed}
     return {
+        "headline": headline,
+        "listed": listed,
         "direction": direction,
         "method": method,
         "wallets": starts,
@@ -303,7 +314,7 @@ def trace(
         "endpoints": [
             {"wallet": ep.wallet, "name": node_info(M, ep.wallet)["name"], "asset": ep.asset,
              "amount": flows.money(ep.amount), "reasons": sorted(ep.reasons), "hops": ep.min_hops,
-             "tags": ep.tags, "holders": holders.get(ep.wallet, [])}
+             "tags": ep.tags, "holders": holders.get(ep.wallet, []), "listed": ep.wallet in listed_ids}
             for ep in r.endpoints
         ],
         "flows": [

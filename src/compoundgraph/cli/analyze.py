@@ -204,12 +204,17 @@ def trace(
 
     def show(r: dict[str, Any]) -> None:
         traced = ", ".join(f"{v} {a}" for a, v in r["traced"].items()) or "nothing"
-        table = Table("amount", "asset", "wallet", "held by", "why", "hops",
+        console.print(f"[bold red]{r['headline']}[/]" if r["listed"] else r["headline"])
+        table = Table("amount", "asset", "wallet", "held by", "why", "hops", "listed",
                       title=f"{r['direction']} trace ({r['method']}, ≤ {r['max_hops']} hops) of {traced}")
         for ep in r["endpoints"]:
             table.add_row(ep["amount"], ep["asset"], ep["name"], ", ".join(h["name"] for h in ep["holders"]),
-                          ", ".join(ep["reasons"]), str(ep["hops"]))
+                          ", ".join(ep["reasons"]), str(ep["hops"]), "LISTED" if ep["listed"] else "")
         console.print(table)
+        for x in r["listed"]:
+            amounts = ", ".join(f"{m} {v}" for m, v in x["amount"].items())
+            console.print(f"  listed wallet {x['name']} ({x['hops']} hops): {amounts} {x['asset']}; "
+                          + "; ".join(s["name"] + (f" via {s['via']}" if s["via"] else "") for s in x["sanctions"]))
         console.print(f"{len(r['flows'])} transfers carried traced funds")
 
     direction = "backward" if backward else "forward"

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
+from normality import ascii_text
 from rapidfuzz import fuzz
 
 from ..errors import InvalidInput, NotFound
@@ -313,7 +314,11 @@ def merge_entity(old: Entity, new: Entity) -> Entity:
 
 
 def search_text(e: Entity) -> str:
-    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
+    """What the full-text indexes hold: names, aliases and identifiers normalised, and the ASCII
+    transliteration of names in other scripts (so "Chen Wei Ming" finds 陈伟明)."""
+    forms = [normalize(x) for x in [e.name, *e.aliases, *e.identifiers]]
+    forms += [t for x in [e.name, *e.aliases] if not x.isascii() and (t := normalize(ascii_text(x) or ""))]
+    return "\n".join(forms)
 
 
 def _min(a: str | None, b: str | None) -> str | None:
@@ -428,6 +433,12 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
         """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
+
+    @abc.abstractmethod
+    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
+        """Screening's blocking step: for each normalised query (a name or an identifier), the ids of at most
+        ``limit`` entities whose names, aliases or identifiers share its words, best first; a superset the
+        caller scores. Answered for a whole batch at once (one round trip on a server)."""
 
     @abc.abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

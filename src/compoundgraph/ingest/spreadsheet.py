@@ -33,6 +33,7 @@ from .fields import (
     to_grade,
     wallet_id,
 )
+from .yaml_input import load_yaml
 
 __all__ = ["read_spreadsheet", "iter_rows", "SOURCE_COLUMNS", "ENTITY_COLUMNS", "CLAIM_COLUMNS"]
 
@@ -97,7 +98,7 @@ def iter_rows(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if suffix in (".json", ".yaml", ".yml"):
         try:
             text = path.read_text(encoding="utf-8")
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+            data = json.loads(text) if suffix == ".json" else load_yaml(text)
         except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
             raise InvalidInput(f"not readable {suffix[1:].upper()}: {exc}", where=str(path)) from exc
         sheets: dict[str, Any] = data if isinstance(data, dict) else {path.stem: data}

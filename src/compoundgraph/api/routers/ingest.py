@@ -40,6 +40,8 @@ async def ingest(
     source_grade: Annotated[str | None, Form(max_length=2, description="Admiralty grade for the file's claims")] = None,
     handling: Annotated[str | None, Form(max_length=2, description="handling code for the file's claims")] = None,
     dry_run: Annotated[bool, Form(description="check and count, write nothing")] = False,
+    accept_fingerprint: Annotated[str | None, Form(
+        max_length=80, description="partner packages: accept this signer key (not in the trust store)")] = None,
 ) -> Any:
     """Check and load one file. Nothing is written when the file has an error (422 says where)."""
     if source_grade:
@@ -64,19 +66,19 @@ async def ingest(
                 out.write(chunk)
         audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
         summary = await run_query(ctx.api.query_timeout_s * 10, _ingest, ctx.store, path, fmt, source_grade,
-                                  handling, dry_run)
+                                  handling, dry_run, accept_fingerprint)
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
 
 
 def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, handling: str | None,
-            dry_run: bool) -> dict[str, Any]:
+            dry_run: bool, accept_fingerprint: str | None = None) -> dict[str, Any]:
     try:
         from ...ingest.base import Options
         from ...ingest.pipeline import ingest as run_ingest
     except ImportError:  # a build without the ingest package: the project's own format still loads
         run_ingest = None  # type: ignore[assignment]
     if run_ingest is not None:
-        options = Options(format=fmt, dry_run=dry_run)
+        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint)
         if grade:
             options.source_grade = grade
         if handling:

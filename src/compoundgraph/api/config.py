@@ -7,11 +7,15 @@ HTTP; paths default to files beside the embedded store.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from .audit import AuditLog
 
 __all__ = ["ApiSettings"]
 
@@ -23,6 +27,11 @@ class ApiSettings(BaseSettings):
     keys_path: Path | None = None
     # Append-only, hash-chained audit log (JSON lines); empty: ``audit.jsonl`` beside the embedded store.
     audit_path: Path | None = None
+    # The audit chain's HMAC key as hex (e.g. from a secrets manager); empty: read ``audit_key_path``.
+    audit_key: SecretStr | None = None
+    # File holding the audit chain's HMAC key (made on first use, mode 0600); empty: ``audit.key`` beside the
+    # audit log. Keep it where whoever can write the log cannot read it.
+    audit_key_path: Path | None = None
     # Serve without keys (every caller acts as ``demo_role``); honoured only for loopback clients.
     demo: bool = False
     # The role a key-less demo caller gets.
@@ -47,3 +56,10 @@ class ApiSettings(BaseSettings):
 
     def resolved_audit_path(self, settings: Settings) -> Path:
         return self.audit_path or settings.embedded_path.parent / "audit.jsonl"
+
+    def audit_log(self, settings: Settings) -> AuditLog:
+        """The audit log with its key (from ``audit_key`` or the key file)."""
+        from .audit import AuditLog
+
+        key = bytes.fromhex(self.audit_key.get_secret_value()) if self.audit_key else None
+        return AuditLog(self.resolved_audit_path(settings), self.audit_key_path, key)

@@ -5,8 +5,11 @@ All database work is in :mod:`compoundgraph.store.console`; this module only dec
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+from ..errors import InvalidInput
 from ..store.console import NotSupported, classify, run_read_only
 from .deps import AppContext
 from .limits import run_query
@@ -14,8 +17,24 @@ from .schemas import CypherOut
 
 __all__ = ["run_console"]
 
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """Parameter names are Cypher identifiers, and every string is valid Unicode (the driver cannot send a
+    lone surrogate: it would fail mid-request)."""
+    for name in params:
+        if not _PARAM_NAME.fullmatch(name):
+            raise InvalidInput(f"parameter name {name[:40]!r} is not an identifier (letters, digits, _)",
+                               where="params")
+    try:
+        json.dumps(params, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput("a parameter value is not valid Unicode (a lone surrogate)", where="params") from exc
+
 
 async def run_console(ctx: AppContext, text: str, params: dict[str, Any]) -> CypherOut:
+    _check_params(params)
     classify(text)  # refuse LOAD CSV and friends before looking at the store kind: same answer everywhere
     if ctx.store.kind != "neo4j":
         raise NotSupported(

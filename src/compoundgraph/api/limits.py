@@ -1,7 +1,8 @@
 """Limits: request body size, response size, query time, and a per-key rate limit.
 
 - Bodies: :class:`BodyLimit` (pure ASGI) refuses a declared ``Content-Length`` over the limit before
-  reading, and counts streamed bytes for chunked uploads; ``POST /ingest`` has its own, larger limit.
+  reading, and counts streamed bytes for chunked uploads (413 as well, whatever the app made of the cut-off
+  body); ``POST /ingest`` has its own, larger limit.
 - Responses: :func:`limited_json` makes the app's JSON response class, which refuses to send a body over
   the limit (413: narrow the query) instead of streaming it.
 - Query time: :func:`run_query` runs a store call in a worker thread and gives up after the timeout (504);
@@ -66,18 +67,36 @@ class BodyLimit:
                 if declared > limit:
                     await self._refuse(scope, receive, send, declared, limit)
                     return
-        seen = 0
+        seen, exceeded, started = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise TooLarge(f"the request body is over the limit of {limit:,} bytes", where="body")
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the app's own answer to a cut-off body (a 400 parse error, say) is replaced below
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:  # streamed (chunked) bodies: the same 413 as a declared length gets
+            resp = problem_response(413, "Too large", f"the request body is over the limit of {limit:,} bytes",
+                                    "body")
+            await resp(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, size: int, limit: int) -> None:

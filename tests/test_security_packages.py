@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from compoundgraph.cli.main import app as cli
@@ -72,7 +71,7 @@ def test_a_bomb_inside_a_signed_package_is_not_inflated(origin: EmbeddedStore, k
     tracemalloc.start()
     try:
         v = verify_package(bomb, keys[1])
-        with pytest.raises(PackageInvalid, match="csv/nodes.csv"):
+        with pytest.raises(PackageInvalid, match=r"csv/nodes\.csv"):
             import_package(store, bomb, keys[1])
         peak = tracemalloc.get_traced_memory()[1]
     finally:

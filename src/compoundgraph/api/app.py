@@ -22,7 +22,8 @@ from ..store import GraphStore, open_store
 from . import problems
 from .config import ApiSettings
 from .deps import AppContext
-from .limits import BodyLimit, RateLimiter, limited_json
+from .headers import SecurityHeaders
+from .limits import BodyLimit, ConcurrencyLimiter, RateLimiter, limited_json
 from .routers import ROUTERS
 from .security import KeyStore
 
@@ -52,6 +53,7 @@ def _context(settings: Settings, api: ApiSettings, store: GraphStore) -> AppCont
         keys=KeyStore(api.resolved_keys_path(settings)),
         audit=api.audit_log(settings),
         limiter=RateLimiter(api.rate_per_minute),
+        console_slots=ConcurrencyLimiter(api.cypher_concurrent_per_key, api.cypher_concurrent_total),
     )
 
 
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(BodyLimit, max_bytes=api.max_body_bytes, upload_bytes=api.max_upload_bytes,
                        upload_paths=("/ingest",))
     app.add_middleware(AuditTrail)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

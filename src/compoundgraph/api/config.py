@@ -38,6 +38,8 @@ class ApiSettings(BaseSettings):
     demo_role: str = "analyst"
     # Largest JSON request body, in bytes.
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    # Largest request head (request line and headers), in bytes: bigger ones get 431 and the connection closed.
+    max_header_bytes: int = Field(default=65_536, ge=8_192)
     # Largest upload to POST /ingest, in bytes.
     max_upload_bytes: int = Field(default=50_000_000, ge=1_024)
     # Largest response body, in bytes (bigger answers get 413: narrow the query).
@@ -48,6 +50,10 @@ class ApiSettings(BaseSettings):
     cypher_row_cap: int = Field(default=1_000, ge=1, le=100_000)
     # Seconds a console query may run (the server aborts it).
     cypher_timeout_s: float = Field(default=10.0, gt=0)
+    # Console queries running at once for one key, and for all keys together (per worker process); a query
+    # the API stopped waiting for keeps its slot until the database lets go of it.
+    cypher_concurrent_per_key: int = Field(default=2, ge=1)
+    cypher_concurrent_total: int = Field(default=4, ge=1)
     # Requests per minute per key (0 = unlimited); bursts up to the same number.
     rate_per_minute: int = Field(default=600, ge=0)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 from ..errors import InvalidInput
@@ -33,7 +34,7 @@ def _check_params(params: dict[str, Any]) -> None:
         raise InvalidInput("a parameter value is not valid Unicode (a lone surrogate)", where="params") from exc
 
 
-async def run_console(ctx: AppContext, text: str, params: dict[str, Any]) -> CypherOut:
+async def run_console(ctx: AppContext, text: str, params: dict[str, Any], key_id: str) -> CypherOut:
     _check_params(params)
     classify(text)  # refuse LOAD CSV and friends before looking at the store kind: same answer everywhere
     if ctx.store.kind != "neo4j":
@@ -42,7 +43,31 @@ async def run_console(ctx: AppContext, text: str, params: dict[str, Any]) -> Cyp
             "(use /search, /subgraph and /analytics instead)", where="store")
     timeout = ctx.api.cypher_timeout_s
     cap = ctx.api.cypher_row_cap
-    # the server aborts the query at `timeout`; the thread wait allows a little more for the round trip
-    result = await run_query(timeout + 5.0, run_read_only, ctx.store, text, params, timeout=timeout, row_cap=cap)
+    slots = ctx.console_slots
+    slots.acquire(key_id, "console queries")
+    # The slot goes back exactly once: by the worker thread when the query ends (even after the caller gave
+    # up waiting: the database is still busy until then), or here if the thread never started.
+    guard = threading.Lock()
+    state = {"started": False, "dropped": False}
+
+    def run() -> Any:
+        with guard:
+            if state["dropped"]:
+                return None
+            state["started"] = True
+        try:
+            return run_read_only(ctx.store, text, params, timeout=timeout, row_cap=cap)
+        finally:
+            slots.release(key_id)
+
+    try:
+        # the server aborts the query at `timeout`; the thread wait allows a little more for the round trip
+        result = await run_query(timeout + 5.0, run)
+    except BaseException:
+        with guard:
+            if not state["started"]:
+                state["dropped"] = True
+                slots.release(key_id)
+        raise
     return CypherOut(columns=result.columns, rows=result.rows, truncated=result.truncated, row_cap=cap,
                      query_type=result.query_type, elapsed_ms=result.elapsed_ms)

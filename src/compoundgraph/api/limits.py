@@ -8,6 +8,8 @@
 - Query time: :func:`run_query` runs a store call in a worker thread and gives up after the timeout (504);
   the Cypher console also has the server abort its query (see ``store/console.py``).
 - Rate: :class:`RateLimiter`, a token bucket per key id, per worker process.
+- Concurrency: :class:`ConcurrencyLimiter`, how many console queries run at once per key and in all; a
+  slot is held until the database call really ends, not until the caller stops waiting.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..errors import CompoundGraphError, TooLarge
 from ..store.console import QueryTimeout
 from .problems import problem_response
 
-__all__ = ["BodyLimit", "limited_json", "run_query", "RateLimiter", "RateLimited"]
+__all__ = ["BodyLimit", "limited_json", "run_query", "RateLimiter", "RateLimited", "ConcurrencyLimiter"]
 
 T = TypeVar("T")
 
@@ -171,3 +173,35 @@ class RateLimiter:
                 raise RateLimited(f"more than {self.per_minute} requests a minute for this key; slow down",
                                   (1.0 - tokens) / rate)
             self._buckets[key_id] = (tokens - 1.0, now)
+
+
+class ConcurrencyLimiter:
+    """At most ``per_key`` calls at once for one key and ``total`` for everyone (per worker process).
+
+    :meth:`acquire` takes a slot or raises 429; the caller must :meth:`release` it exactly once, from
+    whatever thread finishes the work.
+    """
+
+    def __init__(self, per_key: int, total: int) -> None:
+        self.per_key, self.total = per_key, total
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key_id: str, what: str) -> None:
+        with self._lock:
+            mine, everyone = self._running.get(key_id, 0), sum(self._running.values())
+            if mine >= self.per_key:
+                raise RateLimited(f"{mine} {what} already running for this key (the limit is {self.per_key}); "
+                                  "wait for them to finish", 2.0)
+            if everyone >= self.total:
+                raise RateLimited(f"{everyone} {what} already running on this server (the limit is "
+                                  f"{self.total}); try again shortly", 2.0)
+            self._running[key_id] = mine + 1
+
+    def release(self, key_id: str) -> None:
+        with self._lock:
+            left = self._running.get(key_id, 0) - 1
+            if left > 0:
+                self._running[key_id] = left
+            else:
+                self._running.pop(key_id, None)

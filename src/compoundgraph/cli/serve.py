@@ -63,8 +63,10 @@ def _run(host: str, port: int, workers: int, demo: bool) -> None:
     settings = get_settings()
     console.print(f"compoundgraph API on http://{host}:{port} ({settings.store_kind} store; "
                   f"OpenAPI at /docs; audit log {_api().resolved_audit_path(settings)})")
+    from ..api.http import PROTOCOL
+
     uvicorn.run("compoundgraph.cli.serve:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, http=PROTOCOL)
 
 
 def serve_demo(settings: Settings) -> None:
@@ -77,7 +79,9 @@ def serve_demo(settings: Settings) -> None:
     embedded = settings.model_copy(update={"neo4j_uri": ""})
     console.print(f"[bold yellow]DEMO MODE[/]: no API key needed; bound to 127.0.0.1 (loopback only); every caller "
                   f"acts as '{api.demo_role}'. Open http://127.0.0.1:8000/")
-    uvicorn.run(create_app(embedded, api=api), host="127.0.0.1", port=8000, log_level="warning")
+    from ..api.http import PROTOCOL
+
+    uvicorn.run(create_app(embedded, api=api), host="127.0.0.1", port=8000, log_level="warning", http=PROTOCOL)
 
 
 def register(app: typer.Typer) -> None:

@@ -52,7 +52,7 @@ async def ingest(
         from ...ontology import ontology
 
         param("handling", ontology().handling_rank, handling)
-    name = _SAFE.sub("_", Path(file.filename or "upload").name)[-120:] or "upload"
+    name = safe_upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="cg-ingest-") as tmp:
         path = Path(tmp) / name
         digest, size = hashlib.sha256(), 0
@@ -68,6 +68,14 @@ async def ingest(
         summary = await run_query(ctx.api.query_timeout_s * 10, _ingest, ctx.store, path, fmt, source_grade,
                                   handling, dry_run, accept_fingerprint)
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
+
+
+def safe_upload_name(filename: str | None) -> str:
+    """A plain file name for the upload: no folders, no leading dots (``..``, ``./..``, ``x/..`` give
+    ``upload``), only letters, digits, ``.``, ``_`` and ``-``; the extension is kept for format detection."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _SAFE.sub("_", base).lstrip(".")[-120:]
+    return name if name.strip("._-") else "upload"
 
 
 def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, handling: str | None,

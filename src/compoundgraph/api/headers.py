@@ -2,9 +2,10 @@
 
 The UI loads only its own files (scripts from ``/static``, no inline script, no CDN) and talks only to this
 server, so the policy allows ``'self'`` and nothing else for scripts, connections and frames; it may not be
-framed (``frame-ancestors 'none'``, clickjacking). Inline *styles* are allowed: vis-network positions its
-tooltip and canvas with style attributes. OpenAPI's ``/docs`` and ``/redoc`` pages load their viewers from
-a CDN with an inline bootstrap script, so they get the other headers but not the policy.
+framed (``frame-ancestors 'none'``, clickjacking). Inline *styles* are allowed: vis-network injects its own
+``<style>`` elements (Chromium reports them as violations under ``style-src 'self'``). OpenAPI's ``/docs``
+and ``/redoc`` pages load their viewers from a CDN with an inline bootstrap script, so they get the other
+headers but not the policy.
 """
 
 from __future__ import annotations

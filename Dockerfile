@@ -3,10 +3,13 @@ FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential pkg-config libicu-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# exact versions with hashes first (requirements/lock.txt, see docs/security.md), then the project itself
+COPY requirements/lock.txt ./requirements/lock.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/lock.txt
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY cypher ./cypher
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 RUN useradd --create-home compoundgraph && mkdir -p /data && chown compoundgraph /data
 USER compoundgraph
 ENV COMPOUNDGRAPH_EMBEDDED_PATH=/data/compoundgraph.sqlite

@@ -140,7 +140,9 @@ class UI:
 
 @pytest.fixture
 def ui(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[UI]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    # bypass_csp: Playwright's wait_for_function evaluates its predicate with eval, which the app's CSP
+    # forbids; the UI under its CSP is tested in test_ui_csp.py
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, bypass_csp=True)
     page = context.new_page()
     u = UI(page, server.url)
 

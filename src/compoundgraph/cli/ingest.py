@@ -45,6 +45,9 @@ def ingest_command(
     chain: Annotated[str | None, typer.Option(help="Chain exports: tron, ethereum or bitcoin")] = None,
     region: Annotated[str | None, typer.Option(help="Default phone region (e.g. KH) for numbers "
                                                   "written without +country code in spreadsheets")] = None,
+    accept_fingerprint: Annotated[str | None, typer.Option(
+        "--accept-fingerprint", help="Partner packages: accept a signer that is not in the trust store "
+        "(its key's fingerprint, checked with the sender) and add it")] = None,
     report_dir: Annotated[Path, typer.Option(help="Where the summary and rejects files go")] = Path("ingest-reports"),
     resolve: Annotated[bool, typer.Option(help="Afterwards, merge entities sharing an identifier and propose "
                                           "similar names as SAME_AS candidates (see `resolve list`)")] = True,
@@ -58,7 +61,7 @@ def ingest_command(
     """
     options = Options(format=format, source_grade=source_grade, handling=handling, dry_run=dry_run, title=title,
                       publisher=publisher, url=url, published=date, kind=kind, mapping=mapping, chain=chain,
-                      region=region)
+                      region=region, accept_fingerprint=accept_fingerprint)
     try:
         with open_store() as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

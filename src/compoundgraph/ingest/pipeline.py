@@ -24,7 +24,7 @@ from ..store.base import GraphStore, Writer
 from .base import Context, Item, Options, Reject
 from .chain import read_chain, sniff_is_chain
 from .ftm import read_ftm, sniff_is_ftm
-from .resolve import DecisionLog, scan
+from .resolve import DecisionLog, MergedIds, scan
 from .spreadsheet import iter_rows, read_spreadsheet
 from .summary import IngestSummary, write_report
 from .text import TEXT_SUFFIXES, EntityIndex, load_document, read_text
@@ -222,6 +222,8 @@ def ingest(
     plan.sort(key=lambda pf: _ORDER.get(pf[1], 5) + (1 if pf[1] == "spreadsheet" and _has_claims(pf[0]) else 0))
     ctx = Context(store)
     index: list[EntityIndex] = []
+    # ids that identity resolution merged away: their rows update the survivor (re-ingesting is a no-op)
+    merged = MergedIds(store, resolve_log) if resolve_log is not None else None
     for path, fmt in plan:
         if fmt == "package":
             _package(store, path, options, summary)
@@ -242,6 +244,14 @@ def ingest(
                         summary.rejects.append(item)
                         continue
                     record, where = item
+                    if merged:
+                        if isinstance(record, Entity):
+                            record = merged.entity(record)
+                        elif isinstance(record, Claim):
+                            moved = merged.claim(record)
+                            if moved is None:
+                                continue  # a claim between the merged pair: it lives on in the decision log
+                            record = moved
                     bad = _check(record, ctx, path, where)
                     if bad:
                         summary.rejects.append(bad)
@@ -293,6 +303,6 @@ def _package(store: GraphStore, path: Path, options: Options, summary: IngestSum
                            "(compoundgraph.exports.package) is not installed", where=str(path)) from exc
     if options.dry_run:
         raise InvalidInput("--dry-run is not available for partner packages", where=str(path))
-    result: Any = import_package(store, path)
+    result: Any = import_package(store, path, accept_fingerprint=options.accept_fingerprint)
     for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
         setattr(summary, f, getattr(summary, f) + int(getattr(result, f, 0)))

@@ -39,6 +39,7 @@ from .base import Context, Item, Options, RowError, build
 from .fields import to_date, wallet_id
 from .gazetteer import PLATFORMS, country_name, find_countries, find_platforms
 from .identifiers import find_identifiers
+from .yaml_input import load_yaml
 
 __all__ = ["read_text", "load_document", "sentences", "country_role", "EntityIndex"]
 
@@ -125,7 +126,7 @@ def load_document(path: Path) -> Document:
     for side in (path.with_name(path.name + ".meta.yaml"), path.with_suffix(".meta.yaml")):
         if side.exists():
             try:
-                loaded = yaml.safe_load(side.read_text(encoding="utf-8"))
+                loaded = load_yaml(side.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
                 raise InvalidInput(f"cannot read the metadata file: {exc}", where=str(side)) from exc
             if not isinstance(loaded, dict):

@@ -8,6 +8,7 @@ NetworkX projection through :meth:`GraphStore.to_networkx`.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -119,6 +120,8 @@ class EmbeddedStore(GraphStore):
         self._conns: list[sqlite3.Connection] = []
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # created private (0600) like the key file; SQLite gives its -wal and -shm files the same mode
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self.init_schema()
 
     # -- connections -----------------------------------------------------------------------------

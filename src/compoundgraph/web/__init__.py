@@ -17,6 +17,7 @@ from fastapi import APIRouter, Body
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from ..api.deps import Reader
 from ..errors import InvalidInput, NotFound
 from . import chart, layout
 
@@ -65,8 +66,10 @@ class LayoutResponse(BaseModel):
     positions: dict[str, tuple[float, float]]
 
 
+# Both POST endpoints cost seconds of CPU: they need a key (any role; demo mode on loopback excepted) and
+# count against the key's rate limit, like the API.
 @router.post("/ui/layout", response_model=LayoutResponse)
-def server_layout(req: Annotated[LayoutRequest, Body()]) -> LayoutResponse:
+def server_layout(req: Annotated[LayoutRequest, Body()], principal: Reader) -> LayoutResponse:
     """Positions for a large chart, computed here so the browser can draw it with physics off."""
     if not req.nodes:
         raise InvalidInput("no nodes to lay out", where="/ui/layout")
@@ -82,7 +85,7 @@ class ChartRequest(BaseModel):
 
 
 @router.post("/ui/standalone")
-def standalone(req: Annotated[ChartRequest, Body()]) -> Response:
+def standalone(req: Annotated[ChartRequest, Body()], principal: Reader) -> Response:
     """The chart as one self-contained HTML file (vis-network inlined, works offline)."""
     for n in req.nodes:
         if not isinstance(n.get("id"), str):

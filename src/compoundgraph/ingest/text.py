@@ -39,6 +39,7 @@ from .base import Context, Item, Options, RowError, build
 from .fields import to_date, wallet_id
 from .gazetteer import PLATFORMS, country_name, find_countries, find_platforms
 from .identifiers import find_identifiers
+from .places import Place, find_places
 
 __all__ = ["read_text", "load_document", "sentences", "country_role", "EntityIndex"]
 
@@ -166,6 +167,17 @@ def country_role(sentence: str, position: int, demonym: bool) -> str:
     return "nationality" if demonym else "mentioned"
 
 
+def place_properties(p: Place) -> dict[str, Any]:
+    """A gazetteer place as a Location's properties, marked as gazetteer-derived with its source."""
+    props: dict[str, Any] = {"country": p.country, "kind": p.kind, "geo_source": "gazetteer", "gazetteer": p.origin,
+                             "geo_ref": p.source or None, "admin_area": p.admin_area or None}
+    if p.lat is not None and p.lon is not None:
+        props["lat"], props["lon"] = p.lat, p.lon
+    if p.geonameid:
+        props["geonameid"] = p.geonameid
+    return props
+
+
 class EntityIndex:
     """Names and aliases of the entities already in the graph, for finding them in sentences."""
 
@@ -273,6 +285,21 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, eid = entity("Location", name, {"country": hit.code, "kind": "country"},
                             entity_id("Location", name, [hit.code, "country"]))
             out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
+        countries_here = {c.properties.get("country") for _, c in out}
+        place_spans: list[tuple[int, int]] = []
+        for ph in find_places(sentence):
+            place_spans.append((ph.start, ph.end))
+            e, eid = entity("Location", ph.place.name, place_properties(ph.place),
+                            entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]))
+            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            if ph.place.country not in countries_here:  # the place's country is named through it
+                countries_here.add(ph.place.country)
+                cname = country_name(ph.place.country)
+                ce, ceid = entity("Location", cname, {"country": ph.place.country, "kind": "country"},
+                                  entity_id("Location", cname, [ph.place.country, "country"]))
+                role = country_role(sentence, ph.start, False)
+                out.append((ce, mention(ceid, n, sentence, role, ph.text, country=ph.place.country,
+                                        via="place")))
         spans: list[tuple[int, int]] = []
         recruiting = bool(_RECRUIT.search(sentence))
         for p in find_platforms(sentence):

@@ -213,8 +213,14 @@ def geocode(name: str, country: str | None = None) -> tuple[float, float, str] |
     return p.lat, p.lon, p.source
 
 
-def find_places(text: str) -> Iterator[PlaceHit]:
-    """Places named in ``text``: the longest capitalised name (up to five words) that a gazetteer knows."""
+def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
+    """Places named in ``text``: the longest capitalised name (up to five words) that a gazetteer knows.
+    With ``whole``, only a place that is the whole text."""
+    if whole:
+        p = lookup(text)
+        if p is not None:
+            yield PlaceHit(p, text, 0, len(text))
+        return
     curated, geo = _curated_index(), _geonames_index()
     for m in _CAP_RUN.finditer(text):
         run = m.group(1)

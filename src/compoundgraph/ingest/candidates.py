@@ -56,8 +56,9 @@ _GENERIC = re.compile(r"^(?:(?:Technology|Tech|Science|Industrial|Special|Econom
 _TITLE = re.compile(r"\b(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.|Colonel|Captain|Commander|Mayor|"
                     r"Senator|Brigadier)\s+((?:[A-Z][a-z][\w'’-]*)(?:\s+[A-Z][a-z][\w'’-]*){0,3})")
 _ALIAS = re.compile(r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
-                    r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|went by|"
-                    r"goes by|who called himself)\s*,?\s+[\"“]([^\"”]{2,40})[\"”]")
+                    r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"
+                    r"(?:went|goes|go)\s+by(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|"
+                    r"who called himself)\s*,?\s+[\"“]([^\"”]{2,40})[\"”]")
 _VICTIM = re.compile(r"\b(?:victims?|survivors?|rescued|escaped|trafficked|repatriated|released|detained workers?)\b",
                      re.I)
 _PERPETRATOR = re.compile(r"\b(?:recruit\w*|boss\w*|manager|broker|guard\w*|smuggler|trafficker|agent|driver|"
@@ -151,10 +152,13 @@ _RELATIONS: list[tuple[str, re.Pattern[str], bool]] = [
                             r"\s+(?:for|to))\b", re.I), False),
     ("OPERATES", re.compile(r"\b(?:operated|run|managed|controlled)\s+by\b", re.I), True),
     ("OPERATES", re.compile(r"\b(?:operates|runs|manages|ran)\b", re.I), False),
-    ("OWNS", re.compile(r"\bowned\s+by\b", re.I), True),
+    ("OWNS", re.compile(r"\b(?:owned\s+by|belongs?\s+to|belonged\s+to)\b", re.I), True),
     ("OWNS", re.compile(r"\bowns\b", re.I), False),
     ("RECRUITS_FOR", re.compile(r"\brecruit(?:s|ed|ing)?\b(?:\s+\w+){0,5}?\s+for\b", re.I), False),
 ]
+_ANAPHORA = re.compile(r"\s+(?:the|this|that)\s+(compound|park|zone|casino|complex|site|centre|center)\b", re.I)
+_OPENING = re.compile(r"^(?:The|This|That|Its)\s+(compound|park|zone|casino|complex|site|centre|center)\b"
+                      r"[^,;]{0,40}$", re.I)
 _INSIGNIA = re.compile(r"\b(?:insignia|uniforms?|badges?|patch(?:es)?)\s+of\s+(?:the\s+)?$", re.I)
 
 
@@ -162,26 +166,50 @@ def _allowed(rel: str, subject: str, obj: str) -> bool:
     return (subject, obj) in ontology().relationships[rel].pairs
 
 
-def find_relations(sentence: str, mentions: list[Mention], context_compound: Mention | None
+def _in_view(context: list[Mention], noun: str = "") -> Mention | None:
+    """The compound "the compound" means: the latest one named with that noun, else the one named most."""
+    if not context:
+        return None
+    if noun:
+        for m in reversed(context):
+            if noun.lower() in m.name.lower():
+                return m
+    counts: dict[str, int] = {}
+    for m in context:
+        counts[m.id] = counts.get(m.id, 0) + 1
+    best = max(counts.values())
+    return next(m for m in reversed(context) if counts[m.id] == best)
+
+
+def find_relations(sentence: str, mentions: list[Mention], context: list[Mention]
                    ) -> list[tuple[str, Mention, Mention, str]]:
-    """(relationship, subject, object, cue) that the sentence states between the mentions."""
+    """(relationship, subject, object, cue) that the sentence states between the mentions; ``context`` holds the
+    compounds named so far in the report (for "the compound")."""
     found: list[tuple[str, Mention, Mention, str]] = []
     ms = sorted(mentions, key=lambda m: m.start)
     for rel, cue, passive in _RELATIONS:
         for c in cue.finditer(sentence):
             before = [m for m in ms if m.end <= c.start()]
             after = [m for m in ms if m.start >= c.end()]
+            anaphor = _ANAPHORA.match(sentence[c.end():])
+            in_view = _in_view(context, anaphor.group(1)) if anaphor else None
+            if not after and not passive and in_view is not None:
+                after = [in_view]  # "... protects the compound": the compound in view
+            opening = _OPENING.match(sentence[: c.start()])
+            if not before and opening:  # "The zone is guarded by ...": the compound in view
+                view = _in_view(context, opening.group(1))
+                before = [view] if view is not None else []
             if not before or not after:
                 continue
             left, right = before[-1], after[0]
             subj, obj = (right, left) if passive else (left, right)
-            if rel == "PROTECTS" and not passive and subj.label != "ArmedGroup":
-                continue
+            if c.group(0).lower().startswith("guard") and subj.label != "ArmedGroup":
+                continue  # "guards" is as often a noun: only an armed group's guarding counts
             if _allowed(rel, subj.label, obj.label) and subj.id != obj.id:
                 found.append((rel, subj, obj, c.group(0)))
     for m in ms:  # "guards wearing the insignia of the DKBA": the armed group protects the compound in view
         if m.label == "ArmedGroup" and _INSIGNIA.search(sentence[max(0, m.start - 40): m.start]):
-            target = next((x for x in ms if x.label == "Compound"), None) or context_compound
+            target = next((x for x in ms if x.label == "Compound"), None) or _in_view(context)
             if target is not None and _allowed("PROTECTS", m.label, target.label):
                 found.append(("PROTECTS", m, target, "insignia of"))
     seen: set[tuple[str, str, str]] = set()

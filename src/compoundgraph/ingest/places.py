@@ -106,6 +106,8 @@ CURATED: tuple[Place, ...] = (
     Place("Shan State", "MM", "state", None, None, (), "https://en.wikipedia.org/wiki/Shan_State"),
     Place("Tak", "TH", "province", None, None, ("Tak Province", "Tak province"),
           "https://en.wikipedia.org/wiki/Tak_province"),
+    Place("Moc Bai", "VN", "border crossing", None, None, ("Mộc Bài", "Moc Bai border gate"),
+          "https://en.wikipedia.org/wiki/Bavet"),
     Place("Moei River", "MM", "river", None, None, ("Moei", "Thaungyin River", "Mae Nam Moei"),
           "https://en.wikipedia.org/wiki/Moei_River", "Kayin State / Tak"),
 )
@@ -136,7 +138,14 @@ _NOT_PLACES = {
     "people's", "chinese", "thai", "lao", "khmer", "burmese", "malay", "kachin", "karen", "kayin", "shan",
     "wa", "mon", "chin", "rakhine", "arakan", "kokang", "dkba", "kna", "bgf", "uwsa", "knu", "knla",
 }
+_TITLED = re.compile(r"(?:Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.?\s|(?:Colonel|Captain|Commander|Mayor|"
+                     r"Senator|Brigadier|Brother|Sister|Auntie|Uncle|Boss)\s")
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|of|and))*)")
+
+
+_NAME_MAKERS = {"Protocol", "Convention", "Declaration", "Principles", "Agreement", "Accord", "Process", "Statute",
+                "Hotel", "Park", "Compound", "Casino", "Resort", "Company", "Group", "Holdings", "Bank", "Tower",
+                "Plaza", "Building", "Road", "Street", "Avenue", "Boulevard", "University", "Court", "Police"}
 
 
 def _norm(name: str) -> str:
@@ -221,9 +230,13 @@ def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
         if p is not None:
             yield PlaceHit(p, text, 0, len(text))
         return
+    from .gazetteer import country_code
+
     curated, geo = _curated_index(), _geonames_index()
     for m in _CAP_RUN.finditer(text):
         run = m.group(1)
+        if _TITLED.match(run):
+            continue  # "Ms. Tran Thi Hoa", "Col. Sok Vannak": a person, whatever towns share the name
         words = list(re.finditer(r"[\w'’.-]+", run))
         i = 0
         while i < len(words):
@@ -234,9 +247,14 @@ def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
                 key = _norm(raw)
                 if not raw[:1].isupper():
                     break
+                if country_code(raw):  # "Hong Kong", "Viet Nam": the country gazetteer's, not a town's
+                    hit, i = None, j - 1
+                    break
                 p = curated.get(key)
                 if p is None and (j - i > 1 or key not in _NOT_PLACES):
                     p = geo.get(key)
+                if p is not None and j < len(words) and words[j].group(0).rstrip(".,") in _NAME_MAKERS:
+                    p = None  # "Palermo Protocol", "Phnom Penh Hotel": a place inside another name
                 if p is not None:
                     hit = PlaceHit(p, raw, m.start(1) + start, m.start(1) + start + len(raw))
                     i = j

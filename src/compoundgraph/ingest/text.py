@@ -322,7 +322,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
                            "proposed_object": o.id, "cue": cue[:200], "sentence": n},
         })
 
-    context_compound: Mention | None = None
+    context: list[Mention] = []  # compounds named so far, for "the compound"
     for n, sentence in enumerate(sentences(doc.text), start=1):
         where = f"sentence {n}"
         out: list[tuple[Entity | None, Claim]] = []
@@ -394,16 +394,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, c, eid = made_candidate
             out.append((e, c))
             mentions.append(Mention(eid, new.label, new.name, new.start, new.end))
-        for rel, subj, obj, cue in find_relations(sentence, mentions, context_compound):
+        for rel, subj, obj, cue in find_relations(sentence, mentions, context):
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
                     c.id == prop.id and c.properties.get("status") != "pending" for c in ctx.store.claims_of(
                         [subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"]))):
                 continue  # decided already
             out.append((None, prop))
-        compounds = [m for m in mentions if m.label == "Compound"]
-        if compounds:
-            context_compound = compounds[-1]
+        context.extend(m for m in sorted(mentions, key=lambda m: m.start) if m.label == "Compound")
         for e, c in out:
             if e is not None:
                 yield e, where

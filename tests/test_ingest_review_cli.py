@@ -19,7 +19,8 @@ F = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
 def test_cli_review_list_accept_reject_edit(store: GraphStore, cli_env: Path) -> None:  # noqa: F811
     runner = CliRunner()
-    out = runner.invoke(app, ["ingest", str(F / "field-report-bavet-casino.txt"), "--no-resolve"])
+    out = runner.invoke(app, ["ingest", str(F / "field-report-bavet-casino.txt"), "--no-resolve", "--report-dir",
+                              str(cli_env / "r")])
     assert out.exit_code == 0, out.output
     listed = runner.invoke(app, ["review", "list"], env={"COLUMNS": "400"})
     assert listed.exit_code == 0 and "Lucky Crane Casino Compound" in listed.output and "run by" in listed.output

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from compoundgraph.api.redaction import attested, claim_filter
+from compoundgraph.api.security import Principal
 from compoundgraph.errors import Conflict
 from compoundgraph.ingest import Options, ingest
 from compoundgraph.ingest.places import find_places, lookup
@@ -100,6 +102,9 @@ def test_new_names_are_proposed_and_reviewed(store: GraphStore, tmp_path: Path) 
     assert not [c for c in store.claims_of([park.id], ClaimFilter.make(rel_types=["PROTECTS"]))]
     proposals = [c for c in store.iter_claims(MENTIONS) if str(c.properties.get("role")).startswith("candidate")]
     assert proposals and all(c.handling == "H3" and c.properties["status"] == "pending" for c in proposals)
+    # partners never see a proposal: no source they may read attests it, its only claim is H3
+    partner = claim_filter(Principal("p", "partner"), store)
+    assert park.sources == ["src-compoundgraph-proposals"] and park.id not in attested(store, partner, {park.id: park})
     # a relationship waits for its ends
     with pytest.raises(Conflict):
         accept(store, log, protects.id)
@@ -108,6 +113,8 @@ def test_new_names_are_proposed_and_reviewed(store: GraphStore, tmp_path: Path) 
     claims = store.claims_of([park.id], ClaimFilter.make(rel_types=["PROTECTS"]))
     assert [(c.subject, c.grade, c.quote) for c in claims] == [(dkba.id, "C3", protects.quote)]
     assert fact.id == claims[0].id and claims[0].handling == "H1"
+    accepted_park = store.get_entities([park.id])[park.id]
+    assert accepted_park.sources and park.id in attested(store, partner, {park.id: accepted_park})
     # reject and edit
     jade = ents["Jade River Compound"]
     reject(store, log, jade.id)

@@ -111,8 +111,9 @@ def accept(store: GraphStore, log: DecisionLog, cid: str, editor: str = "") -> E
     if e is not None:
         if _status(e) != "pending":
             raise Conflict(f"{e.name} ({e.id}) is {_status(e)}, not pending")
-        done = Entity.model_validate({**e.model_dump(), "properties": {**e.properties, "status": "accepted"}})
         sources = store.get_sources(sorted({c.source for c in claims if c.subject == e.id}))
+        done = Entity.model_validate({**e.model_dump(), "properties": {**e.properties, "status": "accepted"},
+                                      "sources": sorted({*e.sources, *sources})})  # now its report attests it
         mentions = [_with(c, status="accepted", handling=sources[c.source].handling if c.source in sources else None)
                     for c in claims if c.subject == e.id and c.properties.get("role") == "candidate"]
         store.upsert([done, *mentions])

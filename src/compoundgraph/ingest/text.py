@@ -169,6 +169,11 @@ def country_role(sentence: str, position: int, demonym: bool) -> str:
 
 
 CANDIDATE_HANDLING = "H3"  # a proposal stays in this agency (never exported) until an editor accepts it
+PROPOSALS_SOURCE = Source(
+    id="src-compoundgraph-proposals", title="compoundgraph text loader: names proposed for review",
+    publisher="compoundgraph", kind="proposals", reliability="F", handling=CANDIDATE_HANDLING,
+    description="Attests entities the text loader proposed from reports until an editor accepts them; "
+                "each proposal's MENTIONED_IN claim names its report and sentence.")
 
 
 def _quote(sentence: str) -> str:
@@ -271,12 +276,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
     index = index if index is not None else EntityIndex(ctx.store)
     made: set[str] = set()
 
-    def entity(label: str, name: str, props: dict[str, Any], eid: str = "") -> tuple[Entity | None, str]:
+    def entity(label: str, name: str, props: dict[str, Any], eid: str = "",
+               attested: bool = True) -> tuple[Entity | None, str]:
         if not eid:
             found = ctx.find(label, name) if label in ("Platform", "Location") else None
             if found:
                 return None, found
-        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props, "sources": [source.id]})
+        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props,
+                           "sources": [source.id] if attested else [PROPOSALS_SOURCE.id]})
         if e.id in made:
             return None, e.id
         made.add(e.id)
@@ -298,12 +305,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             props["roles"] = [p.role]
         if p.aliases:
             props["expansion"] = p.aliases[0]
-        probe = build(Entity, {"label": p.label, "name": p.name, "properties": props, "sources": [source.id]})
+        probe = build(Entity, {"label": p.label, "name": p.name, "properties": props,
+                               "sources": [PROPOSALS_SOURCE.id]})
         if probe.id not in made and ctx.store is not None:
             before = ctx.store.get_entities([probe.id]).get(probe.id)
             if before is not None and before.properties.get("status") != "pending":
                 return None  # decided already: rejected, or accepted (then the index names it)
-        e, eid = entity(p.label, p.name, props)
+        # until it is accepted only the H3 proposals source attests a proposal, so partners never see it
+        e, eid = entity(p.label, p.name, props, attested=False)
         c = build(Claim, {
             "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
             "grade": str(grade), "handling": CANDIDATE_HANDLING, "quote": _quote(sentence),
@@ -323,6 +332,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         })
 
     context: list[Mention] = []  # compounds named so far, for "the compound"
+    proposing = False
     for n, sentence in enumerate(sentences(doc.text), start=1):
         where = f"sentence {n}"
         out: list[tuple[Entity | None, Claim]] = []
@@ -402,6 +412,9 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
                 continue  # decided already
             out.append((None, prop))
         context.extend(m for m in sorted(mentions, key=lambda m: m.start) if m.label == "Compound")
+        if not proposing and any(e is not None and PROPOSALS_SOURCE.id in e.sources for e, _c in out):
+            proposing = True
+            yield PROPOSALS_SOURCE, "proposals"
         for e, c in out:
             if e is not None:
                 yield e, where

@@ -92,3 +92,19 @@ def test_wallets_are_checksum_valid_and_no_document_numbers_are_copied() -> None
     assert not re.search(r"passport|national id", text, re.I)
     funnull_eth = next(w for w in wallets if str(w["name"]).startswith("0x"))
     assert funnull_eth["name"] == "0xd5ED34b52AC4ab84d8FA8A231a3218bbF01Ed510"  # EIP-55 case kept
+
+
+def test_denial_is_contest_and_agreement_is_corroboration(store: GraphStore) -> None:
+    from compoundgraph.views import contested_ids, corroborated_ids
+
+    load_jsonl(store, [FIRST, SECOND])
+    by_name = {e.name: e for e in store.iter_entities()}
+    knu, kk_park = by_name["Karen National Union"], by_name["KK Park"]
+    link = [c for c in store.entity(knu.id).claims if c.object == kk_park.id and c.type == "COLLUDES_WITH"]
+    assert sorted(str(c.properties.get("stance", "asserts")) for c in link) == ["asserts", "denies"]
+    assert {c.id for c in link} <= contested_ids(link) and not corroborated_ids(link)
+    # three sources listing one of Chen Zhi's addresses: corroborated, not contested
+    holds = [c for c in store.entity(by_name["Chen Zhi"].id).claims if c.type == "HOLDS"]
+    one_wallet = [c for c in holds if c.object == holds[0].object]
+    assert len({c.source for c in one_wallet}) == 3
+    assert not contested_ids(one_wallet) and {c.id for c in one_wallet} == corroborated_ids(one_wallet)

@@ -15,6 +15,8 @@ so every fact keeps the source ids, the quote and the grade the file gives it. W
   near-verbatim copies B, interested parties C); every claim carries its own row's grade.
 - Data minimisation, as in the research file: persons get OFAC UID, birth date, place of birth, nationality and
   city / country; no passport or ID numbers, no home addresses.
+- Stance: where a row quotes an accusation and a source's denial (H028: the KNU denies running KK Park), the
+  denying source's claim carries ``stance: denies`` and the denial as quote, so the link shows as contested.
 - Left out, and listed when the script runs: relationships whose other end the file leaves unnamed ("unnamed
   Cambodian officials", "248 telecom-fraud groups") or gives only truncated (two hops of the TRON trace), and
   pairs the ontology does not allow. H021 (an analyst's identity inference) becomes a pending SAME_AS candidate,
@@ -76,6 +78,8 @@ EXISTING = {
     "Bai Suocheng": "Bai Suocheng", "Qiu Wei Ren": "Qiu Wei Ren", "Alice Guo": "Alice Guo",
     "Cassandra Li Ong": "Cassandra Li Ong", "Chen Zhi": "Chen Zhi", "Saw Chit Thu": "Saw Chit Thu",
 }
+# (row, source) pairs where the source denies the row's claim: a denial, not a second assertion
+DENIES = {("H028", "P2-72")}  # the Karen deny any involvement in the scams (KK Park)
 # events of this batch that are the first batch's events (with more detail)
 SAME_EVENT = {
     "EV01": "OFAC designation of the Prince Group TCO", "EV02": "OFAC designation of the KNA",
@@ -127,6 +131,13 @@ def _iso(text: str) -> str | None:
 
 def _quote(cell: str) -> str:
     return cell.strip().strip('"').strip("“”")
+
+
+def _halves(quote: str) -> tuple[str, str]:
+    """(accusation, denial) of a row quoting both ("… / the Karen … deny …")."""
+    parts = [p.strip().strip('"“”') for p in quote.split(" / ")]
+    denial = next((p for p in parts if re.search(r"\bden(?:y|ies|ied)\b", p)), quote)
+    return next((p for p in parts if p != denial), quote), denial
 
 
 def _country(location: str) -> str | None:
@@ -436,9 +447,11 @@ class Builder:
                 for s in subjects:
                     for o in objects:
                         for k in re.findall(r"P2-\d+", src):
-                            made |= self._claim(s, rel, o, k, grade, quote,
+                            stance = "denies" if (key, k) in DENIES else None
+                            said = _halves(quote)[1 if stance else 0] if any(r == key for r, _ in DENIES) else quote
+                            made |= self._claim(s, rel, o, k, grade, said,
                                                 {"qualifier": qualifier, "reason": reason, "date": date,
-                                                 "research_key": key, **extra}, _iso(date))
+                                                 "research_key": key, "stance": stance, **extra}, _iso(date))
                 if not made:
                     self.left_out.append(f"{key}: {subj} {rel} {obj} (a pair the ontology does not allow)")
 

@@ -3,10 +3,14 @@ corroborated, not contested."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from compoundgraph.errors import InvalidInput
+from compoundgraph.ingest import Options, ingest
 from compoundgraph.models import Claim
+from compoundgraph.store import ClaimFilter, GraphStore
 from compoundgraph.views import contested_ids, corroborated_ids
 
 
@@ -34,3 +38,23 @@ def test_a_denial_or_different_periods_contest() -> None:
 def test_stance_is_asserts_or_denies() -> None:
     with pytest.raises(InvalidInput, match="stance"):
         _claim("src-one", properties={"stance": "maybe"})
+
+
+def test_a_claims_sheet_carries_stance(store: GraphStore, tmp_path: Path) -> None:
+    (tmp_path / "ents.csv").write_text(
+        "type,name,country,source_title,source_url\n"
+        "ArmedGroup,Example Hills Militia,MM,Report A,https://example.org/a\n"
+        "Compound,Example Lotus Park,MM,Report A,https://example.org/a\n", encoding="utf-8")
+    (tmp_path / "claims.csv").write_text(
+        "subject,subject_type,relation,object,object_type,grade,quote,stance,source_title,source_url\n"
+        "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,B2,seen at the gate,,Report A,"
+        "https://example.org/a\n"
+        "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,C3,we never guarded it,denies,"
+        "Report B,https://example.org/b\n"
+        "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,C3,perhaps,maybe,Report C,"
+        "https://example.org/c\n", encoding="utf-8")
+    summary = ingest(store, [tmp_path / "ents.csv", tmp_path / "claims.csv"], Options())
+    assert [(r.where, "stance" in r.reason) for r in summary.rejects] == [("line 4", True)]
+    link = list(store.iter_claims(ClaimFilter.make(rel_types=["PROTECTS"])))
+    assert sorted(str(c.properties.get("stance")) for c in link) == ["None", "denies"]
+    assert contested_ids(link) == {c.id for c in link}

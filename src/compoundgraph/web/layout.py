@@ -181,7 +181,7 @@ def _circular(ids: list[str], groups: Mapping[str, str]) -> Pos:
     order = sorted(ids, key=lambda n: (groups.get(n, ""), n))
     # a gap of two slots between types, so each type reads as its own arc
     slots: list[str | None] = []
-    last = None
+    last: str | None = None
     for n in order:
         g = groups.get(n, "")
         if last is not None and g != last:
@@ -191,10 +191,10 @@ def _circular(ids: list[str], groups: Mapping[str, str]) -> Pos:
     count = len(slots)
     r = max(_SPACING * 2, count * _SPACING * 0.8 / (2 * math.pi))
     out: Pos = {}
-    for i, n in enumerate(slots):
-        if n is not None:
+    for i, slot in enumerate(slots):
+        if slot is not None:
             a = 2 * math.pi * i / count - math.pi / 2
-            out[n] = (r * math.cos(a), r * math.sin(a))
+            out[slot] = (r * math.cos(a), r * math.sin(a))
     return out
 
 

@@ -423,7 +423,8 @@
       const dx = (b0.x0 + b0.x1 - b1.x0 - b1.x1) / 2, dy = (b0.y0 + b0.y1 - b1.y0 - b1.y1) / 2;
       for (const id of scope) pos[id] = { x: pos[id].x + dx, y: pos[id].y + dy };
     }
-    nodes.update(scope.map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
+    // pinned nodes are not touched at all (the layout kept room for them where they are)
+    nodes.update(scope.filter((id) => !fixed[id]).map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
     await draw(sel.length <= 1);
     status(`laid out ${scope.length} entities (${mode}${sel.length > 1 ? ", selection" : ""})` +
       (Object.keys(fixed).length ? `; ${Object.keys(fixed).length} pinned kept` : ""));

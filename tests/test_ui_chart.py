@@ -369,8 +369,8 @@ def test_every_icon_is_a_valid_image(ui: UI) -> None:
     bad = ui.page.evaluate("""async () => {
         const out = [];
         for (const name of CGIcons.names) {
-          const ok = await new Promise(r => { const i = new Image(); i.onload = () => r(true); i.onerror = () => r(false);
-                                              i.src = CGIcons.node(name, '#607d8b'); });
+          const ok = await new Promise(r => { const i = new Image(); i.onload = () => r(true);
+                                              i.onerror = () => r(false); i.src = CGIcons.node(name, '#607d8b'); });
           if (!ok) out.push(name);
         }
         return out; }""")
@@ -401,8 +401,10 @@ def test_toolbar_fits_at_1280x720(demo: UI) -> None:
     demo.open()
     bar = demo.page.evaluate("""() => { const b = document.querySelector('#bar');
         const items = [...b.children].filter(x => x.offsetParent !== null);
-        return { h: b.getBoundingClientRect().height, right: Math.max(...items.map(x => x.getBoundingClientRect().right)),
-                 tops: [...new Set(items.map(x => Math.round(x.getBoundingClientRect().top + x.getBoundingClientRect().height / 2)))] }; }""")
+        const mid = x => { const r = x.getBoundingClientRect(); return Math.round(r.top + r.height / 2); };
+        return { h: b.getBoundingClientRect().height,
+                 right: Math.max(...items.map(x => x.getBoundingClientRect().right)),
+                 tops: [...new Set(items.map(mid))] }; }""")
     assert bar["right"] <= 1280 and bar["h"] < 44
     assert max(bar["tops"]) - min(bar["tops"]) <= 4  # one row
     chart = demo.page.evaluate("(() => { const r = document.querySelector('#chart').getBoundingClientRect(); "
@@ -427,7 +429,8 @@ def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) ->
         before = demo.settles()
         hit.click()
         if charted:
-            demo.page.wait_for_function("id => cg.network.getSelectedNodes()[0] === id", arg=hit.get_attribute("data-id"))
+            demo.page.wait_for_function("id => cg.network.getSelectedNodes()[0] === id",
+                                        arg=hit.get_attribute("data-id"))
         else:
             demo.wait_settles(before)
     demo.page.click("#tabs button[data-tab=map]")
@@ -440,3 +443,30 @@ def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) ->
     for nid in list(demo.node_ids())[:8]:
         demo.page.evaluate("id => cg.select([id])", nid)
         demo.page.wait_for_selector("#panel h1")
+
+
+# ------------------------------------------------------------------------------------------------ timeline
+def test_timeline_tracks_as_of_line_and_period_selection(ui: UI) -> None:
+    ui.open("?open=compound-jade-river&hops=1")
+    ui.page.click("#tabs button[data-tab=timeline]")
+    ui.page.locator("#timeline .vis-item").first.wait_for()
+    tracks = {t.strip() for t in ui.page.locator("#timeline .vis-label").all_inner_texts()}
+    assert {"● ArmedGroup", "● Compound", "● Case"} <= tracks
+    # the as-of date is a line on the timeline, and the timeline follows the filters
+    ui.page.fill("#asof-date", "2022-06-01")
+    ui.page.press("#asof-date", "Enter")
+    ui.page.wait_for_selector("#timeline .vis-custom-time.asof")
+    assert "PROTECTS" in ui.page.inner_text("#timeline")
+    ui.page.fill("#asof-date", "2024-06-01")
+    ui.page.press("#asof-date", "Enter")
+    ui.page.wait_for_function("!document.querySelector('#timeline').textContent.includes('PROTECTS')")
+    ui.page.uncheck("#asof-on")
+    ui.page.wait_for_function("document.querySelector('#timeline').textContent.includes('PROTECTS')")
+    assert ui.page.locator("#timeline .vis-custom-time.asof").count() == 0
+    # zoom to a period and select what it holds: only the protection ran from mid-2021 to mid-2023
+    ui.page.evaluate("cg.timeline().setWindow('2021-06-01', '2023-06-01', {animation: false})")
+    ui.page.click("#tl-brush")
+    assert sorted(ui.page.evaluate("cg.network.getSelectedNodes()")) == ["armed-northern-hills",
+                                                                         "compound-jade-river"]
+    assert "from 2021-06-01 to 2023-06-01 selected" in status(ui)
+    ui.shot("timeline")

@@ -36,7 +36,7 @@
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, font: { size: 10, align: "middle", strokeWidth: 3 },
       smooth: { enabled: true, type: "continuous" }, selectionWidth: 2 },
   });
-  const map = new window.CGMap.OfflineMap($("#map"), (id) => select([id]));
+  const map = new window.CGMap.OfflineMap($("#map"), (id) => select([id]), (ids) => select(ids));
 
   // ---------------------------------------------------------------- API
   function headers(extra) {
@@ -992,11 +992,25 @@
       if (seq !== geoSeq) return;
     }
     const markers = [];
-    for (const n of state.raw.nodes.values()) {
-      const d = state.details.get(n.id);
+    const coords = (id) => {
+      const d = state.details.get(id);
       const p = d && (d.entity || d).properties;
-      if (p && typeof p.lat === "number" && typeof p.lon === "number" && nodeVisible(n.id)) {
-        markers.push({ id: n.id, name: n.name, label: n.label, lat: p.lat, lon: p.lon, colour: n.colour });
+      return p && typeof p.lat === "number" && typeof p.lon === "number" ? p : null;
+    };
+    // an entity without coordinates goes, approximately, where the Location it is LOCATED_IN is
+    const locatedIn = new Map();
+    for (const e of state.raw.edges.values()) {
+      if (e.type === "LOCATED_IN" && edgeVisible(e) && coords(e.to) && !locatedIn.has(e.from)) locatedIn.set(e.from, e.to);
+    }
+    for (const n of state.raw.nodes.values()) {
+      if (!nodeVisible(n.id)) continue;
+      const p = coords(n.id);
+      if (p) { markers.push({ id: n.id, name: n.name, label: n.label, lat: p.lat, lon: p.lon, colour: n.colour }); continue; }
+      const loc = locatedIn.get(n.id);
+      if (loc) {
+        const q = coords(loc);
+        markers.push({ id: n.id, name: n.name, label: n.label, lat: q.lat, lon: q.lon, colour: n.colour, approx: true,
+          via: (state.raw.nodes.get(loc) || { name: loc }).name });
       }
     }
     map.setMarkers(markers);
@@ -1011,8 +1025,8 @@
       const start = e.valid_from || (ts && String(ts).slice(0, 10));
       if (!start && !e.valid_to) continue;
       const a = state.raw.nodes.get(e.from), b = state.raw.nodes.get(e.to);
-      items.push({ kind: "claim", id: e.id, nodes: [e.from, e.to], start: start || e.valid_to, end: e.valid_to,
-        text: `${a ? a.name : e.from} ${e.type} ${b ? b.name : e.to}`, colour: "#78909c" });
+      items.push({ kind: "claim", id: e.id, nodes: [e.from, e.to], start: start || e.valid_to, end: e.valid_to, contested: !!e.contested,
+        text: `${shortLabel(a ? a.name : e.from)} ${e.type} ${shortLabel(b ? b.name : e.to)}`, colour: "#78909c" });
     }
     const dl = state.ontology ? dateLabels() : new Set();
     for (const n of state.raw.nodes.values()) {
@@ -1026,45 +1040,75 @@
     }
     return items.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   }
+  /* The timeline: vis-timeline (vendored), one track per entity type, claims by their validity (a range
+     when it has an end) and entities by their dates; the as-of date is an orange line; wheel zooms, drag
+     moves; "Select the period shown" selects on the chart what the visible period holds. */
+  let timeline = null;
+  let tlInfo = new Map();    // item id -> {kind, id, nodes}
+  function timelineOn() { return $("#timeline").classList.contains("on"); }
   function renderTimeline() {
-    const el = $("#timeline");
-    const items = timelineItems().slice(0, 300);
-    if (!items.length) { el.innerHTML = '<p class="hint">No dated events or claims on the chart.</p>'; return; }
-    const t = (s) => Date.parse(s);
-    const lo = t(items[0].start), hi = Math.max(...items.map((i) => t(i.end || i.start)), lo + 86400e3);
-    const w = Math.max(el.clientWidth - 20, 400), left = 260, row = 16;
-    const x = (s) => left + (t(s) - lo) / (hi - lo) * (w - left - 20);
-    const h = items.length * row + 30;
-    const years = [];
-    for (let y = new Date(lo).getUTCFullYear() + 1; y <= new Date(hi).getUTCFullYear(); y++) years.push(y);
-    el.innerHTML = `<svg width="${w}" height="${h}" role="img" aria-label="timeline">
-      ${years.map((y) => `<g><line x1="${x(y + "-01-01")}" x2="${x(y + "-01-01")}" y1="0" y2="${h}" stroke="#eee"/><text x="${x(y + "-01-01") + 2}" y="${h - 4}" font-size="10" fill="#888">${y}</text></g>`).join("")}
-      ${items.map((it, i) => {
-        const y = 10 + i * row, x0 = x(it.start), x1 = it.end ? x(it.end) : x0;
-        return `<g class="tl-item" data-nodes="${esc(it.nodes.join(" "))}" data-kind="${it.kind}" data-id="${esc(it.id)}">
-          <text x="4" y="${y + 4}" font-size="11">${esc(it.start)} ${esc(it.text.slice(0, 34))}</text>
-          ${x1 > x0 + 2 ? `<rect x="${x0}" y="${y - 4}" width="${x1 - x0}" height="8" rx="3" fill="${it.colour}"/>` : `<circle cx="${x0}" cy="${y}" r="5" fill="${it.colour}"/>`}
-          <title>${esc(it.text)} ${esc(it.start)}${it.end ? " – " + esc(it.end) : ""}</title></g>`;
-      }).join("")}
-    </svg>`;
-    el.querySelectorAll(".tl-item").forEach((g) => g.addEventListener("click", () => {
-      const ids = g.dataset.nodes.split(" ");
-      if (g.dataset.kind === "claim") { network.selectEdges([g.dataset.id]); guarded(() => showEntity(ids[0], g.dataset.id)); markTimeline(ids); }
-      else select(ids, true);
-    }));
+    if (!timelineOn()) return;   // drawn when its tab is shown
+    const items = timelineItems().slice(0, 2000);
+    tlInfo = new Map();
+    const groups = new Map();
+    const data = items.map((it, i) => {
+      const key = `${it.kind === "claim" ? "c" : "n"}:${it.id}:${i}`;
+      tlInfo.set(key, it);
+      const n = state.raw.nodes.get(it.nodes[0]);
+      const group = n ? n.label : "other";
+      groups.set(group, n ? n.colour : "#999");
+      const range = it.end && it.end > it.start;
+      return { id: key, group, start: it.start, end: range ? it.end : undefined, type: range ? "range" : "point",
+        content: `${esc(it.start)} ${esc(it.text)}`, title: esc(`${it.text} ${it.start}${it.end ? " – " + it.end : ""}`),
+        className: it.kind + (it.contested ? " contested" : "") };
+    });
+    $("#tl-count").textContent = items.length ? `${items.length} dated items` : "no dated events or claims on the chart";
+    const gs = [...groups.entries()].map(([g, colour]) => ({ id: g, content: `<span style="color:${esc(colour)}">●</span> ${esc(g)}` }));
+    if (!timeline) {
+      timeline = new vis.Timeline($("#timeline-chart"), data, gs, {
+        stack: true, zoomable: true, moveable: true, multiselect: true, selectable: true, height: "100%",
+        orientation: "top", showCurrentTime: false, groupOrder: "id", margin: { item: 2 }, zoomMin: 86400e3 * 7,
+        tooltip: { followMouse: true } });
+      timeline.on("select", (p) => {
+        const its = p.items.map((k) => tlInfo.get(k)).filter(Boolean);
+        if (!its.length) return;
+        if (its.length === 1 && its[0].kind === "claim") {
+          network.selectEdges([its[0].id]); guarded(() => showEntity(its[0].nodes[0], its[0].id));
+        } else select([...new Set(its.flatMap((x) => x.nodes))], its.length === 1);
+      });
+      timeline.fit({ animation: false });
+    } else {
+      timeline.setGroups(gs);
+      timeline.setItems(data);
+    }
+    const asOf = state.filters.asOf;
+    try { timeline.removeCustomTime("asof"); } catch (e) { /* no line yet */ }
+    if (asOf) { timeline.addCustomTime(asOf, "asof"); timeline.setCustomTimeMarker("as of " + asOf, "asof"); }
     markTimeline(network.getSelectedNodes());
   }
+  $("#tl-fit").addEventListener("click", () => { if (timeline) timeline.fit(); });
+  $("#tl-brush").addEventListener("click", () => {
+    if (!timeline) return;
+    const w = timeline.getWindow();
+    const lo = w.start.toISOString().slice(0, 10), hi = w.end.toISOString().slice(0, 10);
+    const inView = [...tlInfo.entries()].filter(([, it]) => it.start <= hi && (it.end || it.start) >= lo);
+    const ids = [...new Set(inView.flatMap(([, it]) => it.nodes))];
+    const claims = inView.filter(([, it]) => it.kind === "claim").map(([, it]) => it.id);
+    network.setSelection({ nodes: ids.filter((id) => nodes.get(id)), edges: claims.filter((id) => edges.get(id)) }, { highlightEdges: false });
+    map.select(ids);
+    timeline.setSelection(inView.map(([k]) => k));
+    status(`${ids.length} entities and ${claims.length} claims from ${lo} to ${hi} selected`);
+  });
   function markTimeline(ids) {
+    if (!timeline) return;
     const set = new Set(ids);
-    document.querySelectorAll("#timeline .tl-item").forEach((g) => {
-      g.classList.toggle("selected", g.dataset.nodes.split(" ").some((n) => set.has(n)));
-    });
+    timeline.setSelection([...tlInfo.entries()].filter(([, it]) => it.nodes.some((n) => set.has(n))).map(([k]) => k));
   }
   function showTab(name) {
     document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
     document.querySelectorAll("#bottom .tab").forEach((t) => t.classList.toggle("on", t.id === name));
     if (name === "map") map.render();
-    if (name === "timeline") renderTimeline();
+    if (name === "timeline") { renderTimeline(); if (timeline) timeline.redraw(); }
   }
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
 
@@ -1134,6 +1178,6 @@
   }
 
   window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-    addSubgraph, sliderValue, relayout, shortLabel, countLine, settles: 0, settledAt: null, ready: false };
+    addSubgraph, sliderValue, relayout, shortLabel, countLine, timeline: () => timeline, settles: 0, settledAt: null, ready: false };
   init();
 })();

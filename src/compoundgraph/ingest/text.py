@@ -200,7 +200,6 @@ class EntityIndex:
     def __init__(self, store: GraphStore | None) -> None:
         self.names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # normalised -> {(id, label)}
         self.short: dict[str, set[tuple[str, str]]] = defaultdict(set)  # exact-case short names (acronyms)
-        self.proposed: set[str] = set()  # names of proposals awaiting review or rejected
         if store is None:
             return
         for e in store.iter_entities():
@@ -210,7 +209,6 @@ class EntityIndex:
                     e.label == "Platform" and e.name in PLATFORMS):
                 continue  # the gazetteers find these, with roles
             if e.properties.get("status") in ("pending", "rejected"):
-                self.proposed.add(normalize(e.name))
                 continue  # a proposal is no fact: proposed again (pending) or not at all (rejected)
             for n in (e.name, *e.aliases):
                 norm = normalize(n)

@@ -343,11 +343,13 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
         countries_here = {c.properties.get("country") for _, c in out}
         place_spans: list[tuple[int, int]] = []
+        places_here: list[Mention] = []
         for ph in find_places(sentence):
             place_spans.append((ph.start, ph.end))
             e, eid = entity("Location", ph.place.name, place_properties(ph.place),
                             entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]))
             out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
             if ph.place.country not in countries_here:  # the place's country is named through it
                 countries_here.add(ph.place.country)
                 cname = country_name(ph.place.country)
@@ -403,7 +405,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, c, eid = made_candidate
             out.append((e, c))
             mentions.append(Mention(eid, new.label, new.name, new.start, new.end))
-        for rel, subj, obj, cue in find_relations(sentence, mentions, context):
+        for rel, subj, obj, cue in find_relations(sentence, [*mentions, *places_here], context):
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
                     c.id == prop.id and c.properties.get("status") != "pending" for c in ctx.store.claims_of(

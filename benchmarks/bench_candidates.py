@@ -35,7 +35,8 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
                      ("Organization", "Bright Harbour Holdings Co., Ltd"), ("ArmedGroup", "DKBA"),
                      ("Person", "Brother Kai"), ("Person", "Anan Srisuk"), ("Person", "Boss Liang")},
         "relations": {("PROTECTS", "DKBA", "Silver Heron Technology Park"),
-                      ("OPERATES", "Bright Harbour Holdings Co., Ltd", "Silver Heron Technology Park")},
+                      ("OPERATES", "Bright Harbour Holdings Co., Ltd", "Silver Heron Technology Park"),
+                      ("TRANSITED", "Anan Srisuk", "Mae Sot")},
     },
     "field-report-bavet-casino.txt": {
         "places": {("Bavet",), ("Ho Chi Minh City",), ("Tây Ninh",), ("Moc Bai",), ("Sihanoukville",),

@@ -98,6 +98,7 @@ def test_new_names_are_proposed_and_reviewed(store: GraphStore, tmp_path: Path) 
     protects = pending[("relation", "PROTECTS", "DKBA -> Silver Heron Technology Park")]
     assert "insignia" in protects.quote or "protects" in protects.quote
     assert ("relation", "OPERATES", "Bright Harbour Holdings Co., Ltd -> Silver Heron Technology Park") in pending
+    assert ("relation", "TRANSITED", "Anan Srisuk -> Mae Sot") in pending  # the route, from "drove them to"
     # not facts: no PROTECTS edge yet, and every proposal stays in this agency (H3: never exported)
     assert not [c for c in store.claims_of([park.id], ClaimFilter.make(rel_types=["PROTECTS"]))]
     proposals = [c for c in store.iter_claims(MENTIONS) if str(c.properties.get("role")).startswith("candidate")]

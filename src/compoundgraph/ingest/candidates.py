@@ -16,8 +16,9 @@ Rules, not a statistical model (nothing is downloaded; each proposal says which 
 
 Names the graph already holds, places, countries and platforms are not proposed (the loader links those).
 Relationships: "X protects Y" / "Y is protected by X" / "guards wearing the insignia of X" (PROTECTS, Y the
-compound of the sentence or the last one named before it), "Y is operated / run / managed by X" and "X runs
-Y" (OPERATES), "owned by" / "owns" (OWNS), "recruits ... for" (RECRUITS_FOR); only pairs the ontology allows.
+compound of the sentence or the compound in view), "Y is operated / run / managed by X" and "X runs Y"
+(OPERATES), "owned by" / "belongs to" / "owns" (OWNS), "recruits ... for" (RECRUITS_FOR), and a person taking
+people along the route, "drove them to Mae Sot" (TRANSITED, person -> place); only pairs the ontology allows.
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ _RELATIONS: list[tuple[str, re.Pattern[str], bool]] = [
     ("OWNS", re.compile(r"\b(?:owned\s+by|belongs?\s+to|belonged\s+to)\b", re.I), True),
     ("OWNS", re.compile(r"\bowns\b", re.I), False),
     ("RECRUITS_FOR", re.compile(r"\brecruit(?:s|ed|ing)?\b(?:\s+\w+){0,5}?\s+for\b", re.I), False),
+    # a recruiter or broker taking people along the route: "drove them to Mae Sot", "took the group across the Moei"
+    ("TRANSITED", re.compile(r"\b(?:drove|drives|driven|took|takes|flew|brought|escorted|smuggled|moved|"
+                             r"transported|accompanied)\b(?:\s+\w+){0,4}?\s+(?:to|across|into|through|via)\b",
+                             re.I), False),
 ]
 _ANAPHORA = re.compile(r"\s+(?:the|this|that)\s+(compound|park|zone|casino|complex|site|centre|center)\b", re.I)
 _OPENING = re.compile(r"^(?:The|This|That|Its)\s+(compound|park|zone|casino|complex|site|centre|center)\b"
@@ -188,9 +193,11 @@ def find_relations(sentence: str, mentions: list[Mention], context: list[Mention
     found: list[tuple[str, Mention, Mention, str]] = []
     ms = sorted(mentions, key=lambda m: m.start)
     for rel, cue, passive in _RELATIONS:
+        # places are only ever the end of a route leg here, never an owner, operator or protected site
+        pool = [m for m in ms if (m.label == "Location") == (rel == "TRANSITED") or m.label == "Person"]
         for c in cue.finditer(sentence):
-            before = [m for m in ms if m.end <= c.start()]
-            after = [m for m in ms if m.start >= c.end()]
+            before = [m for m in pool if m.end <= c.start() and m.label != "Location"]
+            after = [m for m in pool if m.start >= c.end()]
             anaphor = _ANAPHORA.match(sentence[c.end():])
             in_view = _in_view(context, anaphor.group(1)) if anaphor else None
             if not after and not passive and in_view is not None:

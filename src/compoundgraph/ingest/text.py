@@ -200,7 +200,6 @@ class EntityIndex:
     def __init__(self, store: GraphStore | None) -> None:
         self.names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # normalised -> {(id, label)}
         self.short: dict[str, set[tuple[str, str]]] = defaultdict(set)  # exact-case short names (acronyms)
-        self.proposed: set[str] = set()  # names of proposals awaiting review or rejected
         if store is None:
             return
         for e in store.iter_entities():
@@ -210,7 +209,6 @@ class EntityIndex:
                     e.label == "Platform" and e.name in PLATFORMS):
                 continue  # the gazetteers find these, with roles
             if e.properties.get("status") in ("pending", "rejected"):
-                self.proposed.add(normalize(e.name))
                 continue  # a proposal is no fact: proposed again (pending) or not at all (rejected)
             for n in (e.name, *e.aliases):
                 norm = normalize(n)
@@ -345,11 +343,13 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
         countries_here = {c.properties.get("country") for _, c in out}
         place_spans: list[tuple[int, int]] = []
+        places_here: list[Mention] = []
         for ph in find_places(sentence):
             place_spans.append((ph.start, ph.end))
             e, eid = entity("Location", ph.place.name, place_properties(ph.place),
                             entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]))
             out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
             if ph.place.country not in countries_here:  # the place's country is named through it
                 countries_here.add(ph.place.country)
                 cname = country_name(ph.place.country)
@@ -405,7 +405,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, c, eid = made_candidate
             out.append((e, c))
             mentions.append(Mention(eid, new.label, new.name, new.start, new.end))
-        for rel, subj, obj, cue in find_relations(sentence, mentions, context):
+        for rel, subj, obj, cue in find_relations(sentence, [*mentions, *places_here], context):
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
                     c.id == prop.id and c.properties.get("status") != "pending" for c in ctx.store.claims_of(

@@ -2,11 +2,13 @@
 
 Built for ANB's import wizard (Home > Import > Import from File; one specification for the entities, one
 with an entity-link-entity design for the links, whose ends match the charted entities by identity; see
-``docs/exports.md``). A transfer's moment is split into **Date** and **Time** (UTC, to the second). Each row carries the three grading columns ANB cards use - **Grade 1** (source
-reliability, Admiralty A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code
-H0-H3) - plus the UK 3x5x2 and Europol 4x4 translations for agencies that grade that way, a
-**Source Reference** and **Source Type**. ``i2 Type`` suggests a standard ANB icon for each entity type.
-An entity's grade is that of its most reliable source (entities are attested, not asserted).
+``docs/exports.md``). A transfer's moment is split into **Date** and **Time** (UTC, to the second).
+
+Each row carries the three grading columns ANB cards use - **Grade 1** (source reliability, Admiralty
+A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code H0-H3) - plus the UK 3x5x2
+and Europol 4x4 translations for agencies that grade that way, a **Source Reference** and **Source
+Type**. ``i2 Type`` suggests a standard ANB icon for each entity type. An entity's grade is that of its
+most reliable source (entities are attested, not asserted).
 """
 
 from __future__ import annotations

@@ -44,6 +44,17 @@ def neo4j_uri() -> str:
     return f"bolt://127.0.0.1:{TEST_PORT}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _trust_store_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Package imports record the newest package per signer in the trust store: the tests' one lives in a
+    temporary folder, never in the working tree's data/ (tests that need their own set the variable)."""
+    from compoundgraph.settings import get_settings
+
+    os.environ.setdefault("COMPOUNDGRAPH_TRUST_STORE_PATH",
+                          str(tmp_path_factory.mktemp("trust") / "trusted-signers.json"))
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def neo4j_driver() -> Iterator[object]:
     from neo4j import GraphDatabase

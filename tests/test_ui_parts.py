@@ -9,15 +9,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from compoundgraph.cli.main import app as cli
-from compoundgraph.errors import CompoundGraphError, InvalidInput
+from compoundgraph.errors import InvalidInput
 from compoundgraph.store import GraphStore
 from compoundgraph.views import ego_json
-from compoundgraph.web import STATIC_DIR, router
+from compoundgraph.web import STATIC_DIR
 from compoundgraph.web.chart import standalone_html
 from compoundgraph.web.layout import positions
 
@@ -25,17 +24,16 @@ REMOTE = re.compile(r"<(script|link|img|iframe)[^>]+(src|href)=\"(https?:)?//", 
 
 
 @pytest.fixture
-def client() -> TestClient:
-    app = FastAPI()
+def client(tmp_path: Path) -> TestClient:
+    """The real app in demo mode, called from loopback: the UI's POST endpoints need a key otherwise."""
+    from compoundgraph.api import create_app
+    from compoundgraph.api.config import ApiSettings
+    from compoundgraph.settings import Settings
+    from compoundgraph.store import EmbeddedStore
 
-    @app.exception_handler(CompoundGraphError)
-    async def problem(_request: object, exc: CompoundGraphError):  # type: ignore[no-untyped-def]
-        from fastapi.responses import JSONResponse
-
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
-
-    app.include_router(router)
-    return TestClient(app)
+    app = create_app(Settings(embedded_path=tmp_path / "ui.sqlite"), store=EmbeddedStore(tmp_path / "ui.sqlite"),
+                     api=ApiSettings(demo=True, keys_path=tmp_path / "keys.json", audit_path=tmp_path / "audit.jsonl"))
+    return TestClient(app, client=("127.0.0.1", 50000))
 
 
 def test_page_and_assets_are_served_from_the_package(client: TestClient) -> None:

@@ -152,6 +152,9 @@ def _clean_value(value: Any, where: str) -> PropValue:
     raise InvalidInput(f"{where}: unsupported value of type {type(value).__name__}")
 
 
+_WEB_URL = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
@@ -174,6 +177,14 @@ class Source(_Model):
     @classmethod
     def _text(cls, v: str, info: Any) -> str:
         return check_text(v, f"source.{info.field_name}")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        # the UI and reports turn it into a link: javascript:, data:, file: and the like would run or leak there
+        if v and not _WEB_URL.match(v):
+            raise InvalidInput(f"source.url {v[:60]!r} is not an http(s) URL (other schemes are refused)")
+        return v
 
     @field_validator("published", mode="before")
     @classmethod
@@ -345,6 +356,8 @@ class Claim(_Model):
     def _props(cls, v: dict[str, Any]) -> dict[str, PropValue]:
         if not isinstance(v, dict):
             raise InvalidInput("claim.properties must be an object")
+        if v.get("stance") not in (None, "asserts", "denies"):
+            raise InvalidInput(f"claim.properties.stance is {str(v['stance'])[:20]!r}; asserts or denies")
         if "timestamp" in v:
             v = {**v, "timestamp": iso_datetime(v["timestamp"], "claim.properties.timestamp")}
         if "amount" in v and v["amount"] is not None:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     # The embedded store's SQLite file.
     embedded_path: Path = Path("data/compoundgraph.sqlite")
+    # Trusted package signers (``compoundgraph package trust``); empty: ``trusted-signers.json`` beside
+    # the embedded store.
+    trust_store_path: Path | None = None
     # Records per write transaction (UNWIND batch size).
     batch_size: int = Field(default=5_000, ge=1, le=100_000)
     # A neighbour with more neighbours than this is shown but not expanded in ego networks.

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,10 +20,10 @@ from .. import __version__
 from ..settings import Settings, get_settings
 from ..store import GraphStore, open_store
 from . import problems
-from .audit import AuditLog
 from .config import ApiSettings
 from .deps import AppContext
-from .limits import BodyLimit, RateLimiter, limited_json
+from .headers import SecurityHeaders
+from .limits import BodyLimit, ConcurrencyLimiter, RateLimiter, limited_json
 from .routers import ROUTERS
 from .security import KeyStore
 
@@ -32,7 +33,7 @@ log = logging.getLogger("compoundgraph.api")
 
 # Requests under these paths read or change the graph: each one is written to the audit log.
 AUDITED_PREFIXES = ("/entities", "/search", "/subgraph", "/analytics", "/flows", "/cypher", "/ingest",
-                    "/exports", "/stats")
+                    "/exports", "/stats", "/screen", "/match")
 
 DESCRIPTION = """\
 Query, analyse and export the compoundgraph knowledge graph of online-scam compounds.
@@ -50,8 +51,9 @@ def _context(settings: Settings, api: ApiSettings, store: GraphStore) -> AppCont
         api=api,
         store=store,
         keys=KeyStore(api.resolved_keys_path(settings)),
-        audit=AuditLog(api.resolved_audit_path(settings)),
+        audit=api.audit_log(settings),
         limiter=RateLimiter(api.rate_per_minute),
+        console_slots=ConcurrencyLimiter(api.cypher_concurrent_per_key, api.cypher_concurrent_total),
     )
 
 
@@ -91,9 +93,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     from .. import web
 
     app.include_router(web.router)
-    app.add_middleware(AuditTrail)
+    # the last added is the outermost: the audit trail sees everything, 413s from the body limit included
     app.add_middleware(BodyLimit, max_bytes=api.max_body_bytes, upload_bytes=api.max_upload_bytes,
                        upload_paths=("/ingest",))
+    app.add_middleware(AuditTrail)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -126,7 +130,8 @@ class AuditTrail:
             state = scope.get("state") or {}
             principal = state.get("principal")
             ctx: AppContext = scope["app"].state.ctx
-            ctx.audit.append(
+            _append_safely(
+                ctx,
                 f"{scope['method']} {scope['path'].split('/')[1]}",
                 principal.key_id if principal else "-",
                 principal.role if principal else "-",
@@ -138,3 +143,11 @@ class AuditTrail:
                 client=(scope.get("client") or ("", 0))[0],
                 **(state.get("audit") or {}),
             )
+
+
+def _append_safely(ctx: AppContext, action: str, actor: str, role: str, **fields: Any) -> None:
+    """Write the entry; a failure is logged loudly but never turns an answered request into a dropped one."""
+    try:
+        ctx.audit.append(action, actor, role, **fields)
+    except Exception:
+        log.exception("AUDIT ENTRY NOT WRITTEN for %s %s", fields.get("method"), fields.get("path"))

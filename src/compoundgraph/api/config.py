@@ -7,11 +7,15 @@ HTTP; paths default to files beside the embedded store.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from .audit import AuditLog
 
 __all__ = ["ApiSettings"]
 
@@ -23,12 +27,19 @@ class ApiSettings(BaseSettings):
     keys_path: Path | None = None
     # Append-only, hash-chained audit log (JSON lines); empty: ``audit.jsonl`` beside the embedded store.
     audit_path: Path | None = None
+    # The audit chain's HMAC key as hex (e.g. from a secrets manager); empty: read ``audit_key_path``.
+    audit_key: SecretStr | None = None
+    # File holding the audit chain's HMAC key (made on first use, mode 0600); empty: ``audit.key`` beside the
+    # audit log. Keep it where whoever can write the log cannot read it.
+    audit_key_path: Path | None = None
     # Serve without keys (every caller acts as ``demo_role``); honoured only for loopback clients.
     demo: bool = False
     # The role a key-less demo caller gets.
     demo_role: str = "analyst"
     # Largest JSON request body, in bytes.
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    # Largest request head (request line and headers), in bytes: bigger ones get 431 and the connection closed.
+    max_header_bytes: int = Field(default=65_536, ge=8_192)
     # Largest upload to POST /ingest, in bytes.
     max_upload_bytes: int = Field(default=50_000_000, ge=1_024)
     # Largest response body, in bytes (bigger answers get 413: narrow the query).
@@ -39,6 +50,10 @@ class ApiSettings(BaseSettings):
     cypher_row_cap: int = Field(default=1_000, ge=1, le=100_000)
     # Seconds a console query may run (the server aborts it).
     cypher_timeout_s: float = Field(default=10.0, gt=0)
+    # Console queries running at once for one key, and for all keys together (per worker process); a query
+    # the API stopped waiting for keeps its slot until the database lets go of it.
+    cypher_concurrent_per_key: int = Field(default=2, ge=1)
+    cypher_concurrent_total: int = Field(default=4, ge=1)
     # Requests per minute per key (0 = unlimited); bursts up to the same number.
     rate_per_minute: int = Field(default=600, ge=0)
 
@@ -47,3 +62,10 @@ class ApiSettings(BaseSettings):
 
     def resolved_audit_path(self, settings: Settings) -> Path:
         return self.audit_path or settings.embedded_path.parent / "audit.jsonl"
+
+    def audit_log(self, settings: Settings) -> AuditLog:
+        """The audit log with its key (from ``audit_key`` or the key file)."""
+        from .audit import AuditLog
+
+        key = bytes.fromhex(self.audit_key.get_secret_value()) if self.audit_key else None
+        return AuditLog(self.resolved_audit_path(settings), self.audit_key_path, key)

@@ -12,15 +12,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, Unauthorized
 from ..settings import Settings
 from ..store import GraphStore
 from .audit import AuditLog
 from .config import ApiSettings
-from .limits import RateLimiter
+from .limits import ConcurrencyLimiter, RateLimiter
 from .security import LOOPBACK, KeyStore, Principal, require_role
 
-__all__ = ["AppContext", "ctx_of", "Ctx", "Store", "Reader", "Investigator", "Analyst", "Editor", "Admin",
+__all__ = ["AppContext", "ctx_of", "Ctx", "Store", "OptionalCaller", "Reader", "Investigator", "Analyst", "Editor",
+           "Admin",
            "audit_detail", "param"]
 
 
@@ -34,6 +35,7 @@ class AppContext:
     keys: KeyStore
     audit: AuditLog
     limiter: RateLimiter
+    console_slots: ConcurrencyLimiter
 
 
 # Dependencies are ``async def`` although they do not await: FastAPI runs plain ``def`` dependencies in the
@@ -73,6 +75,29 @@ async def _principal(
     request.state.principal = principal
     ctx.limiter.check(principal.key_id)
     return principal
+
+
+async def _optional_principal(request: Request, ctx: Ctx) -> Principal | None:
+    """The caller when a valid key is presented, else None (no 401: for endpoints open to everyone).
+
+    Reads the headers itself rather than through the security schemes, so the endpoint stays documented as
+    open in OpenAPI."""
+    key = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if not key and auth[:7].lower() == "bearer ":
+        key = auth[7:].strip()
+    if not key:
+        return None
+    try:
+        principal = ctx.keys.authenticate(key)
+    except Unauthorized:
+        return None
+    request.state.principal = principal
+    ctx.limiter.check(principal.key_id)
+    return principal
+
+
+OptionalCaller = Annotated[Principal | None, Depends(_optional_principal)]
 
 
 def _role(needed: str, what: str) -> Any:

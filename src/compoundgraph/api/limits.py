@@ -1,12 +1,15 @@
 """Limits: request body size, response size, query time, and a per-key rate limit.
 
 - Bodies: :class:`BodyLimit` (pure ASGI) refuses a declared ``Content-Length`` over the limit before
-  reading, and counts streamed bytes for chunked uploads; ``POST /ingest`` has its own, larger limit.
+  reading, and counts streamed bytes for chunked uploads (413 as well, whatever the app made of the cut-off
+  body); ``POST /ingest`` has its own, larger limit.
 - Responses: :func:`limited_json` makes the app's JSON response class, which refuses to send a body over
   the limit (413: narrow the query) instead of streaming it.
 - Query time: :func:`run_query` runs a store call in a worker thread and gives up after the timeout (504);
   the Cypher console also has the server abort its query (see ``store/console.py``).
 - Rate: :class:`RateLimiter`, a token bucket per key id, per worker process.
+- Concurrency: :class:`ConcurrencyLimiter`, how many console queries run at once per key and in all; a
+  slot is held until the database call really ends, not until the caller stops waiting.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from ..errors import CompoundGraphError, TooLarge
 from ..store.console import QueryTimeout
 from .problems import problem_response
 
-__all__ = ["BodyLimit", "limited_json", "run_query", "RateLimiter", "RateLimited"]
+__all__ = ["BodyLimit", "limited_json", "run_query", "RateLimiter", "RateLimited", "ConcurrencyLimiter"]
 
 T = TypeVar("T")
 
@@ -66,18 +69,36 @@ class BodyLimit:
                 if declared > limit:
                     await self._refuse(scope, receive, send, declared, limit)
                     return
-        seen = 0
+        seen, exceeded, started = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise TooLarge(f"the request body is over the limit of {limit:,} bytes", where="body")
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the app's own answer to a cut-off body (a 400 parse error, say) is replaced below
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:  # streamed (chunked) bodies: the same 413 as a declared length gets
+            resp = problem_response(413, "Too large", f"the request body is over the limit of {limit:,} bytes",
+                                    "body")
+            await resp(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, size: int, limit: int) -> None:
@@ -152,3 +173,35 @@ class RateLimiter:
                 raise RateLimited(f"more than {self.per_minute} requests a minute for this key; slow down",
                                   (1.0 - tokens) / rate)
             self._buckets[key_id] = (tokens - 1.0, now)
+
+
+class ConcurrencyLimiter:
+    """At most ``per_key`` calls at once for one key and ``total`` for everyone (per worker process).
+
+    :meth:`acquire` takes a slot or raises 429; the caller must :meth:`release` it exactly once, from
+    whatever thread finishes the work.
+    """
+
+    def __init__(self, per_key: int, total: int) -> None:
+        self.per_key, self.total = per_key, total
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key_id: str, what: str) -> None:
+        with self._lock:
+            mine, everyone = self._running.get(key_id, 0), sum(self._running.values())
+            if mine >= self.per_key:
+                raise RateLimited(f"{mine} {what} already running for this key (the limit is {self.per_key}); "
+                                  "wait for them to finish", 2.0)
+            if everyone >= self.total:
+                raise RateLimited(f"{everyone} {what} already running on this server (the limit is "
+                                  f"{self.total}); try again shortly", 2.0)
+            self._running[key_id] = mine + 1
+
+    def release(self, key_id: str) -> None:
+        with self._lock:
+            left = self._running.get(key_id, 0) - 1
+            if left > 0:
+                self._running[key_id] = left
+            else:
+                self._running.pop(key_id, None)

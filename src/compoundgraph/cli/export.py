@@ -1,4 +1,4 @@
-"""`compoundgraph export` and `compoundgraph package create|verify|keygen|import`.
+"""`compoundgraph export` and `compoundgraph package create|verify|keygen|import|trust`.
 
 ``export`` writes one format: a single-file format to ``-o FILE``; a multi-file one (i2, csv,
 neo4j-admin) into the folder ``-o DIR`` (or a zip when ``-o`` ends in ``.zip``). ``package create``
@@ -174,7 +174,9 @@ def register(app: typer.Typer) -> None:
     @package.command("verify")
     def verify(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
-        public_key: Annotated[Path, typer.Option("--public-key", "-k", help="Trusted public key (PEM)")],
+        public_key: Annotated[Path | None, typer.Option(
+            "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
     ) -> None:
         """Check the signature and every file (changed, added, removed); exit 1 when anything is wrong."""
@@ -196,16 +198,71 @@ def register(app: typer.Typer) -> None:
     @package.command("import")
     def import_(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
-        public_key: Annotated[Path | None, typer.Option("--public-key", "-k", help="Trusted public key (PEM)")] = None,
+        public_key: Annotated[Path | None, typer.Option(
+            "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer")
+        ] = None,
+        accept_fingerprint: Annotated[str | None, typer.Option(
+            "--accept-fingerprint", help="Accept a signer not in the trust store: its key's fingerprint, "
+            "checked with the sender (the key is then added to the trust store)")] = None,
     ) -> None:
-        """Verify a partner's package and load it, keeping their sources as their sources."""
+        """Verify a partner's package and load it, keeping their sources as their sources.
+
+        The signer must be in the trust store (`package trust add`) unless --public-key or
+        --accept-fingerprint says otherwise; a package older than the newest one imported from the same
+        signer is refused as a replay."""
         from ..exports.package import import_package
 
         try:
             with open_store() as store:
-                s = import_package(store, package_path, public_key)
+                s = import_package(store, package_path, public_key, accept_fingerprint=accept_fingerprint)
         except CompoundGraphError as exc:
             _fail(exc)
             return
         out.print(f"imported {s.sources} sources, {s.entities} entities, {s.claims} claims: "
                   f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged")
+
+    trust = typer.Typer(help="The trust store of partners' package-signing public keys.", no_args_is_help=True)
+    package.add_typer(trust, name="trust")
+
+    @trust.command("add")
+    def trust_add(
+        public_key: Annotated[Path, typer.Argument(help="The partner's public key (PEM), e.g. agency.pub")],
+        name: Annotated[str, typer.Option("--name", help="Who the key belongs to")],
+    ) -> None:
+        """Trust a partner's signing key (check its fingerprint with the partner over another channel)."""
+        from ..exports.trust import TrustStore
+
+        try:
+            store = TrustStore()
+            s = store.add(public_key, name)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        out.print(f"trusted {s.name}: fingerprint {s.fingerprint} ({store.path})")
+
+    @trust.command("list")
+    def trust_list() -> None:
+        """The trusted signers: fingerprint, name, when added."""
+        from ..exports.trust import TrustStore
+
+        try:
+            signers = TrustStore().list()
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        for s in signers:
+            out.print(f"{s.fingerprint}  {s.added}  {s.name}", soft_wrap=True)
+        if not signers:
+            out.print("no trusted signers")
+
+    @trust.command("remove")
+    def trust_remove(fingerprint: Annotated[str, typer.Argument(help="The signer's key fingerprint")]) -> None:
+        """Stop trusting a signer: its packages are refused from now on."""
+        from ..exports.trust import TrustStore
+
+        try:
+            s = TrustStore().remove(fingerprint)
+        except CompoundGraphError as exc:
+            _fail(exc)
+            return
+        out.print(f"removed {s.name} ({s.fingerprint})")

@@ -45,9 +45,14 @@ def ingest_command(
     chain: Annotated[str | None, typer.Option(help="Chain exports: tron, ethereum or bitcoin")] = None,
     region: Annotated[str | None, typer.Option(help="Default phone region (e.g. KH) for numbers "
                                                   "written without +country code in spreadsheets")] = None,
+    accept_fingerprint: Annotated[str | None, typer.Option(
+        "--accept-fingerprint", help="Partner packages: accept a signer that is not in the trust store "
+        "(its key's fingerprint, checked with the sender) and add it")] = None,
     report_dir: Annotated[Path, typer.Option(help="Where the summary and rejects files go")] = Path("ingest-reports"),
     resolve: Annotated[bool, typer.Option(help="Afterwards, merge entities sharing an identifier and propose "
                                           "similar names as SAME_AS candidates (see `resolve list`)")] = True,
+    screen: Annotated[bool, typer.Option(help="Afterwards, list the records that are listed (sanctioned, or "
+                                         "held by a designated actor) or match a listed actor")] = True,
 ) -> None:
     """Ingest files with their provenance; print created / updated / unchanged / rejected.
 
@@ -56,7 +61,7 @@ def ingest_command(
     """
     options = Options(format=format, source_grade=source_grade, handling=handling, dry_run=dry_run, title=title,
                       publisher=publisher, url=url, published=date, kind=kind, mapping=mapping, chain=chain,
-                      region=region)
+                      region=region, accept_fingerprint=accept_fingerprint)
     try:
         with open_store() as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -70,7 +75,8 @@ def ingest_command(
                 bar.update(tasks[file], completed=min(done, total) if total else done)
 
             log = decision_log() if resolve else None
-            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log)
+            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
+                             screen=screen)
     except CompoundGraphError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -85,6 +91,15 @@ def ingest_command(
         console.print(f"  [yellow]rejected[/] {r.file} {r.where} {r.field}: {r.reason}", soft_wrap=True)
     if summary.rejected > 10:
         console.print(f"  ... and {summary.rejected - 10} more")
+    listed = summary.screening.get("listed", [])
+    if listed:
+        console.print(f"[bold red]{len(listed) + summary.screening.get('more', 0)} records hit a listed actor:[/]")
+        for x in listed:
+            what = "is listed" if x["hit"] == x["record"] else f"{x['how']} {x.get('hit_name', x['hit'])}"
+            events = "; ".join(e["name"] + (f" via {e['via']}" if e["via"] else "") for e in x["sanctions"][:3])
+            console.print(f"  {x['label']} {x['name']} {what} ({events})", soft_wrap=True)
+    elif summary.screening.get("skipped"):
+        console.print(f"screening skipped: {summary.screening['skipped']}", soft_wrap=True)
     console.print(f"summary: {summary.summary_path}\nrejects: {summary.rejects_path}", soft_wrap=True)
 
 

@@ -1,10 +1,12 @@
-"""``compoundgraph serve``, ``keys create|list|revoke``, ``audit verify|tail``; ``serve_demo`` (``demo --serve``)."""
+"""``compoundgraph serve``, ``keys create|list|revoke``, ``audit verify|checkpoint|tail``; ``serve_demo``
+(``demo --serve``)."""
 
 from __future__ import annotations
 
 import ipaddress
 import json
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +23,8 @@ err = Console(stderr=True)
 
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke. Keys are stored hashed.",
                        no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log: verify it, show its tail.", no_args_is_help=True)
+audit_app = typer.Typer(help="The keyed, hash-chained audit log: verify it, take checkpoints, show its tail.",
+                        no_args_is_help=True)
 
 
 def _api():  # type: ignore[no-untyped-def]
@@ -60,8 +63,10 @@ def _run(host: str, port: int, workers: int, demo: bool) -> None:
     settings = get_settings()
     console.print(f"compoundgraph API on http://{host}:{port} ({settings.store_kind} store; "
                   f"OpenAPI at /docs; audit log {_api().resolved_audit_path(settings)})")
+    from ..api.http import PROTOCOL
+
     uvicorn.run("compoundgraph.cli.serve:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, http=PROTOCOL)
 
 
 def serve_demo(settings: Settings) -> None:
@@ -74,7 +79,9 @@ def serve_demo(settings: Settings) -> None:
     embedded = settings.model_copy(update={"neo4j_uri": ""})
     console.print(f"[bold yellow]DEMO MODE[/]: no API key needed; bound to 127.0.0.1 (loopback only); every caller "
                   f"acts as '{api.demo_role}'. Open http://127.0.0.1:8000/")
-    uvicorn.run(create_app(embedded, api=api), host="127.0.0.1", port=8000, log_level="warning")
+    from ..api.http import PROTOCOL
+
+    uvicorn.run(create_app(embedded, api=api), host="127.0.0.1", port=8000, log_level="warning", http=PROTOCOL)
 
 
 def register(app: typer.Typer) -> None:
@@ -141,22 +148,45 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (from `ke
 
 
 def _audit():  # type: ignore[no-untyped-def]
-    from ..api.audit import AuditLog
-
-    return AuditLog(_api().resolved_audit_path(get_settings()))
+    return _api().audit_log(get_settings())
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain: exit 0 if intact, 1 naming the first broken line."""
+def audit_verify(
+    checkpoints: Annotated[list[Path] | None, typer.Option(
+        "--checkpoint", help="A checkpoint file from `audit checkpoint` (repeatable): the log must agree")] = None,
+) -> None:
+    """Check the keyed chain: exit 0 if intact, 1 naming the first broken line (a missing log fails too)."""
     log = _audit()
-    result = log.verify()
+    held = []
+    for p in checkpoints or []:
+        try:
+            held.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            err.print(f"[bold red]error:[/] {p}: not a checkpoint ({exc})")
+            raise typer.Exit(2) from exc
+    result = log.verify(held)
     if result.ok:
         console.print(f"audit log intact: {result.entries:,} entries ({log.path})")
         return
-    err.print(f"[bold red]audit log broken[/] at line {result.line}: {result.problem} ({log.path}; "
+    where = f" at line {result.line}" if result.line else ""
+    err.print(f"[bold red]audit log broken[/]{where}: {result.problem} ({log.path}; "
               f"{result.entries:,} entries verified before it)")
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file (default: stdout)")]
+    = None,
+) -> None:
+    """Print where the chain stands (entry count and MAC) for an outside party to keep; `verify --checkpoint`."""
+    text = json.dumps(_audit().checkpoint()) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"checkpoint written to {output}")
+    else:
+        print(text, end="")
 
 
 @audit_app.command("tail")

@@ -11,9 +11,11 @@ package/                    (or package.zip with the same entries)
   <format>/...              one folder per chosen format (ftm, stix, graphml, gexf, i2, ...)
 ```
 
-:func:`verify_package` recomputes every hash, lists changed, added and removed files and checks the
-signature; :func:`import_package` verifies, then loads ``compoundgraph.jsonl`` keeping the partner's
-sources (ids and all), so importing the same package twice changes nothing.
+:func:`verify_package` checks the signature first, then streams every file against the size and hash
+the signed manifest gives (nothing is inflated beyond it), listing changed, added and removed files;
+:func:`import_package` takes the signer's key from the trust store (``trust.py``), verifies, refuses
+replays, then loads ``compoundgraph.jsonl`` keeping the partner's sources (ids and all), so importing the
+same package twice changes nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import logging
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -40,12 +42,14 @@ from ..models import Claim, Entity, Record, Source
 from ..ontology import ontology
 from ..store.base import GraphStore, WriteSummary
 from . import jsonl, stix
+from .archive import MAX_FILES, MAX_MANIFEST_BYTES, PackageArchive, PackageInvalid
 from .csv_plain import aggregates_csv
 from .formats import get_format, render
 from .grading import grading_table
 from .keys import fingerprint, load_public_key, public_pem
 from .redaction import PROFILES
 from .selection import ExportView
+from .trust import TrustStore, parse_signed_at
 
 __all__ = ["create_package", "verify_package", "import_package", "read_package", "is_package", "Verification",
            "MANIFEST",
@@ -55,12 +59,8 @@ log = logging.getLogger(__name__)
 
 MANIFEST, SIGNATURE, SIGNER = "manifest.json", "manifest.sig", "signer.pub"
 _UNLISTED = {MANIFEST, SIGNATURE}
-MAX_FILES = 10_000
-MAX_BYTES = 8 * 1024**3
-
-
-class PackageInvalid(InvalidInput):
-    """A package failed verification (changed, added or removed files, or a bad signature)."""
+# the most a package's manifest may declare in all (verification streams; import holds the lossless file)
+MAX_BYTES = 2 * 1024**3
 
 
 @dataclass
@@ -117,7 +117,8 @@ def create_package(view: ExportView, out: Path, formats: list[str], private_key:
         "package": "compoundgraph task-force package",
         "manifest_version": 1,
         "created": view.exported_at,
-        "signed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        # microseconds: importers refuse a package signed before the newest one they have from this signer
+        "signed_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "exporter": {"name": exporter, "software": f"compoundgraph {_version}"},
         "query": view.query,
         "redaction": {
@@ -164,46 +165,15 @@ def _write(out: Path, files: dict[str, bytes], overwrite: bool) -> None:
         target.write_bytes(data)
 
 
-def _safe_name(name: str, where: str) -> str:
-    p = PurePosixPath(name)
-    if p.is_absolute() or ".." in p.parts or "\\" in name or not name or name.startswith("/"):
-        raise PackageInvalid(f"unsafe path {name[:120]!r} in the package", where=where)
-    return p.as_posix()
-
-
 def read_package(path: Path) -> dict[str, bytes]:
-    """Every file of a package folder or zip, by relative POSIX path (unsafe paths refused)."""
-    where = str(path)
-    if not path.exists():
-        raise InvalidInput("no such package", where=where)
-    files: dict[str, bytes] = {}
-    total = 0
-    if path.is_dir():
-        for f in sorted(path.rglob("*")):
-            if f.is_symlink():
-                raise PackageInvalid(f"symbolic link {f.relative_to(path)} in the package", where=where)
-            if f.is_file():
-                name = f.relative_to(path).as_posix()
-                files[name] = f.read_bytes()
-                total += len(files[name])
-                if len(files) > MAX_FILES or total > MAX_BYTES:
-                    raise PackageInvalid("package too large", where=where)
-        return files
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            if len(infos) > MAX_FILES or sum(i.file_size for i in infos) > MAX_BYTES:
-                raise PackageInvalid("package too large", where=where)
-            for info in infos:
-                if info.is_dir():
-                    continue
-                name = _safe_name(info.filename, where)
-                if name in files:
-                    raise PackageInvalid(f"{name} appears twice in the zip", where=where)
-                files[name] = z.read(info)
-    except zipfile.BadZipFile as exc:
-        raise InvalidInput(f"neither a package folder nor a zip ({exc})", where=where) from exc
-    return files
+    """Every file of a package folder or zip, by relative POSIX path (unsafe paths and oversize refused).
+
+    For tests and tools that want the bytes; verification and import stream instead (see ``archive.py``).
+    """
+    with PackageArchive(path) as archive:
+        if sum(archive.declared_size(n) for n in archive.names) > MAX_BYTES:
+            raise PackageInvalid("package too large", where=str(path))
+        return {name: archive.read(name, MAX_BYTES) for name in archive.names}
 
 
 def is_package(path: Path) -> bool:
@@ -216,12 +186,12 @@ def is_package(path: Path) -> bool:
     return False
 
 
-def _check(files: dict[str, bytes], key: Ed25519PublicKey) -> Verification:
-    v = Verification(ok=False, signature_ok=False)
-    body = files.get(MANIFEST)
-    if body is None:
+def _manifest(archive: PackageArchive, v: Verification) -> bytes | None:
+    """manifest.json's bytes (bounded) and its parsed form in ``v.manifest``; None with a problem noted."""
+    if MANIFEST not in archive.names:
         v.problems.append("no manifest.json")
-        return v
+        return None
+    body = archive.read(MANIFEST, MAX_MANIFEST_BYTES)
     try:
         manifest = json.loads(body)
         listed = manifest["files"]
@@ -229,57 +199,126 @@ def _check(files: dict[str, bytes], key: Ed25519PublicKey) -> Verification:
             raise TypeError("files is not an object")
     except (ValueError, KeyError, TypeError) as exc:
         v.problems.append(f"manifest.json is not a valid manifest ({exc})")
-        return v
+        return None
     v.manifest = manifest
+    return body
+
+
+def _check(archive: PackageArchive, key: Ed25519PublicKey) -> Verification:
+    """Signature first, then every listed file streamed against the size and hash the signed manifest gives.
+
+    Nothing is inflated unless the signature holds: a bad signature is reported with the names that differ
+    from the manifest, without reading the files. With a good signature, a file is read at most up to the
+    size the manifest states for it, and the manifest may declare at most :data:`MAX_BYTES` in all.
+    """
+    v = Verification(ok=False, signature_ok=False)
+    body = _manifest(archive, v)
+    if body is None:
+        return v
+    listed: dict[str, Any] = v.manifest["files"]
     try:
-        sig = base64.b64decode(files.get(SIGNATURE, b"").strip(), validate=True)
+        raw = archive.read(SIGNATURE, 1024) if SIGNATURE in archive.names else b""
+        sig = base64.b64decode(raw.strip(), validate=True)
         key.verify(sig, body)
         v.signature_ok = True
-    except (InvalidSignature, ValueError):
-        v.problems.append("signature does not verify with the given public key" if SIGNATURE in files
+    except (InvalidSignature, ValueError, PackageInvalid):
+        v.problems.append("signature does not verify with the given public key" if SIGNATURE in archive.names
                           else "no manifest.sig")
-    present = {n for n in files if n not in _UNLISTED}
+    present = {n for n in archive.names if n not in _UNLISTED}
     v.removed = sorted(set(listed) - present)
     v.added = sorted(present - set(listed))
-    v.changed = sorted(n for n in set(listed) & present
-                       if not isinstance(listed[n], dict) or listed[n].get("sha256") != _sha256(files[n]))
+    if not v.signature_ok:
+        v.problems.append("file contents not read: the manifest is not signed by the given key")
+        return v
+    declared = [e.get("bytes") if isinstance(e, dict) else None for e in listed.values()]
+    if not all(isinstance(b, int) and b >= 0 for b in declared):
+        v.problems.append("the manifest does not give every file's size")
+        return v
+    if len(listed) > MAX_FILES or sum(declared) > MAX_BYTES:  # type: ignore[arg-type]
+        v.problems.append(f"the manifest declares {len(listed):,} files and {sum(declared):,} bytes "  # type: ignore[arg-type]
+                          f"(limits {MAX_FILES:,} files, {MAX_BYTES:,} bytes)")
+        return v
+    for name in sorted(set(listed) & present):
+        size = listed[name]["bytes"]
+        # the container's own size claim is checked first: a member announcing more is not inflated at all
+        if archive.declared_size(name) != size or archive.sha256(name, size) != listed[name].get("sha256"):
+            v.changed.append(name)
     v.ok = v.signature_ok and not (v.removed or v.added or v.changed or v.problems)
     return v
 
 
-def verify_package(path: Path, public_key: Path | bytes | Ed25519PublicKey) -> Verification:
-    """Check a package against a public key you trust: signature, and every file's hash."""
-    return _check(read_package(path), load_public_key(public_key))
+def verify_package(path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None,
+                   trust: TrustStore | None = None) -> Verification:
+    """Check a package against a public key you trust (or the trust store's key for its signer)."""
+    with PackageArchive(path) as archive:
+        key = load_public_key(public_key) if public_key is not None else _trusted_key(archive, trust, None)[0]
+        return _check(archive, key)
 
 
-def import_package(store: GraphStore, path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None
-                   ) -> WriteSummary:
+def _carried_key(archive: PackageArchive) -> Ed25519PublicKey:
+    if SIGNER not in archive.names:
+        raise PackageInvalid("no public key given and none in the package", where=archive.where)
+    return load_public_key(archive.read(SIGNER, 16 * 1024))
+
+
+def _trusted_key(archive: PackageArchive, trust: TrustStore | None, accept_fingerprint: str | None
+                 ) -> tuple[Ed25519PublicKey, bool]:
+    """The key to check the package with: the trust store's key for its signer, or the carried key when the
+    caller accepted its fingerprint. Returns the key and whether it is newly accepted."""
+    trust = trust or TrustStore()
+    carried = _carried_key(archive)
+    fp = fingerprint(carried)
+    signer = trust.get(fp)
+    if signer is not None:
+        return signer.key, False
+    if accept_fingerprint and accept_fingerprint.strip().lower().replace(":", "") == fp:
+        return carried, True
+    raise PackageInvalid(
+        f"the package is signed by a key that is not in the trust store (fingerprint {fp}); check the "
+        f"fingerprint with the sender, then add the key with `compoundgraph package trust add` or accept it "
+        f"for this import with --accept-fingerprint {fp}", where=archive.where)
+
+
+def import_package(store: GraphStore, path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None,
+                   *, trust: TrustStore | None = None, accept_fingerprint: str | None = None) -> WriteSummary:
     """Verify a partner's package and load its lossless records, provenance intact.
 
-    Without ``public_key`` the package is checked against the key it carries: that proves it is intact,
-    not who made it (a warning is logged). Records are written as they are - the partner's sources keep
-    their ids, titles and handling codes - so a second import of the same package changes nothing.
+    The signature is checked with ``public_key`` when given, else with the trust store's key for the
+    package's signer (``trust``: default, the configured store). A signer not in the store is refused unless
+    ``accept_fingerprint`` is its key's fingerprint, which adds the key to the store. A package signed
+    before the newest one already imported from the same signer is refused (a replay). Records are written
+    as they are - the partner's sources keep their ids, titles and handling codes - so a second import of
+    the same package changes nothing.
     """
-    files = read_package(path)
-    if public_key is None:
-        if SIGNER not in files:
-            raise PackageInvalid("no public key given and none in the package", where=str(path))
-        log.warning("importing %s without a trusted key: integrity checked, origin not proven", path)
-        key = load_public_key(files[SIGNER])
-    else:
-        key = load_public_key(public_key)
-    v = _check(files, key)
-    if not v.ok:
-        raise PackageInvalid(v.summary(), where=str(path))
-    name = str(v.manifest.get("lossless", jsonl.FILENAME))
-    if name not in files:
-        raise PackageInvalid(f"the lossless file {name} is missing", where=str(path))
-    records = _records(files[name], f"{path}:{name}")
+    trust = trust or TrustStore()
+    with PackageArchive(path) as archive:
+        accepted = False
+        if public_key is not None:
+            key = load_public_key(public_key)
+        else:
+            key, accepted = _trusted_key(archive, trust, accept_fingerprint)
+        v = _check(archive, key)
+        if not v.ok:
+            raise PackageInvalid(v.summary(), where=str(path))
+        body = archive.read(MANIFEST, MAX_MANIFEST_BYTES)
+        signed_at = parse_signed_at(v.manifest.get("signed_at"), str(path))
+        fp = fingerprint(key)
+        trust.check_fresh(fp, signed_at, _sha256(body), str(path))
+        name = str(v.manifest.get("lossless", jsonl.FILENAME))
+        if name not in archive.names or name not in v.manifest["files"]:
+            raise PackageInvalid(f"the lossless file {name} is missing", where=str(path))
+        data = archive.read(name, int(v.manifest["files"][name]["bytes"]))
+    if _sha256(data) != v.manifest["files"][name].get("sha256"):  # changed between check and read
+        raise PackageInvalid(f"{name} changed while it was read", where=str(path))
+    records = _records(data, f"{path}:{name}")
     _check_references(store, records, f"{path}:{name}")
     with store.writer() as writer:
         for kind in (Source, Entity, Claim):
             writer.add_all(r for r in records if isinstance(r, kind))
             writer.flush()
+    if accepted:
+        trust.add(key, f"accepted on import of {path.name}")
+    trust.record(fp, signed_at, _sha256(body))
     return writer.summary
 
 

@@ -52,6 +52,7 @@ class Options:
     mapping: str | None = None  # chain: mapping name or path
     chain: str | None = None  # chain: when the mapping and the rows do not say
     region: str | None = None  # phones without +country code in spreadsheets
+    accept_fingerprint: str | None = None  # partner packages: accept (and trust) this signer key
 
     @property
     def grade(self) -> Grade:

@@ -30,6 +30,7 @@ from ..resources import mappings_dir
 from .addresses import AddressError, WalletAddress, normalize_chain, validate_address, validate_addresses
 from .base import Context, Item, Options, Reject, RowError, file_source
 from .fields import wallet_id
+from .yaml_input import load_yaml
 
 __all__ = ["Mapping", "load_mapping", "mappings", "match_mapping", "read_chain", "MAPPINGS_DIR"]
 
@@ -70,7 +71,7 @@ class Mapping:
 
 def load_mapping(path: Path | Traversable) -> Mapping:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InvalidInput(f"cannot read mapping: {exc}", where=str(path)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):

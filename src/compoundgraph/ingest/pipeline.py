@@ -24,7 +24,8 @@ from ..store.base import GraphStore, Writer
 from .base import Context, Item, Options, Reject
 from .chain import read_chain, sniff_is_chain
 from .ftm import read_ftm, sniff_is_ftm
-from .resolve import DecisionLog, scan
+from .places import with_coordinates
+from .resolve import DecisionLog, MergedIds, scan
 from .spreadsheet import iter_rows, read_spreadsheet
 from .summary import IngestSummary, write_report
 from .text import TEXT_SUFFIXES, EntityIndex, load_document, read_text
@@ -200,8 +201,12 @@ def ingest(
     progress: Progress | None = None,
     report_dir: Path | None = None,
     resolve_log: DecisionLog | None = None,
+    screen: bool = True,
 ) -> IngestSummary:
-    """Ingest files into ``store``; returns the summary (and writes the report files when asked)."""
+    """Ingest files into ``store``; returns the summary (and writes the report files when asked).
+
+    With ``screen``, the entities the run wrote are screened against the graph's listed actors afterwards
+    (``summary.screening``: the records that are listed or hit a listed entity)."""
     options = options or Options()
     options.grade  # noqa: B018 - refuse a bad --source-grade before reading anything
     summary = IngestSummary(files=[str(p) for p in paths], dry_run=options.dry_run)
@@ -218,6 +223,8 @@ def ingest(
     plan.sort(key=lambda pf: _ORDER.get(pf[1], 5) + (1 if pf[1] == "spreadsheet" and _has_claims(pf[0]) else 0))
     ctx = Context(store)
     index: list[EntityIndex] = []
+    # ids that identity resolution merged away: their rows update the survivor (re-ingesting is a no-op)
+    merged = MergedIds(store, resolve_log) if resolve_log is not None else None
     for path, fmt in plan:
         if fmt == "package":
             _package(store, path, options, summary)
@@ -238,6 +245,16 @@ def ingest(
                         summary.rejects.append(item)
                         continue
                     record, where = item
+                    if merged:
+                        if isinstance(record, Entity):
+                            record = merged.entity(record)
+                        elif isinstance(record, Claim):
+                            moved = merged.claim(record)
+                            if moved is None:
+                                continue  # a claim between the merged pair: it lives on in the decision log
+                            record = moved
+                    if isinstance(record, Entity) and record.label == "Location":
+                        record = with_coordinates(record)
                     bad = _check(record, ctx, path, where)
                     if bad:
                         summary.rejects.append(bad)
@@ -270,6 +287,11 @@ def ingest(
         if touched:
             found = scan(store, resolve_log, touched)
             summary.candidates, summary.merged = found["candidates"], found["merged"]
+    if screen and not options.dry_run:
+        from ..screening.on_ingest import screen_records
+
+        written = [i for i, label in ctx.labels.items() if label != SOURCE_LABEL]
+        summary.screening = screen_records(store, written) if written else {"screened": 0, "listed": []}
     if report_dir is not None:
         write_report(summary, report_dir)
     return summary
@@ -284,6 +306,6 @@ def _package(store: GraphStore, path: Path, options: Options, summary: IngestSum
                            "(compoundgraph.exports.package) is not installed", where=str(path)) from exc
     if options.dry_run:
         raise InvalidInput("--dry-run is not available for partner packages", where=str(path))
-    result: Any = import_package(store, path)
+    result: Any = import_package(store, path, accept_fingerprint=options.accept_fingerprint)
     for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
         setattr(summary, f, getattr(summary, f) + int(getattr(result, f, 0)))

@@ -43,7 +43,7 @@ from ..store.base import ClaimFilter, GraphStore
 
 __all__ = [
     "Candidate", "RESOLVER_SOURCE", "find_candidates", "scan", "pending", "accept", "reject", "undo",
-    "DecisionLog", "score_names",
+    "DecisionLog", "MergedIds", "score_names",
 ]
 
 RESOLVER_SOURCE = Source(
@@ -328,6 +328,65 @@ def undo(store: GraphStore, log: DecisionLog, claim_id: str, editor: str = "") -
     log.append({"action": "undo", "candidate": claim_id, "survivor": keep_before.id, "merged": gone.id,
                 "editor": editor})
     return keep_before, gone
+
+
+class MergedIds:
+    """Ids merged away by decisions still in force, and where they went, so that re-ingesting a file that
+    still names them updates the survivor instead of bringing the merged entity back (a merge stays a merge).
+
+    The decision log says which merges happened; the store confirms each (the survivor exists and lists the
+    merged id in ``referents``). Chains (a survivor later merged itself) are followed to the end.
+    """
+
+    def __init__(self, store: GraphStore, log: DecisionLog) -> None:
+        self.store = store
+        moves: dict[str, str] = {}
+        for e in log.entries():
+            if e.get("action") in ("accept", "auto") and e.get("merged") and e.get("survivor"):
+                moves[str(e["merged"])] = str(e["survivor"])
+            elif e.get("action") == "undo" and e.get("merged"):
+                moves.pop(str(e["merged"]), None)
+        for gone in list(moves):
+            seen, target = {gone}, moves[gone]
+            while target in moves and target not in seen:
+                seen.add(target)
+                target = moves[target]
+            moves[gone] = target
+        survivors = store.get_entities(sorted(set(moves.values()))) if moves else {}
+        self.to: dict[str, str] = {g: k for g, k in moves.items()
+                                   if k in survivors and g in survivors[k].referents}
+        self._survivors = survivors
+
+    def __bool__(self) -> bool:
+        return bool(self.to)
+
+    def entity(self, e: Entity) -> Entity:
+        """A merged-away entity's record as an update of its survivor (what the merge itself did)."""
+        keep = self.to.get(e.id)
+        if keep is None:
+            return e
+        k = self._survivors[keep]
+        merged = Entity.model_validate({
+            **k.model_dump(),
+            "aliases": sorted({*k.aliases, e.name, *e.aliases} - {k.name}),
+            "identifiers": sorted({*k.identifiers, *e.identifiers}),
+            "properties": {**e.properties, **k.properties},
+            "sources": sorted({*k.sources, *e.sources}),
+            "referents": sorted({*k.referents, e.id, *e.referents}),
+        })
+        self._survivors[keep] = merged
+        return merged
+
+    def claim(self, c: Claim) -> Claim | None:
+        """A claim naming a merged-away id, moved to the survivor as the merge moved it (None: a loop)."""
+        subj, obj = self.to.get(c.subject, c.subject), self.to.get(c.object, c.object)
+        if (subj, obj) == (c.subject, c.object):
+            return c
+        if subj == obj:
+            return None
+        gone = c.subject if subj != c.subject else c.object
+        return Claim.model_validate({**c.model_dump(), "id": "", "subject": subj, "object": obj,
+                                     "properties": {**c.properties, "referent": gone}})
 
 
 def iter_log(log: DecisionLog) -> Iterator[dict[str, Any]]:

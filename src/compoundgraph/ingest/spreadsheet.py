@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InvalidInput
+from ..errors import CompoundGraphError, InvalidInput
 from ..ids import normalize
 from ..models import RESERVED, Claim, Entity, Source
 from ..ontology import ontology
@@ -33,6 +33,7 @@ from .fields import (
     to_grade,
     wallet_id,
 )
+from .yaml_input import load_yaml
 
 __all__ = ["read_spreadsheet", "iter_rows", "SOURCE_COLUMNS", "ENTITY_COLUMNS", "CLAIM_COLUMNS"]
 
@@ -82,22 +83,21 @@ def iter_rows(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
             wb = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:
             raise InvalidInput(f"not a readable XLSX workbook: {exc}", where=str(path)) from exc
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-            if not header:
-                continue
-            cols = [str(h).strip().lower() if h is not None else "" for h in header]
-            for n, row in enumerate(rows, start=2):
-                if all(v is None or str(v).strip() == "" for v in row):
-                    continue
-                yield ws.title, f"sheet {ws.title} row {n}", {c: v for c, v in zip(cols, row, strict=False) if c}
-        wb.close()
+        try:
+            yield from _xlsx_rows(wb)
+        except CompoundGraphError:
+            raise
+        except Exception as exc:
+            # sheet surfaces here (expat refuses entity amplification with a ParseError)
+            raise InvalidInput(f"not a readable XLSX workbook: {type(exc).__name__}: {str(exc)[:200]}",
+                               where=str(path)) from exc
+        finally:
+            wb.close()
         return
     if suffix in (".json", ".yaml", ".yml"):
         try:
             text = path.read_text(encoding="utf-8")
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+            data = json.loads(text) if suffix == ".json" else load_yaml(text)
         except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
             raise InvalidInput(f"not readable {suffix[1:].upper()}: {exc}", where=str(path)) from exc
         sheets: dict[str, Any] = data if isinstance(data, dict) else {path.stem: data}
@@ -111,6 +111,19 @@ def iter_rows(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
                     yield str(name), f"{name} record {n}", {str(k).strip().lower(): v for k, v in row.items()}
         return
     raise InvalidInput(f"not a spreadsheet format: {suffix or 'no extension'}", where=str(path))
+
+
+def _xlsx_rows(wb: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            continue
+        cols = [str(h).strip().lower() if h is not None else "" for h in header]
+        for n, row in enumerate(rows, start=2):
+            if all(v is None or str(v).strip() == "" for v in row):
+                continue
+            yield ws.title, f"sheet {ws.title} row {n}", {c: v for c, v in zip(cols, row, strict=False) if c}
 
 
 def label_of(text: str, field: str) -> str:

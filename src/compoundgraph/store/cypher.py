@@ -1,7 +1,9 @@
 """Cypher lives in ``cypher/<area>/<verb_noun>.cypher`` and is loaded by name.
 
 Values always travel as ``$parameters``. The only things formatted into query text are a label
-(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them.
+(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, and the
+claim filter (``__CLAIM_FILTER__``), one fragment in ``cypher/fragments/claim_filter.cypher`` shared by every
+query that filters claims.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ def _read(name: str) -> str:
 def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) -> str:
     """The text of query ``name`` with an allow-listed label or relationship type formatted in."""
     text = _read(name)
+    if "__CLAIM_FILTER__" in text:
+        fragment = "\n".join(ln for ln in _read("fragments/claim_filter").splitlines() if not ln.startswith("//"))
+        text = text.replace("__CLAIM_FILTER__", "(" + fragment + ")")
     if "__LABEL__" in text:
         if label is None:
             raise CompoundGraphError(f"query {name} needs a label")

@@ -40,6 +40,8 @@ async def ingest(
     source_grade: Annotated[str | None, Form(max_length=2, description="Admiralty grade for the file's claims")] = None,
     handling: Annotated[str | None, Form(max_length=2, description="handling code for the file's claims")] = None,
     dry_run: Annotated[bool, Form(description="check and count, write nothing")] = False,
+    accept_fingerprint: Annotated[str | None, Form(
+        max_length=80, description="partner packages: accept this signer key (not in the trust store)")] = None,
 ) -> Any:
     """Check and load one file. Nothing is written when the file has an error (422 says where)."""
     if source_grade:
@@ -50,7 +52,7 @@ async def ingest(
         from ...ontology import ontology
 
         param("handling", ontology().handling_rank, handling)
-    name = _SAFE.sub("_", Path(file.filename or "upload").name)[-120:] or "upload"
+    name = safe_upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="cg-ingest-") as tmp:
         path = Path(tmp) / name
         digest, size = hashlib.sha256(), 0
@@ -64,19 +66,27 @@ async def ingest(
                 out.write(chunk)
         audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
         summary = await run_query(ctx.api.query_timeout_s * 10, _ingest, ctx.store, path, fmt, source_grade,
-                                  handling, dry_run)
+                                  handling, dry_run, accept_fingerprint)
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
 
 
+def safe_upload_name(filename: str | None) -> str:
+    """A plain file name for the upload: no folders, no leading dots (``..``, ``./..``, ``x/..`` give
+    ``upload``), only letters, digits, ``.``, ``_`` and ``-``; the extension is kept for format detection."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _SAFE.sub("_", base).lstrip(".")[-120:]
+    return name if name.strip("._-") else "upload"
+
+
 def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, handling: str | None,
-            dry_run: bool) -> dict[str, Any]:
+            dry_run: bool, accept_fingerprint: str | None = None) -> dict[str, Any]:
     try:
         from ...ingest.base import Options
         from ...ingest.pipeline import ingest as run_ingest
     except ImportError:  # a build without the ingest package: the project's own format still loads
         run_ingest = None  # type: ignore[assignment]
     if run_ingest is not None:
-        options = Options(format=fmt, dry_run=dry_run)
+        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint)
         if grade:
             options.source_grade = grade
         if handling:

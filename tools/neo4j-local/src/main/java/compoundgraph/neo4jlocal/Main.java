@@ -19,7 +19,8 @@ import org.neo4j.io.ByteUnit;
  * Runs Neo4j Community embedded with only the Bolt connector, so the project can talk to a real
  * server through the ordinary Python driver on machines without Docker or a Neo4j install.
  *
- * <p>Usage: {@code Main --data DIR [--host 127.0.0.1] [--port 7687] [--pagecache 1g]}. Auth is off
+ * <p>Usage: {@code Main --data DIR [--host 127.0.0.1] [--port 7687] [--pagecache 1g] [--tx-timeout SECONDS]
+ * [--tx-memory 512m] [--tx-memory-total 1g]}. Auth is off
  * unless the environment variable {@code NEO4J_LOCAL_PASSWORD} is set (kept out of argv so it does
  * not show in {@code ps}); then user {@code neo4j} gets that password.
  */
@@ -64,6 +65,12 @@ public final class Main {
                     // Driver-side per-transaction timeouts are enforced by a monitor that polls every 2 s by
                     // default; polling faster keeps short test timeouts close to what the caller asked for.
                     .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(200))
+                    // Bounds for runaway queries (the API's Cypher console, a careless script): every
+                    // transaction is aborted after --tx-timeout, a single transaction may hold at most
+                    // --tx-memory of heap and all transactions together --tx-memory-total.
+                    .setConfig(GraphDatabaseSettings.transaction_timeout, opts.txTimeout)
+                    .setConfig(GraphDatabaseSettings.memory_transaction_max_size, opts.txMemoryBytes)
+                    .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, opts.txMemoryTotalBytes)
                     // Netty otherwise idles 5 s before closing Bolt, which makes every stop/restart slower.
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                     .build();
@@ -115,13 +122,17 @@ public final class Main {
     }
 
     /** Command-line options; the bash wrapper resolves env-var defaults before calling us. */
-    private record Options(Path data, String host, int port, long pagecacheBytes) {
+    private record Options(Path data, String host, int port, long pagecacheBytes, Duration txTimeout,
+                           long txMemoryBytes, long txMemoryTotalBytes) {
 
         static Options parse(String[] argv) {
             Path data = null;
             String host = "127.0.0.1";
             int port = 7687;
             long pagecache = ByteUnit.gibiBytes(1);
+            Duration txTimeout = Duration.ofSeconds(120);
+            long txMemory = ByteUnit.mebiBytes(512);
+            long txMemoryTotal = ByteUnit.gibiBytes(1);
             for (int i = 0; i < argv.length; i++) {
                 String value = i + 1 < argv.length ? argv[i + 1] : null;
                 try {
@@ -130,6 +141,9 @@ public final class Main {
                         case "--host" -> host = require(argv[i], value);
                         case "--port" -> port = Integer.parseInt(require(argv[i], value));
                         case "--pagecache" -> pagecache = ByteUnit.parse(require(argv[i], value));
+                        case "--tx-timeout" -> txTimeout = Duration.ofSeconds(Long.parseLong(require(argv[i], value)));
+                        case "--tx-memory" -> txMemory = ByteUnit.parse(require(argv[i], value));
+                        case "--tx-memory-total" -> txMemoryTotal = ByteUnit.parse(require(argv[i], value));
                         default -> usage("unknown argument: " + argv[i]);
                     }
                 } catch (IllegalArgumentException e) {
@@ -140,7 +154,8 @@ public final class Main {
             if (data == null) {
                 usage("--data is required");
             }
-            return new Options(data.toAbsolutePath().normalize(), host, port, pagecache);
+            return new Options(data.toAbsolutePath().normalize(), host, port, pagecache, txTimeout, txMemory,
+                    txMemoryTotal);
         }
 
         private static String require(String flag, String value) {
@@ -152,7 +167,8 @@ public final class Main {
 
         private static void usage(String problem) {
             System.err.println("neo4j-local: " + problem);
-            System.err.println("usage: Main --data DIR [--host 127.0.0.1] [--port 7687] [--pagecache 1g]");
+            System.err.println("usage: Main --data DIR [--host 127.0.0.1] [--port 7687] [--pagecache 1g]"
+                    + " [--tx-timeout 120] [--tx-memory 512m] [--tx-memory-total 1g]");
             System.exit(2);
         }
     }

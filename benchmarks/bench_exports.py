@@ -8,6 +8,8 @@ produces) is rendered by ``exports.neo4j_admin.render``. Reported: peak Python a
 during the render beyond the view itself, per claim; the size of the files it returns (what must stay in
 memory while the API answers with them); and the baseline of the earlier writer, which first made the
 property dict of every row (``entity_props`` / ``claim_props``, the store's own) and then wrote them.
+Then the same peak for the other row-by-row writers (csv, i2, jsonl) beside the size of what they return:
+a peak close to the files' size means nothing but the output is held.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from compoundgraph.exports import neo4j_admin
+from compoundgraph.exports import neo4j_admin, render
 from compoundgraph.exports.selection import ExportView
 from compoundgraph.models import Claim, Entity, Source
 from compoundgraph.store.neo4j import claim_props, entity_props, source_props
@@ -84,6 +86,12 @@ def main() -> None:
               f"| {seconds:.2f} |")
     now, before = results.values()
     print(f"peak now / before: {now / before:.2f}")
+    print()
+    print("| format | peak | files | peak / files |")
+    print("|---|--:|--:|--:|")
+    for fmt in ("csv", "i2", "jsonl", "neo4j-admin"):
+        peak, _, size = measure(lambda v, fmt=fmt: render(v, fmt), view)
+        print(f"| {fmt} | {peak / 2**20:.1f} MiB | {size / 2**20:.1f} MiB | {peak / size:.2f} |")
 
 
 if __name__ == "__main__":

@@ -105,9 +105,13 @@ def spreadsheet_cell(value: Any) -> str | int | float | bool:
 def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:
     """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8 with a BOM (so Excel reads Burmese, Thai
     and Chinese names as UTF-8; ``bom=False`` leaves it out), every cell through :func:`spreadsheet_cell`."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
+    buf = io.BytesIO()  # rows are encoded as they are written: only the file's bytes are held
+    text = io.TextIOWrapper(buf, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True)
+    w = csv.DictWriter(text, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     for row in rows:
         w.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+    text.flush()
+    data = buf.getvalue()
+    text.detach()
+    return data

@@ -14,6 +14,7 @@ most reliable source (entities are attested, not asserted).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from ..grades import Grade
@@ -77,21 +78,23 @@ def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
     }
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    entities = [_entity_row(view, e) for e in view.entities.values()]
+def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
+    for e in view.entities.values():
+        yield _entity_row(view, e)
     for s in view.mentioned_sources():
-        entities.append({"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
-                         "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
-                         "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url,
-                         "Source Type": s.kind})
+        yield {"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
+               "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
+               "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url, "Source Type": s.kind}
+
+
+def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
     contested = view.contested()
-    links = []
     for c in view.claims:
         g = Grade.parse(c.grade)
         src = view.sources.get(c.source)
         uk = admiralty_to_uk(g, c.handling)
         day, time = _date_time(c.properties.get("timestamp"))
-        links.append({
+        yield {
             "Link ID": c.id, "From ID": c.subject, "From Type": view.label_of(c.subject),
             "From Label": view.name_of(c.subject), "To ID": c.object, "To Type": view.label_of(c.object),
             "To Label": view.name_of(c.object), "Link Type": c.type, "Label": c.type.replace("_", " ").lower(),
@@ -103,8 +106,12 @@ def render(view: ExportView) -> dict[str, bytes]:
             "Description": c.quote, "Contested": "yes" if c.id in contested else "no",
             "Amount": c.properties.get("amount", ""), "Asset": c.properties.get("asset", ""),
             "Transaction": c.properties.get("tx_hash", ""),
-        })
+        }
+
+
+def render(view: ExportView) -> dict[str, bytes]:
+    # rows are made while they are written: only the files' bytes are held
     return {
-        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, entities, bom=True),
-        "i2_links.csv": csv_bytes(LINK_COLUMNS, links, bom=True),
+        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, _entity_rows(view), bom=True),
+        "i2_links.csv": csv_bytes(LINK_COLUMNS, _link_rows(view), bom=True),
     }

@@ -326,3 +326,20 @@ def test_ftm_cli_validates_the_export_unchanged(view: ExportView, tmp_path: Path
     before = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, src.read_text().splitlines())}
     after = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, out.read_text().splitlines())}
     assert after == before
+
+
+def test_screening_csv_follows_the_same_spreadsheet_rule(tmp_path: Path) -> None:
+    """The screening CSV echoes row labels and stored names (handles such as @recruit02): same rule."""
+    from compoundgraph.loader import load_jsonl
+    from compoundgraph.models import Entity
+    from compoundgraph.screening import from_records, screen
+    from compoundgraph.screening.report import as_csv
+    from compoundgraph.store import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    load_jsonl(store, [Path(__file__).parent / "fixtures" / "world.jsonl"])
+    store.upsert([Entity(id="person-at-kyaw", label="Person", name="@Kyaw Lin Thu", sources=["src-mekong-watch-2024"])])
+    text = as_csv(screen(store, from_records([("-sheet1!A1", {"name": "Kyaw Lin Thu"})])))
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert "'-sheet1!A1" in cells and "'@Kyaw Lin Thu" in cells

@@ -24,13 +24,12 @@ from typing import Any
 from ..grades import Grade
 from ..models import Claim, Entity, Source
 from ..ontology import ontology
+from ..spreadsheet import FORMULA_PREFIXES, spreadsheet_cell
 
 __all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "spreadsheet_cell", "LIST_SEP",
            "typed_property", "FORMULA_PREFIXES"]
 
 LIST_SEP = "; "
-# what a spreadsheet reads as the start of a formula (OWASP "CSV Injection")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def flat(value: Any) -> str | int | float | bool:
@@ -90,16 +89,6 @@ def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
     for k, v in sorted(c.properties.items()):
         out[f"p_{k}"] = str(flat(v)) if k != "log_index" else v
     return out
-
-
-def spreadsheet_cell(value: Any) -> str | int | float | bool:
-    """A value as a spreadsheet may safely see it: text that would start a formula gets a leading ``'``."""
-    if value is None:
-        return ""
-    if isinstance(value, (bool, int, float)):
-        return value  # a number is never a formula, and -3.5 must stay a number
-    text = str(flat(value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:

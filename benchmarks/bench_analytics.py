@@ -304,9 +304,10 @@ def from_store(args: argparse.Namespace) -> int:
         first, med, _ = repeated(lambda: project_compact(store), n)
         srow("  projection from the store (columns)", first, med, base, None,
              f"{P.number_of_edges() / med.wall:,.0f} claims/s")
-        first, med, r = repeated(lambda: service.centrality(store, "pagerank"), n)
+        first, med, r = repeated(lambda: service.centrality(store, measure="pagerank"), n)
         srow("PageRank including the projection and stamp", first, med, base, 3, f"engine {r['engine']}")
-        first, med, r = repeated(lambda: service.centrality(store, "betweenness", sample=args.k, seed=args.seed), 1)
+        first, med, r = repeated(
+            lambda: service.centrality(store, measure="betweenness", sample=args.k, seed=args.seed), 1)
         srow(f"betweenness, sampled k={args.k}", first, med, base, 60, f"engine {r['engine']}")
         first, med, r = repeated(lambda: service.communities(store, seed=args.seed), 1)
         srow("Louvain", first, med, base, 30, f"{r['count']:,} communities, Q {r['modularity']:.3f}")

@@ -26,17 +26,17 @@ from .conftest import WORLD
 
 
 def test_centrality_ranks_with_names_and_stamp(world: GraphStore) -> None:
-    r = service.centrality(world, "degree", top=3)
+    r = service.centrality(world, measure="degree", top=3)
     top = r["results"][0]
     assert (top["id"], top["label"], top["name"]) == ("platform-telegram", "Platform", "Telegram")
     assert [row["rank"] for row in r["results"]] == [1, 2, 3]
     assert r["engine"] == "networkx" and r["graph"]["nodes"] == 36
-    again = service.centrality(world, "degree", top=3)
+    again = service.centrality(world, measure="degree", top=3)
     assert again["stamp"] == r["stamp"] and len(r["stamp"]["id"]) == 64
-    graded = service.centrality(world, "degree", top=3, min_grade="B2")
+    graded = service.centrality(world, ClaimFilter.make(min_grade="B2"), measure="degree", top=3)
     assert graded["stamp"]["graph"]["sha256"] != r["stamp"]["graph"]["sha256"]
     assert graded["stamp"]["min_grade"] == "B2" and graded["stamp"]["id"] != r["stamp"]["id"]
-    b = service.centrality(world, "betweenness", top=1, sample=5, seed=3)
+    b = service.centrality(world, measure="betweenness", top=1, sample=5, seed=3)
     assert (b["sample"], b["exact"], b["stamp"]["parameters"]["sample"]) == (5, False, 5)
     json.dumps(r)  # JSON-ready
 
@@ -51,7 +51,7 @@ def test_stamp_hashes_the_same_graph_on_every_store(world: GraphStore) -> None:
     for c in records:
         if isinstance(c, Claim) and c.subject in G and c.object in G:
             G.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)
-    assert service.centrality(world, "degree")["stamp"]["graph"]["sha256"] == graph_digest(G)
+    assert service.centrality(world, measure="degree")["stamp"]["graph"]["sha256"] == graph_digest(G)
 
 
 @pytest.mark.parametrize("flt", [ClaimFilter(), ClaimFilter.make(min_grade="B2", as_of="2024-06-01"),
@@ -74,21 +74,21 @@ def test_fast_engines_on_the_store_agree_with_networkx_on_its_records(world: Gra
     """The service's large-graph path (the compact projection on NumPy / igraph) against plain NetworkX on
     the graph built from the store's records."""
     G = simple(world.to_networkx())
-    fast = service.centrality(world, "pagerank", top=36, engine="numpy")
+    fast = service.centrality(world, measure="pagerank", top=36, engine="numpy")
     assert fast["engine"] == "numpy" and fast["graph"] == {"nodes": 36, "edges": G.number_of_edges()}
     want = pagerank_networkx(G)  # NetworkX's own iteration (SciPy is not a dependency)
     assert {r["id"]: round(r["score"], 6) for r in fast["results"]} == {n: round(x, 6) for n, x in want.items()}
-    ig = service.centrality(world, "betweenness", top=36, engine="igraph")
+    ig = service.centrality(world, measure="betweenness", top=36, engine="igraph")
     want = nx.betweenness_centrality(G)
     assert {r["id"]: round(r["score"], 9) for r in ig["results"]} == {n: round(x, 9) for n, x in want.items()}
-    assert fast["stamp"]["graph"] == service.centrality(world, "degree")["stamp"]["graph"]
+    assert fast["stamp"]["graph"] == service.centrality(world, measure="degree")["stamp"]["graph"]
 
 
 def test_filters_reach_the_projection(world: GraphStore) -> None:
-    r = service.centrality(world, "pagerank", top=50, entity_types=["Wallet"], rel_types=["TRANSFERRED"])
+    r = service.centrality(world, ClaimFilter.make(["TRANSFERRED"], ["Wallet"]), measure="pagerank", top=50)
     assert {row["label"] for row in r["results"]} == {"Wallet"} and r["graph"] == {"nodes": 4, "edges": 3}
-    early = service.centrality(world, "degree", top=50, as_of="2020-01-01")
-    late = service.centrality(world, "degree", top=50, as_of="2024-06-01")
+    early = service.centrality(world, ClaimFilter.make(as_of="2020-01-01"), measure="degree", top=50)
+    late = service.centrality(world, ClaimFilter.make(as_of="2024-06-01"), measure="degree", top=50)
     # the militia protected Jade River from 2021 to 2024-03-01
     assert early["stamp"]["as_of"] == "2020-01-01" and early["graph"]["edges"] != late["graph"]["edges"]
 
@@ -156,17 +156,17 @@ def test_trace_backward_window_and_address(world: GraphStore) -> None:
 
 
 def test_write_back_stores_scores_with_stamp(world: GraphStore) -> None:
-    r = service.write_back(world, "pagerank")
+    r = service.write_back(world, measure="pagerank")
     assert r["written"] == 36
     tan = world.get_entities(["person-tan-weiming"])["person-tan-weiming"]
     assert tan.properties["pagerank"] > 0 and tan.properties["pagerank_stamp"] == r["stamp"]["id"]
     assert tan.properties["nationality"] == "CN"  # other properties kept
-    c = service.write_back(world, "community", seed=3)
+    c = service.write_back(world, measure="community", seed=3)
     tg = world.get_entities(["platform-telegram", "account-tg-00"])
     assert tg["platform-telegram"].properties["community"] == tg["account-tg-00"].properties["community"]
     assert tg["account-tg-00"].properties["community_stamp"] == c["stamp"]["id"]
     with pytest.raises(InvalidInput):
-        service.write_back(world, "charisma")
+        service.write_back(world, measure="charisma")
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ def test_bridge_grades_are_the_best_claim_of_each_link(world: GraphStore) -> Non
     """brokers reads each bridge's grade from the store (one query); it is the best grade of the claims
     joining the pair, as the full projection collapsed by simple() gives it."""
     S = simple(world.to_networkx(ClaimFilter.make(min_grade="D4")))
-    b = service.brokers(world, top=3, min_grade="D4")
+    b = service.brokers(world, ClaimFilter.make(min_grade="D4"), top=3)
     assert b["bridges"]
     for x in b["bridges"]:
         assert x["grade"] == S[x["from"]["id"]][x["to"]["id"]]["grade"]

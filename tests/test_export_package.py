@@ -78,9 +78,10 @@ def test_partner_round_trip_gives_the_graph_less_redaction(origin: EmbeddedStore
     assert got == want
     assert store.counts()["labels"].get("Case", 0) == 0
     files = read_package(pkg)
-    assert b"compound-jade-river,Jade River Compound,ID,2024-Q1,1" in files["victim_cases.csv"]
+    # three cases in three cells: all below the default threshold of 5, so one combined "<5" row
+    assert b',suppressed (cells under 5),,,<5\r\n' in files["victim_cases.csv"]
     manifest = json.loads(files["manifest.json"])
-    assert manifest["redaction"]["dropped"]["entities_victim_case"] == 2
+    assert manifest["redaction"]["dropped"]["entities_victim_case"] == "<5"
     assert manifest["handling_present"] == {"H1": 34}
     assert set(manifest["formats"]) == set(FORMATS)
     assert manifest["grading"]["handling"]["H1"]["tlp"] == "green"

@@ -5,10 +5,7 @@ MATCH (a:Node) WHERE a.id IN $ids
 WITH a WHERE COUNT { (a)--() } > $above
 MATCH (a)-[r]-(b)
 WHERE a <> b
-  AND (size($rel_types) = 0 OR type(r) IN $rel_types)
+  AND __CLAIM_FILTER__
   AND (size($entity_types) = 0 OR b.label IN $entity_types)
-  AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
-  AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
-                          AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
 WITH a.id AS id, count(DISTINCT b) AS degree
 RETURN collect({id: id, degree: degree}) AS rows

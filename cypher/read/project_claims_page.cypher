@@ -8,9 +8,7 @@ WITH a, r, b ORDER BY r.id LIMIT $page
 WITH collect(r.id) AS scanned,
      collect(CASE
        WHEN (size($entity_types) = 0 OR (a.label IN $entity_types AND b.label IN $entity_types))
-        AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
-        AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
-                                AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
+        AND __CLAIM_FILTER__
        THEN [id(a), id(b), r.fp]
      END) AS kept
 RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1] END AS last, size(scanned) AS scanned,

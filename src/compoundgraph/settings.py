@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=5_000, ge=1, le=100_000)
     # A neighbour with more neighbours than this is shown but not expanded in ego networks.
     supernode_threshold: int = Field(default=100, ge=1)
+    # Partner outputs count victim cases per compound, nationality and period; a count below this is never
+    # shown: such cells are combined into one row whose count reads "<N" while it is itself below N.
+    partner_min_cell: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")
     def _no_default_secrets(self) -> Settings:

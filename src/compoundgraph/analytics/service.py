@@ -1,13 +1,17 @@
-"""The analytics service: a store and plain parameters in, a JSON-ready dict with a ``"stamp"`` out.
+"""The analytics service: a store, a claim filter and the measure's own parameters in, a JSON-ready dict with
+a ``"stamp"`` out.
 
 This is what the CLI (``compoundgraph analyze``) and the API (``GET /analytics/...``, ``POST /flows/trace``)
-call. Each function projects the store through the store contract (filtered by entity types, relationship
-types, minimum grade, ``as_of`` and handling), runs a pure function from this package, and stamps the
-result with what it was computed on.
+call. Each function projects the store through the store contract, filtered by the caller's
+:class:`~compoundgraph.store.base.ClaimFilter` (entity and relationship types, minimum grade, ``as_of``,
+handling, hidden sources: the one the API's routers build for the caller's role), runs a pure function from
+this package, and stamps the result with what it was computed on. The measure's own parameters are
+keyword-only, so a misspelled one fails at once (and under mypy).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -44,21 +48,16 @@ __all__ = [
 WRITE_BACK_MEASURES = (*centrality_mod.MEASURES, "community")
 
 
-def _filter(
-    min_grade: str | None,
-    as_of: str | None,
-    entity_types: Iterable[str] | None = None,
-    rel_types: Iterable[str] | None = None,
-    max_handling: str | None = None,
-) -> ClaimFilter:
+def _or_all(flt: ClaimFilter | None) -> ClaimFilter:
     from ..store.base import ClaimFilter  # the filter value object only; no database code
 
-    return ClaimFilter.make(rel_types, entity_types, min_grade, as_of, max_handling)
+    return flt if flt is not None else ClaimFilter()
 
 
 def _filter_params(flt: ClaimFilter) -> dict[str, Any]:
+    hidden = {"hidden_sources": list(flt.hidden_sources)} if flt.hidden_sources else {}
     return {"entity_types": list(flt.entity_types), "rel_types": list(flt.rel_types),
-            "max_handling": flt.max_handling}
+            "max_handling": flt.max_handling, **hidden}
 
 
 def _structure(store: GraphStore, flt: ClaimFilter, engine: str) -> tuple[Projection, GraphLike]:
@@ -85,20 +84,17 @@ def _graph_summary(G: GraphLike) -> dict[str, int]:
 
 def centrality(
     store: GraphStore,
+    flt: ClaimFilter | None = None,
+    *,
     measure: str = "pagerank",
     top: int = 20,
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    entity_types: Sequence[str] | None = None,
-    rel_types: Sequence[str] | None = None,
     sample: int | None = None,
     seed: int = 42,
     engine: str = "auto",
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """Entities ranked by one centrality measure (degree, betweenness, pagerank, eigenvector, closeness)."""
     _check_top(top)
-    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    flt = _or_all(flt)
     P, G = _structure(store, flt, engine)
     scores, info = centrality_mod.compute(G, measure, sample=sample, seed=seed, engine=engine)
     params = {"measure": measure, "top": top, "sample": info.get("sample"), "seed": seed}
@@ -112,20 +108,17 @@ def centrality(
 
 def communities(
     store: GraphStore,
+    flt: ClaimFilter | None = None,
+    *,
     top: int = 20,
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    entity_types: Sequence[str] | None = None,
-    rel_types: Sequence[str] | None = None,
     seed: int = 42,
     resolution: float = 1.0,
     members: int = 50,
     engine: str = "auto",
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """Louvain communities (seeded): size, members, and the most central member of each."""
     _check_top(top)
-    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    flt = _or_all(flt)
     P, G = _structure(store, flt, engine)
     parts = communities_mod.louvain(G, seed=seed, resolution=resolution, engine=engine)
     used = choose(G, engine)
@@ -143,16 +136,13 @@ def communities(
 
 def brokers(
     store: GraphStore,
+    flt: ClaimFilter | None = None,
+    *,
     top: int = 20,
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    entity_types: Sequence[str] | None = None,
-    rel_types: Sequence[str] | None = None,
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """Articulation points, bridges, and the entities with the lowest Burt constraint."""
     _check_top(top)
-    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    flt = _or_all(flt)
     P, G = _structure(store, flt, "networkx")  # NetworkX code; the bridges' grades are read below
     found = brokers_mod.brokers(G, top=top)
     grades = _best_grades(store, found["bridges"], flt)
@@ -188,16 +178,13 @@ def _best_grades(store: GraphStore, pairs: Iterable[tuple[str, str]], flt: Claim
 
 def disruption(
     store: GraphStore,
+    flt: ClaimFilter | None = None,
+    *,
     k: int = 5,
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    entity_types: Sequence[str] | None = None,
-    rel_types: Sequence[str] | None = None,
     candidates: int | None = None,
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """Which ``k`` entities, removed in turn, fragment the network most (greedy key-player search)."""
-    flt = _filter(min_grade, as_of, entity_types, rel_types, max_handling)
+    flt = _or_all(flt)
     P, G = _structure(store, flt, "networkx")  # the search is NetworkX code; it needs no claims
     steps = disruption_mod.key_players(G, k=k, candidates=candidates)
     return {
@@ -213,17 +200,16 @@ def paths(
     store: GraphStore,
     source: str,
     target: str,
+    flt: ClaimFilter | None = None,
+    *,
     max_hops: int = 4,
     k: int = 3,
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """The k shortest paths between two entities with weakest-link grades, in the shared subgraph shape
     (``views.paths_json``) plus a stamp."""
     from ..store.base import Node, Path
 
-    flt = _filter(min_grade, as_of, max_handling=max_handling)
+    flt = _or_all(flt)
     M = paths_around(store, source, target, max_hops, flt)
     found = paths_mod.k_shortest_paths(M, source, target, k=k, max_hops=max_hops)
     out = paths_json([
@@ -255,6 +241,8 @@ def _resolve_wallets(store: GraphStore, wallets: Iterable[str]) -> list[str]:
 def trace(
     store: GraphStore,
     wallets: Sequence[str],
+    flt: ClaimFilter | None = None,
+    *,
     direction: str = "forward",
     max_hops: int = 4,
     min_amount: str | Decimal | None = None,
@@ -262,16 +250,16 @@ def trace(
     until: str | None = None,
     method: str = "haircut",
     stop_tags: Sequence[str] = flows.STOP_TAGS,
-    as_of: str | None = None,
-    min_grade: str | None = None,
     asset: str | None = None,
-    max_handling: str | None = None,
 ) -> dict[str, Any]:
     """Money-flow trace from wallets: end points with amounts (Decimal strings), the transfers that carried
-    traced funds, and a subgraph in the shared JSON shape (``views.subgraph_json``), with a stamp."""
+    traced funds, and a subgraph in the shared JSON shape (``views.subgraph_json``), with a stamp.
+
+    ``flt`` narrows the claims by grade, date, handling and hidden sources; a trace always reads
+    ``TRANSFERRED`` and ``HOLDS`` claims (its relationship types are set here)."""
     if isinstance(wallets, str):
         wallets = [wallets]
-    flt = _filter(min_grade, as_of, None, ("TRANSFERRED", "HOLDS"), max_handling)
+    flt = dataclasses.replace(_or_all(flt), rel_types=("HOLDS", "TRANSFERRED"))
     starts = _resolve_wallets(store, wallets)
     around = TransfersAround(store, flt)
     M = around.G
@@ -306,7 +294,18 @@ def trace(
     params = {"wallets": starts, "direction": direction, "max_hops": max_hops, "method": method,
               "min_amount": None if min_amount in (None, "") else str(min_amount), "since": since,
               "until": until, "stop_tags": sorted(stop_tags), "asset": asset}
+    from ..screening.flows import mark_trace
+
+    def rerun(other: str) -> flows.TraceResult:
+        return flows.trace(M, starts, direction=direction, max_hops=max_hops, method=other, min_amount=min_amount,
+                           since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
+
+    names = {w: node_info(M, w)["name"] for w in ids if w in M}
+    headline, listed = mark_trace(store, r, rerun, names, min_grade, as_of, max_handling)
+    listed_ids = {x["wallet"] for x in listed}
     return {
+        "headline": headline,
+        "listed": listed,
         "direction": direction,
         "method": method,
         "wallets": starts,
@@ -315,7 +314,7 @@ def trace(
         "endpoints": [
             {"wallet": ep.wallet, "name": node_info(M, ep.wallet)["name"], "asset": ep.asset,
              "amount": flows.money(ep.amount), "reasons": sorted(ep.reasons), "hops": ep.min_hops,
-             "tags": ep.tags, "holders": holders.get(ep.wallet, [])}
+             "tags": ep.tags, "holders": holders.get(ep.wallet, []), "listed": ep.wallet in listed_ids}
             for ep in r.endpoints
         ],
         "flows": [
@@ -331,11 +330,9 @@ def trace(
 
 def write_back(
     store: GraphStore,
+    flt: ClaimFilter | None = None,
+    *,
     measure: str = "pagerank",
-    min_grade: str | None = None,
-    as_of: str | None = None,
-    entity_types: Sequence[str] | None = None,
-    rel_types: Sequence[str] | None = None,
     sample: int | None = None,
     seed: int = 42,
     engine: str = "auto",
@@ -345,7 +342,7 @@ def write_back(
     if measure not in WRITE_BACK_MEASURES:
         raise InvalidInput(f"measure must be one of {', '.join(WRITE_BACK_MEASURES)}, got {measure!r}",
                            where="measure")
-    flt = _filter(min_grade, as_of, entity_types, rel_types)
+    flt = _or_all(flt)
     P, G = _structure(store, flt, engine)
     values: dict[str, float | int]
     if measure == "community":

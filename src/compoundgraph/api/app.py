@@ -33,7 +33,7 @@ log = logging.getLogger("compoundgraph.api")
 
 # Requests under these paths read or change the graph: each one is written to the audit log.
 AUDITED_PREFIXES = ("/entities", "/search", "/subgraph", "/analytics", "/flows", "/cypher", "/ingest",
-                    "/exports", "/stats")
+                    "/exports", "/stats", "/screen", "/match")
 
 DESCRIPTION = """\
 Query, analyse and export the compoundgraph knowledge graph of online-scam compounds.

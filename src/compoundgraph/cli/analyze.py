@@ -17,7 +17,7 @@ from rich.table import Table
 from ..analytics import service
 from ..analytics.flows import STOP_TAGS
 from ..errors import CompoundGraphError
-from ..store import open_store
+from ..store import ClaimFilter, open_store
 
 console = Console()
 err = Console(stderr=True)
@@ -33,6 +33,12 @@ Seed = Annotated[int, typer.Option(help="Seed for sampled and random algorithms"
 
 analyze = typer.Typer(help="Network analytics and money-flow tracing on the configured store.",
                       no_args_is_help=True)
+
+
+def _flt(min_grade: str | None, as_of: str | None, types: list[str] | None = None,
+         rels: list[str] | None = None) -> ClaimFilter:
+    """The options' filter (checked against the ontology: a bad value is an error naming it)."""
+    return ClaimFilter.make(rels, types, min_grade, as_of)
 
 
 def _run(fn: Any, as_json: bool, show: Any) -> None:
@@ -73,7 +79,8 @@ def centrality(
             table.add_row(str(row["rank"]), f"{row['score']:.6g}", row["label"], row["name"], row["id"])
         console.print(table)
 
-    _run(lambda s: service.centrality(s, measure, top, min_grade, as_of, types, rels, sample, seed, engine),
+    _run(lambda s: service.centrality(s, _flt(min_grade, as_of, types, rels), measure=measure, top=top,
+                                         sample=sample, seed=seed, engine=engine),
          as_json, show)
 
 
@@ -100,7 +107,8 @@ def communities(
                           names)
         console.print(table)
 
-    _run(lambda s: service.communities(s, top, min_grade, as_of, types, rels, seed, resolution, engine=engine),
+    _run(lambda s: service.communities(s, _flt(min_grade, as_of, types, rels), top=top, seed=seed,
+                                          resolution=resolution, engine=engine),
          as_json, show)
 
 
@@ -126,7 +134,7 @@ def brokers(
                           row["label"], row["name"])
         console.print(table)
 
-    _run(lambda s: service.brokers(s, top, min_grade, as_of, types, rels), as_json, show)
+    _run(lambda s: service.brokers(s, _flt(min_grade, as_of, types, rels), top=top), as_json, show)
 
 
 @analyze.command()
@@ -150,7 +158,8 @@ def disruption(
                           str(st["components"]), str(st["largest_component"]))
         console.print(table)
 
-    _run(lambda s: service.disruption(s, k, min_grade, as_of, types, rels, candidates), as_json, show)
+    _run(lambda s: service.disruption(s, _flt(min_grade, as_of, types, rels), k=k,
+                                         candidates=candidates), as_json, show)
 
 
 @analyze.command()
@@ -172,7 +181,7 @@ def paths(
         for p in r["paths"]:
             console.print(f"[bold]{p['grade']}[/] {p['hops']} hops: " + " - ".join(names[n] for n in p["nodes"]))
 
-    _run(lambda s: service.paths(s, source, target, max_hops, k, min_grade, as_of), as_json, show)
+    _run(lambda s: service.paths(s, source, target, _flt(min_grade, as_of), max_hops=max_hops, k=k), as_json, show)
 
 
 @analyze.command()
@@ -195,17 +204,23 @@ def trace(
 
     def show(r: dict[str, Any]) -> None:
         traced = ", ".join(f"{v} {a}" for a, v in r["traced"].items()) or "nothing"
-        table = Table("amount", "asset", "wallet", "held by", "why", "hops",
+        console.print(f"[bold red]{r['headline']}[/]" if r["listed"] else r["headline"])
+        table = Table("amount", "asset", "wallet", "held by", "why", "hops", "listed",
                       title=f"{r['direction']} trace ({r['method']}, ≤ {r['max_hops']} hops) of {traced}")
         for ep in r["endpoints"]:
             table.add_row(ep["amount"], ep["asset"], ep["name"], ", ".join(h["name"] for h in ep["holders"]),
-                          ", ".join(ep["reasons"]), str(ep["hops"]))
+                          ", ".join(ep["reasons"]), str(ep["hops"]), "LISTED" if ep["listed"] else "")
         console.print(table)
+        for x in r["listed"]:
+            amounts = ", ".join(f"{m} {v}" for m, v in x["amount"].items())
+            console.print(f"  listed wallet {x['name']} ({x['hops']} hops): {amounts} {x['asset']}; "
+                          + "; ".join(s["name"] + (f" via {s['via']}" if s["via"] else "") for s in x["sanctions"]))
         console.print(f"{len(r['flows'])} transfers carried traced funds")
 
     direction = "backward" if backward else "forward"
-    _run(lambda s: service.trace(s, wallets, direction, max_hops, min_amount, since, until, method,
-                                 tuple(stop_tag) if stop_tag else STOP_TAGS, as_of, min_grade, asset),
+    _run(lambda s: service.trace(s, wallets, _flt(min_grade, as_of), direction=direction, max_hops=max_hops,
+                                 min_amount=min_amount, since=since, until=until, method=method,
+                                 stop_tags=tuple(stop_tag) if stop_tag else STOP_TAGS, asset=asset),
          as_json, show)
 
 
@@ -226,7 +241,8 @@ def write_back(
     def show(r: dict[str, Any]) -> None:
         console.print(f"wrote {r['property']} on {r['written']:,} entities")
 
-    _run(lambda s: service.write_back(s, measure, min_grade, as_of, types, rels, sample, seed, engine),
+    _run(lambda s: service.write_back(s, _flt(min_grade, as_of, types, rels), measure=measure, sample=sample,
+                                         seed=seed, engine=engine),
          as_json, show)
 
 

@@ -51,6 +51,8 @@ def ingest_command(
     report_dir: Annotated[Path, typer.Option(help="Where the summary and rejects files go")] = Path("ingest-reports"),
     resolve: Annotated[bool, typer.Option(help="Afterwards, merge entities sharing an identifier and propose "
                                           "similar names as SAME_AS candidates (see `resolve list`)")] = True,
+    screen: Annotated[bool, typer.Option(help="Afterwards, list the records that are listed (sanctioned, or "
+                                         "held by a designated actor) or match a listed actor")] = True,
 ) -> None:
     """Ingest files with their provenance; print created / updated / unchanged / rejected.
 
@@ -73,7 +75,8 @@ def ingest_command(
                 bar.update(tasks[file], completed=min(done, total) if total else done)
 
             log = decision_log() if resolve else None
-            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log)
+            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
+                             screen=screen)
     except CompoundGraphError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -88,6 +91,15 @@ def ingest_command(
         console.print(f"  [yellow]rejected[/] {r.file} {r.where} {r.field}: {r.reason}", soft_wrap=True)
     if summary.rejected > 10:
         console.print(f"  ... and {summary.rejected - 10} more")
+    listed = summary.screening.get("listed", [])
+    if listed:
+        console.print(f"[bold red]{len(listed) + summary.screening.get('more', 0)} records hit a listed actor:[/]")
+        for x in listed:
+            what = "is listed" if x["hit"] == x["record"] else f"{x['how']} {x.get('hit_name', x['hit'])}"
+            events = "; ".join(e["name"] + (f" via {e['via']}" if e["via"] else "") for e in x["sanctions"][:3])
+            console.print(f"  {x['label']} {x['name']} {what} ({events})", soft_wrap=True)
+    elif summary.screening.get("skipped"):
+        console.print(f"screening skipped: {summary.screening['skipped']}", soft_wrap=True)
     console.print(f"summary: {summary.summary_path}\nrejects: {summary.rejects_path}", soft_wrap=True)
 
 

@@ -6,6 +6,12 @@ Every format shows the same fields under the same names: node ``label`` (type), 
 ``handling``, ``quote``, ``contested``,
 ``claim_key`` (a transfer's tx hash:log index) and the claim's own properties (transfers) as ``p_<name>``.
 Lists are joined with ``"; "``; absent values are left out (GraphML has no null).
+
+CSV files meant for spreadsheets and i2 go through :func:`csv_bytes`, which neutralises formula injection
+as OWASP recommends: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+written with a leading single quote (``'=HYPERLINK(...)``), so Excel, LibreOffice, Google Sheets and i2
+show it as text instead of running it. Numbers (a negative longitude) are left as they are. The JSON-based
+formats and the ``neo4j-admin`` files (read by programs, not spreadsheets) carry values unchanged.
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from ..grades import Grade
 from ..models import Claim, Entity, Source
 from ..ontology import ontology
 
-__all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "LIST_SEP", "typed_property"]
+__all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "spreadsheet_cell", "LIST_SEP",
+           "typed_property", "FORMULA_PREFIXES"]
 
 LIST_SEP = "; "
+# what a spreadsheet reads as the start of a formula (OWASP "CSV Injection")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def flat(value: Any) -> str | int | float | bool:
@@ -83,11 +92,22 @@ def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
     return out
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = False) -> bytes:
-    """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8, optionally with a BOM for Excel / i2."""
+def spreadsheet_cell(value: Any) -> str | int | float | bool:
+    """A value as a spreadsheet may safely see it: text that would start a formula gets a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return value  # a number is never a formula, and -3.5 must stay a number
+    text = str(flat(value))
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:
+    """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8 with a BOM (so Excel reads Burmese, Thai
+    and Chinese names as UTF-8; ``bom=False`` leaves it out), every cell through :func:`spreadsheet_cell`."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     for row in rows:
-        w.writerow({k: ("" if v is None else flat(v)) for k, v in row.items()})
+        w.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
     return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")

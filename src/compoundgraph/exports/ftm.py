@@ -17,6 +17,7 @@ file re-parses unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from typing import Any
@@ -112,6 +113,20 @@ def _document(s: Source) -> ValueEntity:
     return proxy
 
 
+def _utc_seconds(ts: Any) -> str | None:
+    """An ISO timestamp as FtM keeps it to the second: UTC, without an offset (FtM's date cleaning cuts
+    ``...T10:00:07Z`` to the minute, but keeps ``...T10:00:07``)."""
+    if not isinstance(ts, str) or not ts:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return ts
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.isoformat(timespec="seconds")
+
+
 def _fits(schema: str, prop: str, node_schema: str) -> bool:
     p = model[schema].get(prop)
     return p is not None and p.range is not None and model[node_schema].is_a(p.range)
@@ -174,7 +189,7 @@ def entities(view: ExportView) -> list[ValueEntity]:
             _add(pay, "currency", p.get("asset"))
             _add(pay, "transactionNumber", p.get("tx_hash"))
             _add(pay, "sequenceNumber", p.get("log_index"))
-            _add(pay, "date", p.get("timestamp"))
+            _add(pay, "date", _utc_seconds(p.get("timestamp")))
             _add(pay, "purpose", f"crypto transfer {view.entities[c.subject].name} -> {view.entities[c.object].name}")
             intervals.append(pay)
             continue

@@ -1,23 +1,31 @@
-"""GEXF 1.2 for Gephi, with time intervals so Gephi's timeline filters claims by when they held.
+"""GEXF 1.3 for Gephi, with time intervals so Gephi's timeline filters claims by when they held.
 
 An edge's interval is its claim's ``valid_from``..``valid_to`` (a transfer's is the day of its timestamp);
 open ends stay open. Nodes carry no interval (an entity exists as long as a claim about it does), so the
 timeline shows and hides *relationships*. GEXF reserves ``label``, ``id``, ``type``, ``start`` and
 ``end``: a node's GEXF label is its name and its type is the ``entity_type`` attribute; an edge's GEXF
 label is its relationship type, also in ``rel_type``.
+
+Every claim stays its own edge in Gephi. Gephi merges edges that join the same two nodes with the same
+edge *kind* (its "edge type") under its default merge strategy, which would fold repeated transfers
+between two wallets into one edge and drop their dates. So an edge's GEXF ``kind`` is its relationship
+type, and the 2nd, 3rd, ... claim of one type between the same two nodes (in order of date, then id) gets
+``TYPE #2``, ``TYPE #3``, ...: no two edges share ends and kind, whatever merge strategy is chosen.
 """
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from typing import Any
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from .common import edge_attrs, node_attrs, source_attrs
 from .selection import ExportView
 
-__all__ = ["render", "to_graph", "FILENAME"]
+__all__ = ["render", "to_graph", "edge_kinds", "FILENAME"]
 
 FILENAME = "graph.gexf"
 
@@ -52,7 +60,29 @@ def to_graph(view: ExportView) -> nx.MultiDiGraph:
     return g
 
 
+def edge_kinds(view: ExportView) -> dict[str, str]:
+    """Claim id -> GEXF edge kind: the type, numbered from the second claim of a type between two nodes."""
+    def when(c: Any) -> str:
+        return str(c.valid_from or c.properties.get("timestamp") or "")
+
+    seen: Counter[tuple[str, str, str]] = Counter()
+    kinds = {}
+    for c in sorted(view.claims, key=lambda c: (when(c), c.id)):
+        seen[(c.subject, c.object, c.type)] += 1
+        n = seen[(c.subject, c.object, c.type)]
+        kinds[c.id] = c.type if n == 1 else f"{c.type} #{n}"
+    return kinds
+
+
 def render(view: ExportView) -> dict[str, bytes]:
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+    writer.add_graph(to_graph(view))
+    kinds = edge_kinds(view)
+    for edge in writer.xml.iter("edge"):
+        edge.set("kind", kinds[edge.get("id", "")])
     buf = io.BytesIO()
-    nx.write_gexf(to_graph(view), buf, encoding="utf-8", prettyprint=True, version="1.2draft")
-    return {FILENAME: buf.getvalue()}
+    writer.write(buf)
+    # networkx names the XML Schema instance namespace without its "www."
+    data = buf.getvalue().replace(b'"http://w3.org/2001/XMLSchema-instance"',
+                                  b'"http://www.w3.org/2001/XMLSchema-instance"', 1)
+    return {FILENAME: data}

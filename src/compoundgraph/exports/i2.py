@@ -1,7 +1,8 @@
 """i2 Analyst's Notebook-ready CSV: ``i2_entities.csv`` and ``i2_links.csv`` (UTF-8 with BOM).
 
-Built for ANB's *Import Data* wizard (one specification for entities, one for links; see
-``docs/exports.md``). Each row carries the three grading columns ANB cards use - **Grade 1** (source
+Built for ANB's import wizard (Home > Import > Import from File; one specification for the entities, one
+with an entity-link-entity design for the links, whose ends match the charted entities by identity; see
+``docs/exports.md``). A transfer's moment is split into **Date** and **Time** (UTC, to the second). Each row carries the three grading columns ANB cards use - **Grade 1** (source
 reliability, Admiralty A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code
 H0-H3) - plus the UK 3x5x2 and Europol 4x4 translations for agencies that grade that way, a
 **Source Reference** and **Source Type**. ``i2 Type`` suggests a standard ANB icon for each entity type.
@@ -10,6 +11,7 @@ An entity's grade is that of its most reliable source (entities are attested, no
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..grades import Grade
@@ -33,9 +35,22 @@ ENTITY_COLUMNS = [
 ]
 LINK_COLUMNS = [
     "Link ID", "From ID", "From Type", "From Label", "To ID", "To Type", "To Label", "Link Type", "Label",
-    "Direction", "Date", "Start Date", "End Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
+    "Direction", "Date", "Time", "Start Date", "End Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
     "Source Reference", "Source Type", "Description", "Contested", "Amount", "Asset", "Transaction",
 ]
+
+
+def _date_time(ts: Any) -> tuple[str, str]:
+    """A transfer's timestamp as i2's separate Date (YYYY-MM-DD) and Time (HH:MM:SS) columns, in UTC."""
+    if not isinstance(ts, str) or not ts:
+        return "", ""
+    try:
+        when = dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return ts[:10], ""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return when.date().isoformat(), when.time().isoformat(timespec="seconds")
 
 
 def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
@@ -73,12 +88,12 @@ def render(view: ExportView) -> dict[str, bytes]:
         g = Grade.parse(c.grade)
         src = view.sources.get(c.source)
         uk = admiralty_to_uk(g, c.handling)
-        ts = c.properties.get("timestamp")
+        day, time = _date_time(c.properties.get("timestamp"))
         links.append({
             "Link ID": c.id, "From ID": c.subject, "From Type": view.label_of(c.subject),
             "From Label": view.name_of(c.subject), "To ID": c.object, "To Type": view.label_of(c.object),
             "To Label": view.name_of(c.object), "Link Type": c.type, "Label": c.type.replace("_", " ").lower(),
-            "Direction": "Arrow on head", "Date": (ts[:10] if isinstance(ts, str) else c.valid_from or ""),
+            "Direction": "Arrow on head", "Date": day or c.valid_from or "", "Time": time,
             "Start Date": c.valid_from or "", "End Date": c.valid_to or "",
             "Grade 1": g.reliability, "Grade 2": g.credibility, "Grade 3": c.handling,
             "UK 3x5x2": str(uk), "Europol 4x4": str(admiralty_to_europol(g, c.handling)),

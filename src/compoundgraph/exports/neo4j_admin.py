@@ -11,8 +11,6 @@ itself; run ``compoundgraph init`` afterwards to create the constraints and the 
 
 from __future__ import annotations
 
-import csv
-import io
 import shlex
 from collections import defaultdict
 from collections.abc import Iterable
@@ -63,24 +61,27 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, str]:
     return out
 
 
-def _cell(value: Any, kind: str, sep: str) -> str:
+def _cell(value: Any, kind: str, sep: str) -> str | None:
+    """The CSV text of one value; ``None`` for an absent property (an empty, unquoted field)."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, list):
         return sep.join(str(v).lower() if isinstance(v, bool) else str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if kind == "string" and not isinstance(value, str):
-        return str(value)
     return str(value)
 
 
-def _write(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+def _field(text: str | None) -> str:
+    # The importer reads an unquoted empty field as "no property" and a quoted one ("") as an empty
+    # string (or an empty array): every present value is quoted so "" and [] survive.
+    return "" if text is None else '"' + text.replace('"', '""') + '"'
+
+
+def _write(header: list[str], rows: Iterable[list[str | None]]) -> bytes:
+    out = [",".join(_field(h) for h in header)]
+    out.extend(",".join(_field(c) for c in row) for row in rows)
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
 def _delimiter(values: Iterable[Any]) -> str:
@@ -124,13 +125,22 @@ def render(view: ExportView) -> dict[str, bytes]:
         name = f"rels_{rel}.csv"
         files[name] = _write(header, body)
         args.append(f"--relationships={name}")
+    # The database name goes before the file options: after them, Neo4j 5 reads it as one more file of the
+    # last --relationships option ("File 'neo4j' doesn't exist").
     command = [
-        "neo4j-admin", "database", "import", "full", f"--array-delimiter={sep}", "--multiline-fields=true",
-        "--id-type=string", *args, "neo4j",
+        "neo4j-admin", "database", "import", "full", '"$DATABASE"', f"--array-delimiter={sep}",
+        "--multiline-fields=true", "--id-type=string", "--ignore-empty-strings=false", *args,
     ]
     files["import.sh"] = (
         "#!/bin/sh\n# Load this folder into an EMPTY, STOPPED Neo4j 5 database, then run `compoundgraph init`.\n"
-        "# Add --overwrite-destination to replace an existing database.\n"
-        'cd "$(dirname "$0")"\n' + " ".join(shlex.quote(a) for a in command) + "\n"
+        "# Usage: sh import.sh [DATABASE [neo4j-admin options]] - DATABASE defaults to neo4j; options such as\n"
+        "# --overwrite-destination (replace an existing database) or --max-off-heap-memory=2G are passed on.\n"
+        "# NEO4J_ADMIN names the neo4j-admin to run (default: the one on PATH).\n"
+        "set -e\n"
+        'cd "$(dirname "$0")"\n'
+        'DATABASE="${1:-neo4j}"\n'
+        'if [ $# -gt 0 ]; then shift; fi\n'
+        '"${NEO4J_ADMIN:-neo4j-admin}" ' + " ".join(a if a.startswith('"') else shlex.quote(a) for a in command[1:])
+        + ' "$@"\n'
     ).encode("utf-8")
     return files

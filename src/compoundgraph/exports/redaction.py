@@ -7,7 +7,10 @@
     A partner agency. Claims and sources above H1 are dropped. Victim cases never leave as records:
     every Case entity and every claim touching one (HELD_AT, SOLD_TO, RECRUITED_VIA, INVOLVED_IN, ...) is
     removed and replaced by counts of cases per compound, nationality and period (no case ids, no age
-    band, gender, indicators, dates or outcomes).
+    band, gender, indicators, dates or outcomes). A count below the profile's ``min_cell`` (the setting
+    ``partner_min_cell``, default 5) is never shown: such cells are combined into one "suppressed" row
+    whose count reads ``"<5"`` while the combined total is itself below 5, and the numbers of victim
+    records the redaction dropped read ``"<5"`` the same way.
 
 A claim's effective handling is the stricter of its own code and its source's (a tip-line source marked
 H2 keeps its claims in-house even when a claim forgot to say so). An entity keeps only the sources that
@@ -24,6 +27,7 @@ from dataclasses import dataclass, replace
 from ..errors import InvalidInput
 from ..models import Claim, Entity
 from ..ontology import ontology
+from ..settings import get_settings
 from .selection import CaseAggregate, ExportView
 
 __all__ = ["Profile", "PROFILES", "redact", "get_profile", "VICTIM_LABELS"]
@@ -39,21 +43,24 @@ class Profile:
     max_handling: str  # highest handling code the recipient may receive
     aggregate_cases: bool  # replace victim cases by counts
     description: str
-    min_cell: int = 1  # aggregate cells below this count are suppressed (reported as one "<n" row)
+    min_cell: int = 1  # aggregate cells below this count are suppressed (combined, shown as "<n")
 
 
 PROFILES: dict[str, Profile] = {
     "internal": Profile("internal", "H2", False, "This agency only: everything up to H2, victim cases included."),
     "partner": Profile("partner", "H1", True,
                        "Partner agencies: up to H1; victim cases only as counts per compound, nationality "
-                       "and period."),
+                       "and period, counts below 5 suppressed.", min_cell=5),
 }
 
 
 def get_profile(name: str, min_cell: int | None = None) -> Profile:
+    """A profile by name; one that aggregates cases takes ``min_cell`` from the settings unless given."""
     if name not in PROFILES:
         raise InvalidInput(f"unknown redaction profile {name[:30]!r}; known: {', '.join(PROFILES)}")
     profile = PROFILES[name]
+    if min_cell is None and profile.aggregate_cases:
+        min_cell = get_settings().partner_min_cell
     if min_cell is not None:
         if min_cell < 1:
             raise InvalidInput(f"min_cell must be at least 1, got {min_cell}")
@@ -109,9 +116,16 @@ def redact(view: ExportView, profile: Profile | str) -> ExportView:
         del sources[k]
     dropped["sources_unreferenced"] = len(orphans)
 
+    shown: dict[str, int | str] = {k: v for k, v in sorted(dropped.items()) if v}
+    if p.aggregate_cases:  # how many victim records went is itself a count of victims
+        shown.update({k: _small(v, p.min_cell) for k, v in shown.items() if "victim" in k})
     return ExportView(sources=sources, entities=entities, claims=claims, query=view.query, profile=p.name,
-                      aggregates=aggregates, dropped={k: v for k, v in sorted(dropped.items()) if v},
-                      exported_at=view.exported_at)
+                      aggregates=aggregates, dropped=shown, exported_at=view.exported_at)
+
+
+def _small(n: int | str, threshold: int) -> int | str:
+    """A count as a partner may see it: ``"<threshold"`` when it is below the threshold."""
+    return f"<{threshold}" if isinstance(n, int) and n < threshold else n
 
 
 def _effective(c: Claim, view: ExportView) -> int:
@@ -162,5 +176,5 @@ def _aggregate(view: ExportView, victims: set[str], p: Profile, visible: dict[st
         name = visible[compound].name if compound in visible else ""
         out.append(CaseAggregate(compound, name, nationality, period, len(cases)))
     if suppressed:
-        out.append(CaseAggregate("", f"suppressed (cells under {p.min_cell})", "", "", suppressed))
+        out.append(CaseAggregate("", f"suppressed (cells under {p.min_cell})", "", "", _small(suppressed, p.min_cell)))
     return out

@@ -29,7 +29,7 @@ class CaseAggregate:
     compound_name: str
     nationality: str
     period: str
-    cases: int
+    cases: int | str  # a count, or "<N" for suppressed cells whose total is still under the threshold
 
 
 @dataclass
@@ -40,7 +40,7 @@ class ExportView:
     query: dict[str, Any]
     profile: str = "unredacted"
     aggregates: list[CaseAggregate] = field(default_factory=list)
-    dropped: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int | str] = field(default_factory=dict)  # "<N" where a count would reveal few cases
     exported_at: str = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace(
             "+00:00", "Z")

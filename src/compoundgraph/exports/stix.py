@@ -44,7 +44,7 @@ import uuid
 from typing import Any
 
 import stix2
-from stix2.properties import IntegerProperty, ListProperty, StringProperty
+from stix2.properties import DictionaryProperty, IntegerProperty, ListProperty, StringProperty
 from stix2.v21 import CustomExtension, CustomObservable
 
 from ..grades import Grade
@@ -63,6 +63,10 @@ EXT_GRADING = f"extension-definition--{uuid.uuid5(_NS, 'compoundgraph grading 1.
 _TLP = {"white": stix2.TLP_WHITE, "green": stix2.TLP_GREEN, "amber": stix2.TLP_AMBER, "red": stix2.TLP_RED}
 _REL_NAMES = {"LOCATED_IN": "located-at", "USES": "uses", "OWNS": "owns"}
 _ORG_THREAT = re.compile(r"crime|criminal|syndicate|gang|operator", re.I)
+# STIX 2.1 account-type-ov; another platform stays in the grading extension's ``platform``
+_ACCOUNT_TYPES = {"facebook": "facebook", "twitter": "twitter", "x": "twitter", "x (twitter)": "twitter",
+                  "skype": "skype", "openid": "openid", "ldap": "ldap"}
+_EXT_FIELDS = ("amount", "asset", "tx_hash", "timestamp")
 
 
 @CustomObservable(  # type: ignore[misc]
@@ -82,7 +86,9 @@ class Wallet:
      ("credibility", IntegerProperty()), ("handling", StringProperty()), ("sources", ListProperty(StringProperty)),
      ("rel_type", StringProperty()), ("amount", StringProperty()), ("asset", StringProperty()),
      ("tx_hash", StringProperty()), ("log_index", IntegerProperty()), ("timestamp", StringProperty()),
-     ("label", StringProperty())],
+     ("label", StringProperty()), ("first_seen", StringProperty()), ("last_seen", StringProperty()),
+     ("platform", StringProperty()), ("url", StringProperty()),
+     ("properties", DictionaryProperty(spec_version="2.1"))],
 )
 class Grading:
     """The compoundgraph grading property-extension."""
@@ -122,8 +128,12 @@ def _definitions(exporter: stix2.Identity) -> list[Any]:
         description="Admiralty grade, handling code and provenance of a compoundgraph object or claim.",
         schema="Properties: compoundgraph_id, label (entity type), rel_type (claim type), grade (Admiralty "
                "A-F + 1-6, e.g. B2), reliability (A-F), credibility (1-6), handling (H0-H3; H0 TLP:CLEAR, "
-               "H1 GREEN, H2 AMBER, H3 RED), sources (compoundgraph source ids), and for transfers amount "
-               "(decimal string), asset, tx_hash, log_index, timestamp (ISO 8601 UTC).",
+               "H1 GREEN, H2 AMBER, H3 RED), sources (compoundgraph source ids), first_seen and last_seen "
+               "(when compoundgraph's sources first and last reported it), platform (an account's platform "
+               "when account-type-ov has no value for it), url (a source's address when the source has no "
+               "document hash for an external reference), properties (every other property of the object "
+               "or claim, as strings), and for transfers amount (decimal string), asset, tx_hash, "
+               "log_index, timestamp (ISO 8601 UTC, to the second).",
     )
     return [project, wallet, grading, exporter]
 
@@ -155,7 +165,8 @@ class _Builder:
     def add_entity(self, e: Entity) -> None:
         p = e.properties
         handling = self.entity_handling(e)
-        ext = {"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)}
+        ext = _seen({"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
+                    e.first_seen, e.last_seen)
         kw = self.sdo(handling, ext)
         desc = "; ".join(f"{k}: {v}" for k, v in sorted(p.items()) if k not in ("text",))
         obj: Any
@@ -186,8 +197,11 @@ class _Builder:
                                        **kw)
         elif e.label == "Account":
             login = p.get("handle") or p.get("phone") or p.get("email") or e.name
+            platform = str(p.get("platform", ""))
+            if platform:
+                ext["platform"] = platform
             obj = stix2.UserAccount(account_login=str(login), display_name=e.name,
-                                    account_type=str(p.get("platform", "")).lower() or None,
+                                    account_type=_ACCOUNT_TYPES.get(platform.strip().lower()),
                                     **self.common(handling, ext))
         elif e.label == "Wallet":
             tags = p.get("tags")
@@ -221,7 +235,8 @@ class _Builder:
     def add_referring(self, e: Entity, refs: list[str]) -> None:
         """Cases (notes) and events (reports) need the ids of what they refer to."""
         handling = self.entity_handling(e)
-        ext = {"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)}
+        ext = _seen({"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
+                    e.first_seen, e.last_seen)
         refs = sorted(set(refs)) or [self.me.id]
         desc = "; ".join(f"{k}: {v}" for k, v in sorted(e.properties.items()))
         if e.label == "Case":
@@ -240,12 +255,18 @@ class _Builder:
         ext: dict[str, Any] = {"compoundgraph_id": c.id, "grade": c.grade, "reliability": g.reliability,
                                "credibility": g.credibility, "handling": c.handling, "sources": [c.source],
                                "rel_type": c.type}
-        for k in ("amount", "asset", "tx_hash", "timestamp"):
+        _seen(ext, c.first_seen, c.last_seen)
+        for k in _EXT_FIELDS:
             if c.properties.get(k) is not None:
                 ext[k] = str(c.properties[k])
         if isinstance(c.properties.get("log_index"), int):
             ext["log_index"] = c.properties["log_index"]
-        start = _ts(c.valid_from) or (str(c.properties["timestamp"]) if c.properties.get("timestamp") else None)
+        other = {k: _text(v) for k, v in sorted(c.properties.items()) if k not in (*_EXT_FIELDS, "log_index")}
+        if other:
+            ext["properties"] = other
+        ts = c.properties.get("timestamp")
+        # a transfer happened at its timestamp, to the second; its validity date is only that day
+        start = str(ts) if isinstance(ts, str) and ts else _ts(c.valid_from)
         stop = _ts(c.valid_to, end=True)
         if start and stop and stop <= start:
             stop = None
@@ -262,13 +283,30 @@ class _Builder:
     def add_source(self, s: Source, refs: list[str]) -> None:
         ext = {"compoundgraph_id": s.id, "label": "Source", "handling": s.handling, "reliability": s.reliability}
         ref: dict[str, Any] = {"source_name": s.publisher or "compoundgraph", "external_id": s.id}
-        if s.url:
-            ref["url"] = s.url
+        if s.url and s.sha256:
+            # STIX wants a URL in an external reference pinned by the hash of what it pointed to
+            ref.update(url=s.url, hashes={"SHA-256": s.sha256})
+        elif s.url:
+            ext["url"] = s.url
         obj = stix2.Report(id=self.ids[s.id], name=s.title, description=s.description or None,
                            published=_ts(s.published) or self.now, report_types=["threat-report"],
                            object_refs=sorted(set(refs)) or [self.me.id], external_references=[ref],
                            allow_custom=True, **self.sdo(s.handling, ext))
         self.objects.append(obj)
+
+
+def _seen(ext: dict[str, Any], first: str | None, last: str | None) -> dict[str, Any]:
+    if first:
+        ext["first_seen"] = first
+    if last:
+        ext["last_seen"] = last
+    return ext
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _quote(text: str) -> str:

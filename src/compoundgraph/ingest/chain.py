@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import yaml
 from ..errors import InvalidInput
 from ..ids import claim_id
 from ..models import Claim, Entity, check_text
+from ..resources import mappings_dir
 from .addresses import AddressError, WalletAddress, normalize_chain, validate_address, validate_addresses
 from .base import Context, Item, Options, Reject, RowError, file_source
 from .fields import wallet_id
@@ -32,7 +34,7 @@ from .yaml_input import load_yaml
 
 __all__ = ["Mapping", "load_mapping", "mappings", "match_mapping", "read_chain", "MAPPINGS_DIR"]
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[3] / "ingest" / "mappings"
+MAPPINGS_DIR = mappings_dir()  # shipped in the package (importlib.resources), or the checkout's ingest/mappings
 _HASH = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 FIELDS = ("tx_hash", "log_index", "from", "to", "amount", "asset", "decimals", "timestamp", "chain",
@@ -67,7 +69,7 @@ class Mapping:
         return out
 
 
-def load_mapping(path: Path) -> Mapping:
+def load_mapping(path: Path | Traversable) -> Mapping:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -82,7 +84,7 @@ def load_mapping(path: Path) -> Mapping:
     detect = data.get("detect_any") or ([data["detect"]] if data.get("detect") else [])
     chain = data.get("chain")
     return Mapping(
-        name=str(data.get("name") or path.stem), description=str(data.get("description") or ""),
+        name=str(data.get("name") or path.name.rsplit(".", 1)[0]), description=str(data.get("description") or ""),
         chain=normalize_chain(chain) if chain else None, columns=cols,
         detect_any=[[str(c).strip().lower() for c in d] for d in detect],
         amount_is_raw=bool(data.get("amount_is_raw")), timestamp_format=str(data.get("timestamp_format") or "auto"),
@@ -92,7 +94,8 @@ def load_mapping(path: Path) -> Mapping:
 
 @lru_cache(maxsize=1)
 def mappings() -> dict[str, Mapping]:
-    return {m.name: m for m in (load_mapping(p) for p in sorted(MAPPINGS_DIR.glob("*.yaml")))}
+    files = sorted((p for p in MAPPINGS_DIR.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return {m.name: m for m in (load_mapping(p) for p in files)}
 
 
 def match_mapping(header: list[str]) -> Mapping | None:

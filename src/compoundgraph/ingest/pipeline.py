@@ -200,8 +200,12 @@ def ingest(
     progress: Progress | None = None,
     report_dir: Path | None = None,
     resolve_log: DecisionLog | None = None,
+    screen: bool = True,
 ) -> IngestSummary:
-    """Ingest files into ``store``; returns the summary (and writes the report files when asked)."""
+    """Ingest files into ``store``; returns the summary (and writes the report files when asked).
+
+    With ``screen``, the entities the run wrote are screened against the graph's listed actors afterwards
+    (``summary.screening``: the records that are listed or hit a listed entity)."""
     options = options or Options()
     options.grade  # noqa: B018 - refuse a bad --source-grade before reading anything
     summary = IngestSummary(files=[str(p) for p in paths], dry_run=options.dry_run)
@@ -280,6 +284,11 @@ def ingest(
         if touched:
             found = scan(store, resolve_log, touched)
             summary.candidates, summary.merged = found["candidates"], found["merged"]
+    if screen and not options.dry_run:
+        from ..screening.on_ingest import screen_records
+
+        written = [i for i, label in ctx.labels.items() if label != SOURCE_LABEL]
+        summary.screening = screen_records(store, written) if written else {"screened": 0, "listed": []}
     if report_dir is not None:
         write_report(summary, report_dir)
     return summary

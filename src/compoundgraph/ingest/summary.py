@@ -33,6 +33,7 @@ class IngestSummary:
     rejected: int = 0
     candidates: int = 0  # SAME_AS candidates proposed for review
     merged: int = 0  # entities merged automatically (shared identifier)
+    screening: dict[str, Any] = field(default_factory=dict)  # records that are listed or hit a listed actor
     dry_run: bool = False
     rejects: list[Reject] = field(default_factory=list)
     summary_path: str | None = None

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
+from normality import ascii_text
 from rapidfuzz import fuzz
 
 from ..errors import InvalidInput, NotFound
@@ -45,13 +46,16 @@ DEFAULT_SUPERNODE = 100
 
 @dataclass(frozen=True)
 class ClaimFilter:
-    """Which claims a query may use: by relationship type, neighbour type, grade and date."""
+    """Which claims a query may use: by relationship type, neighbour type, grade, date, handling code and
+    the sources the caller may not see (a claim resting on one of ``hidden_sources``, or pointing at one
+    with ``MENTIONED_IN``, does not pass)."""
 
     rel_types: tuple[str, ...] = ()
     entity_types: tuple[str, ...] = ()
     min_grade: Grade | None = None
     as_of: str | None = None
     max_handling: str | None = None  # highest handling code the caller may see
+    hidden_sources: tuple[str, ...] = ()
 
     @classmethod
     def make(
@@ -61,6 +65,7 @@ class ClaimFilter:
         min_grade: str | Grade | None = None,
         as_of: str | None = None,
         max_handling: str | None = None,
+        hidden_sources: Iterable[str] = (),
     ) -> ClaimFilter:
         """Validate every part against the ontology (the only path by which types reach a query)."""
         ont = ontology()
@@ -72,6 +77,7 @@ class ClaimFilter:
             min_grade=Grade.parse(min_grade) if min_grade else None,
             as_of=iso_date(as_of, "as_of"),
             max_handling=max_handling,
+            hidden_sources=tuple(sorted(set(hidden_sources))),
         )
 
     def params(self) -> dict[str, Any]:
@@ -84,6 +90,7 @@ class ClaimFilter:
             "min_c": self.min_grade.c if self.min_grade else 6,
             "as_of": self.as_of,
             "max_handling": ont.handling_rank(self.max_handling) if self.max_handling else 99,
+            "hidden_sources": list(self.hidden_sources),
         }
 
     def passes(self, claim: Claim, other_label: str | None = None) -> bool:
@@ -98,7 +105,13 @@ class ClaimFilter:
             self.max_handling
         ):
             return False
+        if self.hidden_sources and not self.hidden_sources_pass(claim):
+            return False
         return claim.in_force(self.as_of)
+
+    def hidden_sources_pass(self, claim: Claim) -> bool:
+        hidden = self.hidden_sources
+        return claim.source not in hidden and claim.subject not in hidden and claim.object not in hidden
 
 
 @dataclass(frozen=True)
@@ -301,7 +314,11 @@ def merge_entity(old: Entity, new: Entity) -> Entity:
 
 
 def search_text(e: Entity) -> str:
-    return "\n".join(normalize(x) for x in [e.name, *e.aliases, *e.identifiers])
+    """What the full-text indexes hold: names, aliases and identifiers normalised, and the ASCII
+    transliteration of names in other scripts (so "Chen Wei Ming" finds 陈伟明)."""
+    forms = [normalize(x) for x in [e.name, *e.aliases, *e.identifiers]]
+    forms += [t for x in [e.name, *e.aliases] if not x.isascii() and (t := normalize(ascii_text(x) or ""))]
+    return "\n".join(forms)
 
 
 def _min(a: str | None, b: str | None) -> str | None:
@@ -416,6 +433,12 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
         """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
+
+    @abc.abstractmethod
+    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
+        """Screening's blocking step: for each normalised query (a name or an identifier), the ids of at most
+        ``limit`` entities whose names, aliases or identifiers share its words, best first; a superset the
+        caller scores. Answered for a whole batch at once (one round trip on a server)."""
 
     @abc.abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

@@ -2,8 +2,12 @@
 
 A query passes three gates before a row comes back:
 
-1. a lexical check refuses what must never run even if the planner calls it a read - ``LOAD CSV`` (reads
-   files and URLs from the server), ``USE`` (another database), ``dbms.*`` procedures, periodic commits;
+1. a lexical allow-list (no database needed): the query starts with a reading clause (``MATCH``,
+   ``OPTIONAL MATCH``, ``WITH``, ``UNWIND``, ``RETURN``, ``CALL``); every ``CALL`` of a procedure names one of
+   :data:`PROCEDURES`; ``SHOW`` and ``TERMINATE`` commands, administration commands, ``LOAD CSV``, ``USE``,
+   ``dbms.*`` and batched transactions are refused with the reason. Neo4j's ``EXPLAIN`` calls ``SHOW
+   TRANSACTIONS`` and ``TERMINATE TRANSACTIONS`` reads, so the planner's word alone would let an analyst list
+   other users' queries with their parameters and stop them;
 2. ``EXPLAIN`` classifies it; only query type ``'r'`` (read-only) goes on - writes (``'w'``, ``'rw'``, which
    includes write procedures) and schema changes (``'s'``) are refused with the reason;
 3. it runs in an explicit transaction opened in a READ access-mode session (the server itself refuses any
@@ -25,7 +29,8 @@ from neo4j.graph import Node, Path, Relationship
 
 from ..errors import CompoundGraphError, Forbidden, InvalidInput, StoreUnavailable
 
-__all__ = ["ConsoleResult", "run_read_only", "classify", "gate", "QueryTimeout", "NotSupported", "MAX_QUERY"]
+__all__ = ["ConsoleResult", "run_read_only", "classify", "gate", "QueryTimeout", "NotSupported", "MAX_QUERY",
+           "PROCEDURES", "FIRST_CLAUSES"]
 
 MAX_QUERY = 20_000  # characters
 
@@ -65,6 +70,32 @@ _WRITE_WORDS = re.compile(
     r"DROP|ALTER|GRANT|DENY|REVOKE|CREATE|MERGE|DELETE|SET|REMOVE|FOREACH|CALL\s+[A-Za-z_][\w.]*)\b",
     re.I,
 )
+# The procedures the console may call, each with why it is harmless. Everything else is refused: Neo4j's
+# built-in procedures include ones that read other users' query texts (db.stats.retrieve), clear or
+# collect statistics, force replanning or resample indexes, which EXPLAIN still calls reads.
+PROCEDURES: dict[str, str] = {
+    "db.labels": "lists the node labels in use",
+    "db.relationshiptypes": "lists the relationship types in use",
+    "db.propertykeys": "lists the property keys in use",
+    "db.schema.visualization": "draws the graph's schema (labels and the types between them)",
+    "db.index.fulltext.querynodes": "searches a full-text index of nodes (the names search)",
+    "db.index.fulltext.queryrelationships": "searches a full-text index of relationships",
+}
+FIRST_CLAUSES = ("MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL")
+_STRINGS_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
+_WORD = r"(?<![\w.$`])"  # a keyword, not a property (n.show), a parameter ($call) or part of a name
+_COMMANDS = [
+    (re.compile(_WORD + r"SHOW\b", re.I),
+     "SHOW commands list server state (other users' running queries with their parameters, settings, users, "
+     "procedures); refused"),
+    (re.compile(_WORD + r"TERMINATE\b", re.I), "TERMINATE stops other users' transactions; refused"),
+    (re.compile(_WORD + r"(?:GRANT|DENY|REVOKE|RENAME|ENABLE|DEALLOCATE|REALLOCATE|DRYRUN)\b|"
+                + _WORD + r"(?:CREATE|DROP|ALTER|START|STOP)\s+(?:OR\s+REPLACE\s+)?"
+                r"(?:COMPOSITE\s+)?(?:DATABASE|USER|ROLE|ALIAS|SERVER|PRIVILEGE)S?\b", re.I),
+     "administration commands are refused"),
+]
+_CALL = re.compile(_WORD + r"CALL\b", re.I)
+_NAME_PART = re.compile(r"\s*(?:`((?:[^`]|``)*)`|([A-Za-z_][\w]*))\s*")
 _TYPES = {"r": "read-only", "rw": "read and write", "w": "write-only", "s": "schema change"}
 
 
@@ -93,9 +124,46 @@ def classify(text: str) -> None:
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"the query is {len(text):,} characters; the limit is {MAX_QUERY:,}", where="query")
     blank = _blank(text)
-    for pattern, reason in _FORBIDDEN:
+    for pattern, reason in (*_FORBIDDEN, *_COMMANDS):
         if pattern.search(blank):
             raise Forbidden(reason, where="query")
+    first = blank.split(None, 1)[0].upper() if blank.strip() else ""
+    if first not in FIRST_CLAUSES:
+        write = _WRITE_WORDS.match(blank.lstrip())
+        opening = " ".join(write.group(1).upper().split()) if write else first[:40]
+        raise Forbidden(f"the console runs queries that start with {', '.join(FIRST_CLAUSES[:-1])} or "
+                        f"{FIRST_CLAUSES[-1]}; this one starts with {opening or 'a name in backticks'}",
+                        where="query")
+    for name in _procedures(text):
+        if name.lower() not in PROCEDURES:
+            raise Forbidden(f"CALL {name[:80]}: the console calls only these procedures: "
+                            f"{', '.join(sorted(PROCEDURES))}", where="query")
+
+
+def _procedures(text: str) -> list[str]:
+    """The name of every procedure the query calls (``CALL { … }`` and ``CALL (x) { … }`` are subqueries)."""
+    code = _STRINGS_COMMENTS.sub(lambda m: " " * len(m.group(0)), text)
+    names = []
+    for m in _CALL.finditer(_blank(text)):  # backticked names are blank there: find the name in ``code``
+        pos = m.end()
+        while pos < len(code) and code[pos].isspace():
+            pos += 1
+        if code[pos:pos + 1] in ("{", "("):
+            continue
+        parts: list[str] = []
+        while True:
+            part = _NAME_PART.match(code, pos)
+            if not part:
+                break
+            parts.append(part.group(1).replace("``", "`") if part.group(1) is not None else part.group(2))
+            pos = part.end()
+            if code[pos:pos + 1] != ".":
+                break
+            pos += 1
+        if not parts:
+            raise Forbidden("CALL must name a procedure or open a subquery", where="query")
+        names.append(".".join(parts))
+    return names
 
 
 def run_read_only(

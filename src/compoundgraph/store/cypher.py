@@ -1,42 +1,43 @@
 """Cypher lives in ``cypher/<area>/<verb_noun>.cypher`` and is loaded by name.
 
 Values always travel as ``$parameters``. The only things formatted into query text are a label
-(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them.
+(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, and the
+claim filter (``__CLAIM_FILTER__``), one fragment in ``cypher/fragments/claim_filter.cypher`` shared by every
+query that filters claims.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
-from pathlib import Path
 
 from ..errors import CompoundGraphError
 from ..ontology import ontology
+from ..resources import cypher_dir
 
 __all__ = ["cypher", "statements", "CYPHER_DIR"]
 
 
-def _find_dir() -> Path:
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[1] / "cypher", here.parents[3] / "cypher"):
-        if candidate.is_dir():
-            return candidate
-    raise CompoundGraphError("the cypher/ folder is missing from this installation")
-
-
-CYPHER_DIR = _find_dir()
+CYPHER_DIR = cypher_dir()  # shipped in the package (importlib.resources), or the checkout's cypher/
+_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)+$")
 
 
 @cache
 def _read(name: str) -> str:
-    path = (CYPHER_DIR / f"{name}.cypher").resolve()
-    if CYPHER_DIR not in path.parents:
+    if not _NAME.match(name):  # <area>/<verb_noun>: never a path that leaves the folder
         raise CompoundGraphError(f"bad query name {name!r}")
+    path = CYPHER_DIR.joinpath(*name.split("/")[:-1], name.split("/")[-1] + ".cypher")
+    if not path.is_file():
+        raise CompoundGraphError(f"no query named {name!r}")
     return path.read_text(encoding="utf-8")
 
 
 def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) -> str:
     """The text of query ``name`` with an allow-listed label or relationship type formatted in."""
     text = _read(name)
+    if "__CLAIM_FILTER__" in text:
+        fragment = "\n".join(ln for ln in _read("fragments/claim_filter").splitlines() if not ln.startswith("//"))
+        text = text.replace("__CLAIM_FILTER__", "(" + fragment + ")")
     if "__LABEL__" in text:
         if label is None:
             raise CompoundGraphError(f"query {name} needs a label")

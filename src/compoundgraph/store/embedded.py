@@ -73,6 +73,9 @@ _FILTER = """
     AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
     AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
                             AND ({a}.valid_to IS NULL OR {a}.valid_to >= :as_of)))
+    AND (:n_hidden = 0 OR ({a}.source NOT IN (SELECT value FROM json_each(:hidden_sources))
+                           AND {a}.subject NOT IN (SELECT value FROM json_each(:hidden_sources))
+                           AND {a}.object NOT IN (SELECT value FROM json_each(:hidden_sources))))
 """
 
 
@@ -87,6 +90,8 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
         "min_c": p["min_c"],
         "max_handling": p["max_handling"],
         "as_of": p["as_of"],
+        "hidden_sources": json.dumps(p["hidden_sources"]),
+        "n_hidden": len(p["hidden_sources"]),
         "ids": json.dumps(list(ids)),
     }
 
@@ -334,6 +339,41 @@ class EmbeddedStore(GraphStore):
                 ids.setdefault(row[0], None)
         found = self.get_entities(list(ids))
         return [(e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values()]
+
+    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
+        """Per query, from the trigram index: rows holding every word of 3+ characters (any order, so a
+        swapped or shortened name is found); then, while fewer than ``limit``, rows holding the first three
+        letters of every such word, best ranked first ("Tan Weiming" finds "Tan Wei Ming", and a typo after
+        the third letter is forgiven); failing both, rows holding any of the words, best ranked first (a typo
+        early in one word); a query of short words only is looked up as a phrase."""
+        db = self.db
+        out: list[list[str]] = []
+
+        def quoted(words: list[str]) -> list[str]:
+            return ['"' + w.replace('"', '""') + '"' for w in words]
+
+        for query in queries:
+            q = normalize(query)
+            words = sorted({w for w in q.split() if len(w) >= 3})
+            ids: list[str] = []
+            if words:
+                ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
+                                                (" AND ".join(quoted(words)), limit))]
+                heads = sorted({w[:3] for w in words})
+                if len(ids) < limit and len(words) > 1 and heads != words:  # names, not identifiers
+                    ids += [i for (i,) in db.execute(
+                        "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?",
+                        (" AND ".join(quoted(heads)), limit))]
+                if not ids and len(words) > 1:
+                    ids = [i for (i,) in db.execute(
+                        "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?",
+                        (" OR ".join(quoted(words)), limit))]
+            elif len(q) >= 3:  # "li li": the trigram index serves LIKE on three characters or more
+                ids = [i for (i,) in db.execute(
+                    "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
+                    ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit))]
+            out.append(list(dict.fromkeys(ids)))
+        return out
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {

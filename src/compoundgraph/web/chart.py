@@ -13,7 +13,7 @@ from typing import Any
 
 from pyvis.network import Network
 
-from ..errors import InvalidInput
+from ..errors import CompoundGraphError, InvalidInput
 from ..grades import Grade
 from ..ontology import ontology
 from .layout import SERVER_LAYOUT_THRESHOLD, positions
@@ -25,6 +25,13 @@ MAX_CHART_NODES = 10_000
 _REMOTE = re.compile(
     r"<link\b[^>]*\bhref=\"https?://[^>]*>|<script\b[^>]*\bsrc=\"https?://[^>]*>\s*</script>", re.I | re.S
 )
+# pyvis switches to a tooltip of its own as soon as any title contains "href", and that tooltip sets the
+# title as HTML. Titles here are plain text made of entity names, which are data from reports: that tooltip
+# must show them as text. (vis-network's own tooltip already treats string titles as text.)
+_POPUP_AS_HTML = "popup.innerHTML = nodeData[0].title;"
+_POPUP_AS_TEXT = "popup.textContent = nodeData[0].title; popup.style.whiteSpace = 'pre-line';"
+# Anything that would still hand data to the HTML parser from the page's own script.
+_DATA_AS_HTML = re.compile(r"\.innerHTML\s*=\s*(?!Math\.round|'100%')", re.S)
 
 
 def standalone_html(subgraph: dict[str, Any], title: str = "compoundgraph chart") -> str:
@@ -59,13 +66,21 @@ def standalone_html(subgraph: dict[str, Any], title: str = "compoundgraph chart"
     for e in edges:
         net.add_edge(e["from"], e["to"], **_edge_style(e))
     net.set_options(_options(physics, len(nodes)))
-    page = _REMOTE.sub("", net.generate_html(notebook=False))
+    page = _text_only(_REMOTE.sub("", net.generate_html(notebook=False)))
     legend = _legend({n.get("label", "") for n in nodes})
     head = f"<title>{html.escape(title)}</title>"
     banner = (f'<div style="font:14px system-ui,sans-serif;padding:6px 10px"><b>{html.escape(title)}</b> · '
               f"{len(nodes)} entities, {len(edges)} claims · dashed: credibility 4-6 · red: contested{legend}</div>")
     page = page.replace("<head>", "<head>" + head, 1)
     return page.replace("<body>", "<body>" + banner, 1)
+
+
+def _text_only(page: str) -> str:
+    """The page with every tooltip set as text; refuses a template that would set data as HTML."""
+    page = page.replace(_POPUP_AS_HTML, _POPUP_AS_TEXT)
+    if _DATA_AS_HTML.search(page):
+        raise CompoundGraphError("this pyvis template sets chart data as HTML; refusing to write the chart")
+    return page
 
 
 def _display(n: dict[str, Any]) -> tuple[str, str]:

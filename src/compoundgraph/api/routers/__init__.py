@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import analytics, cypher, entities, exports, flows, health, ingest, ontology, search, subgraph
+from . import analytics, cypher, entities, exports, flows, health, ingest, ontology, screen, search, subgraph
 
 __all__ = ["ROUTERS"]
 
@@ -19,4 +19,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     cypher.router,
     ingest.router,
     exports.router,
+    screen.router,
 )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from ...store import ClaimFilter
+from ...store import ClaimFilter, GraphStore
 from ..deps import param
 from ..redaction import claim_filter
 from ..security import Principal
@@ -32,6 +32,7 @@ def split(values: list[str] | None, limit: int = 10_000) -> list[str]:
 
 def make_filter(
     principal: Principal,
+    store: GraphStore,
     types: list[str] | None = None,
     rel_types: list[str] | None = None,
     min_grade: str | None = None,
@@ -43,4 +44,4 @@ def make_filter(
     param("rel_types", lambda: ClaimFilter.make(rel_types=r))
     param("min_grade", lambda: ClaimFilter.make(min_grade=min_grade))
     param("as_of", lambda: ClaimFilter.make(as_of=as_of))
-    return claim_filter(principal, r, t, min_grade, as_of)
+    return claim_filter(principal, store, r, t, min_grade, as_of)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
+from ...store.base import EntityDetail
 from ..deps import Ctx, Reader, Store, audit_detail
 from ..limits import run_query
 from ..problems import problem_docs
@@ -28,8 +29,12 @@ async def get_entity(
     as_of: AsOf = None,
 ) -> EntityDetailOut:
     """The entity with every claim that passes the filters, each claim's source, and neighbour names."""
-    flt = make_filter(principal, min_grade=min_grade, as_of=as_of)
-    d = redact_detail(principal, await run_query(ctx.api.query_timeout_s, store.entity, entity_id, flt))
+    flt = make_filter(principal, store, min_grade=min_grade, as_of=as_of)
+
+    def read() -> EntityDetail:
+        return redact_detail(principal, store, flt, store.entity(entity_id, flt))
+
+    d = await run_query(ctx.api.query_timeout_s, read)
     audit_detail(request, entity=entity_id)
     return EntityDetailOut.model_validate({
         "entity": d.entity.model_dump(mode="json"),

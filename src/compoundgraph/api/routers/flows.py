@@ -6,12 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from ...analytics import service
+from ...analytics.flows import STOP_TAGS
 from ...models import iso_date
-from ..deps import Ctx, Investigator, audit_detail, param
+from ..deps import Ctx, Investigator, Store, audit_detail, param
 from ..limits import run_query
 from ..problems import problem_docs
 from ..schemas import Stamped, TraceIn
-from .pending import call_with, service_function
+from .common import make_filter
 
 router = APIRouter(prefix="/flows", tags=["flows"])
 
@@ -29,13 +31,17 @@ def _when(value: str | None, name: str) -> str | None:
 
 @router.post("/trace", response_model=Stamped,
              responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
-async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx) -> Any:
+async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
     """Follow funds forward or backward from wallets: time-respecting hops, an amount threshold, stops at
     wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended."""
     since, until = _when(body.since, "since"), _when(body.until, "until")
     as_of = param("as_of", iso_date, body.as_of, "as_of")
-    fn = service_function("compoundgraph.analytics.service", "trace")
+    flt = make_filter(principal, store, as_of=as_of)
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction)
-    return await run_query(ctx.api.query_timeout_s, call_with, fn, ctx.store, wallets=body.wallets,
-                           direction=body.direction, max_hops=body.max_hops, min_amount=body.min_amount,
-                           since=since, until=until, method=body.method, stop_tags=body.stop_tags, as_of=as_of)
+
+    def run() -> dict[str, Any]:
+        return service.trace(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
+                             min_amount=body.min_amount, since=since, until=until, method=body.method,
+                             stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+
+    return await run_query(ctx.api.query_timeout_s, run)

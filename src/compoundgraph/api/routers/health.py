@@ -14,7 +14,7 @@ from ...errors import CompoundGraphError
 from ..deps import Ctx, OptionalCaller, Reader, Store
 from ..limits import run_query
 from ..problems import problem_docs
-from ..redaction import redact_counts
+from ..redaction import partner_counts
 from ..schemas import HealthOut, StatsOut
 
 router = APIRouter(tags=["health"])
@@ -48,7 +48,9 @@ async def health(ctx: Ctx, caller: OptionalCaller) -> HealthOut:
 
 @router.get("/stats", response_model=StatsOut, responses=problem_docs(401, 403, 504))
 async def stats(principal: Reader, store: Store, ctx: Ctx) -> StatsOut:
-    """Entities per type, claims per relationship type, and sources (partners: without victim cases)."""
-    counts = redact_counts(principal, await run_query(ctx.api.query_timeout_s, store.counts))
+    """Entities per type, claims per relationship type, and sources (partners: what the partner export of the
+    whole graph holds - no victim cases or the relationships that join them, no restricted sources)."""
+    count = functools.partial(partner_counts, store) if principal.is_partner else store.counts
+    counts = await run_query(ctx.api.query_timeout_s, count)
     return StatsOut(store=store.kind, labels=counts["labels"], relationships=counts["relationships"],
                     sources=counts["sources"])

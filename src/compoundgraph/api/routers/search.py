@@ -28,6 +28,7 @@ async def search(
     """Exact identifiers first, then names, aliases, prefixes, words, substrings, fuzzy matches."""
     # partners lose hidden hits after ranking: ask for a few more so the page stays full
     extra = 20 if principal.is_partner else 0
-    hits = redact_hits(principal, await run_query(ctx.api.query_timeout_s, store.search, q, limit + extra))
+    found = await run_query(ctx.api.query_timeout_s, store.search, q, limit + extra)
+    hits = await run_query(ctx.api.query_timeout_s, redact_hits, principal, store, found)
     return SearchOut(query=q, hits=[HitOut(id=h.id, label=h.label, name=h.name, score=h.score, matched=h.matched)
                                     for h in hits[:limit]])

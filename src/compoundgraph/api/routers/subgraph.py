@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from ...store.base import EgoNetwork, Path
 from ...views import ego_json, paths_json
 from ..deps import Ctx, Reader, Store, audit_detail
 from ..limits import run_query
@@ -48,10 +49,14 @@ async def ego(
 ) -> Response:
     """The neighbourhood of ``id`` up to ``hops``, at most ``limit`` nodes. Nodes with more neighbours than
     the supernode threshold are included but not expanded, with their degree in ``supernodes``."""
-    flt = make_filter(principal, types, rel_types, min_grade, as_of)
-    net = await run_query(ctx.api.query_timeout_s, store.ego, id, hops, flt, limit, split(exclude))
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+
+    def read() -> EgoNetwork:
+        return redact_ego(principal, store, flt, store.ego(id, hops, flt, limit, split(exclude)))
+
+    net = await run_query(ctx.api.query_timeout_s, read)
     audit_detail(request, entity=id)
-    return json_response(request, ego_json(redact_ego(principal, net)))
+    return json_response(request, ego_json(net))
 
 
 @router.get("/paths", response_model=None, responses=ERRORS)
@@ -70,7 +75,11 @@ async def paths(
     rel_types: RelTypes = None,
 ) -> Response:
     """Shortest and k shortest paths (undirected), each with its weakest-link grade, in ``paths``."""
-    flt = make_filter(principal, types, rel_types, min_grade, as_of)
-    found = await run_query(ctx.api.query_timeout_s, store.paths, from_, to, max_hops, k, flt)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+
+    def read() -> list[Path]:
+        return redact_paths(principal, store, flt, (from_, to), store.paths(from_, to, max_hops, k, flt))
+
+    found = await run_query(ctx.api.query_timeout_s, read)
     audit_detail(request, entity=from_, target=to)
-    return json_response(request, paths_json(redact_paths(principal, found)))
+    return json_response(request, paths_json(found))

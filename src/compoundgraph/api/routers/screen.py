@@ -1,0 +1,152 @@
+"""``POST /screen`` (batch screening) and ``POST /match/{dataset}`` (yente's matching API).
+
+Both read through the caller's view of the graph: a partner key screens with the partner claim filter, sees
+only hits a partner may see, and each hit's detail passes the partner redaction (``api/redaction.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from ...errors import InvalidInput
+from ...screening import Options, Policy, Screening, from_records, screen
+from ...screening.engine import HOW_ORDER
+from ...screening.inputs import Batch, ScreenRow
+from ...screening.report import as_csv, as_json
+from ...screening.yente import (
+    DATASETS,
+    MAX_QUERIES,
+    EntityMatches,
+    EntityMatchQuery,
+    EntityMatchResponse,
+    TotalSpec,
+    can_match,
+    check_dataset,
+    matcher_docs,
+    query_row,
+    scored_entity,
+)
+from ...store import GraphStore
+from ..deps import Ctx, Reader, audit_detail, param
+from ..limits import run_query
+from ..problems import problem_docs
+from ..redaction import claim_filter, redact_detail, redact_hits
+from ..security import Principal
+
+router = APIRouter(tags=["screening"])
+MAX_ROWS = 10_000
+
+
+def policy_for(principal: Principal) -> Policy:
+    """The caller's view, made of the redaction functions as they are."""
+    if not principal.is_partner:
+        return Policy()
+    return Policy(
+        claim_filter=lambda rels, types, grade, as_of: claim_filter(principal, rels, types, grade, as_of),
+        visible_hits=lambda hits: redact_hits(principal, hits),
+        redact_detail=lambda d: redact_detail(principal, d),
+    )
+
+
+class ScreenIn(BaseModel):
+    rows: list[dict[str, Any]] = Field(..., description="one object per subject; fields as in the CSV columns "
+                                       "(name, wallet, chain, phone, email, handle, domain, dob, country, "
+                                       "registration, key)",
+                                       examples=[[{"key": "c1", "name": "陈志"},
+                                                  {"wallet": "TBGufTauTQkbeCfHMsg1Fgu8LTcxQzrref"}]])
+    threshold: float = Field(0.85, gt=0, le=1, description="lowest name score (0-1) that counts as a hit")
+    limit: int = Field(5, ge=1, le=100, description="most hits per row")
+    max_hops: int = Field(3, ge=0, le=6, description="hops searched for a compound or armed group")
+    min_grade: str | None = Field(None, max_length=2, description="only claims at least this good")
+    as_of: str | None = Field(None, max_length=10, description="only claims in force on this date")
+
+
+def _options(body: ScreenIn) -> Options:
+    from ...store import ClaimFilter
+
+    param("min_grade", lambda: ClaimFilter.make(min_grade=body.min_grade))
+    param("as_of", lambda: ClaimFilter.make(as_of=body.as_of))
+    return Options(threshold=body.threshold, limit=body.limit, max_hops=body.max_hops, min_grade=body.min_grade,
+                   as_of=body.as_of)
+
+
+@router.post("/screen", response_model=None, responses={
+    200: {"description": "each row with its hits (JSON), or one line per hit (CSV with ?format=csv)",
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/csv": {"schema": {"type": "string"}}}},
+    **problem_docs(401, 403, 413, 422, 429, 504)})
+async def screen_rows(
+    body: ScreenIn,
+    request: Request,
+    principal: Reader,
+    ctx: Ctx,
+    format: Annotated[str, Query(pattern="^(json|csv)$", description="json (default) or csv")] = "json",
+) -> Response:
+    """Screen rows of wallets, phones, e-mails, handles, domains, registration numbers and names.
+
+    Identifiers match exactly or in canonical form and come first; names by similarity (transliterated, in
+    any word order) at or above ``threshold``, with the features behind each score. Every hit carries the
+    entity's sanctions and events and its distance to the nearest compound or armed group with the best
+    grade on that path. Cells that fail their check (a wallet's checksum, a phone number) are reported on
+    their row; unknown fields are listed in ``unknown_columns``."""
+    if len(body.rows) > MAX_ROWS:
+        raise InvalidInput(f"{len(body.rows):,} rows; at most {MAX_ROWS:,} a request (the CLI takes files of "
+                           "any size)", where="rows")
+    options = _options(body)
+    batch = from_records((f"rows[{i}]", r) for i, r in enumerate(body.rows))
+    audit_detail(request, rows=len(body.rows), threshold=body.threshold)
+    result: Screening = await run_query(ctx.api.query_timeout_s * 10, screen, ctx.store, batch, options,
+                                        policy_for(principal))
+    if format == "csv":
+        return Response(as_csv(result), media_type="text/csv; charset=utf-8")
+    return request.app.state.json_response(as_json(result))  # type: ignore[no-any-return]
+
+
+@router.post("/match/{dataset}", response_model=EntityMatchResponse,
+             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
+async def match(
+    body: EntityMatchQuery,
+    request: Request,
+    response: Response,
+    principal: Reader,
+    ctx: Ctx,
+    dataset: Annotated[str, Path(max_length=60, description=f"one of {', '.join(DATASETS)}")],
+    limit: Annotated[int, Query(ge=1, le=100, description="results per query")] = 5,
+    threshold: Annotated[float, Query(gt=0, le=1, description="score from which a result is a match")] = 0.85,
+    cutoff: Annotated[float, Query(gt=0, le=1, description="lowest score returned at all")] = 0.5,
+    algorithm: Annotated[str, Query(max_length=60, description="accepted for compatibility; ignored")] = "best",
+) -> EntityMatchResponse:
+    """yente-compatible matching: FollowTheMoney example entities (``schema`` and ``properties``) in, each
+    query's results out with ``score``, ``match`` and ``features`` and the entity in FtM form, so tools written
+    for OpenSanctions' yente can point at compoundgraph. Datasets: ``default`` (everything), ``sanctions``
+    (listed entities only)."""
+    check_dataset(dataset)
+    if not body.queries:
+        raise InvalidInput("no queries provided", where="queries")
+    if len(body.queries) > MAX_QUERIES:
+        raise InvalidInput(f"too many queries in one batch (limit: {MAX_QUERIES})", where="queries")
+    rows = [query_row(n, key, ex) for n, (key, ex) in enumerate(body.queries.items(), start=1)]
+    options = Options(threshold=min(cutoff, threshold), limit=100, max_hops=3)
+    audit_detail(request, queries=len(rows), dataset=dataset)
+    out = await run_query(ctx.api.query_timeout_s * 10, _match, ctx.store, rows, body, options,
+                          policy_for(principal), dataset, limit, threshold)
+    response.headers["x-batch-size"] = str(len(out))
+    return EntityMatchResponse(responses=out, matcher=matcher_docs(), limit=limit)
+
+
+def _match(store: GraphStore, rows: list[ScreenRow], body: EntityMatchQuery, options: Options, policy: Policy,
+           dataset: str, limit: int, threshold: float) -> dict[str, EntityMatches]:
+    result = screen(store, Batch(rows, []), options, policy)
+    ids = sorted({h.entity for r in result.rows for h in r.hits})
+    entities = store.get_entities(ids) if ids else {}
+    out: dict[str, EntityMatches] = {}
+    for (key, example), r in zip(body.queries.items(), result.rows, strict=True):
+        hits = [h for h in r.hits if can_match(example.schema_, h.label)
+                and (dataset != "sanctions" or h.listed)]
+        hits.sort(key=lambda h: (-h.score, HOW_ORDER[h.how], h.name, h.entity))
+        results = [scored_entity(h, entities.get(h.entity), threshold) for h in hits]
+        out[key] = EntityMatches(results=results[:limit], total=TotalSpec(value=len(results)), query=example)
+    return out

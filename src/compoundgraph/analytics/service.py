@@ -301,7 +301,7 @@ def trace(
                            since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
 
     names = {w: node_info(M, w)["name"] for w in ids if w in M}
-    headline, listed = mark_trace(store, r, rerun, names, min_grade, as_of, max_handling)
+    headline, listed = mark_trace(store, r, rerun, names, flt)
     listed_ids = {x["wallet"] for x in listed}
     return {
         "headline": headline,

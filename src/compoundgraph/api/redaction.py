@@ -53,8 +53,10 @@ def claim_filter(
     entity_types: Iterable[str] | None = None,
     min_grade: str | None = None,
     as_of: str | None = None,
+    hidden: Iterable[str] | None = None,
 ) -> ClaimFilter:
-    """The caller's filter, narrowed for partners."""
+    """The caller's filter, narrowed for partners (``hidden``: the restricted sources, when the caller has
+    already read them for this request)."""
     if not principal.is_partner:
         return ClaimFilter.make(rel_types, entity_types, min_grade, as_of)
     types = list(entity_types or [])
@@ -66,7 +68,7 @@ def claim_filter(
     else:  # every type but cases; MENTIONED_IN claims end on a source node, kept when partners may see it
         allowed = [*_visible_types(), "Source"]
     return ClaimFilter.make(rel_types, allowed, min_grade, as_of, max_handling=PARTNER_HANDLING,
-                            hidden_sources=hidden_sources(store))
+                            hidden_sources=hidden_sources(store) if hidden is None else hidden)
 
 
 def _source_ok(handling: str) -> bool:

@@ -22,17 +22,20 @@ __all__ = ["listed_wallets", "reached", "headline", "mark_trace"]
 
 
 def listed_wallets(store: GraphStore, wallets: Sequence[str], names: dict[str, str] | None = None,
-                   min_grade: str | None = None, as_of: str | None = None,
-                   max_handling: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The listed wallets among ``wallets``: their sanctions (as in a screening answer)."""
+                   flt: ClaimFilter | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The listed wallets among ``wallets``: their sanctions (as in a screening answer), read with the
+    handling code and hidden sources of ``flt`` (the trace's own filter)."""
     if not wallets:
         return {}
+    flt = flt or ClaimFilter()
 
     def make(rels: Sequence[str] | None, types: Sequence[str] | None, grade: str | None,
              when: str | None) -> ClaimFilter:
-        return ClaimFilter.make(rels, types, grade, when, max_handling=max_handling)
+        return ClaimFilter.make(rels, types, grade, when, max_handling=flt.max_handling,
+                                hidden_sources=flt.hidden_sources)
 
-    s = _Screener(store, Options(max_hops=0, min_grade=min_grade, as_of=as_of), Policy(claim_filter=make))
+    options = Options(max_hops=0, min_grade=str(flt.min_grade) if flt.min_grade else None, as_of=flt.as_of)
+    s = _Screener(store, options, Policy(claim_filter=make))
     hits = [Hit(w, "Wallet", (names or {}).get(w, w), "exact identifier", w, w, 1.0, {}) for w in wallets]
     s.context(hits)
     out: dict[str, list[dict[str, Any]]] = {}
@@ -72,12 +75,11 @@ def headline(listed: list[dict[str, Any]]) -> str:
 
 
 def mark_trace(store: GraphStore, r: flows.TraceResult, rerun: Callable[[str], flows.TraceResult],
-               names: dict[str, str], min_grade: str | None, as_of: str | None,
-               max_handling: str | None) -> tuple[str, list[dict[str, Any]]]:
+               names: dict[str, str], flt: ClaimFilter) -> tuple[str, list[dict[str, Any]]]:
     """The headline and the listed wallets of a trace. ``rerun(method)`` traces again with the other
     attribution method (only when a listed wallet was reached), so both amounts are given."""
     touched = list(dict.fromkeys([*r.wallets(), *(ep.wallet for ep in r.endpoints)]))
-    listed = listed_wallets(store, touched, names, min_grade, as_of, max_handling)
+    listed = listed_wallets(store, touched, names, flt)
     if not listed:
         return headline([]), []
     mine = reached(r, set(listed))

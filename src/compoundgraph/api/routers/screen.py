@@ -40,14 +40,16 @@ router = APIRouter(tags=["screening"])
 MAX_ROWS = 10_000
 
 
-def policy_for(principal: Principal) -> Policy:
-    """The caller's view, made of the redaction functions as they are."""
+def policy_for(principal: Principal, store: GraphStore) -> Policy:
+    """The caller's view, made of the partner redaction's own functions (one home for the rule)."""
     if not principal.is_partner:
         return Policy()
+    partner = claim_filter(principal, store)  # hidden sources read once for the whole batch
     return Policy(
-        claim_filter=lambda rels, types, grade, as_of: claim_filter(principal, rels, types, grade, as_of),
-        visible_hits=lambda hits: redact_hits(principal, hits),
-        redact_detail=lambda d: redact_detail(principal, d),
+        claim_filter=lambda rels, types, grade, as_of: claim_filter(
+            principal, store, rels, types, grade, as_of, hidden=partner.hidden_sources),
+        visible_hits=lambda hits: redact_hits(principal, store, hits),
+        redact_detail=lambda d: redact_detail(principal, store, partner, d),
     )
 
 
@@ -98,8 +100,8 @@ async def screen_rows(
     options = _options(body)
     batch = from_records((f"rows[{i}]", r) for i, r in enumerate(body.rows))
     audit_detail(request, rows=len(body.rows), threshold=body.threshold)
-    result: Screening = await run_query(ctx.api.query_timeout_s * 10, screen, ctx.store, batch, options,
-                                        policy_for(principal))
+    result: Screening = await run_query(
+        ctx.api.query_timeout_s * 10, lambda: screen(ctx.store, batch, options, policy_for(principal, ctx.store)))
     if format == "csv":
         return Response(as_csv(result), media_type="text/csv; charset=utf-8")
     return request.app.state.json_response(as_json(result))  # type: ignore[no-any-return]
@@ -131,8 +133,8 @@ async def match(
     rows = [query_row(n, key, ex) for n, (key, ex) in enumerate(body.queries.items(), start=1)]
     options = Options(threshold=min(cutoff, threshold), limit=100, max_hops=3)
     audit_detail(request, queries=len(rows), dataset=dataset)
-    out = await run_query(ctx.api.query_timeout_s * 10, _match, ctx.store, rows, body, options,
-                          policy_for(principal), dataset, limit, threshold)
+    out = await run_query(ctx.api.query_timeout_s * 10, lambda: _match(
+        ctx.store, rows, body, options, policy_for(principal, ctx.store), dataset, limit, threshold))
     response.headers["x-batch-size"] = str(len(out))
     return EntityMatchResponse(responses=out, matcher=matcher_docs(), limit=limit)
 

@@ -306,6 +306,9 @@ def _package(store: GraphStore, path: Path, options: Options, summary: IngestSum
                            "(compoundgraph.exports.package) is not installed", where=str(path)) from exc
     if options.dry_run:
         raise InvalidInput("--dry-run is not available for partner packages", where=str(path))
-    result: Any = import_package(store, path, accept_fingerprint=options.accept_fingerprint)
+    from ..exports.trust import TrustStore
+
+    result: Any = import_package(store, path, trust=TrustStore(options.trust_path),
+                                 accept_fingerprint=options.accept_fingerprint)
     for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
         setattr(summary, f, getattr(summary, f) + int(getattr(result, f, 0)))

@@ -410,6 +410,16 @@ def test_toolbar_fits_at_1280x720(demo: UI) -> None:
     chart = demo.page.evaluate("(() => { const r = document.querySelector('#chart').getBoundingClientRect(); "
                                "return [r.width, r.height]; })()")
     assert chart[0] >= 0.6 * 1280 and chart[1] >= 0.5 * 720
+    # the side panels collapse, and stay collapsed after a reload
+    width = "document.querySelector('#chart').getBoundingClientRect().width"
+    demo.page.click("#toggle-filters")
+    demo.page.click("#toggle-panel")
+    demo.page.wait_for_function(f"{width} > 1200")
+    demo.open()
+    assert demo.page.evaluate(width) > 1200
+    demo.page.click("#toggle-filters")
+    demo.page.click("#toggle-panel")
+    demo.page.wait_for_function(f"{width} < 900")
 
 
 def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) -> None:

@@ -202,7 +202,8 @@ def _communities(ids: list[str], pairs: list[tuple[str, str]], seed: int) -> Pos
     g = nx.Graph()
     g.add_nodes_from(ids)
     g.add_edges_from(pairs)
-    parts = louvain(g, seed=seed)
+    with _LOCK:  # igraph's random generator is process-wide
+        parts = louvain(g, seed=seed, engine="igraph")
     out: Pos = {}
     row_x, row_y, row_h = 0.0, 0.0, 0.0
     width = _SPACING * 4 * math.sqrt(len(ids))  # rows about as wide as the whole picture is tall

@@ -63,6 +63,7 @@ def main() -> None:
         for other in ("compound-2a9ad76d91bbbf74", "compound-7d54d001af2836a9", "compound-8679cd5ce80e002f"):
             page.evaluate("id => cg.openChart(id)", other)
             page.wait_for_timeout(600)
+        page.evaluate("cg.network.fit()")
         page.click("#tabs button[data-tab=map]")
         page.wait_for_selector("#map g.cg-marker")
         page.wait_for_timeout(800)

@@ -558,7 +558,7 @@
   }
   /** Why an expansion brings nothing: all on the chart already, held back by the filters, or a supernode. */
   async function nothingNew(id, hops, counts, body) {
-    const name = (state.raw.nodes.get(id) || { name: id }).name;
+    const name = shortLabel((state.raw.nodes.get(id) || { name: id }).name);
     const c = counts || await api("subgraph/ego/counts", { method: "POST", body });
     const why = [];
     if (c.known) why.push(`all ${c.known} entities within ${hops} hop${hops > 1 ? "s" : ""} are already on the chart`);
@@ -576,7 +576,8 @@
     return `0 new entities around ${name}: ` + why.join("; ");
   }
   function askSelective(id, hops, c) {
-    const n = state.raw.nodes.get(id);
+    const n = Object.assign({}, state.raw.nodes.get(id));
+    n.name = shortLabel(n.name);
     const degree = (c.supernodes || {})[id];
     $("#sn-text").textContent = `Expanding ${n.name} at ${hops} hop${hops > 1 ? "s" : ""} would add ${c.new} new entities` +
       (c.capped ? " or more" : "") + ` (${c.known} already on the chart).` +

@@ -710,6 +710,8 @@
     if ((e.identifiers || []).length) rows.push(["identifiers", e.identifiers.join("; ")]);
     for (const [k, v] of Object.entries(props)) rows.push([k, Array.isArray(v) ? v.join("; ") : typeof v === "object" ? JSON.stringify(v) : v]);
     if (e.first_seen || e.last_seen) rows.push(["reported", `${e.first_seen || "…"} – ${e.last_seen || "…"}`]);
+    const approx = (map.markers || []).find((m) => m.id === e.id && m.approx);
+    if (approx) rows.push(["on the map", `approximate: ${approx.lat}, ${approx.lon}, where ${approx.via} is (LOCATED_IN)`]);
     const panel = $("#panel");
     panel.innerHTML = `
       <h1>${window.CGIcons.inline(disp.icon, disp.colour, 22)}<span></span></h1>

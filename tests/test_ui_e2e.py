@@ -374,6 +374,9 @@ def test_map_and_timeline_follow_selection(ui: UI) -> None:
     assert cluster.locator("text.count").text_content() == str(len(ids))
     assert "armed-northern-hills" not in ui.page.evaluate("cg.map.markers.filter(m => !m.approx).map(m => m.id)")
     assert "approximate: located in Myawaddy" in (cluster.locator("title").text_content() or "")
+    ui.page.evaluate("cg.select(['armed-northern-hills'])")
+    ui.page.wait_for_selector("#panel dd >> text=approximate")
+    assert "where Myawaddy is (LOCATED_IN)" in ui.page.inner_text("#panel dl")
     # zoom in (buttons; the wheel too) until the compound stands on its own
     k0 = float(ui.page.get_attribute("#map svg", "data-k") or 0)
     box = ui.page.locator("#map svg").bounding_box()

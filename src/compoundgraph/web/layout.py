@@ -165,8 +165,9 @@ def _keep_pinned(out: Pos, fixed: Mapping[str, tuple[float, float]]) -> Pos:
         dx = sum(fixed[k][0] - out[k][0] for k in fixed) / n
         dy = sum(fixed[k][1] - out[k][1] for k in fixed) / n
         out = {k: (x + dx, y + dy) for k, (x, y) in out.items()}
-        out.update({k: (float(x), float(y)) for k, (x, y) in fixed.items()})
-    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in out.items()}
+    rounded = {k: (round(x, 1), round(y, 1)) for k, (x, y) in out.items()}
+    rounded.update({k: (float(x), float(y)) for k, (x, y) in fixed.items()})  # exactly where they were
+    return rounded
 
 
 def _hierarchical(ids: list[str], index: dict[str, int], pairs: list[tuple[str, str]]) -> Pos:
@@ -202,7 +203,8 @@ def _communities(ids: list[str], pairs: list[tuple[str, str]], seed: int) -> Pos
     g = nx.Graph()
     g.add_nodes_from(ids)
     g.add_edges_from(pairs)
-    parts = louvain(g, seed=seed)
+    with _LOCK:  # igraph's random generator is process-wide
+        parts = louvain(g, seed=seed, engine="igraph")
     out: Pos = {}
     row_x, row_y, row_h = 0.0, 0.0, 0.0
     width = _SPACING * 4 * math.sqrt(len(ids))  # rows about as wide as the whole picture is tall

@@ -260,6 +260,12 @@
     performance.mark("cg:subgraph-received");
     snapshot();
     const before = new Set(state.raw.nodes.keys());
+    // what the chart showed before, to restyle only what this subgraph changes (a 2,000-node chart must not
+    // send 2,000 updates to vis-network for 500 new nodes)
+    const shownBefore = shownCache || computeShown();
+    const superBefore = new Map(state.supernodes);
+    const contestedBefore = new Set([...state.raw.edges.values()].filter((e) => e.contested).map((e) => e.id));
+    const wasBig = before.size > SERVER_LAYOUT;
     for (const n of sg.nodes || []) {
       state.raw.nodes.set(n.id, n);
       if (n.supernode && n.supernode.degree) state.supernodes.set(n.id, n.supernode.degree);
@@ -281,8 +287,20 @@
     // positions first, then one DataSet update: vis-network does its per-node work once, already in place
     const pos = await place(fresh, before.size === 0);
     performance.mark("cg:placed");
-    nodes.update([...state.raw.nodes.values()].map((n) => Object.assign(nodeStyle(n), pos[n.id] || {})));
-    edges.update(styledEdges());
+    if (opts.highlight || wasBig !== (state.raw.nodes.size > SERVER_LAYOUT)) {
+      nodes.update([...state.raw.nodes.values()].map((n) => Object.assign(nodeStyle(n), pos[n.id] || {})));
+      edges.update(styledEdges());
+    } else {
+      const touched = new Set((sg.nodes || []).map((n) => n.id));
+      for (const id of state.raw.nodes.keys()) {
+        if (nodeVisible(id) !== shownBefore.has(id) || state.supernodes.get(id) !== superBefore.get(id)) touched.add(id);
+      }
+      for (const id of superBefore.keys()) if (state.raw.nodes.has(id) && !state.supernodes.has(id)) touched.add(id);
+      nodes.update([...touched].map((id) => Object.assign(nodeStyle(state.raw.nodes.get(id)), pos[id] || {})));
+      const newEdges = new Set((sg.edges || []).map((e) => e.id));
+      edges.update(styledEdges().filter((e) => newEdges.has(e.id) || (e.cgContested && !contestedBefore.has(e.id)) ||
+        touched.has(e.from) || touched.has(e.to)));
+    }
     performance.mark("cg:styled");
     await draw(fresh.length > 0 && before.size === 0);
     afterChange();
@@ -406,6 +424,17 @@
     }
   }
 
+  /** New positions for nodes already drawn. Only positions change, so they are written straight to the drawn
+      nodes (a DataSet update would restyle each node: seconds for 5,000); everything that reads positions
+      (undo, exports, placement) asks the network, not the DataSet. */
+  function moveNodes(ids, pos) {
+    const body = network.body && network.body.nodes;
+    for (const id of ids) {
+      const n = body && body[id];
+      if (n) { n.x = pos[id].x; n.y = pos[id].y; }
+    }
+    if (!body) nodes.update(ids.map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
+  }
   /** Lay the whole chart (or the selection, when two or more nodes are selected) out again; pinned nodes stay. */
   async function relayout(mode) {
     const sel = network.getSelectedNodes().filter((id) => state.raw.nodes.has(id));
@@ -424,7 +453,7 @@
       for (const id of scope) pos[id] = { x: pos[id].x + dx, y: pos[id].y + dy };
     }
     // pinned nodes are not touched at all (the layout kept room for them where they are)
-    nodes.update(scope.filter((id) => !fixed[id]).map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
+    moveNodes(scope.filter((id) => !fixed[id]), pos);
     await draw(sel.length <= 1);
     status(`laid out ${scope.length} entities (${mode}${sel.length > 1 ? ", selection" : ""})` +
       (Object.keys(fixed).length ? `; ${Object.keys(fixed).length} pinned kept` : ""));
@@ -529,7 +558,7 @@
   }
   /** Why an expansion brings nothing: all on the chart already, held back by the filters, or a supernode. */
   async function nothingNew(id, hops, counts, body) {
-    const name = (state.raw.nodes.get(id) || { name: id }).name;
+    const name = shortLabel((state.raw.nodes.get(id) || { name: id }).name);
     const c = counts || await api("subgraph/ego/counts", { method: "POST", body });
     const why = [];
     if (c.known) why.push(`all ${c.known} entities within ${hops} hop${hops > 1 ? "s" : ""} are already on the chart`);
@@ -547,7 +576,8 @@
     return `0 new entities around ${name}: ` + why.join("; ");
   }
   function askSelective(id, hops, c) {
-    const n = state.raw.nodes.get(id);
+    const n = Object.assign({}, state.raw.nodes.get(id));
+    n.name = shortLabel(n.name);
     const degree = (c.supernodes || {})[id];
     $("#sn-text").textContent = `Expanding ${n.name} at ${hops} hop${hops > 1 ? "s" : ""} would add ${c.new} new entities` +
       (c.capped ? " or more" : "") + ` (${c.known} already on the chart).` +
@@ -680,6 +710,8 @@
     if ((e.identifiers || []).length) rows.push(["identifiers", e.identifiers.join("; ")]);
     for (const [k, v] of Object.entries(props)) rows.push([k, Array.isArray(v) ? v.join("; ") : typeof v === "object" ? JSON.stringify(v) : v]);
     if (e.first_seen || e.last_seen) rows.push(["reported", `${e.first_seen || "…"} – ${e.last_seen || "…"}`]);
+    const approx = (map.markers || []).find((m) => m.id === e.id && m.approx);
+    if (approx) rows.push(["on the map", `approximate: ${approx.lat}, ${approx.lon}, where ${approx.via} is (LOCATED_IN)`]);
     const panel = $("#panel");
     panel.innerHTML = `
       <h1>${window.CGIcons.inline(disp.icon, disp.colour, 22)}<span></span></h1>
@@ -1161,6 +1193,22 @@
     init();
   });
   window.addEventListener("resize", () => { map.render(); });
+  // side panels collapse, so the chart can have the whole width (remembered in this browser)
+  function sidePanels() {
+    for (const [cls, btn] of [["no-filters", "#toggle-filters"], ["no-panel", "#toggle-panel"]]) {
+      const off = localStorage.getItem("cg-" + cls) === "1";
+      document.body.classList.toggle(cls, off);
+      $(btn).setAttribute("aria-pressed", String(off));
+    }
+    network.redraw();
+  }
+  for (const [cls, btn] of [["no-filters", "#toggle-filters"], ["no-panel", "#toggle-panel"]]) {
+    $(btn).addEventListener("click", () => {
+      localStorage.setItem("cg-" + cls, document.body.classList.contains(cls) ? "0" : "1");
+      sidePanels(); map.render();
+    });
+  }
+  sidePanels();
 
   async function init() {
     const ont = await guarded(() => api("ontology"));

@@ -438,10 +438,11 @@ class GraphStore(abc.ABC):
         """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
 
     @abc.abstractmethod
-    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
-        """Screening's blocking step: for each normalised query (a name or an identifier), the ids of at most
-        ``limit`` entities whose names, aliases or identifiers share its words, best first; a superset the
-        caller scores. Answered for a whole batch at once (one round trip on a server)."""
+    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
+        """Screening's blocking step: for each query, the ids of at most ``limit`` entities whose names,
+        aliases or identifiers share its words (``names``: any order, forgiving a typo), or - for identifiers,
+        ``names=False`` - hold it as a phrase; best first; a superset the caller scores. Answered for a whole
+        batch at once (one round trip on a server)."""
 
     @abc.abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

@@ -1,0 +1,247 @@
+"""``/investigations``: saved, annotated, shared charts (see ``docs/investigations.md`` for the JSON shapes).
+
+Investigators and above create; the owner shares with a key or a role (read or edit) and deletes (soft);
+an admin lists deleted ones and restores them. Partners only open what is shared with them, redacted as
+every partner read is. Unknown ids and investigations the caller has no access to are both 404.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from ...errors import Forbidden, InvalidInput
+from ...investigations.model import (
+    MAX_ENTITIES,
+    MAX_NOTES_BYTES,
+    Chart,
+    Investigation,
+    Share,
+    Summary,
+    parse_chart,
+    parse_shares,
+)
+from ...investigations.service import follow_changes
+from ...store.investigations import investigations_of
+from ..deps import Admin, Ctx, Investigator, Reader, Store, audit_detail
+from ..investigation_access import access_of, partner_view, redact_chart, require
+from ..limits import run_query
+from ..problems import MEDIA_TYPE, Problem, problem_docs
+from ..security import Principal, role_rank
+
+router = APIRouter(prefix="/investigations", tags=["investigations"])
+
+InvId = Annotated[str, Path(min_length=1, max_length=80, examples=["inv-3f2a9c0d1e4b5a69"])]
+_CONFLICT: dict[int | str, dict[str, Any]] = {409: {
+    "model": Problem, "content": {MEDIA_TYPE: {}},
+    "description": "Conflict: someone saved the investigation since the version this change is based on"}}
+_CHART_DOC = (f"the chart (see docs/investigations.md): entities with positions, filters, as_of, notes, layout; at "
+              f"most {MAX_ENTITIES:,} entities and {MAX_NOTES_BYTES // (1024 * 1024)} MB of notes")
+
+
+class CreateIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200, examples=["Golden Lotus network"])
+    chart: dict[str, Any] = Field(default_factory=dict, description=_CHART_DOC)
+
+
+class UpdateIn(BaseModel):
+    version: int = Field(ge=1, description="the version this change is based on (409 when it is stale)")
+    title: str | None = Field(None, min_length=1, max_length=200)
+    chart: dict[str, Any] | None = Field(None, description=_CHART_DOC)
+
+
+class SharesIn(BaseModel):
+    version: int | None = Field(None, ge=1, description="the version this change is based on; omit to take the "
+                                "current one")
+    shares: list[dict[str, Any]] = Field(max_length=200, examples=[[{"to": "key:3f2a9c", "access": "read"},
+                                                                     {"to": "role:analyst", "access": "edit"}]])
+
+
+class ChangesOut(BaseModel):
+    changed: bool
+    gone: list[str] = Field(description="ids on the saved chart no longer in the graph")
+    merged: dict[str, str] = Field(description="saved id -> the entity it was merged into (shown instead)")
+    message: str
+
+
+class SummaryOut(BaseModel):
+    id: str
+    title: str
+    owner: str = Field(description="key id of the owner")
+    created: str
+    modified: str
+    modified_by: str
+    version: int
+    entities: int | None = Field(description="entities on the chart (null in a partner's list)")
+    size: int | None = Field(description="bytes of the saved chart (null in a partner's list)")
+    shares: list[Share]
+    deleted: str | None = None
+    deleted_by: str | None = None
+    access: Literal["owner", "edit", "read", "admin"] = Field(description="what the caller may do with it")
+
+
+class InvestigationOut(SummaryOut):
+    chart: Chart
+    changes: ChangesOut
+
+
+class ListOut(BaseModel):
+    investigations: list[SummaryOut]
+
+
+def _summary_out(s: Summary, access: str, principal: Principal) -> SummaryOut:
+    data = s.model_dump()
+    if principal.is_partner:
+        data.update(shares=[], entities=None, size=None)
+    return SummaryOut.model_validate({**data, "access": access})
+
+
+def _opened(store: Any, inv: Investigation, access: str, principal: Principal) -> InvestigationOut:
+    """The investigation as its caller may see it, merged ids followed, with what changed under it."""
+    chart, changes = follow_changes(store, inv.chart)
+    if principal.is_partner:
+        chart = redact_chart(principal, store, chart)
+        visible = set(chart.entity_ids())
+        changes.merged = {k: v for k, v in changes.merged.items() if v in visible}
+        changes.gone = []  # partners are not told about entities they could not see anyway
+        meta = partner_view(inv, chart)
+    else:
+        meta = inv.summary().model_dump()
+    return InvestigationOut.model_validate({**meta, "chart": chart, "changes": changes.as_json(), "access": access})
+
+
+@router.post("", response_model=InvestigationOut, status_code=201,
+             responses=problem_docs(401, 403, 413, 422))
+async def create(body: CreateIn, request: Request, principal: Investigator, store: Store, ctx: Ctx) -> Any:
+    """Save a new investigation owned by the caller's key (version 1)."""
+    chart = parse_chart(body.chart)
+
+    def run() -> InvestigationOut:
+        made = investigations_of(store).create(body.title, chart, principal.key_id)
+        return _opened(store, made, "owner", principal)
+
+    out = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, investigation=out.id, version=out.version, entities=out.entities, op="create")
+    return out
+
+
+@router.get("", response_model=ListOut, responses=problem_docs(401, 403, 422))
+async def list_investigations(
+    request: Request, principal: Reader, store: Store, ctx: Ctx,
+    deleted: Annotated[bool, Query(description="admins: list the deleted investigations (to restore)")] = False,
+) -> Any:
+    """The caller's own investigations and those shared with them, most recently modified first (no charts)."""
+    if deleted and role_rank(principal.role) < role_rank("admin"):
+        raise Forbidden("listing deleted investigations needs the admin role", where="deleted")
+
+    def run() -> ListOut:
+        inv = investigations_of(store)
+        if deleted:
+            rows = [_summary_out(s, "admin", principal) for s in inv.summaries(include_deleted=True) if s.deleted]
+            return ListOut(investigations=rows)
+        out = []
+        for s in inv.summaries():
+            access = access_of(s, principal)
+            if access is not None:
+                out.append(_summary_out(s, access, principal))
+        return ListOut(investigations=out)
+
+    found = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, listed=len(found.investigations), op="list")
+    return found
+
+
+@router.get("/{inv_id}", response_model=InvestigationOut, responses=problem_docs(401, 403, 404, 422, 504))
+async def open_investigation(inv_id: InvId, request: Request, principal: Reader, store: Store, ctx: Ctx) -> Any:
+    """Open an investigation: its chart with merged entities followed to the entity they were merged into, and
+    ``changes`` saying what changed in the graph since (entities gone, ids merged). Partners get the partner
+    redaction."""
+    audit_detail(request, investigation=inv_id, op="open")
+
+    def run() -> InvestigationOut:
+        inv_store = investigations_of(store)
+        _, access = require(inv_store, inv_id, principal, "read")
+        return _opened(store, inv_store.get(inv_id), access, principal)
+
+    out = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, version=out.version, changed=out.changes.changed)
+    return out
+
+
+@router.put("/{inv_id}", response_model=InvestigationOut,
+            responses={**problem_docs(401, 403, 404, 413, 422), **_CONFLICT})
+async def update(inv_id: InvId, body: UpdateIn, request: Request, principal: Investigator, store: Store,
+                 ctx: Ctx) -> Any:
+    """Save a new version (title and/or chart) based on ``version``: 409, naming who saved it and when, if
+    someone saved it since. Needs edit access."""
+    audit_detail(request, investigation=inv_id, based_on=body.version, op="update")
+    chart = parse_chart(body.chart) if body.chart is not None else None
+
+    def run() -> InvestigationOut:
+        inv_store = investigations_of(store)
+        _, access = require(inv_store, inv_id, principal, "edit")
+        saved = inv_store.update(inv_id, body.version, principal.key_id, title=body.title, chart=chart)
+        return _opened(store, saved, access, principal)
+
+    out = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, version=out.version)
+    return out
+
+
+@router.put("/{inv_id}/shares", response_model=SummaryOut,
+            responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
+async def share(inv_id: InvId, body: SharesIn, request: Request, principal: Investigator, store: Store,
+                ctx: Ctx) -> Any:
+    """Replace who the investigation is shared with: ``key:<key id>`` or ``role:<role>`` (that role and above),
+    each ``read`` or ``edit``. Owner only. Partner keys and ``role:partner`` may only be given read access."""
+    shares = parse_shares(body.shares)
+    keys = {k.id: k for k in ctx.keys.list() if not k.revoked}
+    for i, s in enumerate(shares):
+        kind, who = s.to.split(":", 1)
+        if kind == "key" and who not in keys:
+            raise InvalidInput(f"no active key with id {who!r}", where=f"shares.{i}.to")
+        partner = (kind == "key" and keys[who].role == "partner") or (kind == "role" and who == "partner")
+        if partner and s.access != "read":
+            raise InvalidInput("partners can only be given read access", where=f"shares.{i}.access")
+    audit_detail(request, investigation=inv_id, shares=[f"{s.to}:{s.access}" for s in shares], op="share")
+
+    def run() -> SummaryOut:
+        inv_store = investigations_of(store)
+        current, access = require(inv_store, inv_id, principal, "owner")
+        saved = inv_store.update(inv_id, body.version or current.version, principal.key_id, shares=shares)
+        return _summary_out(saved, access, principal)
+
+    out = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, version=out.version)
+    return out
+
+
+@router.delete("/{inv_id}", response_model=SummaryOut,
+               responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
+async def delete(
+    inv_id: InvId, request: Request, principal: Investigator, store: Store, ctx: Ctx,
+    version: Annotated[int | None, Query(ge=1, description="refuse (409) if saved since this version")] = None,
+) -> Any:
+    """Delete (soft: hidden from everyone until an admin restores it). Owner only."""
+    audit_detail(request, investigation=inv_id, op="delete")
+
+    def run() -> SummaryOut:
+        inv_store = investigations_of(store)
+        _, access = require(inv_store, inv_id, principal, "owner")
+        return _summary_out(inv_store.delete(inv_id, principal.key_id, version), access, principal)
+
+    return await run_query(ctx.api.query_timeout_s, run)
+
+
+@router.post("/{inv_id}/restore", response_model=SummaryOut, responses=problem_docs(401, 403, 404, 422))
+async def restore(inv_id: InvId, request: Request, principal: Admin, store: Store, ctx: Ctx) -> Any:
+    """Bring back a deleted investigation (admins)."""
+    audit_detail(request, investigation=inv_id, op="restore")
+
+    def run() -> SummaryOut:
+        return _summary_out(investigations_of(store).restore(inv_id, principal.key_id), "admin", principal)
+
+    return await run_query(ctx.api.query_timeout_s, run)
+

@@ -164,7 +164,8 @@ def test_soft_delete_and_admin_restore(api: Api) -> None:
     made = create(api)
     url = f"/investigations/{made['id']}"
     gone = api.client.delete(url, headers=h(api, "investigator"))
-    assert gone.status_code == 200 and gone.json()["deleted"] and gone.json()["deleted_by"] == key_id(api, "investigator")
+    assert gone.status_code == 200 and gone.json()["deleted"]
+    assert gone.json()["deleted_by"] == key_id(api, "investigator")
     assert api.get(url, role="investigator").status_code == 404
     assert api.get("/investigations", role="investigator").json() == {"investigations": []}
     assert problem(api.get("/investigations?deleted=true", role="editor"))["status"] == 403

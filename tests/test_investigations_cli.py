@@ -15,12 +15,12 @@ from compoundgraph.store import GraphStore
 from compoundgraph.store.investigations import investigations_of
 
 from .conftest import WORLD
-from .test_ingest_cli import cli_env  # noqa: F401 - the fixture
+from .test_ingest_cli import cli_env
 
 __all__ = ["cli_env"]
 
 
-def test_list_show_export(store: GraphStore, cli_env: Path) -> None:  # noqa: F811
+def test_list_show_export(store: GraphStore, cli_env: Path) -> None:
     load_jsonl(store, [WORLD])
     inv = investigations_of(store)
     inv.purge(confirm=True)

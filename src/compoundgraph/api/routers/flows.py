@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ...analytics import service
+from ...analytics.compare import compare_methods
 from ...analytics.flows import STOP_TAGS
 from ...models import iso_date
 from ..deps import Ctx, Investigator, Store, audit_detail, param
@@ -43,5 +44,24 @@ async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: C
         return service.trace(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
                              min_amount=body.min_amount, since=since, until=until, method=body.method,
                              stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+
+    return await run_query(ctx.api.query_timeout_s, run)
+
+
+@router.post("/compare", response_model=Stamped,
+             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
+async def compare(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
+    """The same trace under haircut and FIFO side by side: one row per end point with both amounts and their
+    difference, each method's totals (equal to the traced amount), and both stamps. ``method`` is ignored."""
+    since, until = _when(body.since, "since"), _when(body.until, "until")
+    as_of = param("as_of", iso_date, body.as_of, "as_of")
+    flt = make_filter(principal, store, as_of=as_of)
+    audit_detail(request, wallets=body.wallets[:20], direction=body.direction, methods="haircut,fifo")
+
+    def run() -> dict[str, Any]:
+        out = compare_methods(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
+                              min_amount=body.min_amount, since=since, until=until,
+                              stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+        return {**out, "stamp": out["stamps"]["haircut"]}
 
     return await run_query(ctx.api.query_timeout_s, run)

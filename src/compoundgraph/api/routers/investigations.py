@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from ...errors import Forbidden, InvalidInput
@@ -20,15 +21,18 @@ from ...investigations.model import (
     Investigation,
     Share,
     Summary,
+    now,
     parse_chart,
     parse_shares,
 )
+from ...investigations.report import gather, render_html
 from ...investigations.service import follow_changes
 from ...store.investigations import investigations_of
 from ..deps import Admin, Ctx, Investigator, Reader, Store, audit_detail
 from ..investigation_access import access_of, partner_view, redact_chart, require
 from ..limits import run_query
 from ..problems import MEDIA_TYPE, Problem, problem_docs
+from ..redaction import claim_filter
 from ..security import Principal, role_rank
 
 router = APIRouter(prefix="/investigations", tags=["investigations"])
@@ -245,3 +249,30 @@ async def restore(inv_id: InvId, request: Request, principal: Admin, store: Stor
 
     return await run_query(ctx.api.query_timeout_s, run)
 
+
+
+@router.get("/{inv_id}/report", response_class=HTMLResponse,
+            responses={200: {"content": {"text/html": {}}, "description": "the report, one self-contained HTML file"},
+                       **problem_docs(401, 403, 404, 422, 504)})
+async def report(inv_id: InvId, request: Request, principal: Reader, store: Store, ctx: Ctx) -> HTMLResponse:
+    """A case report of the investigation as one self-contained HTML file (opens offline, prints to PDF): the
+    chart drawn from the saved positions with a legend, the as-of date and filters, the most restrictive
+    handling code shown with its caveat, the notes, and every claim between the visible entities that passes
+    the chart's filters, numbered, with grade, dates, quote and source. Partners get the partner redaction."""
+    audit_detail(request, investigation=inv_id, op="report")
+
+    def run() -> str:
+        inv_store = investigations_of(store)
+        _, _access = require(inv_store, inv_id, principal, "read")
+        inv = inv_store.get(inv_id)
+        chart, _changes = follow_changes(store, inv.chart)
+        chart = redact_chart(principal, store, chart)
+        f = chart.filters
+        flt = claim_filter(principal, store, f.rel_types, None, f.min_grade, chart.as_of)
+        meta = Summary.model_validate(partner_view(inv, chart)) if principal.is_partner else inv.summary()
+        data = gather(store, meta, chart, flt, now(), f"key {principal.key_id} ({principal.role})")
+        audit_detail(request, version=inv.version, claims=len(data.claims))
+        return render_html(data)
+
+    page = await run_query(ctx.api.query_timeout_s, run)
+    return HTMLResponse(page, headers={"Content-Disposition": f'inline; filename="{inv_id}-report.html"'})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from compoundgraph.models import Claim
 from compoundgraph.store import GraphStore
 from compoundgraph.store.investigations import investigations_of
 
@@ -227,3 +228,25 @@ def test_every_action_is_in_the_audit_chain(api: Api) -> None:
         ("share", made["id"], 200), ("list", None, 200), ("delete", made["id"], 200),
         ("restore", made["id"], 200), ("open", made["id"], 404)]
     assert api.audit.verify().ok
+
+
+def test_saved_traces_say_when_the_graph_under_them_changed(api: Api) -> None:
+    params = {"wallets": ["wallet-collect"], "direction": "forward", "method": "fifo"}
+    traced = api.post("/flows/trace", role="investigator", json=params).json()
+    traces = [{"title": "From the collection wallet", "params": params, "stamp": traced["stamp"]},
+              {"title": "Broken", "params": {"wallets": []}, "stamp": {}}]
+    made = api.post("/investigations", role="investigator",
+                    json={"title": "Money", "chart": {**chart(), "traces": traces}}).json()
+    url = f"/investigations/{made['id']}/traces/check"
+    first = api.post(url, role="investigator").json()["traces"]
+    assert first[0]["changed"] is False and first[0]["current_stamp"] == traced["stamp"]["id"]
+    assert first[1]["changed"] is None and "wallets" in first[1]["error"]
+    # a later transfer out of a wallet on the trace changes what the trace reads
+    api.store.upsert([Claim(type="TRANSFERRED", subject="wallet-tan", object="wallet-collect", grade="A1",
+                            source="src-mekong-watch-2024",
+                            properties={"tx_hash": "f" * 64, "log_index": 0, "amount": "10", "asset": "USDT",
+                                        "timestamp": "2024-02-02T10:00:00Z"})])
+    again = api.post(url, role="investigator").json()["traces"]
+    assert again[0]["changed"] is True and again[0]["saved_stamp"] == traced["stamp"]["id"]
+    assert problem(api.post(url, role="partner"))["status"] == 403
+    assert api.post(url, role="analyst").status_code == 404  # not shared

@@ -13,7 +13,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from ...errors import Forbidden, InvalidInput
+from ...analytics import service as analytics
+from ...analytics.flows import STOP_TAGS
+from ...errors import CompoundGraphError, Forbidden, InvalidInput
 from ...investigations.model import (
     MAX_ENTITIES,
     MAX_NOTES_BYTES,
@@ -33,7 +35,9 @@ from ..investigation_access import access_of, partner_view, redact_chart, requir
 from ..limits import run_query
 from ..problems import MEDIA_TYPE, Problem, problem_docs
 from ..redaction import claim_filter
+from ..schemas import TraceIn
 from ..security import Principal, role_rank
+from .common import make_filter
 
 router = APIRouter(prefix="/investigations", tags=["investigations"])
 
@@ -276,3 +280,48 @@ async def report(inv_id: InvId, request: Request, principal: Reader, store: Stor
 
     page = await run_query(ctx.api.query_timeout_s, run)
     return HTMLResponse(page, headers={"Content-Disposition": f'inline; filename="{inv_id}-report.html"'})
+
+
+class TraceCheckOut(BaseModel):
+    index: int = Field(description="position in chart.traces")
+    title: str
+    saved_stamp: str | None = Field(description="the stamp id saved with the trace")
+    current_stamp: str | None = Field(description="the stamp id of the same trace run now")
+    changed: bool | None = Field(description="the graph under the trace changed since it was saved (stamps differ)")
+    error: str | None = Field(default=None, description="why the trace could not be run again")
+
+
+class TraceChecksOut(BaseModel):
+    traces: list[TraceCheckOut]
+
+
+@router.post("/{inv_id}/traces/check", response_model=TraceChecksOut, responses=problem_docs(401, 403, 404, 422, 504))
+async def check_traces(inv_id: InvId, request: Request, principal: Investigator, store: Store, ctx: Ctx) -> Any:
+    """Run every trace saved in the investigation again with its saved parameters and say, per trace, whether
+    the graph under it changed since it was saved (its reproducibility stamp differs)."""
+    audit_detail(request, investigation=inv_id, op="check-traces")
+
+    def run() -> TraceChecksOut:
+        inv_store = investigations_of(store)
+        require(inv_store, inv_id, principal, "read")
+        out = []
+        for n, t in enumerate(inv_store.get(inv_id).chart.traces):
+            saved = t.stamp.get("id") if isinstance(t.stamp.get("id"), str) else None
+            try:
+                p = TraceIn.model_validate(t.params)
+                flt = make_filter(principal, store, as_of=p.as_of)
+                now_stamp = analytics.trace(
+                    store, p.wallets, flt, direction=p.direction, max_hops=p.max_hops, min_amount=p.min_amount,
+                    since=p.since, until=p.until, method=p.method,
+                    stop_tags=p.stop_tags if p.stop_tags is not None else STOP_TAGS)["stamp"]["id"]
+            except (CompoundGraphError, ValueError) as exc:
+                out.append(TraceCheckOut(index=n, title=t.title, saved_stamp=saved, current_stamp=None, changed=None,
+                                         error=str(exc)[:500]))
+                continue
+            out.append(TraceCheckOut(index=n, title=t.title, saved_stamp=saved, current_stamp=now_stamp,
+                                     changed=now_stamp != saved))
+        return TraceChecksOut(traces=out)
+
+    found = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, traces=len(found.traces), changed=sum(bool(t.changed) for t in found.traces))
+    return found

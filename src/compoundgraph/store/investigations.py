@@ -24,6 +24,8 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..errors import Conflict, InvalidInput, NotFound
 from ..investigations.model import Chart, Investigation, Share, Summary, new_id, now, parse_chart
 from .base import GraphStore
@@ -50,12 +52,17 @@ def _summary(row: dict[str, Any]) -> Summary:
 
 def _investigation(row: dict[str, Any]) -> Investigation:
     """A stored row back as a record; a row whose content no longer parses is refused, naming it."""
+    where = f"investigation {row['id']}"
     try:
-        doc = json.loads(row["chart"])
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"the saved chart is not JSON ({exc}); it cannot be opened",
-                           where=f"investigation {row['id']}") from exc
-    chart = parse_chart(doc, where=f"investigation {row['id']}: chart")
+        chart = Chart.model_validate_json(row["chart"])  # the fast path: straight from the stored JSON
+    except ValidationError:
+        try:
+            doc = json.loads(row["chart"])
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"the saved chart is not JSON ({exc}); it cannot be opened", where=where) from exc
+        parse_chart(doc, where=f"{where}: chart")  # raises, naming the field
+        raise  # pragma: no cover - parse_chart refuses whatever the fast path refused
+    chart = parse_chart(chart, where=f"{where}: chart")  # the size limits
     return Investigation.model_validate({**_summary(row).model_dump(), "chart": chart})
 
 

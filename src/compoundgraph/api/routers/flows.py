@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from ...analytics import service
 from ...analytics.compare import compare_methods
+from ...analytics.flow_layout import flow_layout
 from ...analytics.flows import STOP_TAGS
 from ...models import iso_date
 from ..deps import Ctx, Investigator, Store, audit_detail, param
@@ -34,16 +35,19 @@ def _when(value: str | None, name: str) -> str | None:
              responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
 async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
     """Follow funds forward or backward from wallets: time-respecting hops, an amount threshold, stops at
-    wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended."""
+    wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended.
+    ``flow_layout`` places every wallet for a left-to-right flow view (starts left, end points right, a column
+    per hop ordered by time)."""
     since, until = _when(body.since, "since"), _when(body.until, "until")
     as_of = param("as_of", iso_date, body.as_of, "as_of")
     flt = make_filter(principal, store, as_of=as_of)
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction)
 
     def run() -> dict[str, Any]:
-        return service.trace(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
-                             min_amount=body.min_amount, since=since, until=until, method=body.method,
-                             stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+        out = service.trace(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
+                            min_amount=body.min_amount, since=since, until=until, method=body.method,
+                            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+        return {**out, "flow_layout": flow_layout(out)}
 
     return await run_query(ctx.api.query_timeout_s, run)
 

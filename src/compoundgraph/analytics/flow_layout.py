@@ -38,6 +38,7 @@ def flow_layout(trace: dict[str, Any]) -> dict[str, Any]:
     forward = trace.get("direction", "forward") == "forward"
     starts: list[str] = list(dict.fromkeys(trace.get("wallets", [])))
     column: dict[str, int] = {w: 0 for w in starts}
+    column_starts = set(starts)
     first_seen: dict[str, str] = {}
     passes_on: set[str] = set()
     for f in sorted(trace.get("flows", []), key=lambda f: (f["hop"], f.get("timestamp") or "", f["from"], f["to"])):
@@ -52,7 +53,7 @@ def flow_layout(trace: dict[str, Any]) -> dict[str, Any]:
     for ep in trace.get("endpoints", []):
         ended[ep["wallet"]] += Decimal(str(ep["amount"]))
         column.setdefault(ep["wallet"], 1)
-    terminal = [w for w in ended if w not in passes_on and w not in starts]
+    terminal = {w for w in ended if w not in passes_on and w not in column_starts}
     last = max((c for w, c in column.items() if w not in terminal), default=0) + 1
     for w in terminal:
         column[w] = last

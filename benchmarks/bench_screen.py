@@ -249,17 +249,19 @@ def main() -> None:
     ap.add_argument("--baseline-rows", type=int, default=1_000)
     ap.add_argument("--sample", type=int, default=300, help="synthetic names and wallets in the labelled set")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--skip-quality", action="store_true", help="only the speed part")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     store = build(args.entities)
     counts = store.counts()["labels"]
     print(f"store: embedded, {sum(counts.values()):,} entities ({counts.get('Wallet', 0):,} wallets)")
     names, idents = labelled(store, args.sample, rng)
-    print("\n== quality: identifiers ==")
-    print(json.dumps(quality(store, idents, 0.85), indent=1, ensure_ascii=False))
-    print("\n== quality: names ==")
-    for th in (0.8, 0.85, 0.9):
-        print(json.dumps(quality(store, names, th), indent=1, ensure_ascii=False))
+    if not args.skip_quality:
+        print("\n== quality: identifiers ==")
+        print(json.dumps(quality(store, idents, 0.85), indent=1, ensure_ascii=False))
+        print("\n== quality: names ==")
+        for th in (0.8, 0.85, 0.9):
+            print(json.dumps(quality(store, names, th), indent=1, ensure_ascii=False))
     print("\n== speed ==")
     print(json.dumps(speed(store, names, idents, args.rows, args.baseline_rows, rng), indent=1))
     store.close()

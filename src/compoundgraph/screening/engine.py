@@ -186,20 +186,18 @@ class _Screener:
 
     # -- matching --------------------------------------------------------------------------------
     def match_chunk(self, rows: list[ScreenRow]) -> list[list[Hit]]:
-        queries: list[str] = []
         wallet_ids = {wallet_id(i.chain, i.value) for row in rows for i in row.identifiers if i.kind == "wallet"}
         # a wallet is found by its id (chain + address: the primary key); only the others need the index
         entities = self.store.get_entities(sorted(wallet_ids)) if wallet_ids else {}
-        for row in rows:
-            for ident in row.identifiers:
-                if ident.kind != "wallet" or wallet_id(ident.chain, ident.value) not in entities:
-                    queries.append(ident.value)
-            for name in row.names:
-                n, t = forms(name)
-                queries.extend(q for q in {n, t} if q)
-        uniq = list(dict.fromkeys(queries))
-        found = dict(zip(uniq, self.store.match_candidates(uniq, _CANDIDATES), strict=True)) if uniq else {}
-        more = sorted({i for ids in found.values() for i in ids} - entities.keys())
+        ident_queries = list(dict.fromkeys(
+            i.value for row in rows for i in row.identifiers
+            if i.kind != "wallet" or wallet_id(i.chain, i.value) not in entities))
+        name_queries = list(dict.fromkeys(q for row in rows for name in row.names for q in forms(name) if q))
+        found = dict(zip(ident_queries, self.store.match_candidates(ident_queries, _CANDIDATES, names=False),
+                         strict=True)) if ident_queries else {}
+        named = dict(zip(name_queries, self.store.match_candidates(name_queries, _CANDIDATES),
+                         strict=True)) if name_queries else {}
+        more = sorted({i for ids in (*found.values(), *named.values()) for i in ids} - entities.keys())
         if more:
             entities.update(self.store.get_entities(more))
         out = []
@@ -216,7 +214,7 @@ class _Screener:
                         hits[eid] = hit
             for name in row.names:
                 n, t = forms(name)
-                for eid in dict.fromkeys([*found.get(n, []), *found.get(t, [])]):
+                for eid in dict.fromkeys([*named.get(n, []), *named.get(t, [])]):
                     e = entities.get(eid)
                     if e is None or e.label not in NAMED_LABELS or (eid in hits and hits[eid].how != "name"):
                         continue

@@ -8,7 +8,9 @@ meets the graph's. Features, each 0-1:
 - ``name_literal``: the normal forms are equal;
 - ``name_translit``: the transliterations are equal (and the normal forms are not);
 - ``name_fuzzy``: best of edit-distance similarity, the same with the words sorted (swapped name order)
-  and with the blanks removed in any order of the words ("Weiming Tan" / "Tan Wei-Ming");
+  and with the blanks removed in any order of the words ("Weiming Tan" / "Tan Wei-Ming"); titles ("Col.")
+  are left out, and where legal forms or common business words ("Investment Co.") are present, the
+  similarity of what remains weighs 70% (such words can lower a score, never raise it);
 - ``name_subset``: every word of the shorter name (two words or more) is a word of the longer - a missing
   middle name - scaled by how much of the longer name it covers;
 - ``country_mismatch``, ``dob_year_mismatch``: the row gives a country or a birth year and the entity's
@@ -21,6 +23,7 @@ mismatch penalties, clipped to 0-1.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import permutations
 
@@ -45,6 +48,14 @@ FEATURES: dict[str, str] = {
     "dob_year_mismatch": "The query's birth year differs from the entity's (a penalty)",
 }
 _DIGITS = re.compile(r"\d+")
+# Titles and ranks, left out of the comparison ("Col. Saw Chit Thu" is Saw Chit Thu)
+TITLES = frozenset("col colonel maj major lt gen general brig capt captain mr mrs ms dr sir".split())
+# Legal forms and common business words: they weigh less than the distinctive part of an organisation's name
+GENERIC = frozenset(
+    "co company ltd limited inc incorporated corp corporation llc plc pte sdn bhd jsc pvt group holding holdings "
+    "international investment investments entertainment technology technologies tech trading development "
+    "industrial industries enterprise enterprises real estate property properties resort resorts hotel casino "
+    "park zone plaza compound syndicate services service logistics financial finance bank".split())
 
 
 @lru_cache(maxsize=200_000)
@@ -67,10 +78,14 @@ def _fuzzy(a: str, b: str) -> float:
 def _subset(a: str, b: str) -> float:
     wa, wb = a.split(), b.split()
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if len(short) < 2 or len(short) == len(long_) or not set(short) <= set(long_):
-        return 0.0
+    if len(short) < 2 or len(short) == len(long_) or Counter(short) - Counter(long_):
+        return 0.0  # "Saw Chit Chit" is not inside "Saw Chit Thu": words count as often as they occur
     covered = sum(len(w) for w in short) / max(1, sum(len(w) for w in long_))
     return round(0.75 + 0.25 * covered, 4)
+
+
+def _strip(text: str, words: frozenset[str]) -> str:
+    return " ".join(w for w in text.split() if w not in words)
 
 
 def _pair(q: tuple[str, str], e: tuple[str, str]) -> dict[str, float]:
@@ -82,7 +97,13 @@ def _pair(q: tuple[str, str], e: tuple[str, str]) -> dict[str, float]:
         out["name_literal"] = 1.0
     elif qt == et:
         out["name_translit"] = 1.0
+    qt, et = _strip(qt, TITLES) or qt, _strip(et, TITLES) or et
     fz = _fuzzy(qt, et)
+    qc, ec = _strip(qt, GENERIC), _strip(et, GENERIC)
+    if qc and ec and (qc != qt or ec != et):
+        # "Propreso Investment Co." and "Dumproso Investment Co." share most of their letters, but not their
+        # name: the distinctive words weigh most - and common words can only lower a score, never raise it
+        fz = min(fz, 0.7 * _fuzzy(qc, ec) + 0.3 * fz)
     if fz >= 0.5:
         out["name_fuzzy"] = round(fz, 4)
     sub = _subset(qt, et)

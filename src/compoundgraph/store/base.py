@@ -26,6 +26,7 @@ from ..grades import Grade, weakest
 from ..ids import normalize
 from ..models import Claim, Entity, Source, claim_fingerprint, iso_date
 from ..ontology import ontology
+from . import expansion
 
 __all__ = [
     "GraphStore",
@@ -200,6 +201,8 @@ class EgoNetwork:
     hops: dict[str, int]
     supernodes: dict[str, int] = field(default_factory=dict)  # id -> neighbour count
     truncated: bool = False  # the node limit was reached
+    # ends of the answer's claims the caller already has (``exclude``): not part of the answer's nodes
+    context: dict[str, Node] = field(default_factory=dict)
 
 
 @dataclass
@@ -435,10 +438,11 @@ class GraphStore(abc.ABC):
         """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
 
     @abc.abstractmethod
-    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
-        """Screening's blocking step: for each normalised query (a name or an identifier), the ids of at most
-        ``limit`` entities whose names, aliases or identifiers share its words, best first; a superset the
-        caller scores. Answered for a whole batch at once (one round trip on a server)."""
+    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
+        """Screening's blocking step: for each query, the ids of at most ``limit`` entities whose names,
+        aliases or identifiers share its words (``names``: any order, forgiving a typo), or - for identifiers,
+        ``names=False`` - hold it as a phrase; best first; a superset the caller scores. Answered for a whole
+        batch at once (one round trip on a server)."""
 
     @abc.abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
@@ -516,13 +520,23 @@ class GraphStore(abc.ABC):
         flt: ClaimFilter | None = None,
         limit: int = 500,
         exclude: Iterable[str] = (),
+        avoid: Iterable[str] = (),
+        order: str | None = None,
+        new_types: Iterable[str] = (),
+        new_rel_types: Iterable[str] = (),
     ) -> EgoNetwork:
         """Breadth-first neighbourhood of ``center`` up to ``hops`` (1-3), at most ``limit`` nodes.
 
         Neighbours are taken hop by hop in id order, so the answer is deterministic. A node with more
         neighbours than the supernode threshold is included but not expanded, and reported. Ids in
-        ``exclude`` (already on the caller's chart) are not counted as new, so a caller pages through
-        a supernode by passing what it has.
+        ``exclude`` (already on the caller's chart) are not returned and not counted as new, but the walk
+        passes through them, so ``exclude=<the 1-hop ids>`` at 2 hops gives the 2-hop ring, and a caller
+        pages through a supernode by passing what it has. Claims joining a new node to an excluded one are
+        returned (their excluded ends are in ``context``). Ids in ``avoid`` are not entered at all.
+
+        A selective expansion names an ``order`` (``degree``: most connected, ``grade``: best graded,
+        ``recent``: most recent claim, ``id``) and optionally the ``new_types`` / ``new_rel_types`` it wants:
+        it keeps the best new nodes first, each with the new nodes that join it to what the caller has.
         """
         if not 1 <= hops <= MAX_HOPS:
             raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
@@ -533,43 +547,56 @@ class GraphStore(abc.ABC):
         if center not in start:
             raise NotFound(f"no entity with id {center[:80]!r}")
         skip = set(exclude) - {center}
-        seen: dict[str, int] = {center: 0}
-        supernodes: dict[str, int] = {}
-        truncated = False
-        frontier = [center]
-        for depth in range(1, hops + 1):
-            expandable = frontier
-            if depth > 1:
-                deg = self.degrees(frontier, flt, above=self.supernode_threshold)
-                big = {n: d for n, d in deg.items() if d > self.supernode_threshold}
-                supernodes.update(big)
-                expandable = [n for n in frontier if n not in big]
-            if not expandable:
-                break
-            new = sorted(n for n in self.neighbours(expandable, flt) if n not in seen and n not in skip)
-            if len(seen) + len(new) > limit:
-                new = new[: max(0, limit - len(seen))]
-                truncated = True
-            for n in new:
-                seen[n] = depth
-            frontier = new
-            if truncated:
-                break
+        selective = order is not None or bool(new_types) or bool(new_rel_types)
+        if selective:
+            w = expansion.walk(self, center, hops, flt, skip, avoid, with_claims=True)
+            chosen, left_out = expansion.pick(self, w, flt, skip, limit, order or "id", new_types, new_rel_types)
+            keep = {center, *chosen}
+            truncated = left_out or w.truncated
+        else:
+            w = expansion.walk(self, center, hops, flt, skip, avoid, limit=limit)
+            keep = {n for n in w.depth if n not in skip}
+            truncated = w.truncated
+        supernodes = {n: d for n, d in w.supernodes.items() if n in keep or n in skip}
         if hops == 1 or truncated:
             # the centre may itself be a supernode: say how many neighbours it has
             center_degree = self.degrees([center], flt).get(center, 0)
-            if center_degree > len(seen) - 1 and (center_degree > self.supernode_threshold or truncated):
+            if center_degree > len(keep) - 1 and (center_degree > self.supernode_threshold or truncated):
                 supernodes[center] = center_degree
-        ids = sorted(seen)
-        claims = sorted(self.claims_between(ids, flt), key=_claim_order)
+        ids = sorted(keep)
+        near = sorted(n for n in w.depth if n in skip)
+        claims = sorted(
+            (c for c in self.claims_between(ids + near, flt) if c.subject in keep or c.object in keep),
+            key=_claim_order,
+        )
+        ends = {e for c in claims for e in (c.subject, c.object)}
         return EgoNetwork(
             center=center,
             nodes=self.node_labels(ids),
             claims=claims,
-            hops={n: seen[n] for n in ids},
+            hops={n: w.depth[n] for n in ids},
             supernodes=supernodes,
             truncated=truncated,
+            context=self.node_labels(sorted(ends - keep)),
         )
+
+    @_grouped
+    def ego_counts(
+        self,
+        center: str,
+        hops: int = 1,
+        flt: ClaimFilter | None = None,
+        exclude: Iterable[str] = (),
+        avoid: Iterable[str] = (),
+    ) -> expansion.EgoCounts:
+        """How many new nodes ``ego(center, hops, flt, exclude=exclude)`` would add without a limit, per
+        entity type, relationship type and hop, without building them (the selective-expand guard)."""
+        if not 1 <= hops <= MAX_HOPS:
+            raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+        flt = flt or ClaimFilter()
+        if center not in self.node_labels([center]):
+            raise NotFound(f"no entity with id {center[:80]!r}")
+        return expansion.counts(self, center, hops, flt, exclude, avoid)
 
     @_grouped
     def paths(

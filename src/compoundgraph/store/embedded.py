@@ -340,12 +340,14 @@ class EmbeddedStore(GraphStore):
         found = self.get_entities(list(ids))
         return [(e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values()]
 
-    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
+    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
         """Per query, from the trigram index: rows holding every word of 3+ characters (any order, so a
         swapped or shortened name is found); then, while fewer than ``limit``, rows holding the first three
-        letters of every such word, best ranked first ("Tan Weiming" finds "Tan Wei Ming", and a typo after
-        the third letter is forgiven); failing both, rows holding any of the words, best ranked first (a typo
-        early in one word); a query of short words only is looked up as a phrase."""
+        letters of every such word ("Tan Weiming" finds "Tan Wei Ming", and a typo after
+        the third letter is forgiven); failing both, rows holding the last three letters of every word (a typo
+        early in a word); failing that, for three words or more, rows holding all words but one (a word the
+        graph's name lacks). Each is a trigram lookup, never a ranking of everything that shares one common
+        word. A query of short words only, and every identifier, is looked up as a phrase."""
         db = self.db
         out: list[list[str]] = []
 
@@ -354,20 +356,26 @@ class EmbeddedStore(GraphStore):
 
         for query in queries:
             q = normalize(query)
-            words = sorted({w for w in q.split() if len(w) >= 3})
+            words = sorted({w for w in q.split() if len(w) >= 3}) if names else []
             ids: list[str] = []
-            if words:
+            if not names and len(q) >= 3:
+                ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
+                                                (quoted([q])[0], limit))]
+            elif words:
                 ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
                                                 (" AND ".join(quoted(words)), limit))]
                 heads = sorted({w[:3] for w in words})
-                if len(ids) < limit and len(words) > 1 and heads != words:  # names, not identifiers
-                    ids += [i for (i,) in db.execute(
-                        "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?",
-                        (" AND ".join(quoted(heads)), limit))]
-                if not ids and len(words) > 1:
+                if len(ids) < limit and len(words) > 1 and heads != words:
+                    ids += [i for (i,) in db.execute(  # unranked: bm25 over every match costs 5x the lookup
+                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(heads)), limit))]
+                tails = sorted({w[-3:] for w in words})
+                if not ids and len(words) > 1 and tails != words:
                     ids = [i for (i,) in db.execute(
-                        "SELECT id FROM search WHERE text MATCH ? ORDER BY rank LIMIT ?",
-                        (" OR ".join(quoted(words)), limit))]
+                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(tails)), limit))]
+                if not ids and len(words) >= 3:  # a word the graph's name lacks ("Lotus Registry Holdings")
+                    for skip in words:
+                        ids += [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?", (
+                            " AND ".join(quoted([w for w in words if w != skip])), limit))]
             elif len(q) >= 3:  # "li li": the trigram index serves LIKE on three characters or more
                 ids = [i for (i,) in db.execute(
                     "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",

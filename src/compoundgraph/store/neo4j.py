@@ -95,6 +95,10 @@ def lucene_query(q: str) -> str:
     return " OR ".join(parts)
 
 
+def _phrase(q: str) -> str:
+    return '"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"'
+
+
 class Neo4jStore(GraphStore):
     kind = "neo4j"
 
@@ -248,21 +252,21 @@ class Neo4jStore(GraphStore):
                               limit=limit, id=query.strip())
         return [(r["id"], r["label"], r["name"], list(r["aliases"] or []), list(r["identifiers"] or [])) for r in rows]
 
-    def match_candidates(self, queries: Sequence[str], limit: int) -> list[list[str]]:
-        """Per query, what the full-text index ranks first for its words (phrase, prefixes, fuzzy terms):
-        the whole batch in one query."""
+    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
+        """Per query, what the full-text index ranks first for its words (phrase, prefixes, fuzzy terms; for
+        identifiers the phrase alone): the whole batch in one query."""
         norms = [normalize(q) for q in queries]
         where = [i for i, q in enumerate(norms) if q]  # an empty query finds nothing and is not sent
         out: list[list[str]] = [[] for _ in norms]
         if not where:
             return out
-        texts = [lucene_query(norms[i]) for i in where]
+        texts = [lucene_query(norms[i]) if names else _phrase(norms[i]) for i in where]
         try:
             rows = self._read_rows(cypher("read/match_candidates"), queries=texts, limit=limit)
         except Neo4jError as exc:  # one text Lucene cannot parse: the batch again, phrases only
             if "parse" not in str(exc).lower():
                 raise
-            texts = ['"' + _LUCENE_SPECIAL.sub(r"\\\1", norms[i]) + '"' for i in where]
+            texts = [_phrase(norms[i]) for i in where]
             rows = self._read_rows(cypher("read/match_candidates"), queries=texts, limit=limit)
         for r in rows:
             out[where[r["i"]]] = list(dict.fromkeys(r["ids"]))

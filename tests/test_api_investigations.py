@@ -63,7 +63,8 @@ def test_roles_that_create(api: Api) -> None:
     assert problem(api.post("/investigations", role="partner", json={"title": "x"})).get("status") == 403
     assert api.post("/investigations", role=None, json={"title": "x"}).status_code == 401
     mine = api.get("/investigations", role="analyst").json()["investigations"]
-    assert [(i["owner"], i["access"]) for i in mine] == [(key_id(api, "analyst"), "owner")]
+    assert [(i["owner"], i["owner_name"], i["access"]) for i in mine] == [(key_id(api, "analyst"), "test analyst",
+                                                                          "owner")]
 
 
 def test_others_private_investigation_is_404_like_an_unknown_id(api: Api) -> None:
@@ -155,7 +156,8 @@ def test_partner_gets_the_partner_redaction(api: Api) -> None:
     assert body["chart"]["notes"]["claims"] == {open_claim: "field report"}
     assert body["access"] == "read" and body["shares"] == [] and body["entities"] == len(shown)
     listed = api.get("/investigations", role="partner").json()["investigations"]
-    assert [(i["id"], i["entities"], i["size"], i["shares"]) for i in listed] == [(made["id"], None, None, [])]
+    assert [(i["id"], i["entities"], i["size"], i["shares"], i["owner_name"]) for i in listed] == [
+        (made["id"], None, None, [], None)]
     assert problem(api.client.put(url, headers=h(api, "partner"), json={"version": 3, "title": "x"}))["status"] == 403
     # even an edit share by role gives a partner read access only
     assert api.get(url, role="investigator").json()["chart"]["notes"]["claims"][restricted] == "from the tip line"

@@ -78,6 +78,7 @@ class SummaryOut(BaseModel):
     id: str
     title: str
     owner: str = Field(description="key id of the owner")
+    owner_name: str | None = Field(default=None, description="the owner key's name (in lists; not for partners)")
     created: str
     modified: str
     modified_by: str
@@ -155,16 +156,21 @@ async def list_investigations(
     if deleted and role_rank(principal.role) < role_rank("admin"):
         raise Forbidden("listing deleted investigations needs the admin role", where="deleted")
 
+    names = {} if principal.is_partner else {k.id: k.name for k in ctx.keys.list()}
+
     def run() -> ListOut:
         inv = investigations_of(store)
         if deleted:
             rows = [_summary_out(s, "admin", principal) for s in inv.summaries(include_deleted=True) if s.deleted]
+            for r in rows:
+                r.owner_name = names.get(r.owner)
             return ListOut(investigations=rows)
         out = []
         for s in inv.summaries():
             access = access_of(s, principal)
             if access is not None:
                 out.append(_summary_out(s, access, principal))
+                out[-1].owner_name = names.get(s.owner)
         return ListOut(investigations=out)
 
     found = await run_query(ctx.api.query_timeout_s, run)

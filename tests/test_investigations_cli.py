@@ -58,3 +58,26 @@ def test_list_show_export(store: GraphStore, cli_env: Path) -> None:
     assert missing.exit_code == 2 and "no investigation with id 'inv-nope'" in missing.output
     assert runner.invoke(app, ["investigations", "export", other.id]).exit_code == 2  # deleted
     assert runner.invoke(app, ["investigations", "export", other.id, "--deleted"]).exit_code == 0
+
+
+def test_export_then_import_round_trip(store: GraphStore, cli_env: Path) -> None:
+    load_jsonl(store, [WORLD])
+    inv = investigations_of(store)
+    inv.purge(confirm=True)
+    made = inv.create("Backup me", parse_chart({"entities": [{"id": "compound-golden-lotus", "x": 1, "y": 2}],
+                                                "notes": {"investigation": "keep"}}), owner="key-a")
+    runner = CliRunner()
+    out = cli_env / "backup.json"
+    assert runner.invoke(app, ["investigations", "export", made.id, "-o", str(out)]).exit_code == 0
+    again = runner.invoke(app, ["investigations", "import", str(out)])
+    assert again.exit_code == 2 and "already in the store" in again.output  # nothing overwritten
+    inv.purge(confirm=True)
+    back = runner.invoke(app, ["investigations", "import", str(out)])
+    assert back.exit_code == 0, back.output
+    assert inv.get(made.id) == made  # id, owner, times, version, chart: as exported
+    copy = runner.invoke(app, ["investigations", "import", str(out), "--as-new"])
+    assert copy.exit_code == 0 and len(inv.summaries()) == 2
+    bad = cli_env / "bad.json"
+    bad.write_text('{"id": "inv-x", "title": "t"}', encoding="utf-8")
+    refused = runner.invoke(app, ["investigations", "import", str(bad)])
+    assert refused.exit_code == 2 and "not an exported investigation" in refused.output

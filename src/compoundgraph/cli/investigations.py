@@ -1,4 +1,5 @@
-"""`compoundgraph investigations list | show ID | export ID`: saved investigations for scripts and backups.
+"""`compoundgraph investigations list | show ID | export ID | import FILE`: saved investigations for scripts and
+backups.
 
 The command line runs as the store's operator (no API key): it sees every investigation, whoever owns it.
 ``export`` writes the whole saved record as JSON - the shape ``GET /investigations/{id}`` answers, as saved
@@ -110,5 +111,36 @@ def export(
         else:
             output.write_text(text, encoding="utf-8")
             err.print(f"wrote {output} ({len(text.encode()):,} bytes)")
+
+    run(go)
+
+
+@investigations.command(name="import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A file written by `investigations export`")],
+    as_new: Annotated[bool, typer.Option("--as-new", help="Give it a new id (keep the one in the store)")] = False,
+) -> None:
+    """Put back an exported investigation (its id, owner, times, version and shares), checked whole first."""
+    from pydantic import ValidationError
+
+    from ..errors import InvalidInput
+    from ..investigations.model import Investigation
+    from ..store import open_store
+    from ..store.investigations import investigations_of
+    from .main import console, run
+
+    def go() -> None:
+        try:
+            inv = Investigation.model_validate_json(path.read_bytes())
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}", where=str(path)) from exc
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            at = ".".join(str(p) for p in err["loc"])
+            raise InvalidInput(f"not an exported investigation: {at}: {err['msg']}", where=str(path)) from exc
+        with open_store(init=False) as store:
+            back = investigations_of(store).restore_backup(inv, as_new=as_new)
+        console.print(f"imported {back.title!r} as {back.id} (version {back.version}, {back.entities:,} entities)",
+                      markup=False)
 
     run(go)

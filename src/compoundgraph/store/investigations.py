@@ -112,6 +112,22 @@ class InvestigationStore(abc.ABC):
         self._insert(row)
         return _investigation(row)
 
+    def restore_backup(self, inv: Investigation, as_new: bool = False) -> Investigation:
+        """Put back an investigation exported whole (``investigations export``): with its id, owner, times,
+        version and shares; ``as_new`` gives it a fresh id instead. An id already in the store is refused."""
+        chart = parse_chart(inv.chart)
+        doc = _chart_json(chart)
+        row = {**{k: getattr(inv, k) for k in _META}, "chart": doc, "entities": len(chart.entities),
+               "size": len(doc.encode()), "shares": json.dumps([x.model_dump() for x in inv.shares]),
+               "title": _title(inv.title)}
+        if as_new:
+            row["id"] = new_id()
+        elif self._fetch(inv.id) is not None:
+            raise Conflict(f"investigation {inv.id} is already in the store; import it as a new one instead",
+                           where="id")
+        self._insert(row)
+        return _investigation(row)
+
     def get(self, inv_id: str, include_deleted: bool = False) -> Investigation:
         row = self._fetch(inv_id)
         if row is None or (row.get("deleted") and not include_deleted):

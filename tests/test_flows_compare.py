@@ -8,6 +8,8 @@ payment out takes half of each payment in).
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 from compoundgraph.models import Claim, Entity
@@ -58,3 +60,14 @@ def test_totals_equal_the_traced_amount_in_both_on_the_world(api: Api) -> None: 
     assert api.post("/flows/compare", role="investigator", json={"wallets": ["wallet-nope"]}).status_code == 404
     bad = api.post("/flows/compare", role="investigator", json={"wallets": ["wallet-collect"], "since": "soon"})
     assert bad.status_code == 422 and problem(bad)["where"] == "since"
+
+
+def test_end_point_table_as_csv(api: Api) -> None:  # noqa: F811
+    add_ledger(api.store)
+    r = api.post("/flows/compare?format=csv", role="investigator", json={"wallets": ["wallet-cmp-start"]})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    by = {row["wallet"]: row for row in rows}
+    assert (by["wallet-cmp-a"]["haircut"], by["wallet-cmp-a"]["fifo"], by["wallet-cmp-a"]["difference"]) == (
+        "50", "100", "50")
+    assert by["wallet-cmp-b"]["reasons_haircut"] == "unspent" and by["wallet-cmp-b"]["fifo"] == "0"

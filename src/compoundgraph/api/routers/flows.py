@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from ...analytics import service
 from ...analytics.compare import compare_methods
 from ...analytics.flow_layout import flow_layout
 from ...analytics.flows import STOP_TAGS
+from ...exports.common import csv_bytes
 from ...models import iso_date
 from ..deps import Ctx, Investigator, Store, audit_detail, param
 from ..limits import run_query
@@ -52,11 +54,27 @@ async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: C
     return await run_query(ctx.api.query_timeout_s, run)
 
 
+_CSV_COLUMNS = ("wallet", "name", "asset", "haircut", "fifo", "difference", "reasons_haircut", "reasons_fifo",
+                "hops_haircut", "hops_fifo", "tags")
+
+
+def _csv_rows(out: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for e in out["endpoints"]:
+        yield {"wallet": e["wallet"], "name": e["name"], "asset": e["asset"], "haircut": e["amounts"]["haircut"],
+               "fifo": e["amounts"]["fifo"], "difference": e["difference"],
+               "reasons_haircut": "; ".join(e["reasons"]["haircut"]), "reasons_fifo": "; ".join(e["reasons"]["fifo"]),
+               "hops_haircut": e["hops"]["haircut"], "hops_fifo": e["hops"]["fifo"], "tags": "; ".join(e["tags"])}
+
+
 @router.post("/compare", response_model=Stamped,
-             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
-async def compare(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
+             responses={200: {"content": {"text/csv": {}}, "description": "the comparison (JSON, or CSV with "
+                              "format=csv)"}, **problem_docs(401, 403, 404, 413, 422, 429, 504)})
+async def compare(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store,
+                  format: Annotated[Literal["json", "csv"], Query(description="csv: the end-point table only, "
+                                                                  "for spreadsheets")] = "json") -> Any:
     """The same trace under haircut and FIFO side by side: one row per end point with both amounts and their
-    difference, each method's totals (equal to the traced amount), and both stamps. ``method`` is ignored."""
+    difference, each method's totals (equal to the traced amount), and both stamps. ``method`` is ignored.
+    ``format=csv`` answers the end-point table as CSV (UTF-8, spreadsheet-safe cells)."""
     since, until = _when(body.since, "since"), _when(body.until, "until")
     as_of = param("as_of", iso_date, body.as_of, "as_of")
     flt = make_filter(principal, store, as_of=as_of)
@@ -68,4 +86,8 @@ async def compare(body: TraceIn, request: Request, principal: Investigator, ctx:
                               stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
         return {**out, "stamp": out["stamps"]["haircut"]}
 
-    return await run_query(ctx.api.query_timeout_s, run)
+    out = await run_query(ctx.api.query_timeout_s, run)
+    if format == "csv":
+        return Response(csv_bytes(_CSV_COLUMNS, _csv_rows(out)), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="trace-haircut-fifo.csv"'})
+    return out

@@ -9,6 +9,11 @@ Who owns what:
   ``tmp_path``) and on Neo4j (compoundgraph's nodes wiped before the test).
 - ``world`` (function): ``store`` loaded with the fictional fixture world, ``tests/fixtures/world.jsonl``.
 Nothing is skipped for want of Neo4j: if it cannot start, the tests that need it fail.
+
+Markers: every test that reaches Neo4j is marked ``neo4j`` here (it asks for ``neo4j_driver``, runs on the
+``neo4j`` parameter of ``store``, or its module says ``pytestmark = pytest.mark.neo4j`` because it starts a
+server of its own), and tests that run other Java tools are marked ``java``; so
+``pytest -m "not neo4j and not java"`` runs on a machine without Java.
 """
 
 from __future__ import annotations
@@ -53,6 +58,13 @@ def _trust_store_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> N
     os.environ.setdefault("COMPOUNDGRAPH_TRUST_STORE_PATH",
                           str(tmp_path_factory.mktemp("trust") / "trusted-signers.json"))
     get_settings.cache_clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "neo4j_driver" in getattr(item, "fixturenames", ()) or "neo4j" in params.values():
+            item.add_marker(pytest.mark.neo4j)
 
 
 @pytest.fixture(scope="session")

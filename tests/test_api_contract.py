@@ -159,3 +159,48 @@ def test_response_size_and_query_time_limits(world: GraphStore, tmp_path: Path) 
     hurried = make_api(world, tmp_path / "hurried", query_timeout_s=1e-9)
     body = problem(hurried.get("/subgraph/ego", params={"id": "compound-jade-river"}))
     assert body["status"] == 504
+
+
+def test_ego_exclude_gives_the_next_ring_get_and_post(api: Api) -> None:
+    center = "compound-jade-river"
+    one = {n["id"] for n in api.get("/subgraph/ego", params={"id": center}).json()["nodes"]}
+    two = api.get("/subgraph/ego", params={"id": center, "hops": 2}).json()
+    ring2 = {n["id"] for n in two["nodes"] if n["hop"] == 2}
+    params = [("id", center), ("hops", "2"), *(("exclude", x) for x in sorted(one - {center}))]
+    g = api.get("/subgraph/ego", params=params).json()
+    assert {n["id"] for n in g["nodes"]} == {center} | ring2
+    # the claims joining the ring to the chart come along
+    assert ring2 <= {e["from"] for e in g["edges"]} | {e["to"] for e in g["edges"]}
+    body = {"id": center, "hops": 2, "exclude": sorted(one)}
+    posted = api.post("/subgraph/ego", json=body).json()
+    assert {n["id"] for n in posted["nodes"]} == {center} | ring2
+    avoided = api.post("/subgraph/ego", json={"id": center, "hops": 2, "avoid": sorted(one - {center})}).json()
+    assert {n["id"] for n in avoided["nodes"]} == {center}
+    bad = problem(api.post("/subgraph/ego", json={"id": center, "order": "loudest"}))
+    assert bad["status"] == 422
+
+
+def test_ego_counts_without_the_nodes(api: Api) -> None:
+    r = api.post("/subgraph/ego/counts", json={"id": "platform-telegram", "hops": 1})
+    assert r.status_code == 200, r.text
+    c = r.json()
+    assert c["new"] == 13 and c["by_type"] == {"Account": 13} and c["by_rel"] == {"ON_PLATFORM": 13}
+    assert c["supernodes"]["platform-telegram"] == 13 and c["threshold"] == 10 and "nodes" not in c
+    ring = api.post("/subgraph/ego/counts", json={"id": "compound-jade-river", "hops": 2,
+                                                   "exclude": ["armed-northern-hills"]}).json()
+    full = api.get("/subgraph/ego", params={"id": "compound-jade-river", "hops": 2}).json()
+    assert ring["new"] == len(full["nodes"]) - 2 and ring["known"] == 1
+    # a selective expansion: three accounts, most connected first
+    g = api.get("/subgraph/ego", params={"id": "platform-telegram", "limit": 4, "order": "degree"}).json()
+    assert len(g["nodes"]) == 4 and g["truncated"] is True
+    assert problem(api.post("/subgraph/ego/counts", json={"id": "nowhere"}))["status"] == 404
+
+
+def test_partner_cannot_see_hidden_ends_through_exclude(api: Api) -> None:
+    # Cases are hidden from partners: naming one in exclude must not bring its claims back
+    g = api.post("/subgraph/ego", role="partner",
+                 json={"id": "compound-jade-river", "exclude": ["case-0001"]}).json()
+    assert all("case-0001" not in (e["from"], e["to"]) for e in g["edges"])
+    c = api.post("/subgraph/ego/counts", role="partner", json={"id": "compound-jade-river"}).json()
+    assert "Case" not in c["by_type"]
+    assert problem(api.post("/subgraph/ego/counts", role="partner", json={"id": "case-0001"}))["status"] == 404

@@ -311,3 +311,35 @@ def test_ftm_payments_keep_transfer_times_to_the_second(world: GraphStore) -> No
     assert payments[transfers[0].id] == ["2024-02-01T10:00:07"]
     assert payments[transfers[1].id] == ["2024-02-02T09:30:59"]  # in UTC
     assert all(len(d[0]) == len("2024-02-01T10:00:07") for d in payments.values())
+
+
+def test_ftm_cli_validates_the_export_unchanged(view: ExportView, tmp_path: Path) -> None:
+    """followthemoney's own ``ftm validate`` (re-parse and clean every entity) gives the file back as it was."""
+    import subprocess
+    import sys
+
+    src, out = tmp_path / "ftm.jsonl", tmp_path / "valid.jsonl"
+    src.write_bytes(_one(render(view, "ftm")))
+    proc = subprocess.run([str(Path(sys.executable).parent / "ftm"), "validate", "-i", str(src), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[-2000:]
+    before = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, src.read_text().splitlines())}
+    after = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, out.read_text().splitlines())}
+    assert after == before
+
+
+def test_screening_csv_follows_the_same_spreadsheet_rule(tmp_path: Path) -> None:
+    """The screening CSV echoes row labels and stored names (handles such as @recruit02): same rule."""
+    from compoundgraph.loader import load_jsonl
+    from compoundgraph.models import Entity
+    from compoundgraph.screening import from_records, screen
+    from compoundgraph.screening.report import as_csv
+    from compoundgraph.store import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    load_jsonl(store, [Path(__file__).parent / "fixtures" / "world.jsonl"])
+    store.upsert([Entity(id="person-at-kyaw", label="Person", name="@Kyaw Lin Thu", sources=["src-mekong-watch-2024"])])
+    text = as_csv(screen(store, from_records([("-sheet1!A1", {"name": "Kyaw Lin Thu"})])))
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert "'-sheet1!A1" in cells and "'@Kyaw Lin Thu" in cells

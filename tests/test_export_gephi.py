@@ -18,6 +18,8 @@ from compoundgraph.exports import build_view, render
 from compoundgraph.exports.selection import ExportView
 from compoundgraph.store import EmbeddedStore, GraphStore
 
+pytestmark = pytest.mark.java
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

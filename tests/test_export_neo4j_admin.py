@@ -27,6 +27,8 @@ from compoundgraph.settings import get_settings
 from compoundgraph.store import EmbeddedStore
 from compoundgraph.store.neo4j import Neo4jStore
 
+pytestmark = pytest.mark.neo4j
+
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCHER = ROOT / "scripts" / "neo4j-local"
 

@@ -135,3 +135,23 @@ def test_a_413_is_audited(api: Api) -> None:
     assert body["status"] == 413
     entries = list(api.audit.entries())
     assert [(e["path"], e["status"]) for e in entries] == [("/cypher", 413)]
+
+
+def test_the_key_can_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from compoundgraph.api.config import ApiSettings
+    from compoundgraph.settings import Settings
+
+    key = "ab" * 32
+    api = ApiSettings(audit_path=tmp_path / "audit.jsonl", audit_key=key)  # type: ignore[arg-type]
+    log = api.audit_log(Settings(embedded_path=tmp_path / "s.sqlite"))
+    log.append("GET ego", "k1", "analyst")
+    assert not (tmp_path / "audit.key").exists()  # nothing on disk beside the log
+    assert AuditLog(log.path, key=bytes.fromhex(key)).verify().ok
+    assert not AuditLog(log.path, key=b"x" * 32).verify().ok
+    with pytest.raises(ValidationError, match="hex"):
+        ApiSettings(audit_key="not hex at all, not hex at all!!")  # type: ignore[arg-type]
+    (tmp_path / "bad.key").write_text("zz\n")
+    result = AuditLog(log.path, key_path=tmp_path / "bad.key").verify()
+    assert not result.ok and "not hex" in result.problem

@@ -412,3 +412,114 @@ def test_both_stores_agree(tmp_path: Path, neo4j_driver: object) -> None:
         }
 
     assert answers(emb) == answers(neo)
+
+
+def test_ego_exclude_passes_through_the_chart(world: GraphStore) -> None:
+    # the chart holds the 1-hop neighbourhood; expanding at 2 hops must reach through it to the 2-hop ring
+    center = "compound-jade-river"
+    one = world.ego(center, hops=1)
+    two = world.ego(center, hops=2)
+    ring1 = set(one.nodes) - {center}
+    ring2 = {n for n, h in two.hops.items() if h == 2}
+    assert ring2
+    ring = world.ego(center, hops=2, exclude=sorted(ring1))
+    assert set(ring.nodes) == {center} | ring2
+    assert all(ring.hops[n] == 2 for n in ring2)
+    # every new node comes with the claim that joins it to the chart; excluded ends are named in context
+    touched = {e for c in ring.claims for e in (c.subject, c.object)}
+    assert ring2 <= touched
+    assert set(ring.context) == touched - set(ring.nodes) and set(ring.context) <= ring1
+    assert all(c.subject in ring.nodes or c.object in ring.nodes for c in ring.claims)
+    # the whole chart excluded (centre included): the same ring
+    again = world.ego(center, hops=2, exclude=sorted(one.nodes))
+    assert set(again.nodes) == {center} | ring2
+    # a limit cuts the ring, in id order
+    cut = world.ego(center, hops=2, exclude=sorted(ring1), limit=3)
+    assert set(cut.nodes) == {center, *sorted(ring2)[:2]} and cut.truncated
+    # nothing new: only the centre comes back
+    assert set(world.ego(center, hops=2, exclude=sorted(two.nodes)).nodes) == {center}
+
+
+def test_ego_avoid_is_not_traversed(world: GraphStore) -> None:
+    center = "compound-jade-river"
+    one = world.ego(center, hops=1)
+    ring1 = sorted(set(one.nodes) - {center})
+    assert set(world.ego(center, hops=2, avoid=ring1).nodes) == {center}
+    # the boss is reached only through the armed group: avoiding it keeps him out
+    assert "person-aung-zaw" in world.ego(center, hops=2).nodes
+    without = world.ego(center, hops=2, avoid=["armed-northern-hills"])
+    assert "armed-northern-hills" not in without.nodes and "person-aung-zaw" not in without.nodes
+
+
+def test_ego_counts_match_the_expansion(world: GraphStore) -> None:
+    center = "compound-jade-river"
+    for hops in (1, 2, 3):
+        full = world.ego(center, hops=hops)
+        counted = world.ego_counts(center, hops=hops)
+        assert counted.new == len(full.nodes) - 1, hops
+        types: dict[str, int] = {}
+        for n in full.nodes.values():
+            if n.id != center:
+                types[n.label] = types.get(n.label, 0) + 1
+        assert counted.by_type == types
+        assert sum(counted.by_hop.values()) == counted.new
+        assert counted.by_hop == {h: sum(1 for n, d in full.hops.items() if d == h) for h in range(1, hops + 1)
+                                  if any(d == h for d in full.hops.values())}
+    # against a chart: only what is not on it counts
+    one = world.ego(center, hops=1)
+    ring = world.ego_counts(center, hops=2, exclude=list(one.nodes))
+    assert ring.new == len(world.ego(center, hops=2).nodes) - len(one.nodes)
+    assert ring.known == len(one.nodes) - 1
+    assert ring.by_hop == {2: ring.new}
+    # per relationship type: PROTECTS brings the armed group
+    assert world.ego_counts(center, 1, ClaimFilter.make(rel_types=["PROTECTS"])).by_rel == {"PROTECTS": 1}
+    # a supernode says how many neighbours it has without sending them
+    tg = world.ego_counts("platform-telegram", hops=1)
+    assert tg.new == 13 and tg.by_type == {"Account": 13} and tg.supernodes["platform-telegram"] == 13
+    with pytest.raises(NotFound):
+        world.ego_counts("compound-nowhere")
+
+
+def test_ego_selective_expansion(world: GraphStore) -> None:
+    # most connected first
+    flt = ClaimFilter()
+    page = world.ego("platform-telegram", hops=1, limit=4, order="degree")
+    new = set(page.nodes) - {"platform-telegram"}
+    assert len(new) == 3 and page.truncated
+    everyone = set(world.ego("platform-telegram", hops=1).nodes) - {"platform-telegram"}
+    deg = world.degrees(sorted(everyone), flt)
+    assert min(deg[n] for n in new) >= max(deg[n] for n in everyone - new)
+    # only one type, at 2 hops: each person comes with the node that joins it to the centre
+    center = "compound-jade-river"
+    people = world.ego(center, hops=2, limit=5, new_types=["Person"], order="id")
+    assert {"person-nok-srisuk", "person-aung-zaw", "armed-northern-hills"} <= set(people.nodes)
+    assert len(people.nodes) <= 5 and people.truncated
+    for n in people.nodes:
+        if n != center:
+            assert any(n in (c.subject, c.object) for c in people.claims), n
+    # best graded first: the centre's neighbours in grade order
+    graded = world.ego(center, hops=1, limit=3, order="grade")
+    first = sorted(
+        (min((c.grade_obj.r, c.grade_obj.credibility) for c in one_claims), n)
+        for n, one_claims in _claims_by_neighbour(world, center).items()
+    )
+    assert set(graded.nodes) - {center} == {n for _, n in first[:2]}
+    # most recent first: by the latest date a claim reaching the node carries (valid from, reported)
+    recent = world.ego(center, hops=1, limit=3, order="recent")
+    latest = sorted(
+        ((max((d for c in cs for d in (c.valid_from, c.first_seen, c.last_seen) if d), default=""), n)
+         for n, cs in _claims_by_neighbour(world, center).items()),
+        key=lambda x: (x[0], [-ord(ch) for ch in x[1]]), reverse=True,
+    )
+    assert set(recent.nodes) - {center} == {n for _, n in latest[:2]}
+    assert "event-jade-river-raid" in recent.nodes  # the raid (2024) before the undated claims
+    with pytest.raises(InvalidInput):
+        world.ego(center, hops=1, order="loudest")
+
+
+def _claims_by_neighbour(world: GraphStore, center: str) -> dict[str, list[Claim]]:
+    out: dict[str, list[Claim]] = {}
+    for c in world.claims_of([center], ClaimFilter()):
+        other = c.object if c.subject == center else c.subject
+        out.setdefault(other, []).append(c)
+    return out

@@ -365,18 +365,42 @@ def test_paths_between_two_selected_nodes(ui: UI) -> None:
 
 def test_map_and_timeline_follow_selection(ui: UI) -> None:
     ui.open("?open=compound-jade-river")
-    marker = ui.page.locator("#map g.cg-marker[data-id=compound-jade-river]")
-    marker.wait_for()
-    assert ui.page.locator("#map g.cg-marker[data-id=location-myawaddy]").count() == 1
+    # the compound, the town and the armed group (no coordinates of its own: placed, approximately, at the
+    # Location it is LOCATED_IN) overlap at this zoom: one cluster with a count
+    cluster = ui.page.locator("#map g.cg-cluster")
+    cluster.wait_for()
+    ids = set((cluster.get_attribute("data-ids") or "").split())
+    assert {"compound-jade-river", "location-myawaddy", "armed-northern-hills"} <= ids
+    assert cluster.locator("text.count").text_content() == str(len(ids))
+    assert "armed-northern-hills" not in ui.page.evaluate("cg.map.markers.filter(m => !m.approx).map(m => m.id)")
+    assert "approximate: located in Myawaddy" in (cluster.locator("title").text_content() or "")
+    ui.page.evaluate("cg.select(['armed-northern-hills'])")
+    ui.page.wait_for_selector("#panel dd >> text=approximate")
+    assert "where Myawaddy is (LOCATED_IN)" in ui.page.inner_text("#panel dl")
+    # zoom in (buttons; the wheel too) until the compound stands on its own
+    k0 = float(ui.page.get_attribute("#map svg", "data-k") or 0)
+    box = ui.page.locator("#map svg").bounding_box()
+    ui.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    ui.page.mouse.wheel(0, -200)
+    ui.page.wait_for_function(f"+document.querySelector('#map svg').dataset.k > {k0}")
+    marker = ui.page.locator("#map g.cg-marker[data-id=compound-jade-river]:not(.cg-cluster)")
+    for _ in range(14):
+        if marker.count():
+            break
+        ui.page.click("#map .cg-map-controls button[data-z=in]")
+    assert marker.count() == 1
     marker.dispatch_event("click")
     assert ui.page.evaluate("cg.network.getSelectedNodes()") == ["compound-jade-river"]
     assert "selected" in (marker.get_attribute("class") or "")
     ui.page.click("#tabs button[data-tab=timeline]")
-    items = ui.page.locator("#timeline g.tl-item")
+    items = ui.page.locator("#timeline .vis-item")
     items.first.wait_for()
     text = ui.page.inner_text("#timeline")
     assert "2021-01-01" in text  # PROTECTS valid_from
     ui.page.wait_for_function("document.querySelector('#timeline').textContent.includes('2024-03-01')")
+    # one track per entity type
+    tracks = set(ui.page.locator("#timeline .vis-label").all_inner_texts())
+    assert {"● ArmedGroup", "● Compound"} <= {t.strip() for t in tracks}
 
 
 def test_exports_png_html_and_formats(ui: UI) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -146,3 +147,48 @@ def test_cli_chart_writes_a_standalone_file(world: GraphStore, tmp_path: Path, m
     assert not REMOTE.search(page)
     r = CliRunner().invoke(cli, ["chart", "no-such-entity-anywhere", "-o", str(out)])
     assert r.exit_code == 2
+
+
+def test_lay_out_again_modes_are_seeded_and_keep_pinned(client: TestClient) -> None:
+    from compoundgraph.web.layout import MODES, arrange
+
+    g = nx.karate_club_graph()
+    ids = [f"n{i}" for i in g.nodes]
+    edges = [(f"n{a}", f"n{b}") for a, b in g.edges]
+    groups = {n: ("A" if int(n[1:]) % 3 else "B") for n in ids}
+    pinned = {"n0": (400.0, -250.0), "n33": (-120.5, 80.25)}
+    for mode in MODES:
+        pos = arrange(mode, ids, edges, groups, pinned, seed=3)
+        assert pos == arrange(mode, ids, edges, groups, pinned, seed=3), mode  # deterministic
+        assert set(pos) == set(ids)
+        assert pos["n0"] == pinned["n0"] and pos["n33"] == pinned["n33"], mode
+        pts = list(pos.values())
+        assert min(math.dist(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]) > 1, mode
+    # hierarchical: every edge of a tree points down
+    tree = [("boss", "co-a"), ("boss", "co-b"), ("co-a", "park-1"), ("co-b", "park-2")]
+    h = arrange("hierarchical", ["boss", "co-a", "co-b", "park-1", "park-2"], tree)
+    assert all(h[a][1] < h[b][1] for a, b in tree)
+    # circular by type: each type is one unbroken arc of the circle
+    c = arrange("circular", ids, edges, groups)
+    order = sorted(ids, key=lambda n: math.atan2(c[n][1], c[n][0]))
+    runs = sum(1 for a, b in zip(order, order[1:] + order[:1], strict=True) if groups[a] != groups[b])
+    assert runs == 2
+    # by community: members of one Louvain community sit closer to each other than to the rest
+    from compoundgraph.analytics.communities import louvain
+
+    parts = louvain(nx.relabel_nodes(g, {i: f"n{i}" for i in g.nodes}), seed=7, engine="igraph")
+    k = arrange("community", ids, edges)
+    big = sorted(parts, key=len)[-1]
+
+    def centre(ns: set[str]) -> tuple[float, float]:
+        return (sum(k[n][0] for n in ns) / len(ns), sum(k[n][1] for n in ns) / len(ns))
+
+    inside = sum(math.dist(k[n], centre(big)) for n in big) / len(big)
+    outside = sum(math.dist(k[n], centre(big)) for n in set(ids) - big) / (len(ids) - len(big))
+    assert inside < outside
+    with pytest.raises(InvalidInput):
+        arrange("spiral", ids, edges)
+    r = client.post("/ui/layout", json={"nodes": ids, "edges": edges, "mode": "circular", "groups": groups,
+                                        "fixed": {"n1": [5, 5]}})
+    assert r.status_code == 200 and r.json()["positions"]["n1"] == [5, 5]
+    assert client.post("/ui/layout", json={"nodes": ids, "mode": "spiral"}).status_code == 422

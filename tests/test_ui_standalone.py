@@ -49,15 +49,20 @@ def hover_every_node(browser: Any, path: Path) -> dict[str, Any]:
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(path.as_uri())
     page.wait_for_function("typeof network !== 'undefined' && Object.keys(network.getPositions()).length > 0")
-    page.evaluate("network.stopSimulation(); network.fit({animation: false})")
+    # spread the nodes in a column so each can be hovered alone (the link tooltip opens to a node's right)
+    page.evaluate("""() => { network.setOptions({physics: false});
+        nodes.update(nodes.getIds().map((id, i) => ({id: id, x: 0, y: i * 120})));
+        network.fit({animation: false}); }""")
     shown: list[str] = []
     for node_id in page.evaluate("nodes.getIds()"):
         x, y = page.evaluate(
             """id => { const d = network.canvasToDOM(network.getPositions([id])[id]);
                        const r = document.getElementById('mynetwork').getBoundingClientRect();
                        return [r.left + d.x, r.top + d.y]; }""", node_id)
-        page.mouse.move(x, y)
-        page.wait_for_timeout(400)
+        page.mouse.move(5, 5)  # off every node first, so the previous tooltip goes (it hides after 500 ms)
+        page.wait_for_timeout(800)
+        page.mouse.move(x, y, steps=8)
+        page.wait_for_timeout(900)
         shown.append(page.evaluate(
             "[...document.querySelectorAll('.popup, .vis-tooltip')].map(e => e.style.display === 'none' ? '' "
             ": e.textContent).join(' ')"))
@@ -69,7 +74,7 @@ def hover_every_node(browser: Any, path: Path) -> dict[str, Any]:
 
 def test_standalone_export_shows_markup_names_as_text(world: GraphStore, browser: Any, tmp_path: Path) -> None:
     add_hostile(world)
-    client = TestClient(demo_app(world, tmp_path))
+    client = TestClient(demo_app(world, tmp_path), client=("127.0.0.1", 50000))  # a loopback demo user
     body = ego_json(world.ego("org-lotus-holdings", 1))
     r = client.post("/ui/standalone", json={"nodes": body["nodes"], "edges": body["edges"], "title": HOSTILE})
     assert r.status_code == 200

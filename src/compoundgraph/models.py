@@ -356,6 +356,8 @@ class Claim(_Model):
     def _props(cls, v: dict[str, Any]) -> dict[str, PropValue]:
         if not isinstance(v, dict):
             raise InvalidInput("claim.properties must be an object")
+        if v.get("stance") not in (None, "asserts", "denies"):
+            raise InvalidInput(f"claim.properties.stance is {str(v['stance'])[:20]!r}; asserts or denies")
         if "timestamp" in v:
             v = {**v, "timestamp": iso_datetime(v["timestamp"], "claim.properties.timestamp")}
         if "amount" in v and v["amount"] is not None:

@@ -12,8 +12,11 @@
   "paths": [{"nodes": [ids], "edges": [claim ids], "grade": "B2", "hops": 2}]   # path queries only
 }
 ```
-An edge is *contested* when another claim joins the same two entities with the same type from a different
-source (sources disagree or repeat each other: both stay visible).
+A claim has a *stance*: ``properties.stance`` is ``asserts`` (the default) or ``denies``. The claims joining
+the same two entities with the same type are one link: the link is *contested* when a source denies it, or
+when the sources asserting it give different periods (``valid_from`` / ``valid_to``); it is *corroborated*
+when two or more sources assert it and none denies it. Two sources saying the same thing are corroboration,
+not contest; every claim stays visible either way.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from .models import Claim
 from .ontology import ontology
 from .store.base import EgoNetwork, Node, Path
 
-__all__ = ["node_json", "edge_json", "subgraph_json", "ego_json", "paths_json", "contested_ids"]
+__all__ = ["node_json", "edge_json", "subgraph_json", "ego_json", "paths_json", "contested_ids", "corroborated_ids",
+           "stance", "STANCES"]
 
 
 def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> dict[str, Any]:
@@ -42,11 +46,40 @@ def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> 
     }
 
 
-def contested_ids(claims: Iterable[Claim]) -> set[str]:
+STANCES = ("asserts", "denies")
+
+
+def stance(c: Claim) -> str:
+    """``denies`` when the claim's source denies the link, else ``asserts``."""
+    return "denies" if c.properties.get("stance") == "denies" else "asserts"
+
+
+def _links(claims: Iterable[Claim]) -> list[list[Claim]]:
     groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
     for c in claims:
         groups[(c.subject, c.type, c.object)].append(c)
-    return {c.id for g in groups.values() if len({c.source for c in g}) > 1 for c in g}
+    return list(groups.values())
+
+
+def contested_ids(claims: Iterable[Claim]) -> set[str]:
+    """Ids of the claims of contested links: a source denies the link, or its asserting sources give
+    different periods."""
+    out: set[str] = set()
+    for g in _links(claims):
+        asserting = [c for c in g if stance(c) == "asserts"]
+        periods = {(c.valid_from, c.valid_to) for c in asserting if c.valid_from or c.valid_to}
+        if len(asserting) < len(g) or len(periods) > 1:
+            out.update(c.id for c in g)
+    return out
+
+
+def corroborated_ids(claims: Iterable[Claim]) -> set[str]:
+    """Ids of the claims of corroborated links: two or more sources assert the link and none denies it."""
+    out: set[str] = set()
+    for g in _links(claims):
+        if all(stance(c) == "asserts" for c in g) and len({c.source for c in g}) > 1:
+            out.update(c.id for c in g)
+    return out
 
 
 def edge_json(c: Claim, contested: bool = False) -> dict[str, Any]:

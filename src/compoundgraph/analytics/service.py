@@ -221,11 +221,13 @@ def paths(
 
 
 def _resolve_wallets(store: GraphStore, wallets: Iterable[str]) -> list[str]:
-    """Wallet entity ids; an address (a wallet's name) is accepted too."""
+    """Wallet entity ids; an address (a wallet's name) is accepted too, and a bank account's id (fiat flows
+    cross into wallets and back)."""
     out = []
     for w in wallets:
         found = store.get_entities([w]) if w else {}
-        if w in found and found[w].label == "Wallet":
+        if w in found and (found[w].label == "Wallet" or (
+                found[w].label == "Account" and found[w].properties.get("platform") == "bank")):
             out.append(w)
             continue
         try:

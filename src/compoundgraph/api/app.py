@@ -33,7 +33,7 @@ log = logging.getLogger("compoundgraph.api")
 
 # Requests under these paths read or change the graph: each one is written to the audit log.
 AUDITED_PREFIXES = ("/entities", "/search", "/subgraph", "/analytics", "/flows", "/cypher", "/ingest",
-                    "/exports", "/stats", "/screen", "/match")
+                    "/exports", "/stats", "/screen", "/match", "/investigations")
 
 DESCRIPTION = """\
 Query, analyse and export the compoundgraph knowledge graph of online-scam compounds.
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(web.router)
     # the last added is the outermost: the audit trail sees everything, 413s from the body limit included
     app.add_middleware(BodyLimit, max_bytes=api.max_body_bytes, upload_bytes=api.max_upload_bytes,
-                       upload_paths=("/ingest",))
+                       upload_paths=("/ingest", "/investigations"))
     app.add_middleware(AuditTrail)
     app.add_middleware(SecurityHeaders)
     return app

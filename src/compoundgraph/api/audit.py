@@ -167,7 +167,10 @@ class AuditLog:
         A missing or empty log, a missing key, a missing, empty or unkeyed head file, and disagreement
         with any of ``checkpoints`` are failures too.
         """
-        key = self._get_key(create=False)
+        try:
+            key = self._get_key(create=False)
+        except ValueError as exc:
+            return Verification(False, 0, str(exc))
         if key is None:
             return Verification(False, 0, f"no audit key at {self.key_path}: the chain cannot be checked")
         if not self.path.exists() or self.path.stat().st_size == 0:

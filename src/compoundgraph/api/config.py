@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..settings import Settings
@@ -56,6 +56,16 @@ class ApiSettings(BaseSettings):
     cypher_concurrent_total: int = Field(default=4, ge=1)
     # Requests per minute per key (0 = unlimited); bursts up to the same number.
     rate_per_minute: int = Field(default=600, ge=0)
+
+    @field_validator("audit_key")
+    @classmethod
+    def _hex_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None:
+            text = v.get_secret_value().strip()
+            if len(text) < 32 or any(c not in "0123456789abcdefABCDEF" for c in text) or len(text) % 2:
+                raise ValueError("COMPOUNDGRAPH_API_AUDIT_KEY must be at least 16 bytes written as hex "
+                                 "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        return v
 
     def resolved_keys_path(self, settings: Settings) -> Path:
         return self.keys_path or settings.embedded_path.parent / "api-keys.json"

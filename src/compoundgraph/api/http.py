@@ -38,12 +38,23 @@ class CappedHttpProtocol(HttpToolsProtocol):
         self._cap = self.limit or max_header_bytes()
 
     def data_received(self, data: bytes) -> None:
+        if not self._in_head:
+            super().data_received(data)
+            return
+        room = self._cap - self._head_bytes
+        if len(data) <= room:
+            self._head_bytes += len(data)
+            super().data_received(data)
+            return
+        # more than the head may hold: feed what fits; if the head ends in it, the rest is body (or the next
+        # request) and goes on as usual, otherwise the head is too large
+        self._head_bytes += room
+        if room > 0:
+            super().data_received(data[:room])
         if self._in_head:
-            self._head_bytes += len(data)  # may count the start of a body that came in the same packet: fine
-            if self._head_bytes > self._cap:
-                self._refuse()
-                return
-        super().data_received(data)
+            self._refuse()
+        elif not self.transport.is_closing():
+            self.data_received(data[room:])
 
     def on_headers_complete(self) -> None:
         self._in_head = False

@@ -31,7 +31,8 @@ console = Console()
 err = Console(stderr=True)
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
-_GROUPS = ("ingest", "resolve", "synth", "analyze", "serve", "export", "chart", "screen")
+_GROUPS = ("ingest", "resolve", "review", "synth", "analyze", "serve", "export", "chart", "screen",
+           "investigations")
 
 
 def fail(exc: CompoundGraphError) -> None:

@@ -24,13 +24,12 @@ from typing import Any
 from ..grades import Grade
 from ..models import Claim, Entity, Source
 from ..ontology import ontology
+from ..spreadsheet import FORMULA_PREFIXES, spreadsheet_cell
 
 __all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "spreadsheet_cell", "LIST_SEP",
            "typed_property", "FORMULA_PREFIXES"]
 
 LIST_SEP = "; "
-# what a spreadsheet reads as the start of a formula (OWASP "CSV Injection")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def flat(value: Any) -> str | int | float | bool:
@@ -92,22 +91,16 @@ def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
     return out
 
 
-def spreadsheet_cell(value: Any) -> str | int | float | bool:
-    """A value as a spreadsheet may safely see it: text that would start a formula gets a leading ``'``."""
-    if value is None:
-        return ""
-    if isinstance(value, (bool, int, float)):
-        return value  # a number is never a formula, and -3.5 must stay a number
-    text = str(flat(value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:
     """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8 with a BOM (so Excel reads Burmese, Thai
     and Chinese names as UTF-8; ``bom=False`` leaves it out), every cell through :func:`spreadsheet_cell`."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
+    buf = io.BytesIO()  # rows are encoded as they are written: only the file's bytes are held
+    text = io.TextIOWrapper(buf, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True)
+    w = csv.DictWriter(text, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     for row in rows:
         w.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+    text.flush()
+    data = buf.getvalue()
+    text.detach()
+    return data

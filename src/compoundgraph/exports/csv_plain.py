@@ -19,11 +19,12 @@ _SOURCE_HEAD = ["id", "title", "publisher", "url", "published", "kind", "reliabi
 
 
 def render(view: ExportView) -> dict[str, bytes]:
-    nodes = [{"id": e.id, **node_attrs(e)} for e in view.entities.values()]
-    props = sorted({k for n in nodes for k in n if k.startswith("p_")})
+    # rows are made while they are written; the property columns come from a first look at the records
+    props = sorted({f"p_{k}" for e in view.entities.values() for k in e.properties})
+    nodes = ({"id": e.id, **node_attrs(e)} for e in view.entities.values())
     contested = view.contested()
-    edges = [{"subject": c.subject, "object": c.object, **edge_attrs(c, c.id in contested)} for c in view.claims]
-    eprops = sorted({k for e in edges for k in e if k.startswith("p_")})
+    eprops = sorted({f"p_{k}" for c in view.claims for k in c.properties})
+    edges = ({"subject": c.subject, "object": c.object, **edge_attrs(c, c.id in contested)} for c in view.claims)
     out = {
         "nodes.csv": csv_bytes(_NODE_HEAD + props, nodes),
         "edges.csv": csv_bytes(_EDGE_HEAD + eprops, edges),

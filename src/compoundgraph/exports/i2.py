@@ -2,16 +2,19 @@
 
 Built for ANB's import wizard (Home > Import > Import from File; one specification for the entities, one
 with an entity-link-entity design for the links, whose ends match the charted entities by identity; see
-``docs/exports.md``). A transfer's moment is split into **Date** and **Time** (UTC, to the second). Each row carries the three grading columns ANB cards use - **Grade 1** (source
-reliability, Admiralty A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code
-H0-H3) - plus the UK 3x5x2 and Europol 4x4 translations for agencies that grade that way, a
-**Source Reference** and **Source Type**. ``i2 Type`` suggests a standard ANB icon for each entity type.
-An entity's grade is that of its most reliable source (entities are attested, not asserted).
+``docs/exports.md``). A transfer's moment is split into **Date** and **Time** (UTC, to the second).
+
+Each row carries the three grading columns ANB cards use - **Grade 1** (source reliability, Admiralty
+A-F), **Grade 2** (information credibility, 1-6), **Grade 3** (handling code H0-H3) - plus the UK 3x5x2
+and Europol 4x4 translations for agencies that grade that way, a **Source Reference** and **Source
+Type**. ``i2 Type`` suggests a standard ANB icon for each entity type. An entity's grade is that of its
+most reliable source (entities are attested, not asserted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from ..grades import Grade
@@ -75,21 +78,23 @@ def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
     }
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    entities = [_entity_row(view, e) for e in view.entities.values()]
+def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
+    for e in view.entities.values():
+        yield _entity_row(view, e)
     for s in view.mentioned_sources():
-        entities.append({"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
-                         "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
-                         "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url,
-                         "Source Type": s.kind})
+        yield {"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
+               "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
+               "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url, "Source Type": s.kind}
+
+
+def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
     contested = view.contested()
-    links = []
     for c in view.claims:
         g = Grade.parse(c.grade)
         src = view.sources.get(c.source)
         uk = admiralty_to_uk(g, c.handling)
         day, time = _date_time(c.properties.get("timestamp"))
-        links.append({
+        yield {
             "Link ID": c.id, "From ID": c.subject, "From Type": view.label_of(c.subject),
             "From Label": view.name_of(c.subject), "To ID": c.object, "To Type": view.label_of(c.object),
             "To Label": view.name_of(c.object), "Link Type": c.type, "Label": c.type.replace("_", " ").lower(),
@@ -101,8 +106,12 @@ def render(view: ExportView) -> dict[str, bytes]:
             "Description": c.quote, "Contested": "yes" if c.id in contested else "no",
             "Amount": c.properties.get("amount", ""), "Asset": c.properties.get("asset", ""),
             "Transaction": c.properties.get("tx_hash", ""),
-        })
+        }
+
+
+def render(view: ExportView) -> dict[str, bytes]:
+    # rows are made while they are written: only the files' bytes are held
     return {
-        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, entities, bom=True),
-        "i2_links.csv": csv_bytes(LINK_COLUMNS, links, bom=True),
+        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, _entity_rows(view), bom=True),
+        "i2_links.csv": csv_bytes(LINK_COLUMNS, _link_rows(view), bom=True),
     }

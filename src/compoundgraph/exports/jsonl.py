@@ -6,6 +6,7 @@ Sources, then entities, then claims, one record per line (``loader.record_to_jso
 
 from __future__ import annotations
 
+import io
 import json
 
 from ..loader import record_to_json
@@ -17,9 +18,8 @@ FILENAME = "compoundgraph.jsonl"
 
 
 def render(view: ExportView) -> dict[str, bytes]:
-    lines = [
-        json.dumps(record_to_json(r), ensure_ascii=False, sort_keys=True)
-        for group in (view.sources.values(), view.entities.values(), view.claims)
-        for r in group
-    ]
-    return {FILENAME: ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")}
+    buf = io.BytesIO()  # one line at a time: only the file's bytes are held
+    for group in (view.sources.values(), view.entities.values(), view.claims):
+        for r in group:
+            buf.write(json.dumps(record_to_json(r), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+    return {FILENAME: buf.getvalue()}

@@ -7,13 +7,19 @@ relationship properties are exactly what the Neo4j store writes (its own ``entit
 ``claim_props``), so a database built this way is read by ``compoundgraph`` as if it had loaded the data
 itself; run ``compoundgraph init`` afterwards to create the constraints and the full-text index.
 ``import.sh`` holds the command with the array delimiter chosen for this data.
+
+Rows are not held: each file is made in two passes over the view's records - one to learn the columns,
+their types and the characters used inside arrays, one to write - so beside the view itself only the
+output bytes take memory (the property dict of a claim, about 4 KB, lives only while its row is written).
 """
 
 from __future__ import annotations
 
+import io
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from ..store.neo4j import claim_props, entity_props, source_props
@@ -37,8 +43,9 @@ def _kind(value: Any) -> str:
     return "string"
 
 
-def _columns(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Property name -> neo4j-admin type; a key seen with two types becomes a string."""
+def _columns(rows: Iterable[dict[str, Any]], used: set[str] | None = None) -> dict[str, str]:
+    """Property name -> neo4j-admin type; a key seen with two types becomes a string. Delimiter candidates
+    found inside array values are added to ``used``."""
     kinds: dict[str, set[str]] = defaultdict(set)
     for r in rows:
         for k, v in r.items():
@@ -46,6 +53,9 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, str]:
                 kinds[k].add(_kind(v))
             elif isinstance(v, list):
                 kinds[k]
+            if used is not None and isinstance(v, list):
+                for item in v:
+                    used.update(ch for ch in str(item) if ch in ARRAY_DELIMITERS)
     out = {}
     for k, ks in sorted(kinds.items()):
         if not ks:  # only ever empty lists
@@ -74,54 +84,59 @@ def _cell(value: Any, kind: str, sep: str) -> str | None:
 
 def _field(text: str | None) -> str:
     # The importer reads an unquoted empty field as "no property" and a quoted one ("") as an empty
-    # string (or an empty array): every present value is quoted so "" and [] survive.
+    # string: every present value is quoted so "" survives. (An empty array has no form it reads back.)
     return "" if text is None else '"' + text.replace('"', '""') + '"'
 
 
 def _write(header: list[str], rows: Iterable[list[str | None]]) -> bytes:
-    out = [",".join(_field(h) for h in header)]
-    out.extend(",".join(_field(c) for c in row) for row in rows)
-    return ("\n".join(out) + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    buf.write((",".join(_field(h) for h in header) + "\n").encode("utf-8"))
+    for row in rows:
+        buf.write((",".join(_field(c) for c in row) + "\n").encode("utf-8"))
+    return buf.getvalue()
 
 
-def _delimiter(values: Iterable[Any]) -> str:
-    used: set[str] = set()
-    for v in values:
-        if isinstance(v, list):
-            for item in v:
-                used.update(ch for ch in str(item) if ch in ARRAY_DELIMITERS)
-    for d in ARRAY_DELIMITERS:
-        if d not in used:
-            return d
-    raise ValueError("every candidate array delimiter occurs inside an array value")  # pragma: no cover
+def _props(make: Callable[[Any], dict[str, Any]], records: list[Any]) -> Iterator[dict[str, Any]]:
+    return (make(r) for r in records)
 
 
 def render(view: ExportView) -> dict[str, bytes]:
-    node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_label: dict[str, list[Any]] = defaultdict(list)
     for e in view.entities.values():
-        node_rows[e.label].append(entity_props(e))
-    node_rows["Source"] = [source_props(s) for s in view.sources.values()]
-    rel_rows: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+        by_label[e.label].append(e)
+    by_type: dict[str, list[Any]] = defaultdict(list)
     for c in view.claims:
-        rel_rows[c.type].append((c.subject, c.object, claim_props(c)))
-    sep = _delimiter(v for rows in node_rows.values() for r in rows for v in r.values())
+        by_type[c.type].append(c)
+
+    # every group's rows, made afresh on each pass
+    nodes: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
+        label: partial(_props, entity_props, es) for label, es in by_label.items()}
+    if view.sources:
+        nodes["Source"] = partial(_props, source_props, list(view.sources.values()))
+    rels: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
+        rel: partial(_props, claim_props, cs) for rel, cs in by_type.items()}
+
+    used: set[str] = set()
+    node_cols = {label: _columns(rows(), used) for label, rows in sorted(nodes.items())}
+    rel_cols = {rel: _columns(rows(), used) for rel, rows in sorted(rels.items())}
+    sep = next((d for d in ARRAY_DELIMITERS if d not in used), None)
+    if sep is None:  # pragma: no cover - five rare characters inside array values at once
+        raise ValueError("every candidate array delimiter occurs inside an array value")
+
     files: dict[str, bytes] = {}
     args: list[str] = []
-    for label, rows in sorted(node_rows.items()):
-        if not rows:
-            continue
-        cols = _columns(rows)
+    for label, cols in node_cols.items():
         cols.pop("id", None)
         labels = "Node;Source" if label == "Source" else f"Node;Entity;{label}"
         header = ["id:ID", ":LABEL", *(f"{k}:{t}" for k, t in cols.items())]
-        body = ([r["id"], labels, *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in rows)
+        body = ([r["id"], labels, *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in nodes[label]())
         name = f"nodes_{label}.csv"
         files[name] = _write(header, body)
         args.append(f"--nodes={name}")
-    for rel, triples in sorted(rel_rows.items()):
-        cols = _columns([p for _, _, p in triples])
+    for rel, cols in rel_cols.items():
         header = [":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in cols.items())]
-        body = ([s, o, rel, *(_cell(p.get(k), t, sep) for k, t in cols.items())] for s, o, p in triples)
+        body = ([c.subject, c.object, rel, *(_cell(p.get(k), t, sep) for k, t in cols.items())]
+                for c, p in zip(by_type[rel], rels[rel](), strict=True))
         name = f"rels_{rel}.csv"
         files[name] = _write(header, body)
         args.append(f"--relationships={name}")

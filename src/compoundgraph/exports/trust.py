@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -28,13 +28,17 @@ from ..errors import InvalidInput, NotFound
 from .archive import PackageInvalid
 from .keys import fingerprint, load_public_key, public_pem
 
+if TYPE_CHECKING:
+    from ..settings import Settings
+
 __all__ = ["TrustStore", "TrustedSigner", "default_trust_path", "parse_signed_at"]
 
 
-def default_trust_path() -> Path:
+def default_trust_path(settings: Settings | None = None) -> Path:
+    """Where the trust store lives for ``settings`` (default: the process's settings)."""
     from ..settings import get_settings
 
-    s = get_settings()
+    s = settings or get_settings()
     return s.trust_store_path or s.embedded_path.parent / "trusted-signers.json"
 
 

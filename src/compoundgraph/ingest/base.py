@@ -53,6 +53,7 @@ class Options:
     chain: str | None = None  # chain: when the mapping and the rows do not say
     region: str | None = None  # phones without +country code in spreadsheets
     accept_fingerprint: str | None = None  # partner packages: accept (and trust) this signer key
+    trust_path: Path | None = None  # partner packages: the trust store (default: the configured one)
 
     @property
     def grade(self) -> Grade:

@@ -158,6 +158,8 @@ def coerce_property(label: str, name: str, value: Any, region: str | None = None
         return email
     if label == "Account" and name == "handle":
         return text.lstrip("@")
+    if label == "Account" and name in ("iban", "bic"):
+        return bank_code(name, text)
     if label == "Wallet" and name == "chain":
         from .addresses import normalize_chain
 
@@ -178,3 +180,28 @@ def check_wallet(chain: str | None, address: str, field: str = "address") -> tup
 
 def telegram_handle(text: str) -> str | None:
     return normalize_handle(text)
+
+
+def bank_code(kind: str, text: str) -> str:
+    """An IBAN (checksum, length and bank code for its country) or a BIC, validated with ``schwifty`` and
+    returned in compact form; a RowError naming the field otherwise."""
+    from schwifty import BIC, IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return str(IBAN(text).compact if kind == "iban" else BIC(text).compact)
+    except SchwiftyException as exc:
+        raise RowError(kind, f"not a valid {kind.upper()}: {exc}", text) from exc
+
+
+def bank_account(props: dict[str, Any]) -> dict[str, Any]:
+    """A bank account's properties: platform ``bank``, the handle that identifies it (the IBAN, else bank +
+    account number) and, from an IBAN, its country."""
+    iban, bank, number = props.get("iban"), props.get("bank"), props.get("account_number")
+    if not iban and not (bank and number):
+        raise RowError("iban", "a bank account needs an IBAN, or a bank and an account number")
+    out = {**props, "platform": "bank"}
+    out["handle"] = str(iban) if iban else f"{bank}:{number}"
+    if iban and not out.get("country"):
+        out["country"] = str(iban)[:2]
+    return out

@@ -54,7 +54,19 @@ _DEMONYMS = {
     "GH": ["Ghanaian"], "TZ": ["Tanzanian"], "BR": ["Brazilian"], "US": ["American"], "GB": ["British"],
     "RU": ["Russian"], "UA": ["Ukrainian"], "TR": ["Turkish"], "EG": ["Egyptian"], "MA": ["Moroccan"],
     "KP": ["North Korean"], "MO": ["Macanese"], "AU": ["Australian"], "CA": ["Canadian"],
+    "UZ": ["Uzbek", "Uzbekistani"], "KZ": ["Kazakh", "Kazakhstani"], "KG": ["Kyrgyz"], "TJ": ["Tajik"],
+    "MN": ["Mongolian"], "BN": ["Bruneian"], "TL": ["Timorese"], "AE": ["Emirati"], "SD": ["Sudanese"],
+    "ZW": ["Zimbabwean"], "ZM": ["Zambian"], "CM": ["Cameroonian"], "RW": ["Rwandan"], "BI": ["Burundian"],
+    "SO": ["Somali"], "ER": ["Eritrean"], "SN": ["Senegalese"], "CI": ["Ivorian"], "MW": ["Malawian"],
+    "ZA": ["South African"], "IR": ["Iranian"], "AF": ["Afghan"], "BY": ["Belarusian"], "GE": ["Georgian"],
+    "FR": ["French"], "DE": ["German"], "IT": ["Italian"], "ES": ["Spanish"], "CZ": ["Czech"], "PL": ["Polish"],
 }
+# Nouns for people of a nationality: "two Filipinos", "Sri Lankans", "the Thais". Adjectives ending in -ese,
+# -ish, -ch, or that are also a language ("Lao", "Khmer") have no plural of their own ("Burmese", "Swiss").
+_NO_PLURAL = ("ese", "ish", "ch", "ss", "Lao", "Khmer", "Myanmar national", "Philippine", "Swiss")
+for _code, _forms in list(_DEMONYMS.items()):
+    _DEMONYMS[_code] = [*_forms, *(f + "s" for f in _forms if not f.endswith(_NO_PLURAL))]
+_DEMONYMS["MM"].append("Myanmar nationals")
 # Names of countries that are also ordinary words in English prose, or parts of others' names.
 _NEEDS_CAPITAL = {"Chad", "Guinea", "Jordan", "Georgia", "Niger", "Turkey", "Lao", "Korea", "Khmer"}
 

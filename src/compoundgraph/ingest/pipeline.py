@@ -24,6 +24,7 @@ from ..store.base import GraphStore, Writer
 from .base import Context, Item, Options, Reject
 from .chain import read_chain, sniff_is_chain
 from .ftm import read_ftm, sniff_is_ftm
+from .places import with_coordinates
 from .resolve import DecisionLog, MergedIds, scan
 from .spreadsheet import iter_rows, read_spreadsheet
 from .summary import IngestSummary, write_report
@@ -252,6 +253,8 @@ def ingest(
                             if moved is None:
                                 continue  # a claim between the merged pair: it lives on in the decision log
                             record = moved
+                    if isinstance(record, Entity) and record.label == "Location":
+                        record = with_coordinates(record)
                     bad = _check(record, ctx, path, where)
                     if bad:
                         summary.rejects.append(bad)
@@ -303,6 +306,9 @@ def _package(store: GraphStore, path: Path, options: Options, summary: IngestSum
                            "(compoundgraph.exports.package) is not installed", where=str(path)) from exc
     if options.dry_run:
         raise InvalidInput("--dry-run is not available for partner packages", where=str(path))
-    result: Any = import_package(store, path, accept_fingerprint=options.accept_fingerprint)
+    from ..exports.trust import TrustStore
+
+    result: Any = import_package(store, path, trust=TrustStore(options.trust_path),
+                                 accept_fingerprint=options.accept_fingerprint)
     for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
         setattr(summary, f, getattr(summary, f) + int(getattr(result, f, 0)))

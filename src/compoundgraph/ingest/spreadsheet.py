@@ -24,6 +24,7 @@ from ..models import RESERVED, Claim, Entity, Source
 from ..ontology import ontology
 from .base import Context, Item, Options, Reject, RowError, build, file_source
 from .fields import (
+    bank_account,
     cell_text,
     check_wallet,
     coerce_property,
@@ -201,6 +202,8 @@ def _entity(row: dict[str, Any], label: str, source: Source, options: Options) -
         props.update(chain=chain, address=canonical)
         name = name if name and name != address else canonical
         eid = eid or wallet_id(chain, canonical)
+    if label == "Account" and (str(props.get("platform", "")).lower() == "bank" or props.get("iban")):
+        props = bank_account(props)
     if label == "Account" and not name:
         name = props.get("handle") or props.get("phone") or props.get("email") or props.get("url")
     if not name:

@@ -34,11 +34,13 @@ from ..errors import InvalidInput
 from ..grades import Grade
 from ..ids import digest, entity_id, normalize
 from ..models import MAX_TEXT, Claim, Entity, Source
-from ..store.base import GraphStore
+from ..store.base import ClaimFilter, GraphStore
 from .base import Context, Item, Options, RowError, build
+from .candidates import Mention, find_names, find_relations
 from .fields import to_date, wallet_id
-from .gazetteer import PLATFORMS, country_name, find_countries, find_platforms
+from .gazetteer import PLATFORMS, country_code, country_name, find_countries, find_platforms
 from .identifiers import find_identifiers
+from .places import Place, find_places, lookup
 from .yaml_input import load_yaml
 
 __all__ = ["read_text", "load_document", "sentences", "country_role", "EntityIndex"]
@@ -167,6 +169,29 @@ def country_role(sentence: str, position: int, demonym: bool) -> str:
     return "nationality" if demonym else "mentioned"
 
 
+CANDIDATE_HANDLING = "H3"  # a proposal stays in this agency (never exported) until an editor accepts it
+PROPOSALS_SOURCE = Source(
+    id="src-compoundgraph-proposals", title="compoundgraph text loader: names proposed for review",
+    publisher="compoundgraph", kind="proposals", reliability="F", handling=CANDIDATE_HANDLING,
+    description="Attests entities the text loader proposed from reports until an editor accepts them; "
+                "each proposal's MENTIONED_IN claim names its report and sentence.")
+
+
+def _quote(sentence: str) -> str:
+    return sentence if len(sentence) <= MAX_TEXT else sentence[: MAX_TEXT - 1] + "…"
+
+
+def place_properties(p: Place) -> dict[str, Any]:
+    """A gazetteer place as a Location's properties, marked as gazetteer-derived with its source."""
+    props: dict[str, Any] = {"country": p.country, "kind": p.kind, "geo_source": "gazetteer", "gazetteer": p.origin,
+                             "geo_ref": p.source or None, "admin_area": p.admin_area or None}
+    if p.lat is not None and p.lon is not None:
+        props["lat"], props["lon"] = p.lat, p.lon
+    if p.geonameid:
+        props["geonameid"] = p.geonameid
+    return props
+
+
 class EntityIndex:
     """Names and aliases of the entities already in the graph, for finding them in sentences."""
 
@@ -183,12 +208,18 @@ class EntityIndex:
             if (e.label == "Location" and e.properties.get("kind") == "country") or (
                     e.label == "Platform" and e.name in PLATFORMS):
                 continue  # the gazetteers find these, with roles
+            if e.properties.get("status") in ("pending", "rejected"):
+                continue  # a proposal is no fact: proposed again (pending) or not at all (rejected)
             for n in (e.name, *e.aliases):
                 norm = normalize(n)
                 if len(norm) >= 5 and len(norm.split()) <= self.MAX_WORDS:
                     self.names[norm].add((e.id, e.label))
                 elif 2 <= len(n.strip()) <= 4 and n.strip().isupper():
                     self.short[n.strip()].add((e.id, e.label))
+
+    def knows(self, name: str) -> bool:
+        """Whether a name (or an acronym, exactly as written) is one the graph already holds."""
+        return normalize(name) in self.names or name.strip() in self.short
 
     def find(self, sentence: str) -> Iterator[tuple[str, str, str]]:
         """(id, label, name as written) of known entities named in the sentence."""
@@ -244,12 +275,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
     index = index if index is not None else EntityIndex(ctx.store)
     made: set[str] = set()
 
-    def entity(label: str, name: str, props: dict[str, Any], eid: str = "") -> tuple[Entity | None, str]:
+    def entity(label: str, name: str, props: dict[str, Any], eid: str = "",
+               attested: bool = True) -> tuple[Entity | None, str]:
         if not eid:
             found = ctx.find(label, name) if label in ("Platform", "Location") else None
             if found:
                 return None, found
-        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props, "sources": [source.id]})
+        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props,
+                           "sources": [source.id] if attested else [PROPOSALS_SOURCE.id]})
         if e.id in made:
             return None, e.id
         made.add(e.id)
@@ -257,7 +290,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         return e, e.id
 
     def mention(eid: str, n: int, sentence: str, role: str, matched: str, **extra: Any) -> Claim:
-        quote = sentence if len(sentence) <= MAX_TEXT else sentence[: MAX_TEXT - 1] + "…"
+        quote = _quote(sentence)
         return build(Claim, {
             "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
             "grade": str(grade), "handling": source.handling, "quote": quote,
@@ -265,6 +298,40 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             "properties": {"role": role, "matched": matched[:200], "sentence": n, **extra},
         })
 
+    def candidate(p: Any, n: int, sentence: str) -> tuple[Entity | None, Claim, str] | None:
+        props: dict[str, Any] = {"status": "pending", "candidate_rule": p.rule, "proposed_in": source.id}
+        if p.label == "Person" and p.role:
+            props["roles"] = [p.role]
+        if p.aliases:
+            props["expansion"] = p.aliases[0]
+        probe = build(Entity, {"label": p.label, "name": p.name, "properties": props,
+                               "sources": [PROPOSALS_SOURCE.id]})
+        if probe.id not in made and ctx.store is not None:
+            before = ctx.store.get_entities([probe.id]).get(probe.id)
+            if before is not None and before.properties.get("status") != "pending":
+                return None  # decided already: rejected, or accepted (then the index names it)
+        # until it is accepted only the H3 proposals source attests a proposal, so partners never see it
+        e, eid = entity(p.label, p.name, props, attested=False)
+        c = build(Claim, {
+            "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
+            "grade": str(grade), "handling": CANDIDATE_HANDLING, "quote": _quote(sentence),
+            "key": f"candidate:{digest(sentence, size=12)}",
+            "properties": {"role": "candidate", "status": "pending", "proposed_label": p.label, "matched": p.text[:200],
+                           "rule": p.rule, "sentence": n},
+        })
+        return e, c, eid
+
+    def proposal(rel: str, s: Mention, o: Mention, cue: str, n: int, sentence: str) -> Claim:
+        return build(Claim, {
+            "type": "MENTIONED_IN", "subject": s.id, "object": source.id, "source": source.id,
+            "grade": str(grade), "handling": CANDIDATE_HANDLING, "quote": _quote(sentence),
+            "key": f"rel:{rel}:{o.id}:{digest(sentence, size=12)}",
+            "properties": {"role": "candidate-relation", "status": "pending", "proposed_type": rel,
+                           "proposed_object": o.id, "cue": cue[:200], "sentence": n},
+        })
+
+    context: list[Mention] = []  # compounds named so far, for "the compound"
+    proposing = False
     for n, sentence in enumerate(sentences(doc.text), start=1):
         where = f"sentence {n}"
         out: list[tuple[Entity | None, Claim]] = []
@@ -274,6 +341,23 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, eid = entity("Location", name, {"country": hit.code, "kind": "country"},
                             entity_id("Location", name, [hit.code, "country"]))
             out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
+        countries_here = {c.properties.get("country") for _, c in out}
+        place_spans: list[tuple[int, int]] = []
+        places_here: list[Mention] = []
+        for ph in find_places(sentence):
+            place_spans.append((ph.start, ph.end))
+            e, eid = entity("Location", ph.place.name, place_properties(ph.place),
+                            entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]))
+            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
+            if ph.place.country not in countries_here:  # the place's country is named through it
+                countries_here.add(ph.place.country)
+                cname = country_name(ph.place.country)
+                ce, ceid = entity("Location", cname, {"country": ph.place.country, "kind": "country"},
+                                  entity_id("Location", cname, [ph.place.country, "country"]))
+                role = country_role(sentence, ph.start, False)
+                out.append((ce, mention(ceid, n, sentence, role, ph.text, country=ph.place.country,
+                                        via="place")))
         spans: list[tuple[int, int]] = []
         recruiting = bool(_RECRUIT.search(sentence))
         for p in find_platforms(sentence):
@@ -302,10 +386,36 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             extra = {"url": f.value} if f.kind == "url" else {}
             out.append((e, mention(eid, n, sentence, f.kind, f.text, **extra)))
         named = {c.subject for _, c in out}
-        for eid, _label, matched in index.find(sentence):
+        mentions: list[Mention] = []
+        for eid, label, matched in index.find(sentence):
+            at = re.search(re.escape(matched).replace(r"\ ", r"\W+"), sentence, re.I)
+            if at:
+                mentions.append(Mention(eid, label, matched, at.start(), at.end()))
             if eid in named:
                 continue  # already found by a gazetteer or as an identifier
             out.append((None, mention(eid, n, sentence, "mentioned", matched)))
+        # new names: proposed for review, never facts until an editor accepts them
+        taken = [*spans, *place_spans, *((m.start, m.end) for m in mentions)]
+        for new in find_names(sentence, taken):
+            if index.knows(new.name) or lookup(new.name) or country_code(new.name):
+                continue
+            made_candidate = candidate(new, n, sentence)
+            if made_candidate is None:
+                continue
+            e, c, eid = made_candidate
+            out.append((e, c))
+            mentions.append(Mention(eid, new.label, new.name, new.start, new.end))
+        for rel, subj, obj, cue in find_relations(sentence, [*mentions, *places_here], context):
+            prop = proposal(rel, subj, obj, cue, n, sentence)
+            if ctx.store is not None and any(
+                    c.id == prop.id and c.properties.get("status") != "pending" for c in ctx.store.claims_of(
+                        [subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"]))):
+                continue  # decided already
+            out.append((None, prop))
+        context.extend(m for m in sorted(mentions, key=lambda m: m.start) if m.label == "Compound")
+        if not proposing and any(e is not None and PROPOSALS_SOURCE.id in e.sources for e, _c in out):
+            proposing = True
+            yield PROPOSALS_SOURCE, "proposals"
         for e, c in out:
             if e is not None:
                 yield e, where

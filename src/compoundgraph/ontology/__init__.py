@@ -57,12 +57,13 @@ class Ontology:
             name: _label(name, spec) for name, spec in data["labels"].items()
         }
         self.source: LabelDef = _label(SOURCE_LABEL, data["source_label"][SOURCE_LABEL])
+        common = dict(data.get("claim_properties") or {})  # properties any claim may carry (stance)
         self.relationships: dict[str, RelDef] = {
             name: RelDef(
                 name=name,
                 description=spec["description"],
                 pairs=tuple((str(a), str(b)) for a, b in spec["pairs"]),
-                properties=dict(spec.get("properties") or {}),
+                properties={**common, **dict(spec.get("properties") or {})},
             )
             for name, spec in data["relationships"].items()
         }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
 
+from ..spreadsheet import spreadsheet_cell
 from .engine import Distance, EventLink, Hit, RowResult, Screening
 from .names import FEATURES
 
@@ -54,9 +56,19 @@ def _input_text(r: RowResult) -> str:
     return "; ".join(f"{k}={'|'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r.row.input().items())
 
 
+class _SafeWriter:
+    """A csv writer whose cells go through the spreadsheet rule (the input rows echo what users typed)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self.writer.writerow([spreadsheet_cell(c) for c in row])
+
+
 def as_csv(s: Screening) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
     w.writerow(CSV_COLUMNS)
     for r in s.rows:
         base = [r.row.n, r.row.where, r.row.key, _input_text(r), " | ".join(r.row.errors)]

@@ -1,11 +1,11 @@
-"""The investigator's web UI, served by the API app (issue 6). ``router`` is mounted by ``create_app``.
+"""The investigator's web UI, served by the API app. ``router`` is mounted by ``create_app``.
 
 Everything the page needs is in this package: ``static/index.html``, the scripts and styles, vis-network and
 the Natural Earth country outlines under ``static/vendor/`` (see ``static/vendor/LICENSES.txt``). Nothing is
 fetched from a CDN, so the UI works on an air-gapped machine. The page talks to the JSON API (``/search``,
 ``/entities/{id}``, ``/subgraph/*``, ``/flows/trace``, ``/ontology``, ``/exports/{fmt}``) and to one endpoint
-of its own here: ``POST /ui/layout`` lays out large charts on the server, and ``POST /ui/standalone`` turns
-the chart on screen into a standalone pyvis HTML file.
+of its own here: ``POST /ui/layout`` lays a chart out on the server (*Lay out again*, large charts), and
+``POST /ui/standalone`` turns the chart on screen into a standalone pyvis HTML file.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class LayoutRequest(BaseModel):
     nodes: list[str] = Field(max_length=layout.MAX_LAYOUT_NODES)
     edges: list[tuple[str, str]] = Field(default_factory=list, max_length=200_000)
     fixed: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    mode: str | None = Field(None, description="organic, hierarchical, circular or community; none: the "
+                                                  "large-chart organic layout")
+    groups: dict[str, str] = Field(default_factory=dict, description="id -> type, for the circular layout")
+    seed: int = 7
 
 
 class LayoutResponse(BaseModel):
@@ -73,7 +77,9 @@ def server_layout(req: Annotated[LayoutRequest, Body()], principal: Reader) -> L
     """Positions for a large chart, computed here so the browser can draw it with physics off."""
     if not req.nodes:
         raise InvalidInput("no nodes to lay out", where="/ui/layout")
-    return LayoutResponse(positions=layout.positions(req.nodes, req.edges, req.fixed))
+    if req.mode is None:
+        return LayoutResponse(positions=layout.positions(req.nodes, req.edges, req.fixed, req.seed))
+    return LayoutResponse(positions=layout.arrange(req.mode, req.nodes, req.edges, req.groups, req.fixed, req.seed))
 
 
 class ChartRequest(BaseModel):

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import analytics, cypher, entities, exports, flows, health, ingest, ontology, screen, search, subgraph
+from . import (
+    analytics,
+    cypher,
+    entities,
+    exports,
+    flows,
+    health,
+    ingest,
+    investigations,
+    ontology,
+    screen,
+    search,
+    subgraph,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -20,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     ingest.router,
     exports.router,
     screen.router,
+    investigations.router,
 )

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from ...errors import InvalidInput, TooLarge
+from ...exports.trust import default_trust_path
 from ...loader import load_jsonl, read_jsonl
 from ...store import GraphStore
 from ..deps import Ctx, Editor, audit_detail, param
@@ -66,7 +67,7 @@ async def ingest(
                 out.write(chunk)
         audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
         summary = await run_query(ctx.api.query_timeout_s * 10, _ingest, ctx.store, path, fmt, source_grade,
-                                  handling, dry_run, accept_fingerprint)
+                                  handling, dry_run, accept_fingerprint, default_trust_path(ctx.settings))
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
 
 
@@ -79,14 +80,16 @@ def safe_upload_name(filename: str | None) -> str:
 
 
 def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, handling: str | None,
-            dry_run: bool, accept_fingerprint: str | None = None) -> dict[str, Any]:
+            dry_run: bool, accept_fingerprint: str | None = None, trust_path: Path | None = None
+            ) -> dict[str, Any]:
     try:
         from ...ingest.base import Options
         from ...ingest.pipeline import ingest as run_ingest
     except ImportError:  # a build without the ingest package: the project's own format still loads
         run_ingest = None  # type: ignore[assignment]
     if run_ingest is not None:
-        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint)
+        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint,
+                          trust_path=trust_path)
         if grade:
             options.source_grade = grade
         if handling:

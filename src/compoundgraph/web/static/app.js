@@ -6,9 +6,11 @@
 (function () {
   "use strict";
   const $ = (s) => document.querySelector(s);
-  const SERVER_LAYOUT = 1000;   // above this many nodes every change re-lays the whole chart out on the server
-  const PROBE_LIMIT = 201;      // an expansion fetches at most this many nodes before asking
+  const SERVER_LAYOUT = 1000;   // above this many nodes nodes are drawn as dots and edges straight
+  const OPEN_LIMIT = 500;       // a new chart (search, ?open=) brings at most this many nodes
+  const GUARD_DEFAULT = 40;     // an expansion adding more new nodes than this asks first (settable, remembered)
   const HISTORY = 50;
+  const LABEL_MAX = 28;
 
   const state = {
     ontology: null,
@@ -19,7 +21,7 @@
     highlight: new Set(),
     details: new Map(),
     history: [],
-    filters: { types: new Set(), rels: new Set(), minR: "", minC: "", asOf: null },
+    filters: { types: new Set(), rels: new Set(), minR: "", minC: "", asOf: null, keepOrphans: false },
     pathFrom: null,
     lastResults: null,
   };
@@ -34,7 +36,7 @@
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, font: { size: 10, align: "middle", strokeWidth: 3 },
       smooth: { enabled: true, type: "continuous" }, selectionWidth: 2 },
   });
-  const map = new window.CGMap.OfflineMap($("#map"), (id) => select([id]));
+  const map = new window.CGMap.OfflineMap($("#map"), (id) => select([id]), (ids) => select(ids));
 
   // ---------------------------------------------------------------- API
   function headers(extra) {
@@ -84,14 +86,48 @@
     if (!asOf) return true;
     return (!e.valid_from || e.valid_from <= asOf) && (!e.valid_to || e.valid_to >= asOf);
   }
-  function edgeVisible(e) {
+  function typeOn(id) {
+    const n = state.raw.nodes.get(id);
+    return !!n && state.filters.types.has(n.label);
+  }
+  function baseVisible(id) { return typeOn(id) && !state.hidden.has(id); }
+  /** The claim passes the filters (relationship type, grade, date, the types of both ends). */
+  function filterPasses(e) {
     const f = state.filters;
-    return f.rels.has(e.type) && passesGrade(e.grade) && inForce(e, f.asOf) &&
-      nodeVisible(e.from) && nodeVisible(e.to);
+    return f.rels.has(e.type) && passesGrade(e.grade) && inForce(e, f.asOf) && typeOn(e.from) && typeOn(e.to);
+  }
+  function edgePasses(e) { return filterPasses(e) && !state.hidden.has(e.from) && !state.hidden.has(e.to); }
+  /* Which entities are shown: their type is on, they are not hidden, and - unless "keep entities without a
+     visible claim" is ticked - the filters left them at least one visible claim (an entity that had no claim
+     on the chart to begin with stays). Computed once per change, O(nodes + claims). */
+  let shownCache = null;
+  function invalidate() { shownCache = null; }
+  function computeShown() {
+    const touched = new Set(), kept = new Set();
+    for (const e of state.raw.edges.values()) {
+      touched.add(e.from); touched.add(e.to);
+      if (filterPasses(e)) { kept.add(e.from); kept.add(e.to); }
+    }
+    const out = new Set();
+    for (const id of state.raw.nodes.keys()) {
+      if (baseVisible(id) && (state.filters.keepOrphans || !touched.has(id) || kept.has(id))) out.add(id);
+    }
+    return out;
   }
   function nodeVisible(id) {
-    const n = state.raw.nodes.get(id);
-    return !!n && !state.hidden.has(id) && state.filters.types.has(n.label);
+    if (!shownCache) shownCache = computeShown();
+    return shownCache.has(id);
+  }
+  function edgeVisible(e) {
+    return edgePasses(e) && nodeVisible(e.from) && nodeVisible(e.to);
+  }
+  function countLine() {
+    const n = state.raw.nodes.size, m = state.raw.edges.size;
+    let vn = 0, vm = 0;
+    for (const id of state.raw.nodes.keys()) if (nodeVisible(id)) vn++;
+    for (const e of state.raw.edges.values()) if (edgeVisible(e)) vm++;
+    if (vn === n && vm === m) return `${n} entities, ${m} claims on the chart`;
+    return `${vn} of ${n} entities, ${vm} of ${m} claims shown (filters)`;
   }
   /** Query parameters that carry the filters to the API (so new data obeys them too). */
   function filterParams() {
@@ -118,12 +154,23 @@
     const x = Number(a);
     return Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(a);
   }
+  /** A label short enough to read on the chart: a long token (a wallet address, a hash) keeps its first five and
+      last four characters (TLGa5…CQSq); long titles are cut at a word with an ellipsis. The full value is in
+      the tooltip and the entity panel. */
+  function shortLabel(text) {
+    const t = String(text == null ? "" : text);
+    if (t.length <= LABEL_MAX) return t;
+    if (!/\s/.test(t)) return t.slice(0, 5) + "…" + t.slice(-4);
+    const cut = t.slice(0, LABEL_MAX);
+    const sp = cut.lastIndexOf(" ");
+    return (sp > LABEL_MAX / 2 ? cut.slice(0, sp) : cut).replace(/[\s,;:.-]+$/, "") + "…";
+  }
   function nodeStyle(n) {
     const sn = state.supernodes.get(n.id);
     const pinned = state.pinned.has(n.id);
     return {
       id: n.id,
-      label: (pinned ? "📌 " : "") + n.name + (sn ? ` (${sn}+)` : ""),
+      label: (pinned ? "📌 " : "") + shortLabel(n.name) + (sn ? ` (${sn}+)` : ""),
       title: `${n.name}\n${n.label} · ${n.id}` + (sn ? `\n${sn} neighbours: expanding asks first` : ""),
       shape: state.raw.nodes.size > SERVER_LAYOUT ? "dot" : "image",
       image: window.CGIcons.node(n.icon, n.colour),
@@ -188,6 +235,7 @@
     state.raw.edges = new Map(s.edges.map((e) => [e.id, e]));
     state.hidden = new Set(s.hidden); state.pinned = new Set(s.pinned);
     state.supernodes = new Map(s.supernodes); state.highlight = new Set(s.highlight);
+    invalidate();
     nodes.clear(); edges.clear();
     nodes.add([...state.raw.nodes.values()].map((n) => Object.assign(nodeStyle(n), s.positions[n.id] || {})));
     edges.add(styledEdges());
@@ -199,9 +247,11 @@
     if (s === "settled") { window.cg.settledAt = performance.now(); window.cg.settles += 1; performance.mark("cg:settled"); }
   }
   function restyle() {
+    invalidate();
     nodes.update([...state.raw.nodes.values()].map(nodeStyle));
     edges.update(styledEdges());
     afterChange();
+    if (state.raw.nodes.size) status(countLine());
   }
 
   /** Merge a subgraph (views.py shape) into the chart and lay it out. */
@@ -210,6 +260,12 @@
     performance.mark("cg:subgraph-received");
     snapshot();
     const before = new Set(state.raw.nodes.keys());
+    // what the chart showed before, to restyle only what this subgraph changes (a 2,000-node chart must not
+    // send 2,000 updates to vis-network for 500 new nodes)
+    const shownBefore = shownCache || computeShown();
+    const superBefore = new Map(state.supernodes);
+    const contestedBefore = new Set([...state.raw.edges.values()].filter((e) => e.contested).map((e) => e.id));
+    const wasBig = before.size > SERVER_LAYOUT;
     for (const n of sg.nodes || []) {
       state.raw.nodes.set(n.id, n);
       if (n.supernode && n.supernode.degree) state.supernodes.set(n.id, n.supernode.degree);
@@ -226,17 +282,30 @@
     markContested();
     if (opts.highlight) { state.highlight = new Set(opts.highlight); }
     const fresh = [...state.raw.nodes.keys()].filter((id) => !before.has(id));
+    invalidate();
     setState("busy");
     // positions first, then one DataSet update: vis-network does its per-node work once, already in place
     const pos = await place(fresh, before.size === 0);
     performance.mark("cg:placed");
-    nodes.update([...state.raw.nodes.values()].map((n) => Object.assign(nodeStyle(n), pos[n.id] || {})));
-    edges.update(styledEdges());
+    if (opts.highlight || wasBig !== (state.raw.nodes.size > SERVER_LAYOUT)) {
+      nodes.update([...state.raw.nodes.values()].map((n) => Object.assign(nodeStyle(n), pos[n.id] || {})));
+      edges.update(styledEdges());
+    } else {
+      const touched = new Set((sg.nodes || []).map((n) => n.id));
+      for (const id of state.raw.nodes.keys()) {
+        if (nodeVisible(id) !== shownBefore.has(id) || state.supernodes.get(id) !== superBefore.get(id)) touched.add(id);
+      }
+      for (const id of superBefore.keys()) if (state.raw.nodes.has(id) && !state.supernodes.has(id)) touched.add(id);
+      nodes.update([...touched].map((id) => Object.assign(nodeStyle(state.raw.nodes.get(id)), pos[id] || {})));
+      const newEdges = new Set((sg.edges || []).map((e) => e.id));
+      edges.update(styledEdges().filter((e) => newEdges.has(e.id) || (e.cgContested && !contestedBefore.has(e.id)) ||
+        touched.has(e.from) || touched.has(e.to)));
+    }
     performance.mark("cg:styled");
-    await draw(fresh.length > 0 && (before.size === 0 || state.raw.nodes.size > SERVER_LAYOUT));
+    await draw(fresh.length > 0 && before.size === 0);
     afterChange();
     if (opts.focus) select([opts.focus], true);
-    status(`${state.raw.nodes.size} nodes, ${state.raw.edges.size} claims on the chart` + (sg.truncated ? " (result truncated)" : ""));
+    status((before.size ? `${fresh.length} new entities · ` : "") + countLine() + (sg.truncated ? " (result truncated)" : ""));
     return fresh;
   }
   function markContested() {
@@ -251,21 +320,25 @@
     }
   }
 
-  /** Place what is new. A fresh chart, or one above SERVER_LAYOUT nodes, is laid out by the server (igraph,
-      compiled: fast for thousands of nodes); new neighbours on a small chart go on rings around the node
-      they hang from, so what the investigator already arranged stays put. Physics stays off: drawing is one
-      pass, and nodes can still be dragged. */
+  /** Place what is new; nothing already on the chart moves (pinned or not). A fresh chart is laid out by the
+      server (igraph, compiled: fast for thousands of nodes). New nodes joined to the chart fan out from the
+      node they hang from, away from the rest of the chart (a second page of the same node goes on the next
+      arc out); new nodes not joined to the chart are laid out on their own and put beside it, never over
+      it. Physics stays off: drawing is one pass, and nodes can still be dragged. */
   async function place(fresh, wasEmpty) {
-    const n = state.raw.nodes.size;
-    const big = n > SERVER_LAYOUT;
-    if (!fresh.length && !big) return {};
+    const big = state.raw.nodes.size > SERVER_LAYOUT;
     network.setOptions({ edges: { smooth: big ? { enabled: false } : { enabled: true, type: "continuous" } } });
-    if (!wasEmpty && !big) return ringPositions(fresh);
-    const ids = [...state.raw.nodes.keys()];
-    const pinned = network.getPositions([...state.pinned]);
+    if (!fresh.length) return {};
+    if (wasEmpty) return serverLayout(fresh, null);
+    return placeNew(fresh);
+  }
+  async function serverLayout(ids, mode, fixed) {
+    const inside = new Set(ids);
     const res = await api("ui/layout", { method: "POST", body: {
-      nodes: ids, edges: [...state.raw.edges.values()].map((e) => [e.from, e.to]),
-      fixed: Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, [v.x, v.y]])) } });
+      nodes: ids, mode,
+      edges: [...state.raw.edges.values()].filter((e) => inside.has(e.from) && inside.has(e.to)).map((e) => [e.from, e.to]),
+      groups: mode === "circular" ? Object.fromEntries(ids.map((id) => [id, state.raw.nodes.get(id).label])) : {},
+      fixed: fixed || {} } });
     performance.mark("cg:layout-received");
     const out = {};
     for (const id of ids) out[id] = { x: res.positions[id][0], y: res.positions[id][1] };
@@ -278,55 +351,114 @@
       network.redraw();
     });
   }
-  function ringPositions(fresh) {
+  function adjacency() {
+    const adj = new Map();
+    const link = (a, b) => { if (!adj.has(a)) adj.set(a, []); adj.get(a).push(b); };
+    for (const e of state.raw.edges.values()) { link(e.from, e.to); link(e.to, e.from); }
+    return adj;
+  }
+  function bounds(pos) {
+    const ps = Object.values(pos);
+    if (!ps.length) return null;
+    const b = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+    for (const p of ps) { b.x0 = Math.min(b.x0, p.x); b.x1 = Math.max(b.x1, p.x); b.y0 = Math.min(b.y0, p.y); b.y1 = Math.max(b.y1, p.y); }
+    return b;
+  }
+  async function placeNew(fresh) {
     const isNew = new Set(fresh);
     const known = network.getPositions([...state.raw.nodes.keys()].filter((id) => !isNew.has(id)));
-    const xs = Object.values(known);
-    const centre = xs.length ? { x: xs.reduce((a, p) => a + p.x, 0) / xs.length, y: xs.reduce((a, p) => a + p.y, 0) / xs.length } : { x: 0, y: 0 };
-    const groups = new Map();
-    for (const id of fresh) {
-      let anchor = null;
-      for (const e of state.raw.edges.values()) {
-        const other = e.from === id ? e.to : e.to === id ? e.from : null;
-        if (other && known[other]) { anchor = other; break; }
-      }
-      if (!groups.has(anchor)) groups.set(anchor, []);
-      groups.get(anchor).push(id);
-    }
+    const box = bounds(known) || { x0: 0, x1: 0, y0: 0, y1: 0 };
+    const centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
+    const adj = adjacency();
+    const at = Object.assign({}, known);       // every placed position, old and new
+    const dir = {};                            // the outward direction a placed node was put in
     const out = {};
-    for (const [anchor, ids] of groups) {
-      const a = anchor ? known[anchor] : centre;
-      // open the ring away from the rest of the chart; later pages of the same node take the next slots
-      const away = Math.atan2(a.y - centre.y, a.x - centre.x) || 0;
-      const per = 16, step = 2 * Math.PI / per;
-      const slotAngle = (j) => step * ((j % per) + 0.5 + (Math.floor(j / per) % 2) * 0.5);
-      // slots already used by neighbours on the chart (an earlier page, or the node we came from)
-      const occupied = new Set();
-      for (const x of anchor ? neighboursOnChart(anchor) : []) {
-        const p = known[x];
-        if (!p) continue;
-        const ring = Math.max(0, Math.round((Math.hypot(p.x - a.x, p.y - a.y) - 140) / 90));
-        const ang = (Math.atan2(p.y - a.y, p.x - a.x) + 2 * Math.PI) % (2 * Math.PI);
-        occupied.add(ring * per + ((Math.round(ang / step - 0.5 - (ring % 2) * 0.5) % per) + per) % per);
+    let todo = fresh.filter((id) => !at[id]);
+    // ring by ring: nodes next to something placed fan out from it
+    for (;;) {
+      const groups = new Map();
+      const rest = [];
+      for (const id of todo) {
+        const anchor = (adj.get(id) || []).filter((x) => at[x]).sort()[0];
+        if (anchor === undefined) { rest.push(id); continue; }
+        if (!groups.has(anchor)) groups.set(anchor, []);
+        groups.get(anchor).push(id);
       }
-      const half = anchor && !occupied.size && ids.length <= 6;
-      let j = 0;
-      ids.forEach((id, i) => {
-        let ang, r = 140;
-        if (half) {
-          // a few neighbours of a node with none yet: a half ring facing away from the rest of the chart
-          ang = away - Math.PI / 2 + Math.PI * (i + 0.5) / ids.length;
-        } else {
-          // full rings use fixed slots (not "away", which moves as the chart grows) so pages never overlap
-          while (occupied.has(j)) j++;
-          ang = slotAngle(j); r = 140 + Math.floor(j / per) * 90;
-          j++;
-        }
-        out[id] = { x: a.x + r * Math.cos(ang), y: a.y + r * Math.sin(ang) };
-      });
+      if (!groups.size) { todo = rest; break; }
+      for (const [anchor, ids] of groups) fan(anchor, ids.sort(), at, dir, adj, centre, out, isNew);
+      todo = rest;
+    }
+    if (todo.length) {
+      // not joined to the chart: its own layout, beside the chart on the right
+      const own = await serverLayout(todo, todo.length > 1 ? "organic" : null);
+      const b = bounds(own);
+      const dx = box.x1 + 250 - b.x0, dy = centre.y - (b.y0 + b.y1) / 2;
+      for (const id of todo) out[id] = { x: own[id].x + dx, y: own[id].y + dy };
     }
     return out;
   }
+  function fan(anchor, ids, at, dir, adj, centre, out, isNew) {
+    const a = at[anchor];
+    let away = dir[anchor];
+    if (away === undefined) away = Math.hypot(a.x - centre.x, a.y - centre.y) < 1 ? 0 : Math.atan2(a.y - centre.y, a.x - centre.x);
+    // start beyond the anchor's neighbours already charted on that side (an earlier page, or the way we came)
+    let r0 = 150;
+    for (const x of adj.get(anchor) || []) {
+      const p = at[x];
+      if (!p || (isNew.has(x) && out[x] === undefined)) continue;
+      const d = Math.hypot(p.x - a.x, p.y - a.y);
+      const ang = Math.atan2(p.y - a.y, p.x - a.x);
+      if (Math.cos(ang - away) > 0.2 && d + 80 > r0) r0 = d + 80;
+    }
+    const spread = ids.length <= 6 ? Math.PI * 0.9 : Math.PI * 1.5;
+    let i = 0, r = r0;
+    while (i < ids.length) {
+      const cap = Math.max(1, Math.floor(spread * r / 55));
+      const k = Math.min(cap, ids.length - i);
+      for (let j = 0; j < k; j++, i++) {
+        const ang = away - spread / 2 + spread * (j + 0.5) / k;
+        const p = { x: a.x + r * Math.cos(ang), y: a.y + r * Math.sin(ang) };
+        out[ids[i]] = p; at[ids[i]] = p; dir[ids[i]] = ang;
+      }
+      r += 90;
+    }
+  }
+
+  /** New positions for nodes already drawn. Only positions change, so they are written straight to the drawn
+      nodes (a DataSet update would restyle each node: seconds for 5,000); everything that reads positions
+      (undo, exports, placement) asks the network, not the DataSet. */
+  function moveNodes(ids, pos) {
+    const body = network.body && network.body.nodes;
+    for (const id of ids) {
+      const n = body && body[id];
+      if (n) { n.x = pos[id].x; n.y = pos[id].y; }
+    }
+    if (!body) nodes.update(ids.map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
+  }
+  /** Lay the whole chart (or the selection, when two or more nodes are selected) out again; pinned nodes stay. */
+  async function relayout(mode) {
+    const sel = network.getSelectedNodes().filter((id) => state.raw.nodes.has(id));
+    const scope = sel.length > 1 ? sel : [...state.raw.nodes.keys()];
+    if (!scope.length) { status("nothing to lay out", true); return; }
+    snapshot();
+    setState("busy");
+    const cur = network.getPositions(scope);
+    const fixed = {};
+    for (const id of scope) if (state.pinned.has(id) && cur[id]) fixed[id] = [cur[id].x, cur[id].y];
+    const pos = await serverLayout(scope, mode, fixed);
+    if (sel.length > 1 && !Object.keys(fixed).length) {
+      // a selection is laid out where it was
+      const b0 = bounds(cur), b1 = bounds(pos);
+      const dx = (b0.x0 + b0.x1 - b1.x0 - b1.x1) / 2, dy = (b0.y0 + b0.y1 - b1.y0 - b1.y1) / 2;
+      for (const id of scope) pos[id] = { x: pos[id].x + dx, y: pos[id].y + dy };
+    }
+    // pinned nodes are not touched at all (the layout kept room for them where they are)
+    moveNodes(scope.filter((id) => !fixed[id]), pos);
+    await draw(sel.length <= 1);
+    status(`laid out ${scope.length} entities (${mode}${sel.length > 1 ? ", selection" : ""})` +
+      (Object.keys(fixed).length ? `; ${Object.keys(fixed).length} pinned kept` : ""));
+  }
+  $("#relayout").addEventListener("click", () => guarded(() => relayout($("#layout-mode").value)));
 
   function removeNodes(ids) {
     snapshot();
@@ -334,6 +466,7 @@
       state.raw.nodes.delete(id); state.hidden.delete(id); state.pinned.delete(id);
       for (const [eid, e] of state.raw.edges) if (e.from === id || e.to === id) state.raw.edges.delete(eid);
     }
+    invalidate();
     nodes.remove(ids);
     edges.remove(edges.getIds().filter((eid) => !state.raw.edges.has(eid)));
     afterChange();
@@ -365,47 +498,128 @@
     }
     return [...out];
   }
+  function guardLimit() {
+    const v = parseInt(localStorage.getItem("cg-guard") || "", 10);
+    return Number.isFinite(v) && v > 0 ? v : GUARD_DEFAULT;
+  }
+  function setGuardLimit(v) {
+    const n = Math.max(1, Math.min(10000, parseInt(v, 10) || GUARD_DEFAULT));
+    localStorage.setItem("cg-guard", String(n));
+    $("#guard").value = String(n); $("#sn-guard").value = String(n);
+    return n;
+  }
+  /** The request body for /subgraph/ego and /subgraph/ego/counts: the centre, hops and the filters. */
+  function egoBody(id, hops) {
+    const body = { id, hops };
+    const m = minGrade();
+    if (m) body.min_grade = m;
+    if (state.filters.asOf) body.as_of = state.filters.asOf;
+    const p = typeParams(new URLSearchParams());
+    if (p.getAll("types").length) body.types = p.getAll("types");
+    if (p.getAll("rel_types").length) body.rel_types = p.getAll("rel_types");
+    return body;
+  }
+  /** GET when the URL stays short, POST (same parameters as JSON) for a chart of many ids. */
+  function fetchEgo(body) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(body)) (Array.isArray(v) ? v : [v]).forEach((x) => p.append(k, x));
+    const q = p.toString();
+    return q.length < 3500 ? api("subgraph/ego?" + q) : api("subgraph/ego", { method: "POST", body });
+  }
+  /** Expand `id` by `hops`: everything up to that distance not on the chart yet, reached through what is on
+      it. Unless `confirmed`, the server first counts the new entities; more than the guard (or a supernode)
+      opens the selective-expand dialog instead. */
   async function expand(id, opts) {
     opts = opts || {};
     const hops = opts.hops || +$("#hops").value;
-    const p = typeParams(filterParams());
-    p.set("id", id); p.set("hops", hops);
-    p.set("limit", opts.limit || PROBE_LIMIT);
-    if (opts.types) { p.delete("types"); opts.types.forEach((t) => p.append("types", t)); }
-    // ids already charted do not count as new neighbours; for a one-hop expansion only its neighbours matter
-    const chart = onChartIds();
-    const ex = hops === 1 || chart.length > 300 ? neighboursOnChart(id) : chart;
-    ex.filter((x) => x !== id).forEach((x) => p.append("exclude", x));
-    status("expanding…");
-    const sg = await api("subgraph/ego?" + p.toString());
-    const degree = (sg.supernodes || {})[id];
-    if (!opts.confirmed && state.raw.nodes.has(id) && (degree || (sg.truncated && !opts.limit))) {
-      askSupernode(id, degree || state.supernodes.get(id) || sg.nodes.length - 1, sg);
-      return null;
+    const body = egoBody(id, hops);
+    // ids already charted are not returned, but the walk passes through them
+    const onChart = state.raw.nodes.has(id);
+    body.exclude = onChart ? onChartIds().filter((x) => x !== id) : [];
+    if (!opts.confirmed && onChart) {
+      status("counting…");
+      const c = await api("subgraph/ego/counts", { method: "POST", body });
+      if (c.new === 0) { status(await nothingNew(id, hops, c, body)); return []; }
+      if (c.new > guardLimit() || (c.supernodes || {})[id]) { askSelective(id, hops, c); return null; }
+      body.limit = Math.min(10000, c.new + 1);
+    } else {
+      body.limit = opts.limit || OPEN_LIMIT;
     }
-    return addSubgraph(sg, { anchor: state.raw.nodes.has(id) ? id : null, expanded: id, focus: opts.focus ? id : null });
+    if (opts.order) body.order = opts.order;
+    if (opts.newTypes) body.new_types = opts.newTypes;
+    if (opts.newRels) body.new_rel_types = opts.newRels;
+    status("expanding…");
+    const sg = await fetchEgo(body);
+    if (onChart && !(sg.nodes || []).some((n) => n.id !== id && !state.raw.nodes.has(n.id))) {
+      status(await nothingNew(id, hops, null, body));
+      return [];
+    }
+    return addSubgraph(sg, { anchor: onChart ? id : null, expanded: id, focus: opts.focus ? id : null });
   }
-  function askSupernode(id, degree, probe) {
-    const n = state.raw.nodes.get(id);
-    const counts = {};
-    for (const x of probe.nodes || []) if (x.id !== id) counts[x.label] = (counts[x.label] || 0) + 1;
-    $("#sn-text").textContent = `${n.name} has ${degree} neighbours (${neighboursOnChart(id).length} on the chart). ` +
-      "Add them a page at a time, or only one type.";
-    $("#sn-types").textContent = "new neighbours by type: " + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ");
-    const sel = $("#sn-type");
-    sel.innerHTML = '<option value="">any type</option>' + Object.keys(counts).map((k) => `<option>${k}</option>`).join("");
+  /** Why an expansion brings nothing: all on the chart already, held back by the filters, or a supernode. */
+  async function nothingNew(id, hops, counts, body) {
+    const name = shortLabel((state.raw.nodes.get(id) || { name: id }).name);
+    const c = counts || await api("subgraph/ego/counts", { method: "POST", body });
+    const why = [];
+    if (c.known) why.push(`all ${c.known} entities within ${hops} hop${hops > 1 ? "s" : ""} are already on the chart`);
+    const sn = Object.entries(c.supernodes || {}).filter(([k]) => k !== id);
+    if (sn.length) {
+      why.push("not expanded through " + sn.map(([k, d]) => `${(state.raw.nodes.get(k) || { name: k }).name} (${d} neighbours, ` +
+        `above the server's supernode threshold of ${c.threshold})`).join(", ") + ": expand it on its own");
+    }
+    if (body.min_grade || body.as_of || body.types || body.rel_types) {
+      const bare = { id, hops, exclude: body.exclude };
+      const all = await api("subgraph/ego/counts", { method: "POST", body: bare });
+      if (all.new > 0) why.push(`${all.new} more are filtered out by grade, date or type`);
+    }
+    if (!why.length) why.push(`no claims within ${hops} hop${hops > 1 ? "s" : ""}`);
+    return `0 new entities around ${name}: ` + why.join("; ");
+  }
+  function askSelective(id, hops, c) {
+    const n = Object.assign({}, state.raw.nodes.get(id));
+    n.name = shortLabel(n.name);
+    const degree = (c.supernodes || {})[id];
+    $("#sn-text").textContent = `Expanding ${n.name} at ${hops} hop${hops > 1 ? "s" : ""} would add ${c.new} new entities` +
+      (c.capped ? " or more" : "") + ` (${c.known} already on the chart).` +
+      (degree ? ` ${n.name} has ${degree} neighbours (the server's supernode threshold is ${c.threshold}).` : "") +
+      " Choose what to add.";
+    const boxes = (el, counts, kind) => {
+      el.querySelectorAll("label").forEach((x) => x.remove());
+      for (const [k, v] of Object.entries(counts)) {
+        const l = document.createElement("label");
+        l.innerHTML = `<input type="checkbox" checked data-${kind}="${esc(k)}"> ${esc(k)} <span class="badge">${v}</span>`;
+        el.appendChild(l);
+      }
+    };
+    boxes($("#sn-types"), c.by_type, "type");
+    boxes($("#sn-rels"), c.by_rel, "rel");
+    $("#sn-n").value = String(Math.min(guardLimit(), c.new));
+    $("#sn-n").max = String(Math.max(1, c.new));
+    $("#sn-all").textContent = `Add all ${c.new}`;
     const dlg = $("#supernode");
-    dlg.dataset.node = id;
+    dlg.dataset.node = id; dlg.dataset.hops = String(hops); dlg.dataset.total = String(c.new);
     dlg.showModal();
-    status(`${n.name} is a supernode: choose what to add`);
+    status(`${n.name}: ${c.new} new entities within ${hops} hop${hops > 1 ? "s" : ""}; choose what to add`);
   }
   $("#supernode").addEventListener("close", () => {
     const dlg = $("#supernode");
-    if (dlg.returnValue !== "add") { status(""); return; }
-    const n = Math.max(1, Math.min(500, +$("#sn-n").value || 10));
-    const t = $("#sn-type").value;
-    guarded(() => expand(dlg.dataset.node, { confirmed: true, hops: 1, limit: n + 1, types: t ? [t] : null }));
+    const how = dlg.returnValue;
+    if (how !== "add" && how !== "all") { status(""); return; }
+    const pick = (sel, attr) => {
+      const all = [...dlg.querySelectorAll(sel)];
+      const on = all.filter((x) => x.checked).map((x) => x.dataset[attr]);
+      return on.length === all.length ? null : on;
+    };
+    const newTypes = how === "all" ? null : pick("#sn-types input", "type");
+    const newRels = how === "all" ? null : pick("#sn-rels input", "rel");
+    if ((newTypes && !newTypes.length) || (newRels && !newRels.length)) { status("no type chosen: nothing added", true); return; }
+    const total = +dlg.dataset.total;
+    const n = how === "all" ? total : Math.max(1, Math.min(10000, +$("#sn-n").value || 10));
+    guarded(() => expand(dlg.dataset.node, { confirmed: true, hops: +dlg.dataset.hops, limit: Math.min(10000, n + 1),
+      order: $("#sn-order").value, newTypes, newRels }));
   });
+  $("#sn-guard").addEventListener("change", () => setGuardLimit($("#sn-guard").value));
+  $("#guard").addEventListener("change", () => setGuardLimit($("#guard").value));
 
   // ---------------------------------------------------------------- search
   let searchTimer = null, searchSeq = 0;
@@ -496,6 +710,8 @@
     if ((e.identifiers || []).length) rows.push(["identifiers", e.identifiers.join("; ")]);
     for (const [k, v] of Object.entries(props)) rows.push([k, Array.isArray(v) ? v.join("; ") : typeof v === "object" ? JSON.stringify(v) : v]);
     if (e.first_seen || e.last_seen) rows.push(["reported", `${e.first_seen || "…"} – ${e.last_seen || "…"}`]);
+    const approx = (map.markers || []).find((m) => m.id === e.id && m.approx);
+    if (approx) rows.push(["on the map", `approximate: ${approx.lat}, ${approx.lon}, where ${approx.via} is (LOCATED_IN)`]);
     const panel = $("#panel");
     panel.innerHTML = `
       <h1>${window.CGIcons.inline(disp.icon, disp.colour, 22)}<span></span></h1>
@@ -505,12 +721,14 @@
         <button data-act="remove">Remove</button><button data-act="path-from">Path from here</button>
         ${e.label === "Wallet" ? '<button data-act="trace">Trace flow</button>' : ""}
       </div>
-      <dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>
+      <dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd><span class="value">${esc(v)}</span>${String(v).length > LABEL_MAX / 2 ?
+        ` <button class="small copy" title="copy the full value" data-copy="${esc(v)}">copy</button>` : ""}</dd>`).join("")}</dl>
       <h2>Claims (${claims.length})</h2><div class="claims"></div>`;
     panel.querySelector("h1 span").textContent = e.name;
     panel.querySelector(".badge").textContent = e.label;
     panel.querySelector(".eid").textContent = e.id;
     panel.querySelectorAll(".actions button").forEach((b) => b.addEventListener("click", () => act(b.dataset.act, [e.id])));
+    panel.querySelectorAll("button.copy").forEach((b) => b.addEventListener("click", () => copyText(b.dataset.copy, b)));
     const list = panel.querySelector(".claims");
     for (const c of claims) {
       const out = c.subject === e.id;
@@ -545,6 +763,18 @@
       list.appendChild(el);
       if (focusClaim === c.id) { el.open = true; el.classList.add("open-focus"); el.scrollIntoView({ block: "nearest" }); }
     }
+  }
+
+  function copyText(text, button) {
+    const done = () => { button.textContent = "copied"; setTimeout(() => { button.textContent = "copy"; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done)); }
+    else fallbackCopy(text, done);
+  }
+  function fallbackCopy(text, done) {
+    const t = document.createElement("textarea");
+    t.value = text; document.body.appendChild(t); t.select();
+    try { document.execCommand("copy"); } catch (e) { /* the value stays selectable in the panel */ }
+    t.remove(); done();
   }
 
   // ---------------------------------------------------------------- actions (panel, context menu, keys)
@@ -756,10 +986,30 @@
     $("#asof").disabled = !on;
     state.filters.asOf = on ? sliderDate() : null;
     $("#asof-label").textContent = on ? state.filters.asOf : "—";
+    $("#asof-date").value = state.filters.asOf || "";
+    $("#asof-date").classList.remove("bad");
     restyle();
   }
   $("#asof-on").addEventListener("change", onAsOf);
   $("#asof").addEventListener("input", onAsOf);
+  // the as-of date can be typed (YYYY-MM-DD) instead of dragged
+  function onTypedDate() {
+    const el = $("#asof-date");
+    const v = el.value.trim();
+    if (!v) { $("#asof-on").checked = false; onAsOf(); el.classList.remove("bad"); return; }
+    const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v;
+    el.classList.toggle("bad", !ok);
+    if (!ok) { status(`as of: "${v}" is not a date (YYYY-MM-DD)`, true); return; }
+    $("#asof-on").checked = true;
+    $("#asof").disabled = false;
+    $("#asof").value = String(sliderValue(v));
+    state.filters.asOf = v;
+    $("#asof-label").textContent = v;
+    restyle();
+  }
+  $("#asof-date").addEventListener("change", onTypedDate);
+  $("#asof-date").addEventListener("keydown", (ev) => { if (ev.key === "Enter") onTypedDate(); });
+  $("#keep-orphans").addEventListener("change", () => { state.filters.keepOrphans = $("#keep-orphans").checked; restyle(); });
 
   // ---------------------------------------------------------------- map and timeline
   let geoSeq = 0;
@@ -781,11 +1031,25 @@
       if (seq !== geoSeq) return;
     }
     const markers = [];
-    for (const n of state.raw.nodes.values()) {
-      const d = state.details.get(n.id);
+    const coords = (id) => {
+      const d = state.details.get(id);
       const p = d && (d.entity || d).properties;
-      if (p && typeof p.lat === "number" && typeof p.lon === "number" && nodeVisible(n.id)) {
-        markers.push({ id: n.id, name: n.name, label: n.label, lat: p.lat, lon: p.lon, colour: n.colour });
+      return p && typeof p.lat === "number" && typeof p.lon === "number" ? p : null;
+    };
+    // an entity without coordinates goes, approximately, where the Location it is LOCATED_IN is
+    const locatedIn = new Map();
+    for (const e of state.raw.edges.values()) {
+      if (e.type === "LOCATED_IN" && edgeVisible(e) && coords(e.to) && !locatedIn.has(e.from)) locatedIn.set(e.from, e.to);
+    }
+    for (const n of state.raw.nodes.values()) {
+      if (!nodeVisible(n.id)) continue;
+      const p = coords(n.id);
+      if (p) { markers.push({ id: n.id, name: n.name, label: n.label, lat: p.lat, lon: p.lon, colour: n.colour }); continue; }
+      const loc = locatedIn.get(n.id);
+      if (loc) {
+        const q = coords(loc);
+        markers.push({ id: n.id, name: n.name, label: n.label, lat: q.lat, lon: q.lon, colour: n.colour, approx: true,
+          via: (state.raw.nodes.get(loc) || { name: loc }).name });
       }
     }
     map.setMarkers(markers);
@@ -800,8 +1064,8 @@
       const start = e.valid_from || (ts && String(ts).slice(0, 10));
       if (!start && !e.valid_to) continue;
       const a = state.raw.nodes.get(e.from), b = state.raw.nodes.get(e.to);
-      items.push({ kind: "claim", id: e.id, nodes: [e.from, e.to], start: start || e.valid_to, end: e.valid_to,
-        text: `${a ? a.name : e.from} ${e.type} ${b ? b.name : e.to}`, colour: "#78909c" });
+      items.push({ kind: "claim", id: e.id, nodes: [e.from, e.to], start: start || e.valid_to, end: e.valid_to, contested: !!e.contested,
+        text: `${shortLabel(a ? a.name : e.from)} ${e.type} ${shortLabel(b ? b.name : e.to)}`, colour: "#78909c" });
     }
     const dl = state.ontology ? dateLabels() : new Set();
     for (const n of state.raw.nodes.values()) {
@@ -815,45 +1079,75 @@
     }
     return items.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   }
+  /* The timeline: vis-timeline (vendored), one track per entity type, claims by their validity (a range
+     when it has an end) and entities by their dates; the as-of date is an orange line; wheel zooms, drag
+     moves; "Select the period shown" selects on the chart what the visible period holds. */
+  let timeline = null;
+  let tlInfo = new Map();    // item id -> {kind, id, nodes}
+  function timelineOn() { return $("#timeline").classList.contains("on"); }
   function renderTimeline() {
-    const el = $("#timeline");
-    const items = timelineItems().slice(0, 300);
-    if (!items.length) { el.innerHTML = '<p class="hint">No dated events or claims on the chart.</p>'; return; }
-    const t = (s) => Date.parse(s);
-    const lo = t(items[0].start), hi = Math.max(...items.map((i) => t(i.end || i.start)), lo + 86400e3);
-    const w = Math.max(el.clientWidth - 20, 400), left = 260, row = 16;
-    const x = (s) => left + (t(s) - lo) / (hi - lo) * (w - left - 20);
-    const h = items.length * row + 30;
-    const years = [];
-    for (let y = new Date(lo).getUTCFullYear() + 1; y <= new Date(hi).getUTCFullYear(); y++) years.push(y);
-    el.innerHTML = `<svg width="${w}" height="${h}" role="img" aria-label="timeline">
-      ${years.map((y) => `<g><line x1="${x(y + "-01-01")}" x2="${x(y + "-01-01")}" y1="0" y2="${h}" stroke="#eee"/><text x="${x(y + "-01-01") + 2}" y="${h - 4}" font-size="10" fill="#888">${y}</text></g>`).join("")}
-      ${items.map((it, i) => {
-        const y = 10 + i * row, x0 = x(it.start), x1 = it.end ? x(it.end) : x0;
-        return `<g class="tl-item" data-nodes="${esc(it.nodes.join(" "))}" data-kind="${it.kind}" data-id="${esc(it.id)}">
-          <text x="4" y="${y + 4}" font-size="11">${esc(it.start)} ${esc(it.text.slice(0, 34))}</text>
-          ${x1 > x0 + 2 ? `<rect x="${x0}" y="${y - 4}" width="${x1 - x0}" height="8" rx="3" fill="${it.colour}"/>` : `<circle cx="${x0}" cy="${y}" r="5" fill="${it.colour}"/>`}
-          <title>${esc(it.text)} ${esc(it.start)}${it.end ? " – " + esc(it.end) : ""}</title></g>`;
-      }).join("")}
-    </svg>`;
-    el.querySelectorAll(".tl-item").forEach((g) => g.addEventListener("click", () => {
-      const ids = g.dataset.nodes.split(" ");
-      if (g.dataset.kind === "claim") { network.selectEdges([g.dataset.id]); guarded(() => showEntity(ids[0], g.dataset.id)); markTimeline(ids); }
-      else select(ids, true);
-    }));
+    if (!timelineOn()) return;   // drawn when its tab is shown
+    const items = timelineItems().slice(0, 2000);
+    tlInfo = new Map();
+    const groups = new Map();
+    const data = items.map((it, i) => {
+      const key = `${it.kind === "claim" ? "c" : "n"}:${it.id}:${i}`;
+      tlInfo.set(key, it);
+      const n = state.raw.nodes.get(it.nodes[0]);
+      const group = n ? n.label : "other";
+      groups.set(group, n ? n.colour : "#999");
+      const range = it.end && it.end > it.start;
+      return { id: key, group, start: it.start, end: range ? it.end : undefined, type: range ? "range" : "point",
+        content: `${esc(it.start)} ${esc(it.text)}`, title: esc(`${it.text} ${it.start}${it.end ? " – " + it.end : ""}`),
+        className: it.kind + (it.contested ? " contested" : "") };
+    });
+    $("#tl-count").textContent = items.length ? `${items.length} dated items` : "no dated events or claims on the chart";
+    const gs = [...groups.entries()].map(([g, colour]) => ({ id: g, content: `<span style="color:${esc(colour)}">●</span> ${esc(g)}` }));
+    if (!timeline) {
+      timeline = new vis.Timeline($("#timeline-chart"), data, gs, {
+        stack: true, zoomable: true, moveable: true, multiselect: true, selectable: true, height: "100%",
+        orientation: "top", showCurrentTime: false, groupOrder: "id", margin: { item: 2 }, zoomMin: 86400e3 * 7,
+        tooltip: { followMouse: true } });
+      timeline.on("select", (p) => {
+        const its = p.items.map((k) => tlInfo.get(k)).filter(Boolean);
+        if (!its.length) return;
+        if (its.length === 1 && its[0].kind === "claim") {
+          network.selectEdges([its[0].id]); guarded(() => showEntity(its[0].nodes[0], its[0].id));
+        } else select([...new Set(its.flatMap((x) => x.nodes))], its.length === 1);
+      });
+      timeline.fit({ animation: false });
+    } else {
+      timeline.setGroups(gs);
+      timeline.setItems(data);
+    }
+    const asOf = state.filters.asOf;
+    try { timeline.removeCustomTime("asof"); } catch (e) { /* no line yet */ }
+    if (asOf) { timeline.addCustomTime(asOf, "asof"); timeline.setCustomTimeMarker("as of " + asOf, "asof"); }
     markTimeline(network.getSelectedNodes());
   }
+  $("#tl-fit").addEventListener("click", () => { if (timeline) timeline.fit(); });
+  $("#tl-brush").addEventListener("click", () => {
+    if (!timeline) return;
+    const w = timeline.getWindow();
+    const lo = w.start.toISOString().slice(0, 10), hi = w.end.toISOString().slice(0, 10);
+    const inView = [...tlInfo.entries()].filter(([, it]) => it.start <= hi && (it.end || it.start) >= lo);
+    const ids = [...new Set(inView.flatMap(([, it]) => it.nodes))];
+    const claims = inView.filter(([, it]) => it.kind === "claim").map(([, it]) => it.id);
+    network.setSelection({ nodes: ids.filter((id) => nodes.get(id)), edges: claims.filter((id) => edges.get(id)) }, { highlightEdges: false });
+    map.select(ids);
+    timeline.setSelection(inView.map(([k]) => k));
+    status(`${ids.length} entities and ${claims.length} claims from ${lo} to ${hi} selected`);
+  });
   function markTimeline(ids) {
+    if (!timeline) return;
     const set = new Set(ids);
-    document.querySelectorAll("#timeline .tl-item").forEach((g) => {
-      g.classList.toggle("selected", g.dataset.nodes.split(" ").some((n) => set.has(n)));
-    });
+    timeline.setSelection([...tlInfo.entries()].filter(([, it]) => it.nodes.some((n) => set.has(n))).map(([k]) => k));
   }
   function showTab(name) {
     document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
     document.querySelectorAll("#bottom .tab").forEach((t) => t.classList.toggle("on", t.id === name));
     if (name === "map") map.render();
-    if (name === "timeline") renderTimeline();
+    if (name === "timeline") { renderTimeline(); if (timeline) timeline.redraw(); }
   }
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
 
@@ -899,12 +1193,29 @@
 
   // ---------------------------------------------------------------- start
   $("#api-key").value = localStorage.getItem("cg-api-key") || "";
+  $("#guard").value = String(guardLimit()); $("#sn-guard").value = String(guardLimit());
   $("#api-key").addEventListener("change", () => {
     const v = $("#api-key").value.trim();
     v ? localStorage.setItem("cg-api-key", v) : localStorage.removeItem("cg-api-key");
     init();
   });
   window.addEventListener("resize", () => { map.render(); });
+  // side panels collapse, so the chart can have the whole width (remembered in this browser)
+  function sidePanels() {
+    for (const [cls, btn] of [["no-filters", "#toggle-filters"], ["no-panel", "#toggle-panel"]]) {
+      const off = localStorage.getItem("cg-" + cls) === "1";
+      document.body.classList.toggle(cls, off);
+      $(btn).setAttribute("aria-pressed", String(off));
+    }
+    network.redraw();
+  }
+  for (const [cls, btn] of [["no-filters", "#toggle-filters"], ["no-panel", "#toggle-panel"]]) {
+    $(btn).addEventListener("click", () => {
+      localStorage.setItem("cg-" + cls, document.body.classList.contains(cls) ? "0" : "1");
+      sidePanels(); map.render();
+    });
+  }
+  sidePanels();
 
   async function init() {
     const ont = await guarded(() => api("ontology"));
@@ -916,12 +1227,12 @@
     const q = new URLSearchParams(location.search);
     if (q.get("hops")) $("#hops").value = q.get("hops");
     if (q.get("open")) {
-      await guarded(() => expand(q.get("open"), { confirmed: true, focus: true, limit: +(q.get("limit") || PROBE_LIMIT) }));
+      await guarded(() => expand(q.get("open"), { confirmed: true, focus: true, limit: +(q.get("limit") || OPEN_LIMIT) }));
     }
     window.cg.ready = true;
   }
 
   window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-    addSubgraph, sliderValue, settles: 0, settledAt: null, ready: false };
+    addSubgraph, sliderValue, relayout, shortLabel, countLine, timeline: () => timeline, settles: 0, settledAt: null, ready: false };
   init();
 })();

@@ -17,7 +17,7 @@
     "map-marker": `<path ${W} d="M12 2a7 7 0 00-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 00-7-7z"/><circle fill="#0005" cx="12" cy="9" r="2.6"/>`,
     "user-secret": `<path ${W} d="M6 8l2-5 4 1.5L16 3l2 5z"/><path ${W} d="M4 9h16v1.5H4z"/><circle ${W} cx="12" cy="13" r="3.5"/><path ${W} d="M4 22c0-4 3.6-6 8-6s8 2 8 6z"/>`,
     gavel: `<path ${W} d="M13.5 2.5l6 6-2.5 2.5-6-6z"/><path ${W} d="M9.5 6.5l6 6-2 2-6-6z"/><path ${S} d="M10.5 12.5L4 19"/><path ${W} d="M3 19h9v2.5H3z"/>`,
-    "file-text": `<path ${W} d="M6 2h8l5 5v15H6z"/><path ${S} stroke="#0006" d="M9 11h7M9 14h7M9 17h5"/>`,
+    "file-text": `<path ${W} d="M6 2h8l5 5v15H6z"/><path fill="none" stroke="#0006" stroke-width="1.8" stroke-linecap="round" d="M9 11h7M9 14h7M9 17h5"/>`,
     circle: `<circle ${W} cx="12" cy="12" r="6"/>`,
   };
 

@@ -1,0 +1,139 @@
+"""What the text loader finds in the project's test reports, against hand-made answers: precision and recall of
+the places, the proposed entities (compounds, organisations, armed groups, persons) and the proposed
+relationships; and what proposing costs in time.
+
+Answers (``GOLD``) were written by reading each report; a proposal counts as right when its type and name (or
+its relationship type and both ends' names) match an answer exactly. Each report is loaded into a fresh
+embedded store holding nothing (so armed groups the public record knows are proposed too).
+
+Time: the whole text ingest, and the same ingest with name and relationship proposals switched off (baseline,
+same run); the ratio is the cost of proposing.
+
+    .venv/bin/python benchmarks/bench_candidates.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+from compoundgraph.ingest import Options, ingest
+from compoundgraph.ingest import text as text_module
+from compoundgraph.ingest.review import candidates
+from compoundgraph.store import ClaimFilter, EmbeddedStore
+
+F = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "ingest"
+
+GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
+    "field-report-moei-crossing.md": {
+        "places": {("Bangkok",), ("Mae Sot",), ("Moei River",), ("Myawaddy",), ("Phnom Penh",), ("Sihanoukville",)},
+        "entities": {("Compound", "Silver Heron Technology Park"), ("Compound", "Jade River Compound"),
+                     ("Organization", "Bright Harbour Holdings Co., Ltd"), ("ArmedGroup", "DKBA"),
+                     ("Person", "Brother Kai"), ("Person", "Anan Srisuk"), ("Person", "Boss Liang")},
+        "relations": {("PROTECTS", "DKBA", "Silver Heron Technology Park"),
+                      ("OPERATES", "Bright Harbour Holdings Co., Ltd", "Silver Heron Technology Park"),
+                      ("TRANSITED", "Anan Srisuk", "Mae Sot")},
+    },
+    "field-report-bavet-casino.txt": {
+        "places": {("Bavet",), ("Ho Chi Minh City",), ("Tây Ninh",), ("Moc Bai",), ("Sihanoukville",),
+                   ("Phnom Penh",)},
+        "entities": {("Compound", "Lucky Crane Casino Compound"), ("Compound", "Blue Dragon Resort"),
+                     ("Organization", "Red Orchid Entertainment Group"), ("Organization", "Kim Phat Money Exchange"),
+                     ("Person", "Auntie Mai"), ("Person", "Tran Thi Hoa"), ("Person", "Sok Vannak")},
+        "relations": {("OPERATES", "Red Orchid Entertainment Group", "Lucky Crane Casino Compound"),
+                      ("OWNS", "Red Orchid Entertainment Group", "Blue Dragon Resort"),
+                      ("PROTECTS", "Sok Vannak", "Lucky Crane Casino Compound")},
+    },
+    # written after the rules; its first measurement, before any rule changed for it, is the held-out figure
+    # in benchmarks/RESULTS.md
+    "field-report-tachileik.md": {
+        "places": {("Kunming",), ("Bangkok",), ("Chiang Rai",), ("Mae Sai",), ("Tachileik",), ("Laukkaing",)},
+        "entities": {("Organization", "Horizon Talent Solutions Ltd"), ("Person", "Grace Wanjiru"),
+                     ("Compound", "Golden Phoenix Industrial Zone"), ("ArmedGroup", "UWSA"), ("Person", "Lao Wang"),
+                     ("Organization", "Sunrise Mekong Development Co., Ltd"), ("Person", "Zhang Wei"),
+                     ("Compound", "Emerald Bay Park")},
+        "relations": {("PROTECTS", "UWSA", "Golden Phoenix Industrial Zone"),
+                      ("OWNS", "Sunrise Mekong Development Co., Ltd", "Golden Phoenix Industrial Zone")},
+    },
+    "bulletin.html": {"places": {("Bangkok",)}, "entities": {("Compound", "Golden Lotus Park")}, "relations": set()},
+    "un-communication-AL-CHN-4-2025.md": {"places": {("Bangkok",)}, "entities": set(), "relations": set()},
+}
+
+
+def found(path: Path, tmp: Path) -> dict[str, set[tuple[str, ...]]]:
+    store = EmbeddedStore(tmp / f"{path.name}.sqlite")
+    ingest(store, [path], Options())
+    ents = {e.id: e for e in store.iter_entities()}
+    places = {(ents[c.subject].name,) for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+              if c.properties.get("role") == "place"}
+    out: dict[str, set[tuple[str, ...]]] = {"places": places, "entities": set(), "relations": set()}
+    for c in candidates(store, "all"):
+        if c.kind == "entity":
+            out["entities"].add((c.label, c.name))
+        else:
+            s, o = c.name.split(" -> ")
+            out["relations"].add((c.label, s, o))
+    store.close()
+    return out
+
+
+def pr(got: set[tuple[str, ...]], want: set[tuple[str, ...]]) -> tuple[int, int, int]:
+    return len(got & want), len(got), len(want)
+
+
+def fmt(tp: int, n_got: int, n_want: int) -> str:
+    p = f"{tp / n_got:.2f}" if n_got else "—"
+    r = f"{tp / n_want:.2f}" if n_want else "—"
+    return f"precision {p} ({tp}/{n_got})  recall {r} ({tp}/{n_want})"
+
+
+def timed(paths: list[Path], tmp: Path, repeat: int, propose: bool) -> float:
+    best = float("inf")
+    for i in range(repeat):
+        store = EmbeddedStore(tmp / f"t-{propose}-{i}.sqlite")
+        with mock.patch.object(text_module, "find_names", text_module.find_names if propose else lambda *a: []), \
+                mock.patch.object(text_module, "find_relations",
+                                  text_module.find_relations if propose else lambda *a: []):
+            t = time.perf_counter()
+            ingest(store, paths, Options())
+            best = min(best, time.perf_counter() - t)
+        store.close()
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    totals = {k: [0, 0, 0] for k in ("places", "entities", "relations")}
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        for name, gold in GOLD.items():
+            got = found(F / name, tmp)
+            print(name)
+            for kind in ("places", "entities", "relations"):
+                tp, n_got, n_want = pr(got[kind], gold[kind])
+                for i, v in enumerate((tp, n_got, n_want)):
+                    totals[kind][i] += v
+                wrong = sorted(got[kind] - gold[kind])
+                missed = sorted(gold[kind] - got[kind])
+                print(f"  {kind:9} {fmt(tp, n_got, n_want)}" + (f"  wrong: {wrong}" if wrong else "")
+                      + (f"  missed: {missed}" if missed else ""))
+        print("all reports")
+        for kind, (tp, n_got, n_want) in totals.items():
+            print(f"  {kind:9} {fmt(tp, n_got, n_want)}")
+        paths = [F / n for n in GOLD]
+        base = timed(paths, tmp, args.repeat, propose=False)
+        full = timed(paths, tmp, args.repeat, propose=True)
+        print(f"ingest of the {len(paths)} reports (best of {args.repeat}): without proposals {base * 1000:.0f} ms, "
+              f"with proposals {full * 1000:.0f} ms (ratio {full / base:.2f})")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+MATCH (i:Investigation {id: $id})
+RETURN properties(i) AS row

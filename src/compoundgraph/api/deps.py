@@ -67,6 +67,9 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
 ) -> Principal:
     key = x_api_key or (bearer.credentials if bearer else None)
+    if not key:  # "Authorization: ApiKey <key>", what clients of OpenSanctions' yente send to /match
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        key = value.strip() if scheme.lower() == "apikey" and value.strip() else None
     client = request.client.host if request.client else ""
     if not key and ctx.api.demo and client in LOOPBACK:
         principal = Principal("demo", ctx.api.demo_role, "demo mode (loopback, no key)")

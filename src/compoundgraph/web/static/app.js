@@ -905,12 +905,19 @@
     const name = (w) => state.raw.nodes.has(w)
       ? `<a href="#" class="goto" data-id="${esc(w)}">${esc(state.raw.nodes.get(w).name)}</a>` : esc(w);
     const tracedTotals = Object.entries(res.traced || {}).map(([a, v]) => `${esc(fmtAmount(v))} ${esc(a)}`).join(", ");
+    // screening: a trace that touches a listed wallet says so first, with what reached each one
+    const listed = res.listed || [];
+    const headline = res.headline ? `<p class="trace-headline${listed.length ? " listed" : ""}">${esc(res.headline)}</p>` : "";
+    const listedRows = listed.map((x) => `<li>${name(x.wallet)} (${esc(x.hops)} hops): ${Object.entries(x.amount || {})
+      .map(([m, v]) => `${esc(m)} ${esc(fmtAmount(v))}`).join(", ")} ${esc(x.asset || "")}; ${(x.sanctions || [])
+      .map((e) => esc(e.name) + (e.via ? " via " + name(e.via) : "")).join("; ")}</li>`).join("");
     renderResults(`<h3>Money flow ${esc(body.direction)} from ${esc(n.name)} (${esc(res.method || "")})</h3>
+      ${headline}${listedRows ? `<ul class="listed-wallets">${listedRows}</ul>` : ""}
       <p>${(res.flows || []).length} transfers drawn on the chart with amounts${tracedTotals ? "; traced " + tracedTotals : ""}.</p>
-      <table class="endpoints"><tr><th>end point</th><th>amount</th><th>asset</th><th>hops</th><th>why it stops</th><th>tags</th><th>held by</th></tr>
-      ${ends.map((r) => `<tr><td>${name(r.wallet)}</td><td>${esc(fmtAmount(r.amount))}</td><td>${esc(r.asset || "")}</td>
+      <table class="endpoints"><tr><th>end point</th><th>amount</th><th>asset</th><th>hops</th><th>why it stops</th><th>tags</th><th>held by</th><th>listed</th></tr>
+      ${ends.map((r) => `<tr${r.listed ? ' class="listed"' : ""}><td>${name(r.wallet)}</td><td>${esc(fmtAmount(r.amount))}</td><td>${esc(r.asset || "")}</td>
         <td>${esc(r.hops)}</td><td>${esc((r.reasons || []).join(", "))}</td><td>${esc((r.tags || []).join(", "))}</td>
-        <td>${(r.holders || []).map((h) => name(h.id)).join(", ")}</td></tr>`).join("")}</table>`);
+        <td>${(r.holders || []).map((h) => name(h.id)).join(", ")}</td><td>${r.listed ? "LISTED" : ""}</td></tr>`).join("")}</table>`);
     document.querySelectorAll("#results-tab .goto").forEach((a) => a.addEventListener("click", (ev) => { ev.preventDefault(); select([a.dataset.id], true); }));
     showTab("results-tab");
   }

@@ -150,7 +150,7 @@ class Neo4jStore(GraphStore):
         records, _, _ = self.driver.execute_query(
             Query(query), params, database_=self.database, routing_="r"
         )
-        return records[0]["rows"] if records else []  # type: ignore[no-any-return]
+        return records[0]["rows"] if records else []
 
     def _write(self, fn: Any, *args: Any) -> Any:
         with self.driver.session(database=self.database) as session:

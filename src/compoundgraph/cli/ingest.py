@@ -21,6 +21,7 @@ from rich.table import Table
 from ..errors import CompoundGraphError
 from ..ingest import FORMATS, Options, ingest
 from ..store import open_store
+from . import bulk as bulk_cli
 from .resolve import decision_log
 
 console = Console()
@@ -48,6 +49,11 @@ def ingest_command(
     report_dir: Annotated[Path, typer.Option(help="Where the summary and rejects files go")] = Path("ingest-reports"),
     resolve: Annotated[bool, typer.Option(help="Afterwards, merge entities sharing an identifier and propose "
                                           "similar names as SAME_AS candidates (see `resolve list`)")] = True,
+    bulk: bulk_cli.Bulk = False,
+    bulk_dir: bulk_cli.BulkDir = None,
+    neo4j_home: bulk_cli.NeoHome = None,
+    prepare_only: bulk_cli.PrepareOnly = False,
+    keep_files: bulk_cli.KeepFiles = False,
 ) -> None:
     """Ingest files with their provenance; print created / updated / unchanged / rejected.
 
@@ -70,7 +76,11 @@ def ingest_command(
                 bar.update(tasks[file], completed=min(done, total) if total else done)
 
             log = decision_log() if resolve else None
-            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log)
+            if bulk:
+                summary = bulk_cli.ingest_bulk(paths, options, progress, report_dir, log, bulk_dir, neo4j_home,
+                                               prepare_only, keep_files)
+            else:
+                summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log)
     except CompoundGraphError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from exc

@@ -160,3 +160,21 @@ def test_ingest_bulk_rejects_the_rows_the_writer_rejects(bulk_env: Path, bulk_se
     assert rejects(bulk_env / "bulk-reports") == rejects(bulk_env / "reports")
     for bulk in _bulk_store(bulk_server):
         _same_graph(bulk, reference)
+
+
+def test_prepare_only_writes_the_files_for_the_compose_importer(bulk_env: Path, bulk_server: dict[str, str]) -> None:
+    import yaml
+
+    for bulk in _bulk_store(bulk_server):
+        bulk.delete_all(confirm=True)
+    result = CliRunner().invoke(app, ["load", "--bulk", "--prepare-only", "--bulk-dir", "bulk", str(WORLD)])
+    assert result.exit_code == 0, result.output
+    args = [line.strip('"') for line in (bulk_env / "bulk" / "docker.args").read_text().splitlines()]
+    files = [f for a in args if a.startswith(("--nodes=", "--relationships=")) for f in a.split("=", 2)[2].split(",")]
+    assert files and all(f.startswith("/import/csv/") for f in files)
+    assert all((bulk_env / "bulk" / f.removeprefix("/import/")).is_file() for f in files)
+    service = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["neo4j-import"]
+    assert service["command"] == ["neo4j-admin", "@/import/docker.args"]
+    assert "neo4j-data:/data" in service["volumes"] and any(v.endswith(":/import:ro") for v in service["volumes"])
+    for bulk in _bulk_store(bulk_server):
+        assert not bulk.counts()["labels"]  # nothing imported

@@ -34,6 +34,7 @@ from .writer import BulkSink, SinkWriter
 __all__ = ["BulkRun", "run_bulk", "node_count", "load_jsonl_bulk"]
 
 T = TypeVar("T")
+DOCKER_IMPORT = "/import"  # where docker-compose.yml's neo4j-import service mounts the --bulk-dir folder
 
 
 @dataclass
@@ -75,6 +76,12 @@ def load_jsonl_bulk(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
         for path in paths:
             writer.add_all(read_jsonl(path))
     return writer.summary
+
+
+def _write_args(path: Path, args: list[str]) -> None:
+    """An argument file for ``neo4j-admin @FILE``: one argument a line, quoted."""
+    path.write_text("".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"\n' for a in args),
+                    encoding="utf-8")
 
 
 def node_count(store: Neo4jStore) -> int:
@@ -128,6 +135,9 @@ def run_bulk(
             raise
         run.created, run.updated, run.superseded_claims = sink.created, sink.updated, sink.superseded
         run.importer_args = import_command(store.database, file_args, multiline, threads, memory)
+        _write_args(directory / "import.args", run.importer_args)
+        root = str(directory.resolve())
+        _write_args(directory / "docker.args", [a.replace(root, DOCKER_IMPORT) for a in run.importer_args])
         (directory / "import.sh").write_text(
             "#!/bin/sh\n# Import these files into an EMPTY Neo4j database with the server stopped, then start it\n"
             "# and run `compoundgraph init`. NEO4J_ADMIN names neo4j-admin (default: the one on PATH).\n"
@@ -140,7 +150,7 @@ def run_bulk(
     t = time.perf_counter()
     launcher.stop()
     try:
-        run.import_seconds = launcher.run_import(run.importer_args, directory / "import.log")
+        run.import_seconds = launcher.run_import((directory / "import.args").resolve(), directory / "import.log")
     finally:
         launcher.start()
     run.restart_seconds = time.perf_counter() - t - run.import_seconds

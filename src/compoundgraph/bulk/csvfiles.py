@@ -49,6 +49,7 @@ class _Group:
     first: list[str]  # the id columns (":ID" or ":START_ID", ":END_ID"), written without a property name
     columns: dict[str, int] = field(default_factory=dict)  # property -> position after the id columns
     kinds: dict[str, set[str]] = field(default_factory=dict)  # property -> value kinds seen
+    seen: set[tuple[str, type]] = field(default_factory=set)  # (property, scalar type) already noted
     size: int = 0  # bytes written
     multiline: bool = False
 
@@ -81,27 +82,35 @@ class ImportFiles:
         return self._row(g, [_quote(start), _quote(end)], props)
 
     def _row(self, g: _Group, cells: list[str], props: dict[str, Any], skip: str = "") -> tuple[int, int]:
-        columns, kinds = g.columns, g.kinds
+        # the hot loop of a bulk load: a value's kind is noted once per (property, Python type), except lists
+        columns, kinds, seen = g.columns, g.kinds, g.seen
         out: list[str | None] = [None] * len(columns)
         for k, v in props.items():
-            if k == skip or v is None:
+            if v is None or k == skip:
                 continue
             pos = columns.get(k)
             if pos is None:
                 pos = columns[k] = len(columns)
                 kinds[k] = set()
                 out.append(None)
-            kind = _SCALAR_KINDS.get(type(v)) or kind_of(v)
-            if not (kind == "string[]" and not v):  # an empty list says nothing about its items' type
-                kinds[k].add(kind)
-            text = cell(v)
-            if not g.multiline and ("\n" in text or "\r" in text):
-                g.multiline = True
-            out[pos] = text
+            t = type(v)
+            if t is str:
+                out[pos] = '"' + v.replace('"', '""') + '"' if '"' in v else '"' + v + '"'
+            else:
+                out[pos] = cell(v)
+            if t is list:
+                if v:  # an empty list says nothing about its items' type
+                    kinds[k].add(kind_of(v))
+            elif (k, t) not in seen:
+                seen.add((k, t))
+                kinds[k].add(_SCALAR_KINDS.get(t) or kind_of(v))
         while out and out[-1] is None:
             out.pop()
         cells.extend("" if c is None else c for c in out)
-        line = (",".join(cells) + "\n").encode("utf-8")
+        text = ",".join(cells)
+        if not g.multiline and ("\n" in text or "\r" in text):
+            g.multiline = True
+        line = (text + "\n").encode("utf-8")
         g.handle.write(line)
         at = g.size
         g.size += len(line)

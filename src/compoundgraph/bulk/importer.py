@@ -93,11 +93,12 @@ class Launcher:
     def start(self) -> None:
         self._run(self.script, "start", "--port", str(self.port), "--data", str(self.home))
 
-    def run_import(self, args: list[str], log: Path) -> float:
-        """Run the importer; its output goes to ``log``; seconds taken. Raises with the tail of the log."""
+    def run_import(self, args_file: Path, log: Path) -> float:
+        """Run the importer with the arguments in ``args_file``; its output goes to ``log``; seconds taken.
+        Raises with the tail of the log."""
         started = time.perf_counter()
         with log.open("w", encoding="utf-8") as out:
-            proc = subprocess.run([str(self.script), "admin", "--data", str(self.home), "--", *args],
+            proc = subprocess.run([str(self.script), "admin", "--data", str(self.home), "--", f"@{args_file}"],
                                   stdout=out, stderr=subprocess.STDOUT, timeout=6 * 3600)
         took = time.perf_counter() - started
         text = log.read_text(encoding="utf-8", errors="replace")

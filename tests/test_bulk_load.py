@@ -175,6 +175,7 @@ def test_prepare_only_writes_the_files_for_the_compose_importer(bulk_env: Path, 
     assert all((bulk_env / "bulk" / f.removeprefix("/import/")).is_file() for f in files)
     service = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["neo4j-import"]
     assert service["command"] == ["neo4j-admin", "@/import/docker.args"]
-    assert "neo4j-data:/data" in service["volumes"] and any(v.endswith(":/import:ro") for v in service["volumes"])
+    assert "neo4j-data:/data" in service["volumes"] and any(v.endswith(":/import") for v in service["volumes"])
+    assert any(a == "--report-file=/import/import.report" for a in args)
     for bulk in _bulk_store(bulk_server):
         assert not bulk.counts()["labels"]  # nothing imported

@@ -134,7 +134,8 @@ def run_bulk(
                 shutil.rmtree(directory, ignore_errors=True)
             raise
         run.created, run.updated, run.superseded_claims = sink.created, sink.updated, sink.superseded
-        run.importer_args = import_command(store.database, file_args, multiline, threads, memory)
+        run.importer_args = import_command(store.database, file_args, multiline,
+                                           directory.resolve() / "import.report", threads, memory)
         _write_args(directory / "import.args", run.importer_args)
         root = str(directory.resolve())
         _write_args(directory / "docker.args", [a.replace(root, DOCKER_IMPORT) for a in run.importer_args])

@@ -37,10 +37,11 @@ def find_launcher() -> Path:
                        "--prepare-only and run the importer yourself (docs/bulk-loading.md)")
 
 
-def import_command(database: str, file_args: list[str], multiline: list[str], threads: int | None = None,
-                   memory: str | None = None) -> list[str]:
+def import_command(database: str, file_args: list[str], multiline: list[str], report: Path,
+                   threads: int | None = None, memory: str | None = None) -> list[str]:
     """The ``neo4j-admin`` arguments that import the prepared files into ``database`` (replacing it)."""
     cmd = ["database", "import", "full", database, "--overwrite-destination=true", "--id-type=string",
+           f"--report-file={report}",
            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--ignore-empty-strings=false",
            "--bad-tolerance=0", "--strict=true"]
     if multiline:

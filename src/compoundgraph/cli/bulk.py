@@ -57,11 +57,20 @@ def ingest_bulk(paths: list[Path], options: Options, progress: IngestProgress, r
     importer's files; identity resolution afterwards, on the loaded database, as a plain ingest does."""
     from ..bulk import run_bulk
     from ..ingest import ingest
+    from ..ingest.pipeline import detect_format
     from ..ingest.resolve import scan
     from ..store import open_store
 
     if options.dry_run:
         raise InvalidInput("--dry-run writes nothing; it needs no --bulk")
+    for path in paths:
+        fmt = options.format or detect_format(path)
+        if fmt in ("text", "package"):
+            # a report is read against the entities already in the graph, and a package import reads the
+            # graph too: during a bulk run the graph is still empty, so these would come out differently
+            raise InvalidInput(f"a {'report' if fmt == 'text' else 'partner package'} is not bulk-loaded: it is "
+                               "matched against what the graph holds; ingest it without --bulk after the bulk "
+                               "load", where=str(path))
     summary, done = run_bulk(lambda store: ingest(store, paths, options, progress=progress, report_dir=report_dir),
                              bulk_dir(directory), home=home, prepare_only=prepare_only, keep_files=keep_files)
     report(done)

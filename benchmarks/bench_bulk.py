@@ -147,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.input is None:
         subprocess.run([str(ROOT / ".venv" / "bin" / "compoundgraph"), "synth", "--scale", args.scale,
                         "--seed", str(args.seed), "-o", str(world)], check=True)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     b = bulk(args, world)
     rate = b["records"] / b["seconds"]
     out: dict[str, object] = {"scale": args.scale, "bulk": b, "bulk_rate": rate}
@@ -154,6 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"bulk:   {b['records']:,.0f} records in {b['seconds']:.1f}s = {rate:,.0f} records/s end to end "
           f"(files {b['prepare']:.1f}s, importer {b['importer']:.1f}s, restart {b['restart']:.1f}s, schema "
           f"{b['schema']:.1f}s); peak Python RSS {b['peak_rss_mb']:,.0f} MB; {b['stored']:,} nodes+relationships")
+    v = validation_floor(world)
+    out["validation"] = v
+    print(f"floor:  reading and validating alone {v['records'] / v['seconds']:,.0f} records/s "
+          f"({v['records'] / v['cpu']:,.0f} per CPU second); the importer "
+          f"alone {b['records'] / b['importer']:,.0f} records/s")
     if not args.no_transactional:
         t = transactional(args, world)
         t_rate = b["records"] / t["seconds"]
@@ -163,15 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cpu:    transactional client {t['client_cpu']:.1f}s, Neo4j server {t['server_cpu']:.1f}s")
         if t["stored"] != b["stored"]:
             print("WARNING: the two databases hold different numbers of nodes+relationships")
-    v = validation_floor(world)
-    out["validation"] = v
-    print(f"floor:  reading and validating alone {v['records'] / v['seconds']:,.0f} records/s "
-          f"({v['records'] / v['cpu']:,.0f} per CPU second); the importer "
-          f"alone {b['records'] / b['importer']:,.0f} records/s")
     print(f"target: >= {TARGET_RATE:,} records/s: {'met' if rate >= TARGET_RATE else 'NOT met'}; "
           + (f">= {TARGET_RATIO}x: {'met' if out['ratio'] >= TARGET_RATIO else 'NOT met'}; "  # type: ignore[operator]
              if "ratio" in out else "")
           + f"peak RSS <= {TARGET_RSS_MB} MB: {'met' if b['peak_rss_mb'] <= TARGET_RSS_MB else 'NOT met'}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(args.work, ignore_errors=True)

@@ -45,7 +45,9 @@ def import_command(database: str, file_args: list[str], multiline: list[str], re
            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--ignore-empty-strings=false",
            "--bad-tolerance=0", "--strict=true"]
     if multiline:
-        cmd += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(multiline)]
+        # all files read as possibly multi-line: the per-file form (--multiline-fields-format=v2 with a list of
+        # files) misreads some valid files of Neo4j 5.26 ("found CR outside a text cell" where there is none)
+        cmd.append("--multiline-fields=true")
     if threads:
         cmd.append(f"--threads={threads}")
     if memory:

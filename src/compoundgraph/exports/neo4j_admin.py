@@ -19,13 +19,12 @@ from typing import Any
 from ..store.neo4j import claim_props, entity_props, source_props
 from .selection import ExportView
 
-__all__ = ["render", "ARRAY_DELIMITERS", "kind_of", "column_type"]
+__all__ = ["render", "ARRAY_DELIMITERS"]
 
 ARRAY_DELIMITERS = (";", "|", "¦", "§", "¤")
 
 
-def kind_of(value: Any) -> str:
-    """The importer's type of one value (``long``, ``string[]`` ...)."""
+def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -33,7 +32,7 @@ def kind_of(value: Any) -> str:
     if isinstance(value, float):
         return "double"
     if isinstance(value, list):
-        inner = {kind_of(v) for v in value} or {"string"}
+        inner = {_kind(v) for v in value} or {"string"}
         return (inner.pop() if len(inner) == 1 else "string") + "[]"
     return "string"
 
@@ -44,25 +43,22 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, str]:
     for r in rows:
         for k, v in r.items():
             if v is not None and not (isinstance(v, list) and not v):
-                kinds[k].add(kind_of(v))
+                kinds[k].add(_kind(v))
             elif isinstance(v, list):
                 kinds[k]
-    return {k: column_type(ks) for k, ks in sorted(kinds.items())}
-
-
-def column_type(kinds: set[str]) -> str:
-    """The column type for the kinds of value seen in it: one kind is itself, longs and doubles make a
-    double, arrays of different kinds a string array, anything else a string; none (only ever empty
-    lists) a string array."""
-    if not kinds:
-        return "string[]"
-    if len(kinds) == 1:
-        return next(iter(kinds))
-    if kinds <= {"long", "double"}:
-        return "double"
-    if all(x.endswith("[]") for x in kinds):
-        return "string[]"
-    return "string"
+    out = {}
+    for k, ks in sorted(kinds.items()):
+        if not ks:  # only ever empty lists
+            out[k] = "string[]"
+        elif len(ks) == 1:
+            out[k] = ks.pop()
+        elif ks <= {"long", "double"}:
+            out[k] = "double"
+        elif ks and all(x.endswith("[]") for x in ks):
+            out[k] = "string[]"
+        else:
+            out[k] = "string"
+    return out
 
 
 def _cell(value: Any, kind: str, sep: str) -> str | None:

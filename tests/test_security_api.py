@@ -158,7 +158,7 @@ def test_non_web_source_urls_are_refused_at_ingest(store: GraphStore, tmp_path: 
 
 # -- headers and files ---------------------------------------------------------------------------------
 def test_security_headers(api: Api) -> None:
-    for url in ("/", "/static/app.js", "/health", "/nope"):
+    for url in ("/", "/static/js/main.js", "/health", "/nope"):
         h = api.client.get(url).headers
         csp = h["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp

@@ -2,7 +2,8 @@
 
 The real app (``create_app``) serves the fixture world from each store (embedded and Neo4j) on a free loopback
 port; every request the page makes to anything but that server is aborted and recorded, and each test checks
-that none was needed. Screenshots are kept under ``test-artifacts/ui/``.
+that none was needed. Screenshots are kept under ``test-artifacts/ui/``. The fixtures (``browser``, ``server``,
+``ui``) are in tests/ui/conftest.py, the helpers (``UI``, ``LiveServer``) in tests/support/ui.py.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from compoundgraph.ingest import Options, ingest
 from compoundgraph.store import EmbeddedStore, GraphStore
-from compoundgraph.store.embedded import _CLAIM_COLUMNS, _CLAIM_FPS, _CLAIM_INDEXES, _CLAIM_INSERT
+from compoundgraph.store.embedded_writer import _CLAIM_COLUMNS, _CLAIM_FPS, _CLAIM_INDEXES, _CLAIM_INSERT
 from compoundgraph.synth import write_transfers_csv
 
 TARGETS = {"embedded": 50_000, "neo4j": 20_000}

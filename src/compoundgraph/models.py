@@ -94,9 +94,8 @@ def iso_datetime(value: Any, field: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.isoformat(timespec="seconds") + "Z"
+        moment = value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+        return moment.isoformat(timespec="seconds") + "Z"
     if isinstance(value, str):
         text = value.strip().replace(" ", "T")
         if _DATETIME.match(text):

@@ -155,9 +155,9 @@ def test_large_load_defers_claim_indexes_invisibly(tmp_path: Path, monkeypatch: 
     import sqlite3
 
     from compoundgraph.store import EmbeddedStore
-    from compoundgraph.store.embedded import _CLAIM_INDEXES, _EmbeddedWriter
+    from compoundgraph.store.embedded_writer import _CLAIM_INDEXES, EmbeddedWriter
 
-    monkeypatch.setattr(_EmbeddedWriter, "_DEFER_AFTER", 200)
+    monkeypatch.setattr(EmbeddedWriter, "_DEFER_AFTER", 200)
     db = tmp_path / "store.sqlite"
     store = EmbeddedStore(db, batch_size=250)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"

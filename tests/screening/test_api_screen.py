@@ -125,3 +125,11 @@ def test_match_datasets_thresholds_and_errors(sapi: Api) -> None:
     p = problem(sapi.post("/match/default", json=bad_wallet))
     assert p["where"] == "queries.w" and "EIP-55" in p["detail"]
     assert problem(sapi.post("/match/default", json={"queries": {}}))["status"] == 422
+
+
+def test_match_takes_the_key_as_yente_clients_send_it(sapi: Api) -> None:
+    q = {"queries": {"a": {"schema": "Person", "properties": {"name": ["Tan Wei-Ming"]}}}}
+    ok = sapi.client.post("/match/default", json=q, headers={"Authorization": f"ApiKey {sapi.keys['partner']}"})
+    assert ok.status_code == 200 and ok.json()["responses"]["a"]["results"][0]["id"] == "person-tan-weiming"
+    bad = sapi.client.post("/match/default", json=q, headers={"Authorization": "ApiKey cg_nope_nope"})
+    assert problem(bad)["status"] == 401

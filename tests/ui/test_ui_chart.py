@@ -453,6 +453,68 @@ def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) ->
         demo.page.wait_for_selector("#panel h1")
 
 
+def edge_labels(u: UI) -> list[dict[str, Any]]:
+    """Each visible edge's label as drawn: its text, its full text, its tooltip, and how far its box stays
+    from the centre of the node the edge points to (canvas units)."""
+    return list(u.page.evaluate("""() => {
+            const pos = cg.network.getPositions(), out = [];
+            for (const e of cg.edges.get({filter: x => !x.hidden})) {
+                const edge = cg.network.body.edges[e.id], box = edge.labelModule.size;
+                const to = pos[e.to];
+                const dx = Math.max(box.left - to.x, 0, to.x - (box.left + box.width));
+                const dy = Math.max(box.top - to.y, 0, to.y - (box.top + box.height));
+                const text = (edge.options.label || "").trim();  // what vis-network draws
+                out.push({id: e.id, label: text, full: e.cgLabel || "", title: e.title || "",
+                          clear: Math.hypot(dx, dy), drawn: text !== "" && box.width > 0});
+            }
+            return out; }"""))
+
+
+def test_edge_labels_are_clear_of_arrowheads_and_icons(demo: UI, demo_server: LiveServer) -> None:
+    """Every label drawn on an edge lies between the two icons, clear of the arrowhead; an edge too short for
+    its label keeps it in its tooltip (and the panel)."""
+    store: GraphStore = demo_server.store  # type: ignore[attr-defined]
+    center = store.search("Saw Chit Thu", 1)[0].id
+    demo.open(f"?open={center}&hops=2")
+    for step in ("open", "compact"):
+        if step == "compact":  # crowd the chart: drawn closer together, more labels must give way
+            demo.page.evaluate("""() => { const p = cg.network.getPositions();
+                cg.nodes.update(Object.entries(p).map(([id, q]) => ({id, x: q.x * 0.35, y: q.y * 0.35})));
+                cg.fitEdgeLabels(); cg.network.redraw(); }""")
+        demo.page.wait_for_timeout(300)
+        found = edge_labels(demo)
+        drawn = [e for e in found if e["drawn"]]
+        assert all(e["clear"] >= 16 + 12 for e in drawn), [e for e in drawn if e["clear"] < 28][:3]
+        short = [e for e in found if e["full"] and not e["label"]]
+        assert all(e["full"].split(" ")[0] in e["title"] or e["title"] for e in short)
+        if step == "open":
+            assert drawn  # the chart as laid out has room for labels
+        else:
+            assert short  # crowded: some labels gave way
+    demo.shot("edge-labels")
+
+
+def test_curated_compounds_are_on_the_map(demo: UI, demo_server: LiveServer) -> None:
+    """Compounds of the public record whose sources give coordinates have a marker of their own (not an
+    approximate one) when charted."""
+    store: GraphStore = demo_server.store  # type: ignore[attr-defined]
+    synthetic = {s.id for s in store.iter_sources() if "(synthetic)" in s.title}
+    curated = [e for e in store.iter_entities() if e.label == "Compound" and not set(e.sources) & synthetic
+               and isinstance(e.properties.get("lat"), float)]
+    assert len(curated) >= 3, "the public record holds compounds with coordinates"
+    for e in curated[:3]:
+        demo.open(f"?open={e.id}&hops=1")
+        demo.page.click("#tabs button[data-tab=map]")
+        demo.page.wait_for_selector("#map path.cg-country")
+        ids = demo.page.evaluate("cg.map.markers.filter(m => !m.approx).map(m => m.id)")
+        assert e.id in ids, (e.name, ids)
+        marker = demo.page.evaluate("id => cg.map.markers.find(m => m.id === id)", e.id)
+        drawn = [x for x in edge_labels(demo) if x["drawn"]]
+        assert all(x["clear"] >= 16 + 12 for x in drawn), drawn
+        assert abs(marker["lat"] - e.properties["lat"]) < 1e-6 and abs(marker["lon"] - e.properties["lon"]) < 1e-6
+    demo.shot("curated-map")
+
+
 # ------------------------------------------------------------------------------------------------ timeline
 def test_timeline_tracks_as_of_line_and_period_selection(ui: UI) -> None:
     ui.open("?open=compound-jade-river&hops=1")

@@ -35,7 +35,7 @@ def bridges(G: GraphLike) -> list[tuple[Any, Any]]:
     [(7, 8), (8, 9)]
     """
     out = [tuple(sorted((u, v), key=str)) for u, v in nx.bridges(as_networkx(G))]
-    return sorted(out, key=lambda e: (str(e[0]), str(e[1])))  # type: ignore[return-value]
+    return sorted(out, key=lambda e: (str(e[0]), str(e[1])))
 
 
 def structural_holes(G: GraphLike, nodes: list[Any] | None = None) -> dict[Any, dict[str, float]]:

@@ -200,7 +200,7 @@ class Projection:
         """
         get = dict.get
         n = len(recs)
-        kinds = list(map(get, recs, repeat("record", n)))  # type: ignore[arg-type]
+        kinds = list(map(get, recs, repeat("record", n)))
         if None in kinds:
             return None
         ents = list(compress(recs, map("entity".__eq__, kinds)))
@@ -322,7 +322,7 @@ class Projection:
                 else:
                     G.add_edge(u, v, weight=1)
             self._cache[key] = G
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
     def simple_edges(self, directed: bool = False) -> np.ndarray:
         """Distinct ``(u, v)`` index pairs without self-loops (``u < v`` when undirected), sorted."""
@@ -346,7 +346,8 @@ class Projection:
 def take_rows(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
     """``rows[order]`` for an (m, w) uint8 array, gathered as one w-byte item per row (~3x faster)."""
     w = rows.shape[1]
-    return np.ascontiguousarray(rows).view(f"V{w}").ravel()[order].view(np.uint8).reshape(-1, w)
+    gathered: np.ndarray = np.ascontiguousarray(rows).view(f"V{w}").ravel()[order]
+    return gathered.view(np.uint8).reshape(-1, w)
 
 
 def fp_order(fps: np.ndarray) -> np.ndarray:

@@ -6,8 +6,9 @@ valid key (401 otherwise) with at least that role (403 otherwise); ``Reader`` ad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -23,6 +24,8 @@ from .security import LOOPBACK, KeyStore, Principal, require_role
 __all__ = ["AppContext", "ctx_of", "Ctx", "Store", "OptionalCaller", "Reader", "Investigator", "Analyst", "Editor",
            "Admin",
            "audit_detail", "param"]
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -67,6 +70,9 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
 ) -> Principal:
     key = x_api_key or (bearer.credentials if bearer else None)
+    if not key:  # "Authorization: ApiKey <key>", what clients of OpenSanctions' yente send to /match
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        key = value.strip() if scheme.lower() == "apikey" and value.strip() else None
     client = request.client.host if request.client else ""
     if not key and ctx.api.demo and client in LOOPBACK:
         principal = Principal("demo", ctx.api.demo_role, "demo mode (loopback, no key)")
@@ -122,7 +128,7 @@ def audit_detail(request: Request, **fields: Any) -> None:
     request.state.audit = extra
 
 
-def param(name: str, fn: Any, *args: Any) -> Any:
+def param(name: str, fn: Callable[..., R], *args: Any) -> R:
     """Call a parser; an ``InvalidInput`` it raises names the query parameter ``name``."""
     try:
         return fn(*args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -16,11 +17,10 @@ from rich.table import Table
 
 from ..analytics import service
 from ..analytics.flows import STOP_TAGS
-from ..errors import CompoundGraphError
-from ..store import ClaimFilter, open_store
+from ..store import ClaimFilter, GraphStore, open_store
+from .handler import handle_errors
 
 console = Console()
-err = Console(stderr=True)
 
 MinGrade = Annotated[str | None, typer.Option("--min-grade", help="Only claims at least this good, e.g. B3")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Only claims in force on this date (YYYY-MM-DD)")]
@@ -41,13 +41,9 @@ def _flt(min_grade: str | None, as_of: str | None, types: list[str] | None = Non
     return ClaimFilter.make(rels, types, min_grade, as_of)
 
 
-def _run(fn: Any, as_json: bool, show: Any) -> None:
-    try:
-        with open_store(init=False) as store:
-            result = fn(store)
-    except CompoundGraphError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+def _run(fn: Callable[[GraphStore], dict[str, Any]], as_json: bool, show: Callable[[dict[str, Any]], None]) -> None:
+    with open_store(init=False) as store:
+        result = fn(store)
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
@@ -57,6 +53,7 @@ def _run(fn: Any, as_json: bool, show: Any) -> None:
 
 
 @analyze.command()
+@handle_errors
 def centrality(
     measure: Annotated[str, typer.Argument(help="degree, betweenness, pagerank, eigenvector, closeness")] = "pagerank",
     top: Top = 20,
@@ -85,6 +82,7 @@ def centrality(
 
 
 @analyze.command()
+@handle_errors
 def communities(
     top: Top = 20,
     min_grade: MinGrade = None,
@@ -113,6 +111,7 @@ def communities(
 
 
 @analyze.command()
+@handle_errors
 def brokers(
     top: Top = 20,
     min_grade: MinGrade = None,
@@ -138,6 +137,7 @@ def brokers(
 
 
 @analyze.command()
+@handle_errors
 def disruption(
     k: Annotated[int, typer.Option("-k", help="How many entities to remove")] = 5,
     min_grade: MinGrade = None,
@@ -163,6 +163,7 @@ def disruption(
 
 
 @analyze.command()
+@handle_errors
 def paths(
     source: str,
     target: str,
@@ -185,6 +186,7 @@ def paths(
 
 
 @analyze.command()
+@handle_errors
 def trace(
     wallets: Annotated[list[str], typer.Argument(help="Wallet ids or addresses to trace from")],
     backward: Annotated[bool, typer.Option("--backward", help="Where the funds came from, not went")] = False,
@@ -225,6 +227,7 @@ def trace(
 
 
 @analyze.command("write-back")
+@handle_errors
 def write_back(
     measure: Annotated[str, typer.Argument(help="A centrality measure, or community")] = "pagerank",
     min_grade: MinGrade = None,

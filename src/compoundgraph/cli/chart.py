@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InvalidInput
+from .handler import handle_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -15,6 +16,7 @@ def register(app: typer.Typer) -> None:
     app.command(name="chart")(chart)
 
 
+@handle_errors
 def chart(
     entity: Annotated[str, typer.Argument(help="Entity id, or a name / alias / identifier to search for")],
     hops: Annotated[int, typer.Option(help="Neighbourhood depth, 1-3")] = 2,
@@ -30,23 +32,20 @@ def chart(
     from ..store import ClaimFilter, open_store
     from ..views import ego_json
     from ..web.chart import standalone_html
-    from .main import console, run
+    from .main import console
 
-    def go() -> None:
-        with open_store(init=False) as store:
-            found = store.get_entities([entity])
-            center = entity
-            if entity not in found:
-                hits = store.search(entity, 1)
-                if not hits:
-                    raise InvalidInput(f"no entity with id or name {entity[:80]!r}", where="chart")
-                center = hits[0].id
-            flt = ClaimFilter.make(rels, types, min_grade, as_of)
-            sg = ego_json(store.ego(center, hops, flt, limit))
-            name = next((n["name"] for n in sg["nodes"] if n["id"] == center), center)
-            page = standalone_html(sg, title=title or f"{name}: {hops}-hop link chart")
-        output.write_text(page, encoding="utf-8")
-        console.print(f"wrote {output} ({len(sg['nodes'])} entities, {len(sg['edges'])} claims"
-                      + (", truncated" if sg["truncated"] else "") + ")")
-
-    run(go)
+    with open_store(init=False) as store:
+        found = store.get_entities([entity])
+        center = entity
+        if entity not in found:
+            hits = store.search(entity, 1)
+            if not hits:
+                raise InvalidInput(f"no entity with id or name {entity[:80]!r}", where="chart")
+            center = hits[0].id
+        flt = ClaimFilter.make(rels, types, min_grade, as_of)
+        sg = ego_json(store.ego(center, hops, flt, limit))
+        name = next((n["name"] for n in sg["nodes"] if n["id"] == center), center)
+        page = standalone_html(sg, title=title or f"{name}: {hops}-hop link chart")
+    output.write_text(page, encoding="utf-8")
+    console.print(f"wrote {output} ({len(sg['nodes'])} entities, {len(sg['edges'])} claims"
+                  + (", truncated" if sg["truncated"] else "") + ")")

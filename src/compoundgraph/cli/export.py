@@ -11,13 +11,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from ..errors import CompoundGraphError, InvalidInput
+from ..errors import InvalidInput
 from ..store import open_store
+from .handler import handle_errors
 
 err = Console(stderr=True)
 out = Console()
@@ -36,19 +37,15 @@ ExporterOpt = Annotated[str, typer.Option("--exporter", help="Who exports (agenc
 PASSPHRASE_ENV = "COMPOUNDGRAPH_PACKAGE_KEY_PASSPHRASE"
 
 
-def _fail(exc: CompoundGraphError) -> None:
-    err.print(f"[bold red]error:[/] {exc}")
-    raise typer.Exit(2)
-
-
 def _ids(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [i.strip() for v in values for i in v.split(",") if i.strip()]
 
 
-def _query(ego: str | None, hops: int, path: list[str] | None, min_grade: str | None, as_of: str | None) -> dict:
-    q: dict = {"min_grade": min_grade, "as_of": as_of}
+def _query(ego: str | None, hops: int, path: list[str] | None, min_grade: str | None, as_of: str | None
+           ) -> dict[str, Any]:
+    q: dict[str, Any] = {"min_grade": min_grade, "as_of": as_of}
     if ego:
         q.update(ego=ego, hops=hops)
     if path:
@@ -82,6 +79,7 @@ def register(app: typer.Typer) -> None:
     """Add ``export`` and the ``package`` group to the main app."""
 
     @app.command("export")
+    @handle_errors
     def export(
         fmt: FormatOpt,
         output: Annotated[Path, typer.Option("-o", "--output", help="File (single-file formats) or folder / .zip")],
@@ -99,18 +97,14 @@ def register(app: typer.Typer) -> None:
         from ..exports.formats import render
         from ..exports.service import build_view
 
-        try:
-            with open_store(init=False) as store:
-                view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
-            files = stix.render(view, exporter) if fmt == "stix" else render(view, fmt)
-            if view.aggregates and fmt != "csv":
-                from ..exports.csv_plain import aggregates_csv
+        with open_store(init=False) as store:
+            view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
+        files = stix.render(view, exporter) if fmt == "stix" else render(view, fmt)
+        if view.aggregates and fmt != "csv":
+            from ..exports.csv_plain import aggregates_csv
 
-                files = {**files, "victim_cases.csv": aggregates_csv(view)} if len(files) > 1 else files
-            written = _write_files(files, output)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+            files = {**files, "victim_cases.csv": aggregates_csv(view)} if len(files) > 1 else files
+        written = _write_files(files, output)
         c = view.counts()
         out.print(f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
                   f"-> {', '.join(str(w) for w in written)}")
@@ -121,6 +115,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(package, name="package")
 
     @package.command("keygen")
+    @handle_errors
     def keygen(
         directory: Annotated[Path, typer.Option("--out", "-o", help="Folder for NAME.key and NAME.pub")] = Path("keys"),
         name: Annotated[str, typer.Option(help="File name stem")] = "compoundgraph",
@@ -128,15 +123,13 @@ def register(app: typer.Typer) -> None:
         """Make an Ed25519 key pair (private key mode 0600; passphrase from $COMPOUNDGRAPH_PACKAGE_KEY_PASSPHRASE)."""
         from ..exports.keys import fingerprint, generate_keypair, load_public_key
 
-        try:
-            phrase = os.environ.get(PASSPHRASE_ENV)
-            private, public = generate_keypair(directory, name, phrase.encode() if phrase else None)
-            out.print(f"private key: {private}\npublic key:  {public}\n"
-                      f"fingerprint: {fingerprint(load_public_key(public))}")
-        except CompoundGraphError as exc:
-            _fail(exc)
+        phrase = os.environ.get(PASSPHRASE_ENV)
+        private, public = generate_keypair(directory, name, phrase.encode() if phrase else None)
+        out.print(f"private key: {private}\npublic key:  {public}\n"
+                  f"fingerprint: {fingerprint(load_public_key(public))}")
 
     @package.command("create")
+    @handle_errors
     def create(
         output: Annotated[Path, typer.Option("-o", "--output", help="Package folder, or a path ending in .zip")],
         key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM) to sign with")],
@@ -157,21 +150,18 @@ def register(app: typer.Typer) -> None:
         from ..exports.package import create_package
         from ..exports.service import build_view
 
-        try:
-            phrase = os.environ.get(PASSPHRASE_ENV)
-            private = load_private_key(key, phrase.encode() if phrase else None)
-            with open_store(init=False) as store:
-                view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
-            chosen = [f.strip() for f in formats.split(",") if f.strip()]
-            create_package(view, output, chosen, private, exporter)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        phrase = os.environ.get(PASSPHRASE_ENV)
+        private = load_private_key(key, phrase.encode() if phrase else None)
+        with open_store(init=False) as store:
+            view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
+        chosen = [f.strip() for f in formats.split(",") if f.strip()]
+        create_package(view, output, chosen, private, exporter)
         c = view.counts()
         out.print(f"package {output} ({view.profile}): {c['entities']} entities, {c['claims']} claims, "
                   f"{c['sources']} sources; formats {', '.join(chosen)}")
 
     @package.command("verify")
+    @handle_errors
     def verify(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
         public_key: Annotated[Path | None, typer.Option(
@@ -182,11 +172,7 @@ def register(app: typer.Typer) -> None:
         """Check the signature and every file (changed, added, removed); exit 1 when anything is wrong."""
         from ..exports.package import verify_package
 
-        try:
-            v = verify_package(package_path, public_key)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        v = verify_package(package_path, public_key)
         if as_json:
             sys.stdout.write(json.dumps({"ok": v.ok, "signature_ok": v.signature_ok, "changed": v.changed,
                                          "added": v.added, "removed": v.removed, "problems": v.problems}) + "\n")
@@ -196,6 +182,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @package.command("import")
+    @handle_errors
     def import_(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
         public_key: Annotated[Path | None, typer.Option(
@@ -212,12 +199,8 @@ def register(app: typer.Typer) -> None:
         signer is refused as a replay."""
         from ..exports.package import import_package
 
-        try:
-            with open_store() as store:
-                s = import_package(store, package_path, public_key, accept_fingerprint=accept_fingerprint)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        with open_store() as store:
+            s = import_package(store, package_path, public_key, accept_fingerprint=accept_fingerprint)
         out.print(f"imported {s.sources} sources, {s.entities} entities, {s.claims} claims: "
                   f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged")
 
@@ -225,6 +208,7 @@ def register(app: typer.Typer) -> None:
     package.add_typer(trust, name="trust")
 
     @trust.command("add")
+    @handle_errors
     def trust_add(
         public_key: Annotated[Path, typer.Argument(help="The partner's public key (PEM), e.g. agency.pub")],
         name: Annotated[str, typer.Option("--name", help="Who the key belongs to")],
@@ -232,37 +216,27 @@ def register(app: typer.Typer) -> None:
         """Trust a partner's signing key (check its fingerprint with the partner over another channel)."""
         from ..exports.trust import TrustStore
 
-        try:
-            store = TrustStore()
-            s = store.add(public_key, name)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        store = TrustStore()
+        s = store.add(public_key, name)
         out.print(f"trusted {s.name}: fingerprint {s.fingerprint} ({store.path})")
 
     @trust.command("list")
+    @handle_errors
     def trust_list() -> None:
         """The trusted signers: fingerprint, name, when added."""
         from ..exports.trust import TrustStore
 
-        try:
-            signers = TrustStore().list()
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        signers = TrustStore().list()
         for s in signers:
             out.print(f"{s.fingerprint}  {s.added}  {s.name}", soft_wrap=True)
         if not signers:
             out.print("no trusted signers")
 
     @trust.command("remove")
+    @handle_errors
     def trust_remove(fingerprint: Annotated[str, typer.Argument(help="The signer's key fingerprint")]) -> None:
         """Stop trusting a signer: its packages are refused from now on."""
         from ..exports.trust import TrustStore
 
-        try:
-            s = TrustStore().remove(fingerprint)
-        except CompoundGraphError as exc:
-            _fail(exc)
-            return
+        s = TrustStore().remove(fingerprint)
         out.print(f"removed {s.name} ({s.fingerprint})")

@@ -18,15 +18,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ..errors import CompoundGraphError
 from ..ingest import FORMATS, Options, ingest
 from ..store import open_store
+from .handler import handle_errors
 from .resolve import decision_log
 
 console = Console()
 err = Console(stderr=True)
 
 
+@handle_errors
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files (or partner-package folders / zips) to ingest")],
     format: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
@@ -62,24 +63,20 @@ def ingest_command(
     options = Options(format=format, source_grade=source_grade, handling=handling, dry_run=dry_run, title=title,
                       publisher=publisher, url=url, published=date, kind=kind, mapping=mapping, chain=chain,
                       region=region, accept_fingerprint=accept_fingerprint)
-    try:
-        with open_store() as store, Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True,
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
+    with open_store() as store, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
 
-            def progress(file: str, done: int, total: int | None) -> None:
-                if file not in tasks:
-                    tasks[file] = bar.add_task(Path(file).name, total=total)
-                bar.update(tasks[file], completed=min(done, total) if total else done)
+        def progress(file: str, done: int, total: int | None) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(Path(file).name, total=total)
+            bar.update(tasks[file], completed=min(done, total) if total else done)
 
-            log = decision_log() if resolve else None
-            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
-                             screen=screen)
-    except CompoundGraphError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+        log = decision_log() if resolve else None
+        summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
+                         screen=screen)
     table = Table(title="ingest" + (" (dry run: nothing written)" if dry_run else ""))
     for col in ("file", "format"):
         table.add_column(col)

@@ -9,13 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import CompoundGraphError
 from ..ingest.resolve import THRESHOLD, DecisionLog, accept, pending, reject, scan, undo
 from ..settings import get_settings
 from ..store import open_store
+from .handler import handle_errors
 
 console = Console()
-err = Console(stderr=True)
 resolve_app = typer.Typer(help="Identity resolution: review SAME_AS merge candidates, merge, undo.",
                           no_args_is_help=True)
 
@@ -25,46 +24,33 @@ def decision_log() -> DecisionLog:
     return DecisionLog(Path(get_settings().embedded_path).parent / "resolve-decisions.jsonl")
 
 
-def _run(fn):  # type: ignore[no-untyped-def]
-    try:
-        return fn()
-    except CompoundGraphError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
-
-
 @resolve_app.command("scan")
+@handle_errors
 def scan_command(
     threshold: Annotated[float, typer.Option(help="Minimum name similarity (0-100) for a candidate")] = THRESHOLD,
     auto: Annotated[bool, typer.Option(help="Merge exact identifier matches at once")] = True,
 ) -> None:
     """Look for duplicates over the whole graph: identifier matches merge, similar names become candidates."""
-
-    def go() -> None:
-        with open_store() as store:
-            r = scan(store, decision_log(), None, threshold, auto)
-            console.print(f"{r['merged']} merged by identifier, {r['candidates']} candidates to review")
-
-    _run(go)
+    with open_store() as store:
+        r = scan(store, decision_log(), None, threshold, auto)
+        console.print(f"{r['merged']} merged by identifier, {r['candidates']} candidates to review")
 
 
 @resolve_app.command("list")
+@handle_errors
 def list_command(status: Annotated[str, typer.Option(help="pending, accepted, rejected or all")] = "pending") -> None:
     """SAME_AS candidates with their scores, best first."""
-
-    def go() -> None:
-        with open_store(init=False) as store:
-            table = Table("candidate", "score", "type", "a", "b", "status", "matched")
-            for c, a, b in pending(store, status):
-                table.add_row(c.id, str(c.properties.get("score")), a.label if a else "?",
-                              f"{a.name if a else '?'} ({c.subject})", f"{b.name if b else '?'} ({c.object})",
-                              str(c.properties.get("status")), c.quote)
-            console.print(table, soft_wrap=True)
-
-    _run(go)
+    with open_store(init=False) as store:
+        table = Table("candidate", "score", "type", "a", "b", "status", "matched")
+        for c, a, b in pending(store, status):
+            table.add_row(c.id, str(c.properties.get("score")), a.label if a else "?",
+                          f"{a.name if a else '?'} ({c.subject})", f"{b.name if b else '?'} ({c.object})",
+                          str(c.properties.get("status")), c.quote)
+        console.print(table, soft_wrap=True)
 
 
 @resolve_app.command("accept")
+@handle_errors
 def accept_command(
     candidate: str,
     survivor: Annotated[str | None, typer.Option(help="Id of the entity to keep (default: the better "
@@ -72,37 +58,27 @@ def accept_command(
     editor: Annotated[str, typer.Option(help="Who decided (logged)")] = "",
 ) -> None:
     """Merge the two entities of a candidate; the merged id is kept in the survivor's referents."""
-
-    def go() -> None:
-        with open_store() as store:
-            e = accept(store, decision_log(), candidate, survivor, editor)
-            console.print(f"merged into {e.name} ({e.id}); referents: {', '.join(e.referents)}")
-
-    _run(go)
+    with open_store() as store:
+        e = accept(store, decision_log(), candidate, survivor, editor)
+        console.print(f"merged into {e.name} ({e.id}); referents: {', '.join(e.referents)}")
 
 
 @resolve_app.command("reject")
+@handle_errors
 def reject_command(candidate: str, editor: Annotated[str, typer.Option(help="Who decided")] = "") -> None:
     """Mark a candidate as not the same."""
-
-    def go() -> None:
-        with open_store() as store:
-            reject(store, decision_log(), candidate, editor)
-            console.print(f"rejected {candidate}")
-
-    _run(go)
+    with open_store() as store:
+        reject(store, decision_log(), candidate, editor)
+        console.print(f"rejected {candidate}")
 
 
 @resolve_app.command("undo")
+@handle_errors
 def undo_command(candidate: str, editor: Annotated[str, typer.Option(help="Who decided")] = "") -> None:
     """Undo an accepted merge (both entities and their claims come back) or a rejection."""
-
-    def go() -> None:
-        with open_store() as store:
-            a, b = undo(store, decision_log(), candidate, editor)
-            console.print(f"undone: {a.name} ({a.id}) and {b.name} ({b.id}) are separate again; candidate pending")
-
-    _run(go)
+    with open_store() as store:
+        a, b = undo(store, decision_log(), candidate, editor)
+        console.print(f"undone: {a.name} ({a.id}) and {b.name} ({b.id}) are separate again; candidate pending")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,16 +10,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..errors import CompoundGraphError, InvalidInput
+from ..errors import InvalidInput
 from ..screening import Options, read_file, screen
 from ..screening.report import as_csv, as_json, as_table
 from ..store import open_store
+from .handler import handle_errors
 
 console = Console()
 err = Console(stderr=True)
 FORMATS = ("table", "csv", "json")
 
 
+@handle_errors
 def screen_command(
     path: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON or JSON-lines file, one row per subject")],
     threshold: Annotated[float, typer.Option(help="Lowest name score (0-1) that counts as a hit")] = 0.85,
@@ -37,16 +39,12 @@ def screen_command(
     or above --threshold. Each hit shows the sanctions and events of the entity and its distance to the
     nearest compound or armed group. Bad cells are reported on their row; unknown columns are listed.
     """
-    try:
-        if fmt not in FORMATS:
-            raise InvalidInput(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", where="--format")
-        options = Options(threshold=threshold, limit=limit, max_hops=max_hops, min_grade=min_grade, as_of=as_of)
-        batch = read_file(path)
-        with open_store(init=False) as store:
-            result = screen(store, batch, options)
-    except CompoundGraphError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", where="--format")
+    options = Options(threshold=threshold, limit=limit, max_hops=max_hops, min_grade=min_grade, as_of=as_of)
+    batch = read_file(path)
+    with open_store(init=False) as store:
+        result = screen(store, batch, options)
     if batch.unknown_columns:
         err.print(f"[yellow]columns not used for screening:[/] {', '.join(batch.unknown_columns)}")
     if fmt == "table":

@@ -7,14 +7,21 @@ import ipaddress
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import CompoundGraphError
 from ..settings import Settings, get_settings
+from .handler import handle_errors
+
+if TYPE_CHECKING:  # the API is imported only when a command needs it: the CLI starts without FastAPI
+    from fastapi import FastAPI
+
+    from ..api.audit import AuditLog
+    from ..api.config import ApiSettings
+    from ..api.security import KeyStore
 
 __all__ = ["register", "serve_demo", "app_factory"]
 
@@ -27,7 +34,7 @@ audit_app = typer.Typer(help="The keyed, hash-chained audit log: verify it, take
                         no_args_is_help=True)
 
 
-def _api():  # type: ignore[no-untyped-def]
+def _api() -> ApiSettings:
     from ..api.config import ApiSettings
 
     return ApiSettings()
@@ -42,7 +49,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def app_factory():  # type: ignore[no-untyped-def]
+def app_factory() -> FastAPI:
     """What uvicorn imports in each worker (``--factory``): the app over the configured store."""
     from ..api.app import create_app
 
@@ -88,6 +95,7 @@ def register(app: typer.Typer) -> None:
     """Add ``serve``, ``keys`` and ``audit`` to the main app."""
 
     @app.command()
+    @handle_errors
     def serve(
         host: Annotated[str, typer.Option(help="Interface to bind (loopback by default)")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port")] = 8000,
@@ -101,33 +109,26 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
-def _keystore():  # type: ignore[no-untyped-def]
+def _keystore() -> KeyStore:
     from ..api.security import KeyStore
 
     return KeyStore(_api().resolved_keys_path(get_settings()))
 
 
-def _fail(exc: CompoundGraphError) -> None:
-    err.print(f"[bold red]error:[/] {exc}")
-    raise typer.Exit(2)
-
-
 @keys_app.command("create")
+@handle_errors
 def keys_create(
     name: Annotated[str, typer.Argument(help="Who or what the key is for")],
     role: Annotated[str, typer.Option(help="partner | investigator | analyst | editor | admin")] = "investigator",
 ) -> None:
     """Create a key and print it once (only its hash is kept)."""
-    try:
-        rec, key = _keystore().create(name, role)
-    except CompoundGraphError as exc:
-        _fail(exc)
-        return
+    rec, key = _keystore().create(name, role)
     console.print(f"key id {rec.id} ({rec.role}) for {rec.name!r}; store it now, it is not shown again:")
     print(key)
 
 
 @keys_app.command("list")
+@handle_errors
 def keys_list() -> None:
     """Key ids, names, roles, created and revoked dates (never the keys)."""
     table = Table("id", "name", "role", "created", "revoked")
@@ -137,21 +138,19 @@ def keys_list() -> None:
 
 
 @keys_app.command("revoke")
+@handle_errors
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (from `keys list`)")]) -> None:
     """Revoke a key; a running server refuses it from its next request."""
-    try:
-        rec = _keystore().revoke(key_id)
-    except CompoundGraphError as exc:
-        _fail(exc)
-        return
+    rec = _keystore().revoke(key_id)
     console.print(f"revoked {rec.id} ({rec.name}) at {rec.revoked}")
 
 
-def _audit():  # type: ignore[no-untyped-def]
+def _audit() -> AuditLog:
     return _api().audit_log(get_settings())
 
 
 @audit_app.command("verify")
+@handle_errors
 def audit_verify(
     checkpoints: Annotated[list[Path] | None, typer.Option(
         "--checkpoint", help="A checkpoint file from `audit checkpoint` (repeatable): the log must agree")] = None,
@@ -176,6 +175,7 @@ def audit_verify(
 
 
 @audit_app.command("checkpoint")
+@handle_errors
 def audit_checkpoint(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file (default: stdout)")]
     = None,
@@ -190,6 +190,7 @@ def audit_checkpoint(
 
 
 @audit_app.command("tail")
+@handle_errors
 def audit_tail(n: Annotated[int, typer.Option("-n", help="How many entries")] = 20) -> None:
     """The last entries, one JSON object a line."""
     for entry in _audit().tail(n):

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..errors import CompoundGraphError, InvalidInput
+from ..errors import InvalidInput
+from .handler import handle_errors
 
 err = Console(stderr=True)
 
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
     """Add ``synth`` to the main app."""
 
     @app.command()
+    @handle_errors
     def synth(
         seed: Annotated[int, typer.Option(help="Random seed; the same seed and sizes give the same bytes")] = 1,
         scale: Annotated[str, typer.Option(help=_SCALE_HELP)] = "tiny",
@@ -42,30 +44,26 @@ def register(app: typer.Typer) -> None:
         """
         from .. import synth as gen
 
-        try:
-            if scale not in gen.SCALES:
-                raise InvalidInput(f"unknown scale {scale!r}; choose one of {', '.join(gen.SCALES)}")
-            n_ent = entities if entities is not None else gen.SCALES[scale]["entities"]
-            n_tx = transfers if transfers is not None else gen.SCALES[scale]["transfers"]
-            if output is None and transfers_csv is None and not load:
-                raise InvalidInput("nothing to do: give -o FILE, --transfers-csv FILE or --load")
+        if scale not in gen.SCALES:
+            raise InvalidInput(f"unknown scale {scale!r}; choose one of {', '.join(gen.SCALES)}")
+        n_ent = entities if entities is not None else gen.SCALES[scale]["entities"]
+        n_tx = transfers if transfers is not None else gen.SCALES[scale]["transfers"]
+        if output is None and transfers_csv is None and not load:
+            raise InvalidInput("nothing to do: give -o FILE, --transfers-csv FILE or --load")
+        started = time.perf_counter()
+        if output is not None:
+            if str(output) == "-":
+                n = gen.write_jsonl(sys.stdout, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
+            else:
+                n = gen.write_jsonl(output, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
+            err.print(f"wrote {n:,} records (seed {seed}, {n_ent:,} entities, {n_tx:,} transfers) to {output} "
+                      f"in {time.perf_counter() - started:.1f}s")
+        if transfers_csv is not None:
             started = time.perf_counter()
-            if output is not None:
-                if str(output) == "-":
-                    n = gen.write_jsonl(sys.stdout, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
-                else:
-                    n = gen.write_jsonl(output, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
-                err.print(f"wrote {n:,} records (seed {seed}, {n_ent:,} entities, {n_tx:,} transfers) to {output} "
-                          f"in {time.perf_counter() - started:.1f}s")
-            if transfers_csv is not None:
-                started = time.perf_counter()
-                rows = gen.write_transfers_csv(transfers_csv, seed, n_ent, n_tx)
-                err.print(f"wrote {rows:,} transfers to {transfers_csv} in {time.perf_counter() - started:.1f}s")
-            if load:
-                _load(seed, n_ent, n_tx)
-        except CompoundGraphError as exc:
-            err.print(f"[bold red]error:[/] {exc}")
-            raise typer.Exit(2) from exc
+            rows = gen.write_transfers_csv(transfers_csv, seed, n_ent, n_tx)
+            err.print(f"wrote {rows:,} transfers to {transfers_csv} in {time.perf_counter() - started:.1f}s")
+        if load:
+            _load(seed, n_ent, n_tx)
 
 
 def _load(seed: int, entities: int, transfers: int) -> None:

@@ -28,7 +28,7 @@ __all__ = ["render", "to_graph", "FILENAME"]
 FILENAME = "graph.graphml"
 
 
-class _ScopedKeyWriter(GraphMLWriter):
+class _ScopedKeyWriter(GraphMLWriter):  # type: ignore[misc]  # networkx ships no type hints: its classes are Any
     """networkx's writer, with key ids made from scope and name so no two keys share an id."""
 
     def get_key(self, name: str, attr_type: str, scope: str, default: Any) -> str:

@@ -32,7 +32,7 @@ def build_view(store: GraphStore, profile: str = "internal", ids: Sequence[str] 
         flt = ClaimFilter.make(q.get("rel_types"), q.get("entity_types"), q.get("min_grade"), q.get("as_of"))
     path = tuple(q["path"]) if q.get("path") else None
     view = select(store, ids=list(ids) if ids else None, ego=q.get("ego"), hops=int(q.get("hops", 1)),
-                  path=path if path and len(path) == 2 else None, flt=flt)  # type: ignore[arg-type]
+                  path=path if path and len(path) == 2 else None, flt=flt)
     return redact(view, prof)
 
 

@@ -69,7 +69,7 @@ _ACCOUNT_TYPES = {"facebook": "facebook", "twitter": "twitter", "x": "twitter", 
 _EXT_FIELDS = ("amount", "asset", "tx_hash", "timestamp")
 
 
-@CustomObservable(  # type: ignore[misc]
+@CustomObservable(
     "x-compoundgraph-wallet",
     [("chain", StringProperty(required=True)), ("address", StringProperty(required=True)),
      ("asset", StringProperty()), ("tags", ListProperty(StringProperty)), ("name", StringProperty())],
@@ -80,7 +80,7 @@ class Wallet:
     """A crypto address as a STIX cyber-observable (the compoundgraph wallet extension)."""
 
 
-@CustomExtension(  # type: ignore[misc]
+@CustomExtension(
     EXT_GRADING,
     [("compoundgraph_id", StringProperty()), ("grade", StringProperty()), ("reliability", StringProperty()),
      ("credibility", IntegerProperty()), ("handling", StringProperty()), ("sources", ListProperty(StringProperty)),

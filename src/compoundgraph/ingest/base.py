@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import CompoundGraphError, InvalidInput
 from ..grades import Grade
@@ -82,9 +82,10 @@ class RowError(CompoundGraphError):
 
 
 Item = tuple[Source | Entity | Claim, str] | Reject
+M = TypeVar("M", bound=BaseModel)
 
 
-def build(kind: type[Any], data: dict[str, Any], field_hint: str = "") -> Any:
+def build(kind: type[M], data: dict[str, Any], field_hint: str = "") -> M:
     """Validate a model; failures become RowError naming the field."""
     try:
         return kind.model_validate(data)

@@ -300,7 +300,7 @@ def ingest(
 def _package(store: GraphStore, path: Path, options: Options, summary: IngestSummary) -> None:
     """Partner packages are verified and imported by the exports module, which keeps their provenance."""
     try:
-        from ..exports.package import import_package  # type: ignore[import-not-found]
+        from ..exports.package import import_package
     except ImportError as exc:
         raise InvalidInput("this is a partner package (it has manifest.json), but package import "
                            "(compoundgraph.exports.package) is not installed", where=str(path)) from exc

@@ -22,7 +22,7 @@ import json
 import threading
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
@@ -174,8 +174,16 @@ class InvestigationStore(abc.ABC):
         return self._change(inv_id, current.version, actor, {"deleted": None, "deleted_by": None}, parse=False,
                             include_deleted=True)
 
+    @overload
+    def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: Literal[True] = True,
+                include_deleted: bool = False) -> Investigation: ...
+
+    @overload
+    def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: Literal[False],
+                include_deleted: bool = False) -> Summary: ...
+
     def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: bool = True,
-                include_deleted: bool = False) -> Any:
+                include_deleted: bool = False) -> Investigation | Summary:
         current = self._fetch(inv_id)
         if current is None or (current.get("deleted") and not include_deleted):
             raise _not_found(inv_id)
@@ -277,7 +285,7 @@ class Neo4jInvestigations(InvestigationStore):
         self.store = store
         with store.driver.session(database=store.database) as session:
             for stmt in statements("investigations/create_constraints"):
-                session.run(stmt).consume()  # type: ignore[arg-type]
+                session.run(stmt).consume()
 
     def _session(self) -> Any:
         return self.store.driver.session(database=self.store.database)
@@ -289,7 +297,7 @@ class Neo4jInvestigations(InvestigationStore):
 
     def _fetch(self, inv_id: str) -> dict[str, Any] | None:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/get_investigation"), {"id": inv_id},  # type: ignore[arg-type]
+            cypher("investigations/get_investigation"), {"id": inv_id},
             database_=self.store.database, routing_="r")
         return _row(records[0]["row"]) if records else None
 
@@ -309,13 +317,13 @@ class Neo4jInvestigations(InvestigationStore):
 
     def _rows(self, include_deleted: bool) -> list[dict[str, Any]]:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/list_investigations"), {"include_deleted": include_deleted},  # type: ignore[arg-type]
+            cypher("investigations/list_investigations"), {"include_deleted": include_deleted},
             database_=self.store.database, routing_="r")
         return [_row(r) for r in records[0]["rows"]] if records else []
 
     def survivors(self, ids: Sequence[str]) -> dict[str, str]:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/find_survivors"), {"ids": list(ids)},  # type: ignore[arg-type]
+            cypher("investigations/find_survivors"), {"ids": list(ids)},
             database_=self.store.database, routing_="r")
         out: dict[str, str] = {}
         for r in sorted(records[0]["rows"], key=lambda r: r["id"]) if records else []:
@@ -326,7 +334,7 @@ class Neo4jInvestigations(InvestigationStore):
     def purge(self, confirm: bool = False) -> None:
         if not confirm:
             raise InvalidInput("purge needs confirm=True")
-        self.store.driver.execute_query(cypher("investigations/delete_all_investigations"),  # type: ignore[arg-type]
+        self.store.driver.execute_query(cypher("investigations/delete_all_investigations"),
                                         database_=self.store.database)
 
 

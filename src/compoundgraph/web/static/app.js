@@ -36,6 +36,30 @@
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, font: { size: 10, align: "middle", strokeWidth: 3 },
       smooth: { enabled: true, type: "continuous" }, selectionWidth: 2 },
   });
+  // An edge shows its label only where the label fits between the two nodes' icons and the arrowhead; a
+  // shorter edge keeps it in its tooltip and the panel (drawn over the arrowhead or an icon it would be
+  // unreadable). Checked whenever the chart settles or a node is dragged.
+  const NODE_CLEARANCE = 16 + 12 + 4;  // icon radius, arrowhead, margin (canvas units)
+  const labelWidths = new Map();
+  const measure = document.createElement("canvas").getContext("2d");
+  function labelWidth(text) {
+    let w = labelWidths.get(text);
+    if (w === undefined) { measure.font = "10px arial"; w = measure.measureText(text).width; labelWidths.set(text, w); }
+    return w;
+  }
+  function fitEdgeLabels() {
+    const pos = network.getPositions();
+    const changes = [];
+    for (const e of edges.get()) {
+      const full = e.cgLabel || "";
+      const a = pos[e.from], b = pos[e.to];
+      if (!full || !a || !b) continue;
+      const fits = Math.hypot(b.x - a.x, b.y - a.y) >= labelWidth(full) + 2 * NODE_CLEARANCE;
+      const want = fits ? full : " ";  // vis-network keeps the old text when a label is set empty
+      if ((e.label || "") !== want) changes.push({ id: e.id, label: want });
+    }
+    if (changes.length) edges.update(changes);
+  }
   const map = new window.CGMap.OfflineMap($("#map"), (id) => select([id]), (ids) => select(ids));
 
   // ---------------------------------------------------------------- API
@@ -193,7 +217,7 @@
     if (e.contested) label += " ⚠";
     const colour = hl ? "#ff9800" : e.contested ? "#c62828" : "#78909c";
     return {
-      id: e.id, from: e.from, to: e.to, label,
+      id: e.id, from: e.from, to: e.to, label, cgLabel: label,
       title: `${e.type} · grade ${e.grade}` + (e.contested ? " · contested" : "") +
         (e.valid_from || e.valid_to ? `\n${e.valid_from || "…"} – ${e.valid_to || "…"}` : "") +
         `\nsource: ${e.source}` + (e.quote ? `\n“${e.quote}”` : ""),
@@ -243,6 +267,7 @@
     setState("settled");
   }
   function setState(s) {
+    if (s === "settled") fitEdgeLabels();
     container.dataset.state = s;
     if (s === "settled") { window.cg.settledAt = performance.now(); window.cg.settles += 1; performance.mark("cg:settled"); }
   }
@@ -250,6 +275,7 @@
     invalidate();
     nodes.update([...state.raw.nodes.values()].map(nodeStyle));
     edges.update(styledEdges());
+    fitEdgeLabels();
     afterChange();
     if (state.raw.nodes.size) status(countLine());
   }
@@ -812,6 +838,7 @@
   network.on("dragEnd", (p) => {
     // a dragged pinned node stays pinned where it was dropped
     if (p.nodes.length) nodes.update(p.nodes.filter((id) => state.pinned.has(id)).map((id) => ({ id, fixed: true })));
+    if (p.nodes.length) fitEdgeLabels();
   });
   $("#menu").addEventListener("click", (ev) => {
     const b = ev.target.closest("button");
@@ -878,12 +905,19 @@
     const name = (w) => state.raw.nodes.has(w)
       ? `<a href="#" class="goto" data-id="${esc(w)}">${esc(state.raw.nodes.get(w).name)}</a>` : esc(w);
     const tracedTotals = Object.entries(res.traced || {}).map(([a, v]) => `${esc(fmtAmount(v))} ${esc(a)}`).join(", ");
+    // screening: a trace that touches a listed wallet says so first, with what reached each one
+    const listed = res.listed || [];
+    const headline = res.headline ? `<p class="trace-headline${listed.length ? " listed" : ""}">${esc(res.headline)}</p>` : "";
+    const listedRows = listed.map((x) => `<li>${name(x.wallet)} (${esc(x.hops)} hops): ${Object.entries(x.amount || {})
+      .map(([m, v]) => `${esc(m)} ${esc(fmtAmount(v))}`).join(", ")} ${esc(x.asset || "")}; ${(x.sanctions || [])
+      .map((e) => esc(e.name) + (e.via ? " via " + name(e.via) : "")).join("; ")}</li>`).join("");
     renderResults(`<h3>Money flow ${esc(body.direction)} from ${esc(n.name)} (${esc(res.method || "")})</h3>
+      ${headline}${listedRows ? `<ul class="listed-wallets">${listedRows}</ul>` : ""}
       <p>${(res.flows || []).length} transfers drawn on the chart with amounts${tracedTotals ? "; traced " + tracedTotals : ""}.</p>
-      <table class="endpoints"><tr><th>end point</th><th>amount</th><th>asset</th><th>hops</th><th>why it stops</th><th>tags</th><th>held by</th></tr>
-      ${ends.map((r) => `<tr><td>${name(r.wallet)}</td><td>${esc(fmtAmount(r.amount))}</td><td>${esc(r.asset || "")}</td>
+      <table class="endpoints"><tr><th>end point</th><th>amount</th><th>asset</th><th>hops</th><th>why it stops</th><th>tags</th><th>held by</th><th>listed</th></tr>
+      ${ends.map((r) => `<tr${r.listed ? ' class="listed"' : ""}><td>${name(r.wallet)}</td><td>${esc(fmtAmount(r.amount))}</td><td>${esc(r.asset || "")}</td>
         <td>${esc(r.hops)}</td><td>${esc((r.reasons || []).join(", "))}</td><td>${esc((r.tags || []).join(", "))}</td>
-        <td>${(r.holders || []).map((h) => name(h.id)).join(", ")}</td></tr>`).join("")}</table>`);
+        <td>${(r.holders || []).map((h) => name(h.id)).join(", ")}</td><td>${r.listed ? "LISTED" : ""}</td></tr>`).join("")}</table>`);
     document.querySelectorAll("#results-tab .goto").forEach((a) => a.addEventListener("click", (ev) => { ev.preventDefault(); select([a.dataset.id], true); }));
     showTab("results-tab");
   }
@@ -1226,6 +1260,6 @@
   }
 
   window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-    addSubgraph, sliderValue, relayout, shortLabel, countLine, timeline: () => timeline, settles: 0, settledAt: null, ready: false };
+    addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: () => timeline, settles: 0, settledAt: null, ready: false };
   init();
 })();

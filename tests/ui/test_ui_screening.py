@@ -1,16 +1,13 @@
-"""The money-flow view flags listed wallets: a real Chromium on the app over both stores (fixtures of
-``test_ui_e2e``), with the fixture world plus ``screening.jsonl`` (Tan Wei-Ming, who holds wallet-tan, is
+"""The money-flow view flags listed wallets: a real Chromium on the app over both stores (fixtures in
+tests/ui/conftest.py), with the fixture world plus ``screening.jsonl`` (Tan Wei-Ming, who holds wallet-tan, is
 designated)."""
 
 from __future__ import annotations
 
 from compoundgraph.loader import load_jsonl
 from compoundgraph.store import GraphStore
-
-from .test_screening import SCREENING
-from .test_ui_e2e import UI, browser, server, ui
-
-__all__ = ["browser", "server", "ui"]
+from tests.support.ui import UI
+from tests.support.world import SCREENING
 
 
 def test_trace_view_flags_listed_wallets(ui: UI, world: GraphStore) -> None:

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from ..ingest import FORMATS, Options, ingest
 from ..store import open_store
+from . import bulk as bulk_cli
 from .handler import handle_errors
 from .resolve import decision_log
 
@@ -54,6 +55,11 @@ def ingest_command(
                                           "similar names as SAME_AS candidates (see `resolve list`)")] = True,
     screen: Annotated[bool, typer.Option(help="Afterwards, list the records that are listed (sanctioned, or "
                                          "held by a designated actor) or match a listed actor")] = True,
+    bulk: bulk_cli.Bulk = False,
+    bulk_dir: bulk_cli.BulkDir = None,
+    neo4j_home: bulk_cli.NeoHome = None,
+    prepare_only: bulk_cli.PrepareOnly = False,
+    keep_files: bulk_cli.KeepFiles = False,
 ) -> None:
     """Ingest files with their provenance; print created / updated / unchanged / rejected.
 
@@ -75,8 +81,12 @@ def ingest_command(
             bar.update(tasks[file], completed=min(done, total) if total else done)
 
         log = decision_log() if resolve else None
-        summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
-                         screen=screen)
+        if bulk:
+            summary = bulk_cli.ingest_bulk(paths, options, progress, report_dir, log, bulk_dir, neo4j_home,
+                                           prepare_only, keep_files)
+        else:
+            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
+                             screen=screen)
     table = Table(title="ingest" + (" (dry run: nothing written)" if dry_run else ""))
     for col in ("file", "format"):
         table.add_column(col)

@@ -19,6 +19,7 @@ from rich.table import Table
 from ..loader import dump_jsonl, load_jsonl
 from ..settings import get_settings
 from ..store import ClaimFilter, GraphStore, open_store
+from . import bulk as bulk_cli
 from .handler import handle_errors
 
 app = typer.Typer(
@@ -74,8 +75,25 @@ def status() -> None:
 
 @app.command()
 @handle_errors
-def load(paths: Annotated[list[Path], typer.Argument(help="JSON-lines files of sources, entities, claims")]) -> None:
-    """Load files in compoundgraph's own JSON-lines format (checked whole first; idempotent)."""
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="JSON-lines files of sources, entities, claims")],
+    bulk: bulk_cli.Bulk = False,
+    bulk_dir: bulk_cli.BulkDir = None,
+    neo4j_home: bulk_cli.NeoHome = None,
+    prepare_only: bulk_cli.PrepareOnly = False,
+    keep_files: bulk_cli.KeepFiles = False,
+) -> None:
+    """Load files in compoundgraph's own JSON-lines format (checked whole first; idempotent). ``--bulk`` loads
+    an empty Neo4j database through Neo4j's own importer (docs/bulk-loading.md)."""
+    if bulk:
+        from ..bulk import load_jsonl_bulk, run_bulk
+
+        summary, done = run_bulk(lambda store: load_jsonl_bulk(store, paths),
+                                 bulk_cli.bulk_dir(bulk_dir), home=neo4j_home, prepare_only=prepare_only,
+                                 keep_files=keep_files)
+        console.print(f"read {summary.sources} sources, {summary.entities} entities, {summary.claims} claims")
+        bulk_cli.report(done)
+        return
     with open_store() as store:
         summary = load_jsonl(store, paths)
         console.print(

@@ -71,7 +71,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def demo(browser: Any, demo_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[UI]:
     """A 1280x720 page on the demo graph; console errors, script errors and outside requests fail the test."""
     # bypass_csp: Playwright evaluates wait_for_function predicates with eval, which the CSP forbids;
-    # tests/test_ui_csp.py drives the same page with the CSP in force
+    # tests/ui/test_ui_csp.py drives the same page with the CSP in force
     context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True, bypass_csp=True)
     page = context.new_page()
     u = UI(page, demo_server.url)

@@ -30,10 +30,9 @@ from compoundgraph.models import claim_fingerprint
 from compoundgraph.settings import get_settings
 from compoundgraph.store import GraphStore
 from compoundgraph.store.neo4j import Neo4jStore
+from tests.support.neo4j import make_neo4j_store
+from tests.support.world import ROOT, WORLD
 
-from .conftest import WORLD, make_neo4j_store
-
-ROOT = Path(__file__).resolve().parents[1]
 LAUNCHER = ROOT / "scripts" / "neo4j-local"
 
 

@@ -43,7 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_ui_e2e import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+from tests.support.ui import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 from compoundgraph.api.app import create_app  # noqa: E402
 from compoundgraph.api.config import ApiSettings  # noqa: E402

@@ -1,6 +1,6 @@
 """Writes the NeoDash dashboards in this folder (``overview.json``, ``compound.json``, ``money-flow.json``).
 
-Edit the queries here and run ``python dashboards/make_dashboards.py``; ``tests/test_dashboards.py`` checks that
+Edit the queries here and run ``python dashboards/make_dashboards.py``; ``tests/ui/test_dashboards.py`` checks that
 every label, relationship type and property the Cypher names is in the ontology and runs every query against
 a real Neo4j loaded with the fixture world. Storage layout (see ``cypher/``): entities are
 ``:Node:Entity:<Label>`` with ``id``, ``name``, ``label``, ``aliases`` ... and their properties flattened;

@@ -1,13 +1,19 @@
-"""Shared fixtures.
+"""Shared fixtures; the helpers they use live in ``tests/support/`` (no tests there).
 
 Who owns what:
 - ``neo4j_driver`` (session): one driver to a real Neo4j. ``NEO4J_URI`` (or ``COMPOUNDGRAPH_TEST_NEO4J_URI``)
   names a server; without one, the project's launcher (``scripts/neo4j-local``) starts one on port 7697 with
-  its data in ``.neo4j-local/test-7697`` - so tests never touch a user's own database. Before wiping anything the
-  fixture checks that the database is empty or carries the tests' marker node; otherwise it fails.
+  its data in ``.neo4j-local/test-7697`` - so tests never touch a user's own database (``tests/support/neo4j.py``).
+  Before wiping anything the fixture checks that the database is empty or carries the tests' marker node;
+  otherwise it fails.
 - ``store`` (function): each contract test runs twice, on the embedded store (a fresh SQLite file in
   ``tmp_path``) and on Neo4j (compoundgraph's nodes wiped before the test).
 - ``world`` (function): ``store`` loaded with the fictional fixture world, ``tests/fixtures/world.jsonl``.
+- ``api`` (function): the app built with ``create_app(store=world)``, its key file and audit log in
+  ``tmp_path``, rate limiting off, one key per role (``tests/support/api.py``).
+- ``cli_env`` (function): points the CLI's settings at the store the ``store`` fixture made (its SQLite file,
+  or the test Neo4j); settings cached before and after are cleared.
+Fixtures of one area live in that folder's ``conftest.py`` (the browser and live server in ``tests/ui/``).
 Nothing is skipped for want of Neo4j: if it cannot start, the tests that need it fail.
 
 Markers: every test that reaches Neo4j is marked ``neo4j`` here (it asks for ``neo4j_driver``, runs on the
@@ -19,42 +25,23 @@ server of its own), and tests that run other Java tools are marked ``java``; so
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from compoundgraph.loader import load_jsonl
+from compoundgraph.settings import get_settings
 from compoundgraph.store import EmbeddedStore, GraphStore
-
-ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "tests" / "fixtures" / "world.jsonl"
-TEST_PORT = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_PORT", "7697")
-MARKER = "CompoundGraphTestMarker"
-
-
-def neo4j_uri() -> str:
-    uri = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI") or os.environ.get("NEO4J_URI")
-    if uri:
-        return uri
-    proc = subprocess.run(
-        [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT,
-         "--data", str(ROOT / ".neo4j-local" / f"test-{TEST_PORT}")],
-        capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NEO4J_LOCAL_STATE": str(ROOT / ".neo4j-local" / f"state-{TEST_PORT}")},
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"Neo4j could not start:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
-    return f"bolt://127.0.0.1:{TEST_PORT}"
+from tests.support.api import Api, make_api
+from tests.support.neo4j import MARKER, make_neo4j_store, neo4j_uri
+from tests.support.world import WORLD
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _trust_store_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Package imports record the newest package per signer in the trust store: the tests' one lives in a
     temporary folder, never in the working tree's data/ (tests that need their own set the variable)."""
-    from compoundgraph.settings import get_settings
-
     os.environ.setdefault("COMPOUNDGRAPH_TRUST_STORE_PATH",
                           str(tmp_path_factory.mktemp("trust") / "trusted-signers.json"))
     get_settings.cache_clear()
@@ -87,21 +74,6 @@ def neo4j_driver() -> Iterator[object]:
     driver.close()
 
 
-_schema_ready: set[int] = set()
-
-
-def make_neo4j_store(driver: object, **kw: object) -> GraphStore:
-    """A Neo4j store on the session's driver, emptied of compoundgraph's nodes (schema made once)."""
-    from compoundgraph.store.neo4j import Neo4jStore
-
-    store = Neo4jStore(driver, uri="test", **kw)  # type: ignore[arg-type]
-    store.delete_all(confirm=True)
-    if id(driver) not in _schema_ready:
-        store.init_schema()
-        _schema_ready.add(id(driver))
-    return store
-
-
 @pytest.fixture(params=["embedded", "neo4j"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     if request.param == "embedded":
@@ -116,3 +88,25 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
 def world(store: GraphStore) -> GraphStore:
     load_jsonl(store, [WORLD])
     return store
+
+
+@pytest.fixture
+def api(world: GraphStore, tmp_path: Path) -> Iterator[Api]:
+    a = make_api(world, tmp_path)
+    yield a
+    a.client.close()
+
+
+@pytest.fixture
+def cli_env(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    if store.kind == "embedded":
+        monkeypatch.setenv("COMPOUNDGRAPH_EMBEDDED_PATH", str(store.path))  # type: ignore[attr-defined]
+        monkeypatch.delenv("COMPOUNDGRAPH_NEO4J_URI", raising=False)
+    else:
+        port = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_PORT", "7697")
+        uri = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI") or f"bolt://127.0.0.1:{port}"
+        monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_URI", uri)
+        monkeypatch.setenv("COMPOUNDGRAPH_EMBEDDED_PATH", str(tmp_path / "unused" / "x.sqlite"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from tests.test_ui_e2e import CHROMIUM, CHROMIUM_ARGS, LiveServer, demo_app  # noqa: E402
+from tests.support.ui import CHROMIUM, CHROMIUM_ARGS, LiveServer, demo_app  # noqa: E402
 
 from compoundgraph.loader import load_jsonl  # noqa: E402
 from compoundgraph.store import EmbeddedStore  # noqa: E402

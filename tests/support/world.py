@@ -1,0 +1,55 @@
+"""The fictional fixture world and what the tests build from it.
+
+``WORLD`` is ``tests/fixtures/world.jsonl`` (made by ``tests/fixtures/make_world.py``); ``SCREENING`` is the
+screening list loaded beside it, with one wallet known by its address (``ETH``) and id (``ETH_ID``);
+``random_world`` gives the world random handling codes and source lists, for the partner-redaction tests.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from compoundgraph.loader import read_jsonl
+from compoundgraph.models import Claim, Entity, Source
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+INGEST = FIXTURES / "ingest"
+WORLD = FIXTURES / "world.jsonl"
+SAMPLE = ROOT / "src" / "compoundgraph" / "sample"
+
+SCREENING = FIXTURES / "screening.jsonl"
+ETH = "0x5A0b54D5dc17e0AadC383d2db43B0a0D3E029c4c"
+ETH_ID = "wallet-db707b49a6c3c479"
+
+HANDLING = ["H0", "H1", "H2", "H3"]
+
+
+def random_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
+    """The fixture world (every type, cases, a supernode, a contested claim) with eight sources of random
+    handling codes, each entity attested by one or two of them, each claim resting on one with a random
+    handling code of its own, and extra ``MENTIONED_IN`` claims."""
+    rng = random.Random(seed)
+    records = list(read_jsonl(WORLD))
+    sources = [r for r in records if isinstance(r, Source)]
+    sources += [Source(title=f"Random report {seed}-{i}", kind="report", reliability=rng.choice("ABCDEF"))
+                for i in range(6)]
+    sources = [s.model_copy(update={"handling": rng.choice(HANDLING[2:]) if rng.random() < restricted
+                                    else rng.choice(HANDLING[:2])}) for s in sources]
+    out: list[Source | Entity | Claim] = [*sources]
+    for r in records:
+        if isinstance(r, Entity):
+            picked = sorted({rng.choice(sources).id for _ in range(rng.randint(1, 2))})
+            out.append(r.model_copy(update={"sources": picked}))
+        elif isinstance(r, Claim):
+            code = rng.choice(HANDLING[2:]) if rng.random() < restricted / 2 else rng.choice(HANDLING[:2])
+            data = r.model_dump()
+            data.update(id="", source=rng.choice(sources).id, handling=code)
+            out.append(Claim.model_validate(data))
+    entities = [r for r in out if isinstance(r, Entity) and r.label != "Case"]
+    for e in rng.sample(entities, min(8, len(entities))):
+        target, by = rng.choice(sources), rng.choice(sources)
+        out.append(Claim(type="MENTIONED_IN", subject=e.id, object=target.id, source=by.id, grade="C3",
+                         handling=rng.choice(HANDLING[:2])))
+    return out

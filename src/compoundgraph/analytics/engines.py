@@ -4,7 +4,7 @@ vectorised NumPy PageRank (NetworkX's own power iteration, without building any 
 Each analytic takes ``engine="auto" | "networkx" | "igraph"`` (PageRank also ``"numpy"``). ``auto`` picks
 NetworkX for small graphs (so results on case-sized graphs come from the reference implementation) and the
 fast engine above :data:`AUTO_EDGES` edges or for a compact :class:`~.projection.Projection`. Every fast
-path here is checked against NetworkX on small and random graphs in ``tests/test_analytics_engines.py``;
+path here is checked against NetworkX on small and random graphs in ``tests/analytics/test_analytics_engines.py``;
 where two libraries define a measure differently (normalisation), the conversion is done here so callers
 see NetworkX's definition.
 """

@@ -213,7 +213,7 @@ def read_chain(path: Path, options: Options, ctx: Context) -> Iterator[Item]:
 
     Every field is checked here as the models would check it (checksums, exact amounts, timestamps, text),
     and the records are then built without running the model validators again: the ids are the models'
-    own (``claim_id``, ``wallet_id``), and ``tests/test_ingest_fast_path.py`` holds the two to the same
+    own (``claim_id``, ``wallet_id``), and ``tests/ingest/test_ingest_fast_path.py`` holds the two to the same
     records. Addresses are validated once per distinct (address, chain) in a file - a million transfers
     run between some tens of thousands of wallets - with the Ethereum checksums of each chunk of rows
     computed in one vectorised batch.

@@ -1,7 +1,7 @@
 """The claim filter: which claims a query may use (relationship and neighbour types, grade, date, handling
 code, hidden sources).
 
-The rule is written once per language and held equal by ``tests/test_store_filter.py``: here in Python
+The rule is written once per language and held equal by ``tests/store/test_store_filter.py``: here in Python
 (:meth:`ClaimFilter.passes`), in the embedded store's SQL (``_FILTER`` in ``embedded.py``) and in one Cypher
 fragment (``cypher/fragments/claim_filter.cypher``) that every Cypher query filtering claims includes.
 """

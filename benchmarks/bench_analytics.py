@@ -66,15 +66,28 @@ def own_world(seed: int, entities: int, transfers: int) -> Iterator[Rec]:
         props: dict[str, Any] = {"tags": ["exchange"]} if i < n_wallets // 500 else {}
         yield {"record": "entity", "id": f"e{i}", "label": label, "name": f"{label} {i}", "properties": props}
     for i in range(n_wallets, entities):
-        yield {"record": "claim", "id": f"h{i}", "type": "HOLDS", "subject": f"e{i}",
-               "object": f"e{rng.randrange(n_wallets)}", "grade": "B2", "properties": {}}
+        yield {
+            "record": "claim",
+            "id": f"h{i}",
+            "type": "HOLDS",
+            "subject": f"e{i}",
+            "object": f"e{rng.randrange(n_wallets)}",
+            "grade": "B2",
+            "properties": {},
+        }
     for i in range(transfers):
         a = int(n_wallets * rng.paretovariate(1.2)) % n_wallets
         b = rng.randrange(n_wallets)
         ts = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z"
-        yield {"record": "claim", "id": f"t{i}", "type": "TRANSFERRED", "subject": f"e{a}", "object": f"e{b}",
-               "grade": "A1", "properties": {"amount": str(rng.randint(1, 100_000)), "asset": "USDT",
-                                             "timestamp": ts}}
+        yield {
+            "record": "claim",
+            "id": f"t{i}",
+            "type": "TRANSFERRED",
+            "subject": f"e{a}",
+            "object": f"e{b}",
+            "grade": "A1",
+            "properties": {"amount": str(rng.randint(1, 100_000)), "asset": "USDT", "timestamp": ts},
+        }
 
 
 class T(float):
@@ -101,9 +114,11 @@ def nx_graph(recs: list[Rec]) -> nx.Graph:
     """What a plain NetworkX user would write: nodes, then one edge per claim."""
     G = nx.Graph()
     G.add_nodes_from((r["id"], {"label": r["label"], "name": r["name"]}) for r in recs if r["record"] == "entity")
-    G.add_edges_from((r["subject"], r["object"]) for r in recs
-                     if r["record"] == "claim" and r["subject"] in G and r["object"] in G
-                     and r["subject"] != r["object"])
+    G.add_edges_from(
+        (r["subject"], r["object"])
+        for r in recs
+        if r["record"] == "claim" and r["subject"] in G and r["object"] in G and r["subject"] != r["object"]
+    )
     return G
 
 
@@ -130,8 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nx-louvain-limit", type=int, default=900, help="stop plain NetworkX Louvain after this (s)")
     ap.add_argument("--only-trace", action="store_true", help="only the trace figures (and --store-transfers)")
     ap.add_argument("--traces", type=int, default=20, help="start wallets for the trace figure")
-    ap.add_argument("--store", choices=("embedded", "neo4j", "none"), default="embedded",
-                    help="also run the analytics service on this store holding the same world")
+    ap.add_argument(
+        "--store",
+        choices=("embedded", "neo4j", "none"),
+        default="embedded",
+        help="also run the analytics service on this store holding the same world",
+    )
     ap.add_argument("--store-path", type=Path, default=DATA / "bench-analytics.sqlite", help="embedded store file")
     ap.add_argument("--neo4j-port", type=int, default=7715, help="port for the Neo4j this script starts")
     ap.add_argument("--neo4j-data", type=Path, default=DATA / "bench-analytics", help="its data folder")
@@ -156,8 +175,13 @@ def main(argv: list[str] | None = None) -> int:
         t_nxg, G = timed(lambda: nx_graph(recs))
         t_nxpr, pr_nx = timed(lambda: engines.pagerank_networkx(G))
         diff = max(abs(pr[v] - pr_nx[v]) for v in pr)
-        row("projection from records", t_proj, t_nxg, None,
-            f"{P.number_of_nodes():,} nodes, {P.number_of_edges():,} claims -> {G.number_of_edges():,} links")
+        row(
+            "projection from records",
+            t_proj,
+            t_nxg,
+            None,
+            f"{P.number_of_nodes():,} nodes, {P.number_of_edges():,} claims -> {G.number_of_edges():,} links",
+        )
         row("PageRank (auto engine: numpy)", t_pr, t_nxpr, None, f"max |diff| vs NetworkX {diff:.1e}")
         row("PageRank including projection", t_proj + t_pr, t_nxg + t_nxpr, 3)
 
@@ -166,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         kb = min(args.nx_betweenness_k, args.k)
         t_nxbw_small, _ = timed(lambda: nx.betweenness_centrality(G, k=kb, seed=args.seed))
         est = t_nxbw_small * args.k / kb
-        row(f"betweenness, sampled k={args.k} (igraph)", t_bw, est, 60,
-            f"NetworkX measured with k={kb}: {t_nxbw_small:.1f} s, extrapolated to k={args.k}"
-            if kb < args.k else "")
+        row(
+            f"betweenness, sampled k={args.k} (igraph)",
+            t_bw,
+            est,
+            60,
+            f"NetworkX measured with k={kb}: {t_nxbw_small:.1f} s, extrapolated to k={args.k}" if kb < args.k else "",
+        )
 
         # --- Louvain ----------------------------------------------------------------------------------
         t_lv, parts = timed(lambda: communities.louvain(P, seed=args.seed))
@@ -182,20 +210,37 @@ def main(argv: list[str] | None = None) -> int:
                 t_nxlv, parts_nx = timed(lambda: nx.community.louvain_communities(G, seed=args.seed))
                 signal.alarm(0)
                 q_nx = nx.community.modularity(G, parts_nx)
-                row("Louvain (igraph)", t_lv, t_nxlv, 30,
-                    f"{len(parts):,} communities, Q {q:.3f} (NetworkX: {len(parts_nx):,}, Q {q_nx:.3f})")
+                row(
+                    "Louvain (igraph)",
+                    t_lv,
+                    t_nxlv,
+                    30,
+                    f"{len(parts):,} communities, Q {q:.3f} (NetworkX: {len(parts_nx):,}, Q {q_nx:.3f})",
+                )
             except TimeoutError:
-                row("Louvain (igraph)", t_lv, None, 30, f"{len(parts):,} communities, Q {q:.3f}; NetworkX stopped "
-                    f"after {args.nx_louvain_limit} s wall without finishing")
+                row(
+                    "Louvain (igraph)",
+                    t_lv,
+                    None,
+                    30,
+                    f"{len(parts):,} communities, Q {q:.3f}; NetworkX stopped "
+                    f"after {args.nx_louvain_limit} s wall without finishing",
+                )
         G.clear()  # free it before the next projection
 
     # --- 4-hop time-respecting trace from one wallet ----------------------------------------------
     t_tg, TG = timed(lambda: transfers_from_records(recs))
-    row("transfer projection (MultiDiGraph)", t_tg, None, None,
-        f"{TG.number_of_nodes():,} nodes, {TG.number_of_edges():,} edges; built once, traced many times")
+    row(
+        "transfer projection (MultiDiGraph)",
+        t_tg,
+        None,
+        None,
+        f"{TG.number_of_nodes():,} nodes, {TG.number_of_edges():,} edges; built once, traced many times",
+    )
     rng = random.Random(args.seed)
-    senders = sorted(u for u in TG if TG.out_degree(u) and TG.nodes[u].get("label") == "Wallet"
-                     and not flows.wallet_tags(TG, u))
+    senders = sorted(
+        u for u in TG if TG.out_degree(u) and TG.nodes[u].get("label") == "Wallet" and not flows.wallet_tags(TG, u)
+    )
     starts = rng.sample(senders, min(args.traces, len(senders)))
     busiest = max(senders, key=lambda w: TG.out_degree(w))
     times, sizes = [], []
@@ -206,13 +251,22 @@ def main(argv: list[str] | None = None) -> int:
         total = sum((e.amount for e in r.endpoints), Decimal(0))
         assert abs(total - sum(r.traced.values(), Decimal(0))) < Decimal("1e-6")  # conservation
     bfs_times = [timed(lambda w=w: list(nx.bfs_edges(TG, w, depth_limit=4)))[0] for w in [*starts, busiest]]
-    row(f"4-hop trace, median of {len(starts)} wallets", statistics.median(times[:-1]),
-        statistics.median(bfs_times[:-1]), 1,
+    row(
+        f"4-hop trace, median of {len(starts)} wallets",
+        statistics.median(times[:-1]),
+        statistics.median(bfs_times[:-1]),
+        1,
         f"median {statistics.median(sizes[:-1]):.0f} transfers traced; "
-        "NetworkX = plain 4-hop BFS (no time, no amounts)")
+        "NetworkX = plain 4-hop BFS (no time, no amounts)",
+    )
     row("4-hop trace, slowest of those", max(times[:-1]), max(bfs_times[:-1]), 1)
-    row(f"4-hop trace, busiest wallet ({TG.out_degree(busiest):,} out)", times[-1], bfs_times[-1], 1,
-        f"{sizes[-1]:,} transfers traced")
+    row(
+        f"4-hop trace, busiest wallet ({TG.out_degree(busiest):,} out)",
+        times[-1],
+        bfs_times[-1],
+        1,
+        f"{sizes[-1]:,} transfers traced",
+    )
     fifo_t, _ = timed(lambda: flows.trace(TG, [busiest], max_hops=4, method="fifo"))
     row("4-hop trace, busiest wallet, FIFO", fifo_t, bfs_times[-1], 1)
     TG.clear()
@@ -255,8 +309,9 @@ def open_bench_store(args: argparse.Namespace, stack: ExitStack) -> Any:
     store.delete_all(confirm=True)
     store.init_schema()
     t, summary = timed(lambda: store.upsert(synth.generate(args.seed, args.entities, args.transfers)))
-    print(f"  loaded {summary.entities:,} entities, {summary.claims:,} claims in {t.wall:.0f} s (not counted)",
-          flush=True)
+    print(
+        f"  loaded {summary.entities:,} entities, {summary.claims:,} claims in {t.wall:.0f} s (not counted)", flush=True
+    )
     stamp.write_text(json.dumps(want))
     return store
 
@@ -278,8 +333,10 @@ def srow(what: str, first: T, med: T, base: float | None, target: float | None, 
     ratio = f"{base / med.wall:8.1f}x" if base and med.wall else "        -"
     base_s = f"{base:10.2f} s" if base is not None else "           -"
     tgt = f"<= {target:g} s {'ok' if med.wall <= target else 'MISSED'}" if target else ""
-    print(f"{what:<46} {med.wall:9.2f} s {float(med):8.2f} s {first.wall:8.2f} s {base_s} {ratio}  {tgt:<14} {note}",
-          flush=True)
+    print(
+        f"{what:<46} {med.wall:9.2f} s {float(med):8.2f} s {first.wall:8.2f} s {base_s} {ratio}  {tgt:<14} {note}",
+        flush=True,
+    )
 
 
 def from_store(args: argparse.Namespace) -> int:
@@ -290,24 +347,36 @@ def from_store(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         store = open_bench_store(args, stack)
         _, P = timed(lambda: project_compact(store))
-        print(f"\nfrom the {args.store} store, through analytics.service (what `compoundgraph analyze` and the API "
-              f"run): {P.number_of_nodes():,} entities, {P.number_of_edges():,} claims")
+        print(
+            f"\nfrom the {args.store} store, through analytics.service (what `compoundgraph analyze` and the API "
+            f"run): {P.number_of_nodes():,} entities, {P.number_of_edges():,} claims"
+        )
         print(f"{'':<46} {'wall (med)':>11} {'cpu (med)':>10} {'1st wall':>10} {'before':>12} {'speed-up':>9}  target")
         base = None
         if not args.skip_store_baseline:
             t_nx, M = timed(lambda: store.to_networkx())
             base = t_nx.wall
-            print(f"{'  before: store.to_networkx() alone':<46} {t_nx.wall:9.2f} s {float(t_nx):8.2f} s "
-                  f"(every claim rebuilt; {M.number_of_edges():,} edges)", flush=True)
+            print(
+                f"{'  before: store.to_networkx() alone':<46} {t_nx.wall:9.2f} s {float(t_nx):8.2f} s "
+                f"(every claim rebuilt; {M.number_of_edges():,} edges)",
+                flush=True,
+            )
             M.clear()
         n = args.repeat
         first, med, _ = repeated(lambda: project_compact(store), n)
-        srow("  projection from the store (columns)", first, med, base, None,
-             f"{P.number_of_edges() / med.wall:,.0f} claims/s")
+        srow(
+            "  projection from the store (columns)",
+            first,
+            med,
+            base,
+            None,
+            f"{P.number_of_edges() / med.wall:,.0f} claims/s",
+        )
         first, med, r = repeated(lambda: service.centrality(store, measure="pagerank"), n)
         srow("PageRank including the projection and stamp", first, med, base, 3, f"engine {r['engine']}")
         first, med, r = repeated(
-            lambda: service.centrality(store, measure="betweenness", sample=args.k, seed=args.seed), 1)
+            lambda: service.centrality(store, measure="betweenness", sample=args.k, seed=args.seed), 1
+        )
         srow(f"betweenness, sampled k={args.k}", first, med, base, 60, f"engine {r['engine']}")
         first, med, r = repeated(lambda: service.communities(store, seed=args.seed), 1)
         srow("Louvain", first, med, base, 30, f"{r['count']:,} communities, Q {r['modularity']:.3f}")
@@ -343,13 +412,25 @@ def from_store(args: argparse.Namespace) -> int:
             read.append(r["stamp"]["graph"]["edges"])
         med_t = T(statistics.median(float(t) for t in times[:-1]), statistics.median(t.wall for t in times[:-1]))
         med_first = T(statistics.median(float(t) for t in firsts[:-1]), statistics.median(t.wall for t in firsts[:-1]))
-        srow(f"4-hop trace, median of {len(starts)} wallets", med_first, med_t, t_base, 1,
-             f"median {statistics.median(sizes[:-1]):.0f} transfers traced, {statistics.median(read[:-1]):.0f} "
-             "claims read; before = projecting the transfer graph")
+        srow(
+            f"4-hop trace, median of {len(starts)} wallets",
+            med_first,
+            med_t,
+            t_base,
+            1,
+            f"median {statistics.median(sizes[:-1]):.0f} transfers traced, {statistics.median(read[:-1]):.0f} "
+            "claims read; before = projecting the transfer graph",
+        )
         slow = max(range(len(starts)), key=lambda i: times[i].wall)
         srow("4-hop trace, slowest of those", firsts[slow], times[slow], t_base, 1)
-        srow(f"4-hop trace, busiest wallet ({busiest_out:,} out)", firsts[-1], times[-1], t_base, 1,
-             f"{sizes[-1]:,} transfers traced, {read[-1]:,} claims read")
+        srow(
+            f"4-hop trace, busiest wallet ({busiest_out:,} out)",
+            firsts[-1],
+            times[-1],
+            t_base,
+            1,
+            f"{sizes[-1]:,} transfers traced, {read[-1]:,} claims read",
+        )
     return 0
 
 

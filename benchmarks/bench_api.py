@@ -77,8 +77,11 @@ def build_world(store: Any, kind: str, data: Path, entities: int, transfers: int
 
     with store.writer() as writer:
         writer.add_all(sampled())
-    print(f"  {kind}: loaded {writer.summary.entities:,} entities, {writer.summary.claims:,} claims in "
-          f"{time.perf_counter() - started:.0f}s", flush=True)
+    print(
+        f"  {kind}: loaded {writer.summary.entities:,} entities, {writer.summary.claims:,} claims in "
+        f"{time.perf_counter() - started:.0f}s",
+        flush=True,
+    )
     stamp.write_text(json.dumps({"world": want, "ids": ids}))
     return ids
 
@@ -109,8 +112,9 @@ def profile(store: Any, ids: list[str], n: int) -> dict[str, float]:
     from compoundgraph.views import ego_json
 
     rng = random.Random(2)
-    stages: dict[str, list[float]] = {k: [] for k in
-                                      ("store.ego", "views.ego_json", "validate", "json", "nodes", "edges")}
+    stages: dict[str, list[float]] = {
+        k: [] for k in ("store.ego", "views.ego_json", "validate", "json", "nodes", "edges")
+    }
     prims: dict[str, list[float]] = {}
     wrapped = {}
     for name in ("node_labels", "claims_of", "degrees", "claims_between"):
@@ -189,9 +193,24 @@ def free_port() -> int:
 
 
 def start_server(env: dict[str, str], workers: int, port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "compoundgraph.cli.serve:app_factory", "--factory", "--host",
-           "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-           "--timeout-keep-alive", "60"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "compoundgraph.cli.serve:app_factory",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--timeout-keep-alive",
+        "60",
+    ]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     import httpx
 
@@ -225,8 +244,7 @@ async def _load(url: str, key: str, ids: list[str], clients: int, duration: floa
             while (now := time.perf_counter()) < stop:
                 t = time.perf_counter()
                 try:
-                    r = await client.get("/subgraph/ego", params={"id": rng.choice(ids), "hops": HOPS,
-                                                                   "limit": LIMIT})
+                    r = await client.get("/subgraph/ego", params={"id": rng.choice(ids), "hops": HOPS, "limit": LIMIT})
                     ok = r.status_code == 200
                     code = str(r.status_code)
                 except httpx.HTTPError as exc:
@@ -242,15 +260,18 @@ async def _load(url: str, key: str, ids: list[str], clients: int, duration: floa
                     errors[code] = errors.get(code, 0) + 1
 
         await asyncio.gather(*(worker(i) for i in range(clients)))
-    return {"latencies": latencies, "errors": errors, "duration": duration,
-            "bytes_p50": statistics.median(sizes) if sizes else 0}
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "duration": duration,
+        "bytes_p50": statistics.median(sizes) if sizes else 0,
+    }
 
 
 def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
     """The load runs in its own process, so the client does not share an interpreter with the baseline."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump({"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration,
-                   "warmup": warmup}, f)
+        json.dump({"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration, "warmup": warmup}, f)
     out = f.name + ".out"
     subprocess.run([sys.executable, __file__, "--load-worker", f.name, out], check=True, cwd=ROOT)
     result = json.loads(Path(out).read_text())
@@ -272,15 +293,26 @@ def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     from compoundgraph.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    env = {**os.environ, "COMPOUNDGRAPH_API_KEYS_PATH": str(tmp / "keys.json"),
-           "COMPOUNDGRAPH_API_AUDIT_PATH": str(tmp / "audit.jsonl"), "COMPOUNDGRAPH_API_RATE_PER_MINUTE": "0"}
+    env = {
+        **os.environ,
+        "COMPOUNDGRAPH_API_KEYS_PATH": str(tmp / "keys.json"),
+        "COMPOUNDGRAPH_API_AUDIT_PATH": str(tmp / "audit.jsonl"),
+        "COMPOUNDGRAPH_API_RATE_PER_MINUTE": "0",
+    }
     if kind == "neo4j":
         data = Path(args.neo4j_data)
         state = DATA / f"state-{args.neo4j_port}"
-        nenv = {**os.environ, "NEO4J_LOCAL_STATE": str(state), "NEO4J_LOCAL_HEAP": args.neo4j_heap,
-                "NEO4J_LOCAL_PAGECACHE": args.neo4j_pagecache}
-        subprocess.run([str(ROOT / "scripts" / "neo4j-local"), "start", "--port", str(args.neo4j_port), "--data",
-                        str(data)], check=True, env=nenv)
+        nenv = {
+            **os.environ,
+            "NEO4J_LOCAL_STATE": str(state),
+            "NEO4J_LOCAL_HEAP": args.neo4j_heap,
+            "NEO4J_LOCAL_PAGECACHE": args.neo4j_pagecache,
+        }
+        subprocess.run(
+            [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", str(args.neo4j_port), "--data", str(data)],
+            check=True,
+            env=nenv,
+        )
         uri = f"bolt://127.0.0.1:{args.neo4j_port}"
         settings = Settings(neo4j_uri=uri)
         env |= {"COMPOUNDGRAPH_NEO4J_URI": uri}
@@ -316,17 +348,27 @@ def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
     api_cpu = (cpu1[0] - cpu0[0]) * 1000 / sent if sent else float("nan")
     db_cpu = (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0
-    return {"api_cpu_ms": api_cpu, "db_cpu_ms": db_cpu,
-            "ceiling_rps": (os.cpu_count() or 1) * 1000 / (api_cpu + db_cpu) if sent else float("nan"),
-            "store": kind, "entities": args.entities, "requests": len(lat),
-            "errors": load["errors"], "rps": len(lat) / load["duration"] if lat else 0.0,
-            "p50": pct(lat, 50) if lat else float("nan"), "p95": pct(lat, 95) if lat else float("nan"),
-            "p99": pct(lat, 99) if lat else float("nan"), "direct_p50": pct(base, 50), "direct_p95": pct(base, 95),
-            "bytes_p50": load["bytes_p50"], "profile": prof,
-            "one_p50": pct(one["latencies"], 50) if one["latencies"] else float("nan"),
-            "one_p95": pct(one["latencies"], 95) if one["latencies"] else float("nan"),
-            "one_rps": len(one["latencies"]) / one["duration"] if one["latencies"] else 0.0,
-            "one_errors": sum(one["errors"].values())}
+    return {
+        "api_cpu_ms": api_cpu,
+        "db_cpu_ms": db_cpu,
+        "ceiling_rps": (os.cpu_count() or 1) * 1000 / (api_cpu + db_cpu) if sent else float("nan"),
+        "store": kind,
+        "entities": args.entities,
+        "requests": len(lat),
+        "errors": load["errors"],
+        "rps": len(lat) / load["duration"] if lat else 0.0,
+        "p50": pct(lat, 50) if lat else float("nan"),
+        "p95": pct(lat, 95) if lat else float("nan"),
+        "p99": pct(lat, 99) if lat else float("nan"),
+        "direct_p50": pct(base, 50),
+        "direct_p95": pct(base, 95),
+        "bytes_p50": load["bytes_p50"],
+        "profile": prof,
+        "one_p50": pct(one["latencies"], 50) if one["latencies"] else float("nan"),
+        "one_p95": pct(one["latencies"], 95) if one["latencies"] else float("nan"),
+        "one_rps": len(one["latencies"]) / one["duration"] if one["latencies"] else 0.0,
+        "one_errors": sum(one["errors"].values()),
+    }
 
 
 def main() -> None:
@@ -353,26 +395,37 @@ def main() -> None:
         return
     args.transfers = args.entities if args.transfers is None else args.transfers
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
-    print(f"bench_api: {args.entities:,} entities, {args.clients} clients, {args.workers} workers, "
-          f"{args.duration:g}s per store, GET /subgraph/ego hops={HOPS} limit={LIMIT}", flush=True)
+    print(
+        f"bench_api: {args.entities:,} entities, {args.clients} clients, {args.workers} workers, "
+        f"{args.duration:g}s per store, GET /subgraph/ego hops={HOPS} limit={LIMIT}",
+        flush=True,
+    )
     results = [bench_store(kind.strip(), args) for kind in args.stores.split(",") if kind.strip()]
     targets = {"embedded": 20.0, "neo4j": 50.0}
     print()
     print(f"load average after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'store':9} {'entities':>10} {'req':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'direct p50':>10} {'http/direct':>11} {'target p95':>10} {'errors':>7}")
+    print(
+        f"{'store':9} {'entities':>10} {'req':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'direct p50':>10} {'http/direct':>11} {'target p95':>10} {'errors':>7}"
+    )
     for r in results:
         target = targets.get(r["store"], float("nan"))
-        print(f"{r['store']:9} {r['entities']:>10,} {r['requests']:>7,} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-              f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['direct_p50']:>10.1f} {r['p50'] / r['direct_p50']:>11.1f} "
-              f"{'<= ' + format(target, 'g') + (' ok' if r['p95'] <= target else ' MISSED'):>10} "
-              f"{sum(r['errors'].values()):>7}")
-        print(f"   CPU per request: API server {r['api_cpu_ms']:.1f} ms"
-              + (f", Neo4j {r['db_cpu_ms']:.1f} ms" if r["store"] == "neo4j" else "")
-              + f" -> at most ~{r['ceiling_rps']:.0f} req/s on {os.cpu_count()} idle cores; with {args.clients} "
-              f"clients the p50 can be no lower than ~{args.clients / r['ceiling_rps'] * 1000:.0f} ms")
-        print(f"   1 client: p50 {r['one_p50']:.1f} ms, p95 {r['one_p95']:.1f} ms, {r['one_rps']:.1f} req/s, "
-              f"{r['one_errors']} errors")
+        print(
+            f"{r['store']:9} {r['entities']:>10,} {r['requests']:>7,} {r['rps']:>7.1f} {r['p50']:>7.1f} "
+            f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['direct_p50']:>10.1f} {r['p50'] / r['direct_p50']:>11.1f} "
+            f"{'<= ' + format(target, 'g') + (' ok' if r['p95'] <= target else ' MISSED'):>10} "
+            f"{sum(r['errors'].values()):>7}"
+        )
+        print(
+            f"   CPU per request: API server {r['api_cpu_ms']:.1f} ms"
+            + (f", Neo4j {r['db_cpu_ms']:.1f} ms" if r["store"] == "neo4j" else "")
+            + f" -> at most ~{r['ceiling_rps']:.0f} req/s on {os.cpu_count()} idle cores; with {args.clients} "
+            f"clients the p50 can be no lower than ~{args.clients / r['ceiling_rps'] * 1000:.0f} ms"
+        )
+        print(
+            f"   1 client: p50 {r['one_p50']:.1f} ms, p95 {r['one_p95']:.1f} ms, {r['one_rps']:.1f} req/s, "
+            f"{r['one_errors']} errors"
+        )
         if r["errors"]:
             print(f"   errors: {r['errors']}")
         if r["profile"]:

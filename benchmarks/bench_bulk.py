@@ -53,8 +53,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def _env(args: argparse.Namespace, name: str) -> dict[str, str]:
-    return {**os.environ, "NEO4J_LOCAL_STATE": str(args.work / f"state-{name}"),
-            "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{args.port}", "COMPOUNDGRAPH_ENVIRONMENT": "development"}
+    return {
+        **os.environ,
+        "NEO4J_LOCAL_STATE": str(args.work / f"state-{name}"),
+        "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{args.port}",
+        "COMPOUNDGRAPH_ENVIRONMENT": "development",
+    }
 
 
 def _server(args: argparse.Namespace, name: str, verb: str) -> None:
@@ -99,26 +103,37 @@ def bulk(args: argparse.Namespace, world: Path) -> dict[str, float]:
     _server(args, "bulk", "start")
     try:
         started, cpu, children = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-        summary, run = run_bulk(lambda store: load_jsonl_bulk(store, [world]), args.work / "files",
-                                keep_files=False)
+        summary, run = run_bulk(lambda store: load_jsonl_bulk(store, [world]), args.work / "files", keep_files=False)
         seconds = time.perf_counter() - started
         cpu, children = _cpu(resource.RUSAGE_SELF) - cpu, _cpu(resource.RUSAGE_CHILDREN) - children
         stored = _counts(args, "bulk")
     finally:
         _server(args, "bulk", "stop")
     records = summary.sources + summary.entities + summary.claims
-    return {"records": records, "stored": stored, "seconds": seconds, "prepare": run.prepare_seconds,
-            "importer": run.import_seconds, "restart": run.restart_seconds, "schema": run.schema_seconds,
-            "python_cpu": cpu, "importer_cpu": children,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "records": records,
+        "stored": stored,
+        "seconds": seconds,
+        "prepare": run.prepare_seconds,
+        "importer": run.import_seconds,
+        "restart": run.restart_seconds,
+        "schema": run.schema_seconds,
+        "python_cpu": cpu,
+        "importer_cpu": children,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def transactional(args: argparse.Namespace, world: Path) -> dict[str, float]:
     _server(args, "tx", "start")
     try:
         started, children, server = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN), _server_cpu(args, "tx")
-        proc = subprocess.run([str(ROOT / ".venv" / "bin" / "compoundgraph"), "load", str(world)],
-                              capture_output=True, text=True, env=_env(args, "tx"))
+        proc = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "compoundgraph"), "load", str(world)],
+            capture_output=True,
+            text=True,
+            env=_env(args, "tx"),
+        )
         seconds = time.perf_counter() - started
         children, server = _cpu(resource.RUSAGE_CHILDREN) - children, _server_cpu(args, "tx") - server
         if proc.returncode != 0:
@@ -145,34 +160,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.work.mkdir(parents=True)
     world = args.input or args.work / f"{args.scale}.jsonl"
     if args.input is None:
-        subprocess.run([str(ROOT / ".venv" / "bin" / "compoundgraph"), "synth", "--scale", args.scale,
-                        "--seed", str(args.seed), "-o", str(world)], check=True)
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "compoundgraph"),
+                "synth",
+                "--scale",
+                args.scale,
+                "--seed",
+                str(args.seed),
+                "-o",
+                str(world),
+            ],
+            check=True,
+        )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     b = bulk(args, world)
     rate = b["records"] / b["seconds"]
     out: dict[str, object] = {"scale": args.scale, "bulk": b, "bulk_rate": rate}
     print(f"cpu:    bulk Python {b['python_cpu']:.1f}s, importer (and launcher scripts) {b['importer_cpu']:.1f}s")
-    print(f"bulk:   {b['records']:,.0f} records in {b['seconds']:.1f}s = {rate:,.0f} records/s end to end "
-          f"(files {b['prepare']:.1f}s, importer {b['importer']:.1f}s, restart {b['restart']:.1f}s, schema "
-          f"{b['schema']:.1f}s); peak Python RSS {b['peak_rss_mb']:,.0f} MB; {b['stored']:,} nodes+relationships")
+    print(
+        f"bulk:   {b['records']:,.0f} records in {b['seconds']:.1f}s = {rate:,.0f} records/s end to end "
+        f"(files {b['prepare']:.1f}s, importer {b['importer']:.1f}s, restart {b['restart']:.1f}s, schema "
+        f"{b['schema']:.1f}s); peak Python RSS {b['peak_rss_mb']:,.0f} MB; {b['stored']:,} nodes+relationships"
+    )
     v = validation_floor(world)
     out["validation"] = v
-    print(f"floor:  reading and validating alone {v['records'] / v['seconds']:,.0f} records/s "
-          f"({v['records'] / v['cpu']:,.0f} per CPU second); the importer "
-          f"alone {b['records'] / b['importer']:,.0f} records/s")
+    print(
+        f"floor:  reading and validating alone {v['records'] / v['seconds']:,.0f} records/s "
+        f"({v['records'] / v['cpu']:,.0f} per CPU second); the importer "
+        f"alone {b['records'] / b['importer']:,.0f} records/s"
+    )
     if not args.no_transactional:
         t = transactional(args, world)
         t_rate = b["records"] / t["seconds"]
         out.update(transactional=t, transactional_rate=t_rate, ratio=rate / t_rate)
-        print(f"tx:     {b['records']:,.0f} records in {t['seconds']:.1f}s = {t_rate:,.0f} records/s; "
-              f"{t['stored']:,} nodes+relationships; bulk / tx = {rate / t_rate:.1f}x")
+        print(
+            f"tx:     {b['records']:,.0f} records in {t['seconds']:.1f}s = {t_rate:,.0f} records/s; "
+            f"{t['stored']:,} nodes+relationships; bulk / tx = {rate / t_rate:.1f}x"
+        )
         print(f"cpu:    transactional client {t['client_cpu']:.1f}s, Neo4j server {t['server_cpu']:.1f}s")
         if t["stored"] != b["stored"]:
             print("WARNING: the two databases hold different numbers of nodes+relationships")
-    print(f"target: >= {TARGET_RATE:,} records/s: {'met' if rate >= TARGET_RATE else 'NOT met'}; "
-          + (f">= {TARGET_RATIO}x: {'met' if out['ratio'] >= TARGET_RATIO else 'NOT met'}; "  # type: ignore[operator]
-             if "ratio" in out else "")
-          + f"peak RSS <= {TARGET_RSS_MB} MB: {'met' if b['peak_rss_mb'] <= TARGET_RSS_MB else 'NOT met'}")
+    print(
+        f"target: >= {TARGET_RATE:,} records/s: {'met' if rate >= TARGET_RATE else 'NOT met'}; "
+        + (
+            f">= {TARGET_RATIO}x: {'met' if out['ratio'] >= TARGET_RATIO else 'NOT met'}; "  # type: ignore[operator]
+            if "ratio" in out
+            else ""
+        )
+        + f"peak RSS <= {TARGET_RSS_MB} MB: {'met' if b['peak_rss_mb'] <= TARGET_RSS_MB else 'NOT met'}"
+    )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

@@ -33,17 +33,35 @@ def make_view(n_claims: int, n_wallets: int) -> ExportView:
     entities: dict[str, Entity] = {}
     for i in range(n_wallets):
         address = "T" + hashlib.sha256(str(i).encode()).hexdigest()[:33]
-        entities[f"wallet-{i}"] = Entity(id=f"wallet-{i}", label="Wallet", name=address, identifiers=[address],
-                                         properties={"chain": "tron", "address": address, "asset": "USDT"},
-                                         sources=[src.id])
+        entities[f"wallet-{i}"] = Entity(
+            id=f"wallet-{i}",
+            label="Wallet",
+            name=address,
+            identifiers=[address],
+            properties={"chain": "tron", "address": address, "asset": "USDT"},
+            sources=[src.id],
+        )
     claims = []
     for i in range(n_claims):
         tx = hashlib.sha256(f"tx{i}".encode()).hexdigest()
-        claims.append(Claim(type="TRANSFERRED", subject=f"wallet-{i % n_wallets}",
-                            object=f"wallet-{(i * 7 + 1) % n_wallets}", source=src.id, grade="A1",
-                            key=f"{tx}:0", valid_from=f"2024-0{1 + i % 9}-1{i % 10}",
-                            properties={"tx_hash": tx, "log_index": 0, "amount": f"{1000 + i}.5", "asset": "USDT",
-                                        "timestamp": f"2024-0{1 + i % 9}-1{i % 10}T0{i % 10}:1{i % 10}:00Z"}))
+        claims.append(
+            Claim(
+                type="TRANSFERRED",
+                subject=f"wallet-{i % n_wallets}",
+                object=f"wallet-{(i * 7 + 1) % n_wallets}",
+                source=src.id,
+                grade="A1",
+                key=f"{tx}:0",
+                valid_from=f"2024-0{1 + i % 9}-1{i % 10}",
+                properties={
+                    "tx_hash": tx,
+                    "log_index": 0,
+                    "amount": f"{1000 + i}.5",
+                    "asset": "USDT",
+                    "timestamp": f"2024-0{1 + i % 9}-1{i % 10}T0{i % 10}:1{i % 10}:00Z",
+                },
+            )
+        )
     return ExportView(sources={src.id: src}, entities=entities, claims=claims, query={"kind": "bench"})
 
 
@@ -74,16 +92,20 @@ def main() -> None:
     ap.add_argument("--wallets", type=int, default=2_000)
     args = ap.parse_args()
     view = make_view(args.claims, args.wallets)
-    print(f"neo4j-admin export of {args.claims:,} transfers between {args.wallets:,} wallets "
-          "(peak Python allocation beyond the view, tracemalloc on)")
+    print(
+        f"neo4j-admin export of {args.claims:,} transfers between {args.wallets:,} wallets "
+        "(peak Python allocation beyond the view, tracemalloc on)"
+    )
     print("| writer | peak | per claim | files | seconds |")
     print("|---|--:|--:|--:|--:|")
     results = {}
     for name, fn in (("two passes, no rows held (now)", neo4j_admin.render), ("every row held (before)", rows_held)):
         peak, seconds, size = measure(fn, view)
         results[name] = peak
-        print(f"| {name} | {peak / 2**20:.1f} MiB | {peak / args.claims / 1024:.2f} KiB | {size / 2**20:.1f} MiB "
-              f"| {seconds:.2f} |")
+        print(
+            f"| {name} | {peak / 2**20:.1f} MiB | {peak / args.claims / 1024:.2f} KiB | {size / 2**20:.1f} MiB "
+            f"| {seconds:.2f} |"
+        )
     now, before = results.values()
     print(f"peak now / before: {now / before:.2f}")
     print()

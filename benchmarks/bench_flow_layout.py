@@ -24,17 +24,33 @@ def build(store: Any, transfers: int) -> None:
     src = Source(title="bench flows", kind="dataset", reliability="A")
     first = 20
     rest = transfers - first
-    wallets = ["w-start"] + [f"w-{i}" for i in range(first)] + [f"w-{i}-{j}" for i in range(first)
-                                                                  for j in range(rest // first + 1)]
+    wallets = (
+        ["w-start"]
+        + [f"w-{i}" for i in range(first)]
+        + [f"w-{i}-{j}" for i in range(first) for j in range(rest // first + 1)]
+    )
     records: list[Any] = [src] + [Entity(id=w, label="Wallet", name=w, sources=[src.id]) for w in wallets]
     n = 0
 
     def pay(s: str, o: str, ts: str, amount: int = 100) -> None:
         nonlocal n
         n += 1
-        records.append(Claim(type="TRANSFERRED", subject=s, object=o, grade="A1", source=src.id,
-                             properties={"tx_hash": f"{n:064x}", "log_index": 0, "amount": str(amount),
-                                         "asset": "USDT", "timestamp": ts}))
+        records.append(
+            Claim(
+                type="TRANSFERRED",
+                subject=s,
+                object=o,
+                grade="A1",
+                source=src.id,
+                properties={
+                    "tx_hash": f"{n:064x}",
+                    "log_index": 0,
+                    "amount": str(amount),
+                    "asset": "USDT",
+                    "timestamp": ts,
+                },
+            )
+        )
 
     for i in range(first):  # enough for every payment onward, so each one carries traced funds
         pay("w-start", f"w-{i}", f"2024-04-01T10:{i:02d}:00Z", 100 * (rest // first + 1))
@@ -70,8 +86,7 @@ def main() -> None:
         layout_ms = median_ms(lambda: flow_layout(answer), args.repeat)
         lay = flow_layout(answer)
         store.close()
-    print(f"{len(answer['flows'])} traced transfers, {len(answer['endpoints'])} end points, "
-          f"{lay['columns']} columns")
+    print(f"{len(answer['flows'])} traced transfers, {len(answer['endpoints'])} end points, {lay['columns']} columns")
     print(f"flow_layout {layout_ms:.2f} ms; baseline trace {trace_ms:.1f} ms; layout/trace {layout_ms / trace_ms:.3f}")
 
 

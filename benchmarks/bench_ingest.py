@@ -62,8 +62,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-embedded", action="store_true")
     p.add_argument("--rewrite", action="store_true", help="also time re-writing the batched claims (unchanged)")
     p.add_argument("--profile", action="store_true", help="profile the batched Neo4j run (top functions)")
-    p.add_argument("--floor", type=int, default=50_000,
-                   help="claims per bare-statement run that measures the server's own cost (0: skip)")
+    p.add_argument(
+        "--floor",
+        type=int,
+        default=50_000,
+        help="claims per bare-statement run that measures the server's own cost (0: skip)",
+    )
     return p.parse_args(argv)
 
 
@@ -95,8 +99,10 @@ def world(args: argparse.Namespace) -> Data:
     warmup = rest[:: max(1, len(rest) // args.warmup)][: args.warmup] if args.warmup else []
     chosen.update(c.id for c in warmup)
     batched = [c for c in rest if c.id not in chosen][: args.batched]
-    print(f"built {len(sources)} sources, {len(entities):,} entities, {len(claims):,} claims as models "
-          f"in {time.perf_counter() - started:.1f}s (not timed below)")
+    print(
+        f"built {len(sources)} sources, {len(entities):,} entities, {len(claims):,} claims as models "
+        f"in {time.perf_counter() - started:.1f}s (not timed below)"
+    )
     return sources, entities, batched, per_row, warmup
 
 
@@ -128,8 +134,13 @@ def server_cpu(pid: int | None, every_thread: bool = False) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def timed_write(store: GraphStore, records: Sequence[Source | Entity | Claim], batch_size: int,
-                profile: bool = False, pid: int | None = None) -> tuple[float, float, float | None]:
+def timed_write(
+    store: GraphStore,
+    records: Sequence[Source | Entity | Claim],
+    batch_size: int,
+    profile: bool = False,
+    pid: int | None = None,
+) -> tuple[float, float, float | None]:
     """Wall seconds, client CPU seconds and server CPU seconds of writing ``records``."""
     profiler = cProfile.Profile() if profile else None
     cpu0, srv0 = time.process_time(), server_cpu(pid)
@@ -149,22 +160,47 @@ def timed_write(store: GraphStore, records: Sequence[Source | Entity | Claim], b
     return elapsed, cpu, (srv1 - srv0) if srv0 is not None and srv1 is not None else None
 
 
-def run_store(store: GraphStore, name: str, data: Data, args: argparse.Namespace, rows: list[Row],
-              profile: bool = False, pid: int | None = None) -> None:
+def run_store(
+    store: GraphStore,
+    name: str,
+    data: Data,
+    args: argparse.Namespace,
+    rows: list[Row],
+    profile: bool = False,
+    pid: int | None = None,
+) -> None:
     sources, entities, batched, per_row, warmup = data
-    rows.append((name, "entities, batched", len(sources) + len(entities),
-                 *timed_write(store, [*sources, *entities], args.batch_size, pid=pid)))
+    rows.append(
+        (
+            name,
+            "entities, batched",
+            len(sources) + len(entities),
+            *timed_write(store, [*sources, *entities], args.batch_size, pid=pid),
+        )
+    )
     if warmup:  # not timed: JIT-compile the server's write path (and warm caches) as a running server has
         cut = min(len(warmup) // 10, 100)
         timed_write(store, warmup[:cut], 1)
         timed_write(store, warmup[cut:], args.batch_size)
     if per_row:
         rows.append((name, "claims, per row (1 tx each)", len(per_row), *timed_write(store, per_row, 1, pid=pid)))
-    rows.append((name, f"claims, batched ({args.batch_size:,}/tx)", len(batched),
-                 *timed_write(store, batched, args.batch_size, profile, pid=pid)))
+    rows.append(
+        (
+            name,
+            f"claims, batched ({args.batch_size:,}/tx)",
+            len(batched),
+            *timed_write(store, batched, args.batch_size, profile, pid=pid),
+        )
+    )
     if args.rewrite:
-        rows.append((name, "claims, batched again (unchanged)", len(batched),
-                     *timed_write(store, batched, args.batch_size, pid=pid)))
+        rows.append(
+            (
+                name,
+                "claims, batched again (unchanged)",
+                len(batched),
+                *timed_write(store, batched, args.batch_size, pid=pid),
+            )
+        )
     counts = store.counts()
     total = sum(counts["relationships"].values())
     expected = len(batched) + len(per_row) + len(warmup)
@@ -179,10 +215,15 @@ def run_store(store: GraphStore, name: str, data: Data, args: argparse.Namespace
 FLOOR_STEPS = (
     ("bare relationship, no properties", "BenchFloorBare", "", ()),
     ("+ the claim's properties", "BenchFloorProps", "SET r = row.props", ()),
-    ("+ id constraint and source index", "BenchFloorIndexed", "SET r = row.props", (
-        "CREATE CONSTRAINT bench_floor_uid IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() REQUIRE r.id IS UNIQUE",
-        "CREATE INDEX bench_floor_source IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() ON (r.source)",
-    )),
+    (
+        "+ id constraint and source index",
+        "BenchFloorIndexed",
+        "SET r = row.props",
+        (
+            "CREATE CONSTRAINT bench_floor_uid IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() REQUIRE r.id IS UNIQUE",
+            "CREATE INDEX bench_floor_source IF NOT EXISTS FOR ()-[r:BenchFloorIndexed]-() ON (r.source)",
+        ),
+    ),
 )
 FLOOR_MATCH = "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b"
 FLOOR_CLEANUP = ("DROP CONSTRAINT bench_floor_uid IF EXISTS", "DROP INDEX bench_floor_source IF EXISTS")
@@ -190,7 +231,7 @@ FLOOR_CLEANUP = ("DROP CONSTRAINT bench_floor_uid IF EXISTS", "DROP INDEX bench_
 
 def run_batches(session: Any, query: str, rows: list[dict[str, Any]], size: int) -> None:
     for i in range(0, len(rows), size):
-        batch = rows[i:i + size]
+        batch = rows[i : i + size]
         session.execute_write(lambda tx: tx.run(query, rows=batch).consume())  # noqa: B023 (runs right here)
 
 
@@ -204,29 +245,40 @@ def server_floor(driver: Any, claims: list[Claim], args: argparse.Namespace, pid
     n = min(args.floor, len(claims))
     with driver.session() as session:
         ends = sorted({i for c in claims[:n] for i in (c.subject, c.object)})
-        element = {r["id"]: r["e"] for r in session.run(
-            "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, elementId(n) AS e", ids=ends)}
+        element = {
+            r["id"]: r["e"]
+            for r in session.run(
+                "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, elementId(n) AS e", ids=ends
+            )
+        }
         prepared = [p for group in _prepare(claims[:n]).values() for p in group]
-        rows = [{"a": element[p.claim.subject], "b": element[p.claim.object], "props": p.row["props"]}
-                for p in prepared]
+        rows = [
+            {"a": element[p.claim.subject], "b": element[p.claim.object], "props": p.row["props"]} for p in prepared
+        ]
         out: list[FloorRow] = []
         try:
             for what, rel, props, schema in FLOOR_STEPS:
                 for statement in schema:
                     session.run(statement).consume()
-                query = (f"{FLOOR_MATCH} CREATE (a)-[r:{rel}]->(b) {props}")
+                query = f"{FLOOR_MATCH} CREATE (a)-[r:{rel}]->(b) {props}"
                 run_batches(session, query, rows[: n // 5], args.batch_size)  # warm-up, untimed, then deleted
                 session.run(f"MATCH ()-[r:{rel}]->() DELETE r").consume()
                 bolt0, all0, started = server_cpu(pid), server_cpu(pid, every_thread=True), time.perf_counter()
                 run_batches(session, query, rows, args.batch_size)
                 wall = time.perf_counter() - started
                 bolt1, all1 = server_cpu(pid), server_cpu(pid, every_thread=True)
-                out.append((what, n, wall, None if bolt0 is None or bolt1 is None else bolt1 - bolt0,
-                            None if all0 is None or all1 is None else all1 - all0))
+                out.append(
+                    (
+                        what,
+                        n,
+                        wall,
+                        None if bolt0 is None or bolt1 is None else bolt1 - bolt0,
+                        None if all0 is None or all1 is None else all1 - all0,
+                    )
+                )
         finally:
             for _what, rel, _props, _schema in FLOOR_STEPS:
-                session.run(f"MATCH ()-[r:{rel}]->() CALL (r) {{ DELETE r }} "
-                            "IN TRANSACTIONS OF 50000 ROWS").consume()
+                session.run(f"MATCH ()-[r:{rel}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 50000 ROWS").consume()
             for statement in FLOOR_CLEANUP:
                 session.run(statement).consume()
     return out
@@ -252,8 +304,12 @@ def neo4j_pid(args: argparse.Namespace) -> int | None:
 
 
 def stop_neo4j(args: argparse.Namespace) -> None:
-    subprocess.run([str(ROOT / "scripts" / "neo4j-local"), "stop", "--port", str(args.port)],
-                   capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [str(ROOT / "scripts" / "neo4j-local"), "stop", "--port", str(args.port)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def neo4j_store(uri: str, batch_size: int) -> tuple[GraphStore, object]:
@@ -284,37 +340,55 @@ def _us(cpu: float | None, n: int) -> str:
 
 def report(rows: list[Row], floor: list[FloorRow]) -> None:
     print()
-    print(f"| {'store':<8} | {'what':<34} | {'records':>8} | {'wall s':>7} | {'per second':>10} "
-          f"| {'client CPU s':>12} | {'server CPU s':>12} | {'per CPU-second':>14} |")
+    print(
+        f"| {'store':<8} | {'what':<34} | {'records':>8} | {'wall s':>7} | {'per second':>10} "
+        f"| {'client CPU s':>12} | {'server CPU s':>12} | {'per CPU-second':>14} |"
+    )
     print(f"|{'-' * 10}|{'-' * 36}|{'-' * 9}:|{'-' * 8}:|{'-' * 11}:|{'-' * 13}:|{'-' * 13}:|{'-' * 15}:|")
     for store, what, n, wall, cpu, srv in rows:
         srv_text = f"{srv:>12.2f}" if srv is not None else f"{'-':>12}"
         per_cpu = n / (cpu + (srv or 0.0)) if cpu + (srv or 0.0) > 0 else float("nan")
-        print(f"| {store:<8} | {what:<34} | {n:>8,} | {wall:>7.2f} | {n / wall:>10,.0f} | {cpu:>12.2f} "
-              f"| {srv_text} | {per_cpu:>14,.0f} |")
+        print(
+            f"| {store:<8} | {what:<34} | {n:>8,} | {wall:>7.2f} | {n / wall:>10,.0f} | {cpu:>12.2f} "
+            f"| {srv_text} | {per_cpu:>14,.0f} |"
+        )
     print()
     for name in ("neo4j", "embedded"):
         found = {what: (n / wall, n / (cpu + (srv or 0.0))) for store, what, n, wall, cpu, srv in rows if store == name}
         batched = next((r for w, r in found.items() if w.startswith("claims, batched (")), None)
         per_row = found.get("claims, per row (1 tx each)")
         if batched and per_row:
-            print(f"{name}: batched / per-row = {batched[0] / per_row[0]:,.0f}x wall-clock, "
-                  f"{batched[1] / per_row[1]:,.0f}x per CPU-second")
+            print(
+                f"{name}: batched / per-row = {batched[0] / per_row[0]:,.0f}x wall-clock, "
+                f"{batched[1] / per_row[1]:,.0f}x per CPU-second"
+            )
         if name == "neo4j" and batched:
             ratio_ok = per_row is not None and batched[0] / per_row[0] >= TARGET_RATIO
-            print(f"neo4j targets (wall-clock): batched >= {TARGET_RATE:,} claims/s: "
-                  f"{'met' if batched[0] >= TARGET_RATE else 'MISSED'} ({batched[0]:,.0f}); "
-                  f"batched >= {TARGET_RATIO}x per-row: {'met' if ratio_ok else 'MISSED'}")
+            print(
+                f"neo4j targets (wall-clock): batched >= {TARGET_RATE:,} claims/s: "
+                f"{'met' if batched[0] >= TARGET_RATE else 'MISSED'} ({batched[0]:,.0f}); "
+                f"batched >= {TARGET_RATIO}x per-row: {'met' if ratio_ok else 'MISSED'}"
+            )
     if floor:
         cores = os.cpu_count() or 1
         print("\nthe server's own cost of a claim, apart from the writer (bare UNWIND ... CREATE, ends by element id):")
-        print(f"  {'':<36} {'per second':>10} {'Bolt worker CPU':>16} {'whole server CPU':>17} "
-              f"{'rate if all ' + str(cores) + ' cores ran the server':>34}")
+        print(
+            f"  {'':<36} {'per second':>10} {'Bolt worker CPU':>16} {'whole server CPU':>17} "
+            f"{'rate if all ' + str(cores) + ' cores ran the server':>34}"
+        )
         for what, n, wall, bolt, whole in floor:
-            print(f"  {what:<36} {n / wall:>10,.0f} {_us(bolt, n):>16} {_us(whole, n):>17} "
-                  f"{(f'{cores * n / whole:,.0f} claims/s' if whole else '-'):>34}")
-        writer = next(((n, srv) for store, what, n, _w, _c, srv in rows
-                       if store == "neo4j" and what.startswith("claims, batched (") and srv), None)
+            print(
+                f"  {what:<36} {n / wall:>10,.0f} {_us(bolt, n):>16} {_us(whole, n):>17} "
+                f"{(f'{cores * n / whole:,.0f} claims/s' if whole else '-'):>34}"
+            )
+        writer = next(
+            (
+                (n, srv)
+                for store, what, n, _w, _c, srv in rows
+                if store == "neo4j" and what.startswith("claims, batched (") and srv
+            ),
+            None,
+        )
         if writer:
             print(f"  {'the writer (reads, checks, creates)':<36} {'':>10} {_us(writer[1], writer[0]):>16}")
     print(f"(machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end)")
@@ -322,8 +396,10 @@ def report(rows: list[Row], floor: list[FloorRow]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    print(f"bench_ingest: {args.batched:,} claims batched, {args.per_row:,} per row, world of "
-          f"{args.entities:,} entities (seed {args.seed}), batch size {args.batch_size:,}")
+    print(
+        f"bench_ingest: {args.batched:,} claims batched, {args.per_row:,} per row, world of "
+        f"{args.entities:,} entities (seed {args.seed}), batch size {args.batch_size:,}"
+    )
     data = world(args)
     rows: list[Row] = []
     floor: list[FloorRow] = []

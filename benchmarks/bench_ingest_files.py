@@ -86,7 +86,7 @@ def sqlite_alone(loaded: Path, work: Path, batch: int) -> None:
     for name in _CLAIM_INDEXES:
         db.execute(f"DROP INDEX {name}")
     for i in range(0, len(rows), batch):
-        chunk = rows[i:i + batch]
+        chunk = rows[i : i + batch]
         db.execute(_CLAIM_FPS, (json.dumps([r[0] for r in chunk]),)).fetchall()
         db.executemany(_CLAIM_INSERT, chunk)
     streamed = time.perf_counter()
@@ -95,9 +95,12 @@ def sqlite_alone(loaded: Path, work: Path, batch: int) -> None:
     db.execute("COMMIT")
     took = time.perf_counter() - start
     store.close()
-    print(f"{'SQLite':>10}: {len(rows):,} claim rows in {took:7.1f} s = {len(rows) / took:10,.0f} rows/s  "
-          f"(ready-made rows: {streamed - start:.1f} s inserting, {took - streamed + start:.1f} s building the "
-          "indexes; the embedded store cannot ingest faster than this on this machine)", flush=True)
+    print(
+        f"{'SQLite':>10}: {len(rows):,} claim rows in {took:7.1f} s = {len(rows) / took:10,.0f} rows/s  "
+        f"(ready-made rows: {streamed - start:.1f} s inserting, {took - streamed + start:.1f} s building the "
+        "indexes; the embedded store cannot ingest faster than this on this machine)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -120,8 +123,10 @@ def main() -> None:
             start = time.perf_counter()
             with path.open("w", newline="", encoding="utf-8") as f:
                 write_transfers_csv(f, args.seed, args.entities, args.transfers)
-            print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.0f} s "
-                  "(not timed below)")
+            print(
+                f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - start:.0f} s "
+                "(not timed below)"
+            )
         with path.open(newline="", encoding="utf-8") as f:
             rows = sum(1 for _ in f) - 1
 
@@ -133,15 +138,23 @@ def main() -> None:
         base = timed("baseline", rows, read_only)
         if not args.no_reader:
             opts = Options(source_grade="B2", dry_run=True)
-            timed("reader", rows, lambda: ingest(EmbeddedStore(work / "dry.sqlite"), [path], opts,
-                                                 progress=progress("reader")), base)
+            timed(
+                "reader",
+                rows,
+                lambda: ingest(EmbeddedStore(work / "dry.sqlite"), [path], opts, progress=progress("reader")),
+                base,
+            )
 
         db = work / "bench.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
         store: GraphStore = EmbeddedStore(db, batch_size=args.batch_size)
-        timed("embedded", rows, lambda: ingest(store, [path], Options(source_grade="B2"),
-                                               progress=progress("embedded")), base)
+        timed(
+            "embedded",
+            rows,
+            lambda: ingest(store, [path], Options(source_grade="B2"), progress=progress("embedded")),
+            base,
+        )
         store.close()
         sqlite_alone(db, work, args.batch_size)
 
@@ -158,8 +171,12 @@ def main() -> None:
                 neo = Neo4jStore(driver, batch_size=args.batch_size, uri=args.neo4j)
                 neo.delete_all(confirm=True)
                 neo.init_schema()
-                timed("neo4j", rows, lambda: ingest(neo, [path], Options(source_grade="B2"),
-                                                    progress=progress("neo4j")), base)
+                timed(
+                    "neo4j",
+                    rows,
+                    lambda: ingest(neo, [path], Options(source_grade="B2"), progress=progress("neo4j")),
+                    base,
+                )
             finally:
                 driver.close()
         print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)

@@ -81,11 +81,17 @@ def bench(store: Any, tmp: Path, ids: list[str], sizes: list[int], repeat: int) 
 
 def one_size(client: Any, h: dict[str, str], store: Any, chosen: list[str], repeat: int) -> dict[str, Any]:
     size = len(chosen)
-    chart = {"entities": [{"id": i, "x": float(n % 150) * 40, "y": float(n // 150) * 40, "pinned": n % 7 == 0}
-                          for n, i in enumerate(chosen)],
-             "notes": {"investigation": "benchmark", "entities": {i: f"note {n}" for n, i in enumerate(chosen)
-                                                                  if n % 10 == 0}},
-             "layout": {"kind": "manual"}}
+    chart = {
+        "entities": [
+            {"id": i, "x": float(n % 150) * 40, "y": float(n // 150) * 40, "pinned": n % 7 == 0}
+            for n, i in enumerate(chosen)
+        ],
+        "notes": {
+            "investigation": "benchmark",
+            "entities": {i: f"note {n}" for n, i in enumerate(chosen) if n % 10 == 0},
+        },
+        "layout": {"kind": "manual"},
+    }
     t = time.perf_counter()
     r = client.post("/investigations", headers=h, json={"title": f"bench {size}", "chart": chart})
     create_ms = (time.perf_counter() - t) * 1000
@@ -105,11 +111,20 @@ def one_size(client: Any, h: dict[str, str], store: Any, chosen: list[str], repe
     open_ms = median_ms(open_, repeat)
     save_ms = median_ms(save, repeat)
     base_ms = median_ms(lambda: store.node_labels(chosen), repeat)
-    print(f"  {size:>6,} entities: create {create_ms:7.1f} ms, open {open_ms:7.1f} ms, save {save_ms:7.1f} ms; "
-          f"node_labels baseline {base_ms:6.1f} ms; open/baseline {open_ms / base_ms:5.1f}x; "
-          f"answer {len(r.content) / 1e6:.2f} MB", flush=True)
-    return {"size": size, "create": create_ms, "open": open_ms, "save": save_ms, "baseline": base_ms,
-            "bytes": len(r.content)}
+    print(
+        f"  {size:>6,} entities: create {create_ms:7.1f} ms, open {open_ms:7.1f} ms, save {save_ms:7.1f} ms; "
+        f"node_labels baseline {base_ms:6.1f} ms; open/baseline {open_ms / base_ms:5.1f}x; "
+        f"answer {len(r.content) / 1e6:.2f} MB",
+        flush=True,
+    )
+    return {
+        "size": size,
+        "create": create_ms,
+        "open": open_ms,
+        "save": save_ms,
+        "baseline": base_ms,
+        "bytes": len(r.content),
+    }
 
 
 def main() -> None:

@@ -51,17 +51,55 @@ PUBLIC = ROOT / "src" / "compoundgraph" / "sample" / "public_record.jsonl"
 DATA = ROOT / "data" / "bench-screen"  # data/ is not versioned
 NAMED = ("Person", "Organization", "ArmedGroup")
 # written in Chinese characters by the press; their pinyin is the name the public record gives
-CJK = {"陈志": "Chen Zhi", "佘智江": "She Zhijiang", "赵伟": "Zhao Wei", "白所成": "Bai Suocheng",
-       "刘立志": "Liu Lizhi", "郭华萍": "Guo Hua Ping"}
+CJK = {
+    "陈志": "Chen Zhi",
+    "佘智江": "She Zhijiang",
+    "赵伟": "Zhao Wei",
+    "白所成": "Bai Suocheng",
+    "刘立志": "Liu Lizhi",
+    "郭华萍": "Guo Hua Ping",
+}
 NEGATIVES = [
-    "John Smith", "Maria Santos", "Nguyen Van Minh", "Somchai Wongsakul", "Aung Kyaw Moe", "Tran Thi Lan",
-    "Li Wei", "Wang Fang", "Zhang Min", "Liu Yang", "Huang Lei", "Kim Sokha", "Sok Dara", "Chan Vibol",
-    "Maung Maung Win", "Thida Aye", "Nur Aisyah", "Muhammad Faizal", "Siti Rahayu", "Jose Reyes", "Ana Cruz",
-    "Mekong Star Trading", "Golden Dragon Logistics", "Pacific Rim Holdings", "Sunrise Garment Factory",
-    "Blue Ocean Seafood Co", "Asia Pacific Consulting", "Phnom Penh Water Supply", "Yangon Textile Works",
-    "Bangkok Travel Agency", "Manila Call Services", "Vientiane Trading Company", "Hanoi Electronics Ltd",
-    "Kuala Lumpur Property Group", "Saigon Coffee Roasters", "Mandalay Jade Traders", "Cebu Shipping Lines",
-    "Siem Reap Tours", "Chiang Mai Handicrafts", "Penang Medical Supplies",
+    "John Smith",
+    "Maria Santos",
+    "Nguyen Van Minh",
+    "Somchai Wongsakul",
+    "Aung Kyaw Moe",
+    "Tran Thi Lan",
+    "Li Wei",
+    "Wang Fang",
+    "Zhang Min",
+    "Liu Yang",
+    "Huang Lei",
+    "Kim Sokha",
+    "Sok Dara",
+    "Chan Vibol",
+    "Maung Maung Win",
+    "Thida Aye",
+    "Nur Aisyah",
+    "Muhammad Faizal",
+    "Siti Rahayu",
+    "Jose Reyes",
+    "Ana Cruz",
+    "Mekong Star Trading",
+    "Golden Dragon Logistics",
+    "Pacific Rim Holdings",
+    "Sunrise Garment Factory",
+    "Blue Ocean Seafood Co",
+    "Asia Pacific Consulting",
+    "Phnom Penh Water Supply",
+    "Yangon Textile Works",
+    "Bangkok Travel Agency",
+    "Manila Call Services",
+    "Vientiane Trading Company",
+    "Hanoi Electronics Ltd",
+    "Kuala Lumpur Property Group",
+    "Saigon Coffee Roasters",
+    "Mandalay Jade Traders",
+    "Cebu Shipping Lines",
+    "Siem Reap Tours",
+    "Chiang Mai Handicrafts",
+    "Penang Medical Supplies",
 ]
 
 
@@ -109,8 +147,9 @@ def _typo(name: str, rng: random.Random) -> str | None:
 
 def _flip(address: str, rng: random.Random) -> str:
     """One character changed so that the checksum no longer holds."""
-    alphabet = "0123456789abcdef" if address.startswith("0x") else \
-        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    alphabet = (
+        "0123456789abcdef" if address.startswith("0x") else "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    )
     for _ in range(100):
         i = rng.randrange(3, len(address))
         c = rng.choice(alphabet)
@@ -123,8 +162,9 @@ def _flip(address: str, rng: random.Random) -> str:
     raise RuntimeError(f"no decoy found for {address}")
 
 
-def labelled(store: GraphStore, sample: int, rng: random.Random) -> tuple[list[tuple[dict, str | None, str]],
-                                                                            list[tuple[dict, str | None, str]]]:
+def labelled(
+    store: GraphStore, sample: int, rng: random.Random
+) -> tuple[list[tuple[dict, str | None, str]], list[tuple[dict, str | None, str]]]:
     """(row, expected entity id or None, variant) for names and for identifiers."""
     public_ids = set()
     with PUBLIC.open(encoding="utf-8") as f:
@@ -146,8 +186,13 @@ def labelled(store: GraphStore, sample: int, rng: random.Random) -> tuple[list[t
     by_name = {e.name: e.id for e in named}
     names: list[tuple[dict, str | None, str]] = []
     for e in named:
-        variants = {"as written": e.name, "lower case": e.name.lower(), "swapped": _swap(e.name),
-                    "middle left out": _drop_middle(e.name), "one letter changed": _typo(e.name, rng)}
+        variants = {
+            "as written": e.name,
+            "lower case": e.name.lower(),
+            "swapped": _swap(e.name),
+            "middle left out": _drop_middle(e.name),
+            "one letter changed": _typo(e.name, rng),
+        }
         for kind, text in variants.items():
             if text:
                 names.append(({"name": text}, e.id, kind))
@@ -176,8 +221,11 @@ def labelled(store: GraphStore, sample: int, rng: random.Random) -> tuple[list[t
 
 
 def quality(store: GraphStore, cases: list[tuple[dict, str | None, str]], threshold: float) -> dict:
-    result = screen(store, from_records((f"case {i}", c[0]) for i, c in enumerate(cases)),
-                    Options(threshold=threshold, max_hops=0, limit=10))
+    result = screen(
+        store,
+        from_records((f"case {i}", c[0]) for i, c in enumerate(cases)),
+        Options(threshold=threshold, max_hops=0, limit=10),
+    )
     tp = fp = pos = found = 0
     by_kind: dict[str, list[int]] = {}
     errors = 0
@@ -195,14 +243,19 @@ def quality(store: GraphStore, cases: list[tuple[dict, str | None, str]], thresh
         else:
             by_kind.setdefault(kind, [0, 0])[0] += not ids
             by_kind.setdefault(kind, [0, 0])[1] += 1
-    return {"threshold": threshold, "rows": len(cases), "positives": pos,
-            "recall": round(found / pos, 4) if pos else None,
-            "precision": round(tp / (tp + fp), 4) if tp + fp else None, "false_hits": fp, "rows_with_errors": errors,
-            "by_variant": {k: f"{a}/{b}" for k, (a, b) in sorted(by_kind.items())}}
+    return {
+        "threshold": threshold,
+        "rows": len(cases),
+        "positives": pos,
+        "recall": round(found / pos, 4) if pos else None,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "false_hits": fp,
+        "rows_with_errors": errors,
+        "by_variant": {k: f"{a}/{b}" for k, (a, b) in sorted(by_kind.items())},
+    }
 
 
-def speed(store: GraphStore, names: list, idents: list, rows: int, baseline_rows: int,
-          rng: random.Random) -> dict:
+def speed(store: GraphStore, names: list, idents: list, rows: int, baseline_rows: int, rng: random.Random) -> dict:
     pool = [c[0] for c in names] + [c[0] for c in idents]
     handles = [{"handle": e.name} for e in _accounts(store, 2_000)]
     pool += handles
@@ -226,10 +279,18 @@ def speed(store: GraphStore, names: list, idents: list, rows: int, baseline_rows
         store.search(next(iter(row.values())), 5)
     t_base = time.perf_counter() - t
     rate, base_rate = rows / t_all, len(sample) / t_base
-    return {"rows": rows, "seconds": round(t_all, 2), "reading_seconds": round(t_read, 2),
-            "rows_per_s": round(rate), "baseline_rows": len(sample), "baseline_seconds": round(t_base, 2),
-            "baseline_rows_per_s": round(base_rate), "ratio": round(rate / base_rate, 2),
-            "projected_100k_rows_s": round(100_000 / rate, 1), "summary": summary}
+    return {
+        "rows": rows,
+        "seconds": round(t_all, 2),
+        "reading_seconds": round(t_read, 2),
+        "rows_per_s": round(rate),
+        "baseline_rows": len(sample),
+        "baseline_seconds": round(t_base, 2),
+        "baseline_rows_per_s": round(base_rate),
+        "ratio": round(rate / base_rate, 2),
+        "projected_100k_rows_s": round(100_000 / rate, 1),
+        "summary": summary,
+    }
 
 
 def _accounts(store: GraphStore, n: int) -> list[Entity]:

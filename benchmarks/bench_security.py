@@ -40,8 +40,11 @@ def header_attack(http: str, header_mb: int) -> tuple[float, float, bytes]:
     from compoundgraph.store import EmbeddedStore
 
     tmp = Path(tempfile.mkdtemp())
-    app = create_app(Settings(embedded_path=tmp / "s.sqlite"), store=EmbeddedStore(tmp / "s.sqlite"),
-                     api=ApiSettings(keys_path=tmp / "k.json", audit_path=tmp / "a.jsonl"))
+    app = create_app(
+        Settings(embedded_path=tmp / "s.sqlite"),
+        store=EmbeddedStore(tmp / "s.sqlite"),
+        api=ApiSettings(keys_path=tmp / "k.json", audit_path=tmp / "a.jsonl"),
+    )
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", http=http))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -101,8 +104,10 @@ def bomb(bomb_mb: int) -> None:
             else:
                 dst.writestr(info, src.read(info))
     print(f"bomb: {out.stat().st_size / 1024**2:.1f} MB zip inflating to {bomb_mb:,} MB")
-    for name, fn in (("verify_package (streamed, signed sizes)", lambda: verify_package(out, public)),
-                     ("baseline: read every member whole", lambda: read_package_whole(out))):
+    for name, fn in (
+        ("verify_package (streamed, signed sizes)", lambda: verify_package(out, public)),
+        ("baseline: read every member whole", lambda: read_package_whole(out)),
+    ):
         tracemalloc.start()
         t = time.perf_counter()
         fn()
@@ -124,8 +129,10 @@ def main() -> None:
     ap.add_argument("--bomb-mb", type=int, default=300)
     args = ap.parse_args()
     print(f"header attack: one {args.header_mb} MB header while /health is probed every 10 ms")
-    for label, http in (("capped (compoundgraph.api.http)", "compoundgraph.api.http:CappedHttpProtocol"),
-                        ("baseline: plain uvicorn httptools", "httptools")):
+    for label, http in (
+        ("capped (compoundgraph.api.http)", "compoundgraph.api.http:CappedHttpProtocol"),
+        ("baseline: plain uvicorn httptools", "httptools"),
+    ):
         worst, took, status = header_attack(http, args.header_mb)
         said = status.decode(errors="replace")[:40] or "connection closed before the head was sent"
         print(f"  {label:45s} slowest probe {worst * 1000:8.1f} ms   attacker done after {took:6.2f} s: {said}")

@@ -61,12 +61,21 @@ def world(path: Path, orgs: int = 12, members: int = 12, accounts: int = 14, see
     recs: list[dict[str, Any]] = [{"record": "source", "id": SRC, "title": "UI benchmark world", "reliability": "B"}]
 
     def ent(id_: str, label: str, name: str, **props: Any) -> None:
-        recs.append({"record": "entity", "id": id_, "label": label, "name": name, "properties": props,
-                     "sources": [SRC]})
+        recs.append(
+            {"record": "entity", "id": id_, "label": label, "name": name, "properties": props, "sources": [SRC]}
+        )
 
     def claim(t: str, s: str, o: str) -> None:
-        recs.append({"record": "claim", "type": t, "subject": s, "object": o, "source": SRC,
-                     "grade": rnd.choice(["A1", "B2", "B3", "C3", "D4"])})
+        recs.append(
+            {
+                "record": "claim",
+                "type": t,
+                "subject": s,
+                "object": o,
+                "source": SRC,
+                "grade": rnd.choice(["A1", "B2", "B3", "C3", "D4"]),
+            }
+        )
 
     ent(CENTER, "Compound", "Benchmark Park", country="KH", lat=10.6, lon=103.5)
     people = []
@@ -114,20 +123,25 @@ def pyvis_page(subgraph: dict[str, Any], out: Path) -> Path:
     return out
 
 
-def measure(browser: Any, url: str, ready_js: str, value_js: str, init: str | None,
-            timeout_s: float) -> tuple[float, float]:
+def measure(
+    browser: Any, url: str, ready_js: str, value_js: str, init: str | None, timeout_s: float
+) -> tuple[float, float]:
     """Seconds from navigation start to settled, and seconds the ego request of the page took (UI only)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "file:", "data:"))
-               else r.abort())
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "file:", "data:")) else r.abort(),
+    )
     if init:
         page.add_init_script(init)
     try:
         page.goto(url)
         page.wait_for_function(ready_js, timeout=timeout_s * 1000, polling=20)
-        ego = page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/subgraph/ego'))"
-                            ".reduce((a, e) => a + e.duration, 0)")
+        ego = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/subgraph/ego'))"
+            ".reduce((a, e) => a + e.duration, 0)"
+        )
         return float(page.evaluate(value_js)) / 1000, float(ego) / 1000
     except Exception:  # a baseline that never settles is reported as such
         return float("nan"), float("nan")
@@ -141,8 +155,9 @@ GROWTH_ORGS = 28  # 1 + 28 + 336 + 4,704 = 5,069 entities
 def open_chart(browser: Any, url: str, n: int) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:"))
-               else r.abort())
+    page.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:")) else r.abort()
+    )
     page.goto(f"{url}/?open={CENTER}&hops=3&limit={n}")
     page.wait_for_function("window.cg && cg.ready && cg.settledAt !== null", timeout=120_000, polling=20)
     return page
@@ -186,9 +201,13 @@ def growth(browser: Any, url: str, repeat: int, physics_timeout: float) -> None:
             page.context.close()
     u, b = statistics.median(ours), statistics.median(base)
     print(f"  runs {[round(x, 2) for x in ours]}, baseline {[round(x, 2) for x in base]}")
-    print("  of which (median s): " + ", ".join(
-        f"{name} {statistics.median(p[i] for p in parts):.2f}"
-        for i, name in enumerate(("request and answer", "placement", "styling", "drawing"))))
+    print(
+        "  of which (median s): "
+        + ", ".join(
+            f"{name} {statistics.median(p[i] for p in parts):.2f}"
+            for i, name in enumerate(("request and answer", "placement", "styling", "drawing"))
+        )
+    )
     print(f"  {'added':>6} {'expand (s)':>11} {'+ whole re-layout, before (s)':>30} {'ratio':>6}  target")
     print(f"  {added:>6} {u:>11.2f} {b:>30.2f} {b / u:>5.1f}x  {'met' if u <= 1.5 else 'MISSED'} (<= 1.5 s)")
 
@@ -197,23 +216,28 @@ def growth(browser: Any, url: str, repeat: int, physics_timeout: float) -> None:
     for n in (2000, 5000):
         page = open_chart(browser, url, n)
         size = page.evaluate("cg.state.raw.nodes.size")
-        times = {mode: statistics.median(page.evaluate(RELAYOUT_JS, mode) for _ in range(repeat))
-                 for mode in ("organic", "hierarchical", "circular", "community")}
+        times = {
+            mode: statistics.median(page.evaluate(RELAYOUT_JS, mode) for _ in range(repeat))
+            for mode in ("organic", "hierarchical", "circular", "community")
+        }
         phys = page.evaluate(PHYSICS_JS, physics_timeout)
         page.context.close()
         rows.append((size, times, phys))
         physics = f"physics {phys:.2f} s" if phys >= 0 else f"physics > {physics_timeout:.0f} s"
-        print(f"  {size} nodes: " + ", ".join(f"{m} {t:.2f} s" for m, t in times.items()) + f"; {physics}",
-              flush=True)
-    print(f"  {'nodes':>6} {'organic':>8} {'hierarch.':>9} {'circular':>8} {'community':>9} {'physics (s)':>12} "
-          f"{'ratio':>6}  target")
+        print(f"  {size} nodes: " + ", ".join(f"{m} {t:.2f} s" for m, t in times.items()) + f"; {physics}", flush=True)
+    print(
+        f"  {'nodes':>6} {'organic':>8} {'hierarch.':>9} {'circular':>8} {'community':>9} {'physics (s)':>12} "
+        f"{'ratio':>6}  target"
+    )
     for size, times, phys in rows:
         worst = max(times.values())
         shown = f"{phys:.2f}" if phys >= 0 else f">{physics_timeout:.0f}"
         ratio = (phys if phys >= 0 else physics_timeout) / times["organic"]
-        print(f"  {size:>6} {times['organic']:>8.2f} {times['hierarchical']:>9.2f} {times['circular']:>8.2f} "
-              f"{times['community']:>9.2f} {shown:>12} {ratio:>5.1f}x{'+' if phys < 0 else ' '} "
-              f"{'met' if worst <= 3.0 else 'MISSED'} (slowest <= 3 s)")
+        print(
+            f"  {size:>6} {times['organic']:>8.2f} {times['hierarchical']:>9.2f} {times['circular']:>8.2f} "
+            f"{times['community']:>9.2f} {shown:>12} {ratio:>5.1f}x{'+' if phys < 0 else ' '} "
+            f"{'met' if worst <= 3.0 else 'MISSED'} (slowest <= 3 s)"
+        )
 
 
 def main() -> None:
@@ -221,10 +245,15 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 2000])
     ap.add_argument("--repeat", type=int, default=3, help="runs per size (median reported)")
     ap.add_argument("--pyvis-timeout", type=float, default=90.0, help="seconds before pyvis counts as unsettled")
-    ap.add_argument("--first", action=argparse.BooleanOptionalAction, default=True,
-                    help="measure the first chart against pyvis")
-    ap.add_argument("--growth", action=argparse.BooleanOptionalAction, default=True,
-                    help="also measure expanding a large chart and Lay out again")
+    ap.add_argument(
+        "--first", action=argparse.BooleanOptionalAction, default=True, help="measure the first chart against pyvis"
+    )
+    ap.add_argument(
+        "--growth",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure expanding a large chart and Lay out again",
+    )
     ap.add_argument("--physics-timeout", type=float, default=60.0, help="seconds before physics counts as unsettled")
     args = ap.parse_args()
 
@@ -235,34 +264,57 @@ def main() -> None:
     t = time.perf_counter()
     load_jsonl(store, [world(tmp / "world.jsonl")])
     print(f"synthetic world loaded in {time.perf_counter() - t:.1f} s")
-    app = create_app(Settings.model_validate({"embedded_path": tmp / "x.sqlite"}), store=store,
-                     api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl",
-                                     rate_per_minute=0))
+    app = create_app(
+        Settings.model_validate({"embedded_path": tmp / "x.sqlite"}),
+        store=store,
+        api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl", rate_per_minute=0),
+    )
     rows = []
     with LiveServer(app) as live, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for n in args.sizes if args.first else []:
             sg = httpx.get(f"{live.url}/subgraph/ego", params={"id": CENTER, "hops": 3, "limit": n}, timeout=60).json()
             nodes, edges = len(sg["nodes"]), len(sg["edges"])
-            ui = [measure(browser, f"{live.url}/?open={CENTER}&hops=3&limit={n}",
-                          "window.cg && cg.ready && cg.settledAt !== null", "cg.settledAt", None, 60)
-                  for _ in range(args.repeat)]
+            ui = [
+                measure(
+                    browser,
+                    f"{live.url}/?open={CENTER}&hops=3&limit={n}",
+                    "window.cg && cg.ready && cg.settledAt !== null",
+                    "cg.settledAt",
+                    None,
+                    60,
+                )
+                for _ in range(args.repeat)
+            ]
             page = pyvis_page(sg, tmp / f"pyvis-{n}.html")
-            base = [measure(browser, page.as_uri(), "window.__bench && window.__bench.iterDone",
-                            "window.__bench.iterDone", PYVIS_PROBE, args.pyvis_timeout)
-                    for _ in range(max(1, args.repeat - 1))]
+            base = [
+                measure(
+                    browser,
+                    page.as_uri(),
+                    "window.__bench && window.__bench.iterDone",
+                    "window.__bench.iterDone",
+                    PYVIS_PROBE,
+                    args.pyvis_timeout,
+                )
+                for _ in range(max(1, args.repeat - 1))
+            ]
             u = statistics.median(x[0] for x in ui)
             api = statistics.median(x[1] for x in ui)
             rows.append((nodes, edges, u, api, statistics.median(x[0] for x in base)))
-            print(f"  {nodes} nodes: UI {[round(x[0], 2) for x in ui]} (ego API {[round(x[1], 2) for x in ui]}), "
-                  f"pyvis {[round(x[0], 2) for x in base]}", flush=True)
+            print(
+                f"  {nodes} nodes: UI {[round(x[0], 2) for x in ui]} (ego API {[round(x[1], 2) for x in ui]}), "
+                f"pyvis {[round(x[0], 2) for x in base]}",
+                flush=True,
+            )
         browser.close()
     store.close()
 
     print()
     if rows:
-        print(f"{'nodes':>6} {'edges':>6} {'UI settled (s)':>15} {'of which ego API':>17} {'pyvis default (s)':>18} "
-              f"{'speed-up':>9}  target")
+        print(
+            f"{'nodes':>6} {'edges':>6} {'UI settled (s)':>15} {'of which ego API':>17} {'pyvis default (s)':>18} "
+            f"{'speed-up':>9}  target"
+        )
     for nodes, edges, u, api, b in rows:
         ratio = f"{b / u:.1f}x" if b == b and u else f">{args.pyvis_timeout / u:.1f}x"
         shown = f"{b:.2f}" if b == b else f">{args.pyvis_timeout:.0f} (unsettled)"
@@ -272,9 +324,13 @@ def main() -> None:
     if args.growth:
         big = EmbeddedStore(tmp / "growth.sqlite")
         load_jsonl(big, [world(tmp / "growth.jsonl", orgs=GROWTH_ORGS)])
-        app2 = create_app(Settings.model_validate({"embedded_path": tmp / "y.sqlite"}), store=big,
-                          api=ApiSettings(demo=True, keys_path=tmp / "keys2.json", audit_path=tmp / "audit2.jsonl",
-                                          rate_per_minute=0))
+        app2 = create_app(
+            Settings.model_validate({"embedded_path": tmp / "y.sqlite"}),
+            store=big,
+            api=ApiSettings(
+                demo=True, keys_path=tmp / "keys2.json", audit_path=tmp / "audit2.jsonl", rate_per_minute=0
+            ),
+        )
         with LiveServer(app2) as live2, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             growth(browser, live2.url, args.repeat, args.physics_timeout)

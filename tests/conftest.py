@@ -42,8 +42,9 @@ from tests.support.world import WORLD
 def _trust_store_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Package imports record the newest package per signer in the trust store: the tests' one lives in a
     temporary folder, never in the working tree's data/ (tests that need their own set the variable)."""
-    os.environ.setdefault("COMPOUNDGRAPH_TRUST_STORE_PATH",
-                          str(tmp_path_factory.mktemp("trust") / "trusted-signers.json"))
+    os.environ.setdefault(
+        "COMPOUNDGRAPH_TRUST_STORE_PATH", str(tmp_path_factory.mktemp("trust") / "trusted-signers.json")
+    )
     get_settings.cache_clear()
 
 

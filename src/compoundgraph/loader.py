@@ -106,8 +106,7 @@ def load_jsonl(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
         absent = [m for m in missing if m not in known]
         if absent:
             raise InvalidInput(
-                f"{len(absent)} referenced id(s) are neither in the file nor in the store, "
-                f"e.g. {absent[0]!r}",
+                f"{len(absent)} referenced id(s) are neither in the file nor in the store, e.g. {absent[0]!r}",
                 where=wanted[absent[0]],
             )
     with store.writer() as writer:

@@ -41,8 +41,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_default_secrets(self) -> Settings:
-        if self.environment != "development" and self.neo4j_uri and (
-            self.neo4j_password.get_secret_value() == _DEFAULT_PASSWORD
+        if (
+            self.environment != "development"
+            and self.neo4j_uri
+            and (self.neo4j_password.get_secret_value() == _DEFAULT_PASSWORD)
         ):
             raise ValueError("COMPOUNDGRAPH_NEO4J_PASSWORD must be set outside development")
         return self

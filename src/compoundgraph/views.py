@@ -29,8 +29,17 @@ from .models import Claim
 from .ontology import ontology
 from .store.base import EgoNetwork, Node, Path
 
-__all__ = ["node_json", "edge_json", "subgraph_json", "ego_json", "paths_json", "contested_ids", "corroborated_ids",
-           "stance", "STANCES"]
+__all__ = [
+    "node_json",
+    "edge_json",
+    "subgraph_json",
+    "ego_json",
+    "paths_json",
+    "contested_ids",
+    "corroborated_ids",
+    "stance",
+    "STANCES",
+]
 
 
 def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> dict[str, Any]:
@@ -123,7 +132,11 @@ def subgraph_json(
 
 def ego_json(net: EgoNetwork) -> dict[str, Any]:
     return subgraph_json(
-        net.nodes.values(), net.claims, center=net.center, hops=net.hops, supernodes=net.supernodes,
+        net.nodes.values(),
+        net.claims,
+        center=net.center,
+        hops=net.hops,
+        supernodes=net.supernodes,
         truncated=net.truncated,
     )
 
@@ -136,8 +149,7 @@ def paths_json(paths: list[Path]) -> dict[str, Any]:
         claims.update({c.id: c for c in p.claims})
     out = subgraph_json(nodes.values(), claims.values())
     out["paths"] = [
-        {"nodes": [n.id for n in p.nodes], "edges": [c.id for c in p.claims], "grade": str(p.grade),
-         "hops": p.hops}
+        {"nodes": [n.id for n in p.nodes], "edges": [c.id for c in p.claims], "grade": str(p.grade), "hops": p.hops}
         for p in paths
     ]
     return out

@@ -47,7 +47,8 @@ def test_sampled_betweenness_matches_networkx_exactly(seed: int, normalized: boo
     assert fast == pytest.approx(ref, rel=1e-9, abs=1e-12)
     D = nx.gnm_random_graph(100, 400, seed=seed, directed=True)
     assert engines.betweenness_igraph(D, k=20, seed=seed, directed=True) == pytest.approx(
-        nx.betweenness_centrality(D, k=20, seed=seed), abs=1e-12)
+        nx.betweenness_centrality(D, k=20, seed=seed), abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -65,9 +66,11 @@ def test_pagerank_eigenvector_closeness_match(seed: int) -> None:
     assert rust_clo == pytest.approx(clo, abs=1e-12)
     D = nx.gnm_random_graph(100, 400, seed=seed, directed=True)
     assert centrality.pagerank(D, directed=True, engine="igraph") == pytest.approx(
-        centrality.pagerank(D, directed=True, engine="networkx"), abs=2e-5)
+        centrality.pagerank(D, directed=True, engine="networkx"), abs=2e-5
+    )
     assert centrality.pagerank(D, directed=True, engine="numpy") == pytest.approx(
-        centrality.pagerank(D, directed=True, engine="networkx"), abs=1e-9)
+        centrality.pagerank(D, directed=True, engine="networkx"), abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -84,8 +87,10 @@ def test_louvain_engines_reach_the_same_quality(seed: int) -> None:
 def test_projection_runs_on_igraph_without_networkx() -> None:
     G = random_graph(4)
     records = [{"record": "entity", "id": v, "label": "Person", "name": v} for v in G]
-    records += [{"record": "claim", "id": f"c{i}", "type": "ALLIED_WITH", "subject": u, "object": v,
-                 "grade": "B2"} for i, (u, v) in enumerate(G.edges())]
+    records += [
+        {"record": "claim", "id": f"c{i}", "type": "ALLIED_WITH", "subject": u, "object": v, "grade": "B2"}
+        for i, (u, v) in enumerate(G.edges())
+    ]
     p = Projection.from_records(records)
     assert engines.choose(p, "auto") == "igraph"
     assert engines.choose(p, "auto", fast=centrality.PAGERANK_ENGINES) == "numpy"
@@ -93,7 +98,8 @@ def test_projection_runs_on_igraph_without_networkx() -> None:
     assert centrality.pagerank(p) == pytest.approx(engines.pagerank_networkx(G), abs=1e-9)
     assert centrality.pagerank(p, engine="igraph") == pytest.approx(engines.pagerank_networkx(G), abs=2e-5)
     assert centrality.betweenness(p, sample=30, seed=9) == pytest.approx(
-        nx.betweenness_centrality(G, k=30, seed=9), abs=1e-12)
+        nx.betweenness_centrality(G, k=30, seed=9), abs=1e-12
+    )
     parts = communities.louvain(p, seed=1)
     assert communities.modularity(p, parts) == pytest.approx(communities.modularity(G, parts), abs=1e-9)
 
@@ -104,7 +110,8 @@ def test_numpy_engine_is_pagerank_only() -> None:
     with pytest.raises(InvalidInput, match="engine"):
         centrality.betweenness(nx.path_graph(4), engine="numpy")
     assert centrality.pagerank(nx.path_graph(4), engine="numpy") == pytest.approx(
-        engines.pagerank_networkx(nx.path_graph(4)), abs=1e-12)
+        engines.pagerank_networkx(nx.path_graph(4)), abs=1e-12
+    )
 
 
 def test_auto_picks_networkx_for_small_graphs() -> None:

@@ -37,15 +37,17 @@ def conserved(result) -> bool:  # type: ignore[no-untyped-def]
 def laundering() -> nx.MultiDiGraph:
     """S sends 100 to A; a clean X adds 300; A pays B 200 then C 100; B pays E (an exchange, by its holder's
     org_type) 80. A->D and B->F happen before the money arrives, so they never carry it."""
-    G = graph([
-        ("A", "D", "50", 1),   # before anything reached A: unknown prior funds
-        ("S", "A", "100", 2),
-        ("X", "A", "300", 3),
-        ("B", "F", "20", 3),   # before B received anything
-        ("A", "B", "200", 4),
-        ("A", "C", "100", 5),
-        ("B", "E", "80", 6),
-    ])
+    G = graph(
+        [
+            ("A", "D", "50", 1),  # before anything reached A: unknown prior funds
+            ("S", "A", "100", 2),
+            ("X", "A", "300", 3),
+            ("B", "F", "20", 3),  # before B received anything
+            ("A", "B", "200", 4),
+            ("A", "C", "100", 5),
+            ("B", "E", "80", 6),
+        ]
+    )
     G.add_node("Org", label="Organization", name="Shady Exchange", properties={"org_type": "Exchange"})
     G.add_edge("Org", "E", key="h1", type="HOLDS")
     return G
@@ -131,8 +133,9 @@ def test_stop_tags_on_wallet_and_holder() -> None:
 
 
 def test_several_start_wallets_and_returns() -> None:
-    G = graph([("S1", "S2", "7", 1), ("S1", "A", "10", 1), ("S2", "A", "30", 1), ("A", "B", "20", 2),
-               ("B", "S1", "4", 3)])
+    G = graph(
+        [("S1", "S2", "7", 1), ("S1", "A", "10", 1), ("S2", "A", "30", 1), ("A", "B", "20", 2), ("B", "S1", "4", 3)]
+    )
     r = trace(G, ["S1", "S2"])
     # S1->S2 stays inside the start set. A holds 40 (all traced) and passes half on; B returns 4 of its 20.
     assert r.traced == {"USDT": Decimal(40)}
@@ -182,8 +185,10 @@ def reference_haircut(G: nx.MultiDiGraph, start: str, max_hops: int, forward: bo
     unknown: dict[str, Decimal] = {}
     edges = {k: (u, v, Decimal(d["amount"]), d["timestamp"]) for u, v, k, d in G.edges(keys=True, data=True)}
     for w in G:
-        events = sorted([(e[3], 0, k) for k, e in edges.items() if e[1] == w and e[0] != w]
-                        + [(e[3], 1, k) for k, e in edges.items() if e[0] == w and e[1] != w])
+        events = sorted(
+            [(e[3], 0, k) for k, e in edges.items() if e[1] == w and e[0] != w]
+            + [(e[3], 1, k) for k, e in edges.items() if e[0] == w and e[1] != w]
+        )
         pool: dict[str, Decimal] = {}
         for _, is_out, k in events:
             if not is_out:

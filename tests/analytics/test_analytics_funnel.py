@@ -25,32 +25,36 @@ def _c(rel: str, s: str, o: str, grade: str = "C3", date: str | None = None, **p
 @pytest.fixture
 def route(store: GraphStore) -> GraphStore:
     store.upsert([SRC])
-    store.upsert([
-        _e("case-route-1", "Case", "Case 000901", nationality="PH"),
-        _e("case-route-2", "Case", "Case 000902", nationality="LK"),
-        _e("jobad-cs", "JobAd", "Customer service in Thailand", platform="Facebook"),
-        _e("account-kai", "Account", "@brotherkai_jobs", platform="Telegram", handle="brotherkai_jobs"),
-        _e("platform-fb", "Platform", "Facebook", kind="social", domain="facebook.com"),
-        _e("person-kai", "Person", "Brother Kai", roles=["recruiter"]),
-        _e("location-bkk", "Location", "Bangkok", country="TH", kind="city"),
-        _e("location-maesot", "Location", "Mae Sot", country="TH", kind="border town"),
-        _e("location-moei", "Location", "Moei River", country="MM", kind="river"),
-        _e("compound-heron", "Compound", "Silver Heron Technology Park", country="MM"),
-    ])
-    store.upsert([
-        _c("RECRUITED_VIA", "case-route-1", "jobad-cs", date="2026-06-01"),
-        _c("RECRUITED_VIA", "case-route-2", "jobad-cs", date="2026-06-03"),
-        _c("POSTED", "account-kai", "jobad-cs"),
-        _c("ON_PLATFORM", "jobad-cs", "platform-fb"),
-        _c("USES", "person-kai", "account-kai"),
-        _c("TRANSITED", "case-route-1", "location-maesot", date="2026-06-11", order=2, mode="road"),
-        _c("TRANSITED", "case-route-1", "location-bkk", date="2026-06-10", order=1, mode="flight"),
-        _c("TRANSITED", "case-route-1", "location-moei", date="2026-06-12", order=3, mode="river crossing"),
-        _c("TRANSITED", "case-route-2", "location-maesot", date="2026-06-14"),
-        _c("TRANSITED", "person-kai", "location-maesot", date="2026-06-11"),
-        _c("HELD_AT", "case-route-1", "compound-heron", date="2026-06-12"),
-        _c("HELD_AT", "case-route-2", "compound-heron", "D4", date="2026-06-15"),
-    ])
+    store.upsert(
+        [
+            _e("case-route-1", "Case", "Case 000901", nationality="PH"),
+            _e("case-route-2", "Case", "Case 000902", nationality="LK"),
+            _e("jobad-cs", "JobAd", "Customer service in Thailand", platform="Facebook"),
+            _e("account-kai", "Account", "@brotherkai_jobs", platform="Telegram", handle="brotherkai_jobs"),
+            _e("platform-fb", "Platform", "Facebook", kind="social", domain="facebook.com"),
+            _e("person-kai", "Person", "Brother Kai", roles=["recruiter"]),
+            _e("location-bkk", "Location", "Bangkok", country="TH", kind="city"),
+            _e("location-maesot", "Location", "Mae Sot", country="TH", kind="border town"),
+            _e("location-moei", "Location", "Moei River", country="MM", kind="river"),
+            _e("compound-heron", "Compound", "Silver Heron Technology Park", country="MM"),
+        ]
+    )
+    store.upsert(
+        [
+            _c("RECRUITED_VIA", "case-route-1", "jobad-cs", date="2026-06-01"),
+            _c("RECRUITED_VIA", "case-route-2", "jobad-cs", date="2026-06-03"),
+            _c("POSTED", "account-kai", "jobad-cs"),
+            _c("ON_PLATFORM", "jobad-cs", "platform-fb"),
+            _c("USES", "person-kai", "account-kai"),
+            _c("TRANSITED", "case-route-1", "location-maesot", date="2026-06-11", order=2, mode="road"),
+            _c("TRANSITED", "case-route-1", "location-bkk", date="2026-06-10", order=1, mode="flight"),
+            _c("TRANSITED", "case-route-1", "location-moei", date="2026-06-12", order=3, mode="river crossing"),
+            _c("TRANSITED", "case-route-2", "location-maesot", date="2026-06-14"),
+            _c("TRANSITED", "person-kai", "location-maesot", date="2026-06-11"),
+            _c("HELD_AT", "case-route-1", "compound-heron", date="2026-06-12"),
+            _c("HELD_AT", "case-route-2", "compound-heron", "D4", date="2026-06-15"),
+        ]
+    )
     return store
 
 
@@ -63,8 +67,10 @@ def test_funnel_into_a_compound(route: GraphStore) -> None:
     assert [s["name"] for s in first["platforms"]] == ["Facebook"]
     assert [s["name"] for s in first["recruiters"]] == ["Brother Kai"]
     assert [(s["name"], s["date"], s["mode"]) for s in first["transit"]] == [
-        ("Bangkok", "2026-06-10", "flight"), ("Mae Sot", "2026-06-11", "road"),
-        ("Moei River", "2026-06-12", "river crossing")]
+        ("Bangkok", "2026-06-10", "flight"),
+        ("Mae Sot", "2026-06-11", "road"),
+        ("Moei River", "2026-06-12", "river crossing"),
+    ]
     assert [(s["name"], s["how"]) for s in first["compounds"]] == [("Silver Heron Technology Park", "HELD_AT")]
     counts = {s: {x["name"]: x["cases"] for x in v} for s, v in f["funnel"].items()}
     assert counts["job_ads"] == {"Customer service in Thailand": 2} and counts["transit"]["Mae Sot"] == 2

@@ -174,16 +174,32 @@ def _columns(p: Projection) -> tuple[object, ...]:
     return (p.ids, p.labels, p.names, p.src.tolist(), p.dst.tolist(), p.claim_ids, p.rel_types, p.grades)
 
 
-@pytest.mark.parametrize("options", [{}, {"min_grade": "B2"}, {"entity_types": ["Person", "Wallet"]},
-                                     {"rel_types": ["HOLDS"]}, {"min_grade": "C3", "rel_types": ["TRANSFERRED"]}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"min_grade": "B2"},
+        {"entity_types": ["Person", "Wallet"]},
+        {"rel_types": ["HOLDS"]},
+        {"min_grade": "C3", "rel_types": ["TRANSFERRED"]},
+    ],
+)
 def test_projection_fast_path_matches_the_general_loop(options: dict[str, Any]) -> None:
     """A list of dicts takes the column-wise path; any other iterable the per-record loop: same projection."""
     from compoundgraph.synth import iter_records
 
     records = list(iter_records(3, 600, 2_000))
     records.insert(5, dict(records[0]))  # a repeated entity: the first one counts
-    records.append({"record": "claim", "id": "dangling", "type": "TRANSFERRED", "subject": records[0]["id"],
-                    "object": "nowhere", "grade": "A1"})
+    records.append(
+        {
+            "record": "claim",
+            "id": "dangling",
+            "type": "TRANSFERRED",
+            "subject": records[0]["id"],
+            "object": "nowhere",
+            "grade": "A1",
+        }
+    )
     fast = Projection.from_records(records, **options)
     slow = Projection.from_records(iter(records), **options)
     assert fast._claim_recs is not None and slow._claim_recs is None  # each took the path meant for it
@@ -192,8 +208,11 @@ def test_projection_fast_path_matches_the_general_loop(options: dict[str, Any]) 
 
 
 def test_projection_fast_path_falls_back_for_records_without_kind() -> None:
-    records = [{"id": "a", "label": "Person", "name": "A"}, {"id": "b", "label": "Person", "name": "B"},
-               {"id": "c1", "type": "ALLIED_WITH", "subject": "a", "object": "b", "grade": "B2"}]
+    records = [
+        {"id": "a", "label": "Person", "name": "A"},
+        {"id": "b", "label": "Person", "name": "B"},
+        {"id": "c1", "type": "ALLIED_WITH", "subject": "a", "object": "b", "grade": "B2"},
+    ]
     p = Projection.from_records(records)
     assert p.ids == ["a", "b"] and p.claim_ids == ["c1"] and p.src.tolist() == [0]
 
@@ -204,8 +223,9 @@ def test_simple_edges_are_distinct_sorted_pairs() -> None:
     assert p.simple_edges(directed=True).tolist() == [[0, 1], [1, 0], [2, 0], [2, 1]]
 
 
-@pytest.mark.parametrize("module", ["brokers", "centrality", "communities", "disruption", "flows", "paths",
-                                    "projection", "stamp"])
+@pytest.mark.parametrize(
+    "module", ["brokers", "centrality", "communities", "disruption", "flows", "paths", "projection", "stamp"]
+)
 def test_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"compoundgraph.analytics.{module}")
     result = doctest.testmod(mod, extraglobs={"nx": nx})
@@ -213,8 +233,9 @@ def test_docstring_examples_run(module: str) -> None:
 
 
 def test_fp_order_sorts_by_all_twelve_bytes_when_prefixes_repeat() -> None:
-    fps = np.array([[1] * 8 + [9, 0, 0, 0], [1] * 8 + [2, 0, 0, 0], [0] * 12, [1] * 7 + [0, 0, 0, 0, 0]],
-                   dtype=np.uint8)
+    fps = np.array(
+        [[1] * 8 + [9, 0, 0, 0], [1] * 8 + [2, 0, 0, 0], [0] * 12, [1] * 7 + [0, 0, 0, 0, 0]], dtype=np.uint8
+    )
     assert fp_order(fps).tolist() == [2, 3, 1, 0]
     assert fp_order(fps[[2, 3, 1, 0]]).tolist() == [0, 1, 2, 3]
     assert take_rows(fps, np.array([1, 0])).tolist() == fps[[1, 0]].tolist()

@@ -53,8 +53,14 @@ def test_stamp_hashes_the_same_graph_on_every_store(world: GraphStore) -> None:
     assert service.centrality(world, measure="degree")["stamp"]["graph"]["sha256"] == graph_digest(G)
 
 
-@pytest.mark.parametrize("flt", [ClaimFilter(), ClaimFilter.make(min_grade="B2", as_of="2024-06-01"),
-                                 ClaimFilter.make(entity_types=["Wallet", "Person", "Organization"])])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        ClaimFilter(),
+        ClaimFilter.make(min_grade="B2", as_of="2024-06-01"),
+        ClaimFilter.make(entity_types=["Wallet", "Person", "Organization"]),
+    ],
+)
 def test_compact_projection_is_the_networkx_projection(world: GraphStore, flt: ClaimFilter) -> None:
     """What centrality and communities run on (the store's columns) is the graph paths and traces run on
     (the store's records), with the same digest."""
@@ -62,7 +68,8 @@ def test_compact_projection_is_the_networkx_projection(world: GraphStore, flt: C
     M = world.to_networkx(flt)
     assert P.ids == sorted(M.nodes) and [P.labels[P.index[n]] for n in M] == [d["label"] for _, d in M.nodes(data=True)]
     assert sorted((P.ids[s], P.ids[d]) for s, d in zip(P.src.tolist(), P.dst.tolist(), strict=True)) == sorted(
-        (u, v) for u, v in M.edges())
+        (u, v) for u, v in M.edges()
+    )
     assert graph_digest(P) == graph_digest(M)
     S = simple(M)
     H = P.to_networkx()
@@ -134,8 +141,7 @@ def test_trace_world_trail_to_the_exchange(world: GraphStore) -> None:
     assert [f["hop"] for f in r["flows"]] == [1, 2, 3] and r["flows"][2]["traced"] == "19500.25"
     sub = r["subgraph"]
     assert {"wallet-collect", "wallet-exchange", "org-sunrise-exchange"} <= {n["id"] for n in sub["nodes"]}
-    assert sorted(e["type"] for e in sub["edges"]) == ["HOLDS", "HOLDS", "TRANSFERRED", "TRANSFERRED",
-                                                       "TRANSFERRED"]
+    assert sorted(e["type"] for e in sub["edges"]) == ["HOLDS", "HOLDS", "TRANSFERRED", "TRANSFERRED", "TRANSFERRED"]
     assert next(n for n in sub["nodes"] if n["id"] == "wallet-exchange")["hop"] == 3
     json.dumps(r)
 
@@ -145,7 +151,8 @@ def test_trace_backward_window_and_address(world: GraphStore) -> None:
     r = service.trace(world, [address], direction="backward")
     assert r["wallets"] == ["wallet-exchange"]
     assert [(e["wallet"], e["amount"], e["reasons"]) for e in r["endpoints"]] == [
-        ("wallet-collect", "19500.25", ["unknown prior funds"])]
+        ("wallet-collect", "19500.25", ["unknown prior funds"])
+    ]
     cut = service.trace(world, ["wallet-collect"], until="2024-02-02")
     assert {e["wallet"]: e["amount"] for e in cut["endpoints"]} == {"wallet-peel": "20000", "wallet-tan": "5000.5"}
     with pytest.raises(NotFound):
@@ -189,8 +196,13 @@ def test_cli_commands(cli: Any) -> None:
     assert json.loads(r.output)["endpoints"][0]["amount"] == "19500.25"
     r = cli("trace", "wallet-exchange", "--backward", "--method", "fifo")
     assert r.exit_code == 0 and "unknown prior" in r.output and "backward trace (fifo" in r.output
-    for args in (["communities"], ["brokers"], ["disruption", "-k", "2"],
-                 ["paths", "person-nok-srisuk", "armed-northern-hills"], ["write-back", "betweenness"]):
+    for args in (
+        ["communities"],
+        ["brokers"],
+        ["disruption", "-k", "2"],
+        ["paths", "person-nok-srisuk", "armed-northern-hills"],
+        ["write-back", "betweenness"],
+    ):
         r = cli(*args)
         assert r.exit_code == 0, (args, r.output)
     r = cli("centrality", "charisma")
@@ -208,16 +220,18 @@ def test_trace_reads_only_around_the_wallets_and_agrees_with_the_whole_graph(sto
     whole = store.to_networkx(flt)
     senders = sorted(u for u in whole if whole.out_degree(u) and whole.nodes[u]["label"] == "Wallet")
     receivers = sorted(u for u in whole if whole.in_degree(u) and whole.nodes[u]["label"] == "Wallet")
-    cases = [(w, "forward", "haircut") for w in senders[::max(1, len(senders) // 6)]]
-    cases += [(w, "backward", "fifo") for w in receivers[::max(1, len(receivers) // 4)]]
+    cases = [(w, "forward", "haircut") for w in senders[:: max(1, len(senders) // 6)]]
+    cases += [(w, "backward", "fifo") for w in receivers[:: max(1, len(receivers) // 4)]]
     read, traced = [], 0
     for w, direction, method in cases:
         got = service.trace(store, [w], direction=direction, method=method, max_hops=4)
         want = flows.trace(whole, [w], direction=direction, method=method, max_hops=4)
         assert [(e["wallet"], e["asset"], e["amount"], e["reasons"]) for e in got["endpoints"]] == [
-            (e.wallet, e.asset, flows.money(e.amount), sorted(e.reasons)) for e in want.endpoints]
+            (e.wallet, e.asset, flows.money(e.amount), sorted(e.reasons)) for e in want.endpoints
+        ]
         assert {f["claim"]: f["traced"] for f in got["flows"]} == {
-            k: flows.money(f.traced) for k, f in want.flows.items()}
+            k: flows.money(f.traced) for k, f in want.flows.items()
+        }
         read.append(got["stamp"]["graph"]["edges"])
         traced += len(got["flows"])
     # the traces went somewhere (stops, hop limits), and most read a small part of the transfer graph
@@ -249,7 +263,8 @@ def test_paths_read_two_balls_and_agree_with_the_whole_graph(store: GraphStore) 
             continue  # too many to compare as complete sets
         got = service.paths(store, u, v, max_hops=3, k=50)
         assert sorted((p["hops"], p["nodes"], p["grade"]) for p in got["paths"]) == sorted(
-            (p["hops"], p["nodes"], p["grade"]) for p in want)
+            (p["hops"], p["nodes"], p["grade"]) for p in want
+        )
         assert got["stamp"]["graph"]["edges"] < whole.number_of_edges()
         compared += 1
     assert compared >= 5

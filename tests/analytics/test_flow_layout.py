@@ -19,16 +19,31 @@ def fan_out(a: Api) -> None:
     records: list[Entity | Claim] = []
     wallets = ["wallet-fan-start"] + [f"wallet-fan-{i}" for i in range(20)]
     wallets += [f"wallet-fan-{i}-{j}" for i in range(20) for j in range(14)]
-    records += [Entity(id=w, label="Wallet", name=w.removeprefix("wallet-"), properties={"chain": "tron"},
-                       sources=[SRC]) for w in wallets]
+    records += [
+        Entity(id=w, label="Wallet", name=w.removeprefix("wallet-"), properties={"chain": "tron"}, sources=[SRC])
+        for w in wallets
+    ]
     n = 0
 
     def pay(s: str, o: str, day: int, minute: int, amount: str) -> None:
         nonlocal n
         n += 1
-        records.append(Claim(type="TRANSFERRED", subject=s, object=o, grade="A1", source=SRC,
-                             properties={"tx_hash": f"{n:064x}", "log_index": 0, "amount": amount, "asset": "USDT",
-                                         "timestamp": f"2024-04-{day:02d}T10:{minute:02d}:00Z"}))
+        records.append(
+            Claim(
+                type="TRANSFERRED",
+                subject=s,
+                object=o,
+                grade="A1",
+                source=SRC,
+                properties={
+                    "tx_hash": f"{n:064x}",
+                    "log_index": 0,
+                    "amount": amount,
+                    "asset": "USDT",
+                    "timestamp": f"2024-04-{day:02d}T10:{minute:02d}:00Z",
+                },
+            )
+        )
 
     for i in range(20):
         pay("wallet-fan-start", f"wallet-fan-{i}", 1, 59 - i, "1400")  # later index paid earlier
@@ -59,7 +74,8 @@ def test_300_transfer_trace_reads_left_to_right(api: Api) -> None:
     # the hop-1 column is ordered by when funds arrived: wallet-fan-19 was paid first
     first = sorted((pos[f"wallet-fan-{i}"]["row"], i) for i in range(20))
     assert [i for _, i in first] == list(range(19, -1, -1))
-    back = api.post("/flows/trace", role="investigator",
-                    json={"wallets": ["wallet-fan-3-5"], "direction": "backward"}).json()["flow_layout"]
+    back = api.post(
+        "/flows/trace", role="investigator", json={"wallets": ["wallet-fan-3-5"], "direction": "backward"}
+    ).json()["flow_layout"]
     assert back["direction"] == "backward" and back["positions"]["wallet-fan-3-5"]["column"] == 0
     assert back["positions"]["wallet-fan-start"]["column"] == 2

@@ -22,13 +22,34 @@ SRC = "src-mekong-watch-2024"
 def add_ledger(store: GraphStore) -> None:
     wallets = ["start", "other", "mix", "a", "b"]
     records: list[Entity | Claim] = [
-        Entity(id=f"wallet-cmp-{w}", label="Wallet", name=f"cmp {w}", properties={"chain": "tron", "asset": "USDT"},
-               sources=[SRC]) for w in wallets]
-    for n, (s, o, t) in enumerate([("start", "mix", "01"), ("other", "mix", "02"), ("mix", "a", "03"),
-                                   ("mix", "b", "04")]):
-        records.append(Claim(type="TRANSFERRED", subject=f"wallet-cmp-{s}", object=f"wallet-cmp-{o}", grade="A1",
-                             source=SRC, properties={"tx_hash": f"{n:064x}", "log_index": 0, "amount": "100",
-                                                     "asset": "USDT", "timestamp": f"2024-03-{t}T10:00:00Z"}))
+        Entity(
+            id=f"wallet-cmp-{w}",
+            label="Wallet",
+            name=f"cmp {w}",
+            properties={"chain": "tron", "asset": "USDT"},
+            sources=[SRC],
+        )
+        for w in wallets
+    ]
+    for n, (s, o, t) in enumerate(
+        [("start", "mix", "01"), ("other", "mix", "02"), ("mix", "a", "03"), ("mix", "b", "04")]
+    ):
+        records.append(
+            Claim(
+                type="TRANSFERRED",
+                subject=f"wallet-cmp-{s}",
+                object=f"wallet-cmp-{o}",
+                grade="A1",
+                source=SRC,
+                properties={
+                    "tx_hash": f"{n:064x}",
+                    "log_index": 0,
+                    "amount": "100",
+                    "asset": "USDT",
+                    "timestamp": f"2024-03-{t}T10:00:00Z",
+                },
+            )
+        )
     store.upsert(records)
 
 
@@ -68,5 +89,8 @@ def test_end_point_table_as_csv(api: Api) -> None:
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     by = {row["wallet"]: row for row in rows}
     assert (by["wallet-cmp-a"]["haircut"], by["wallet-cmp-a"]["fifo"], by["wallet-cmp-a"]["difference"]) == (
-        "50", "100", "50")
+        "50",
+        "100",
+        "50",
+    )
     assert by["wallet-cmp-b"]["reasons_haircut"] == "unspent" and by["wallet-cmp-b"]["fifo"] == "0"

@@ -69,12 +69,15 @@ def test_paging_a_supernode_returns_new_neighbours(api: Api) -> None:
     assert first["truncated"] and first["supernodes"]["platform-telegram"] == 13
     page1 = {n["id"] for n in first["nodes"]} - {"platform-telegram"}
     assert len(page1) == 5
-    second = api.get("/subgraph/ego", params=[("id", "platform-telegram"), ("limit", "6"),
-                                              ("exclude", ",".join(sorted(page1)))]).json()
+    second = api.get(
+        "/subgraph/ego", params=[("id", "platform-telegram"), ("limit", "6"), ("exclude", ",".join(sorted(page1)))]
+    ).json()
     page2 = {n["id"] for n in second["nodes"]} - {"platform-telegram"}
     assert len(page2) == 5 and not page1 & page2
-    third = api.get("/subgraph/ego", params=[("id", "platform-telegram"), ("limit", "6"),
-                                             *[("exclude", i) for i in sorted(page1 | page2)]]).json()
+    third = api.get(
+        "/subgraph/ego",
+        params=[("id", "platform-telegram"), ("limit", "6"), *[("exclude", i) for i in sorted(page1 | page2)]],
+    ).json()
     page3 = {n["id"] for n in third["nodes"]} - {"platform-telegram"}
     assert len(page3) == 3 and not (page1 | page2) & page3 and not third["truncated"]
 
@@ -108,8 +111,9 @@ def test_partner_reads_are_redacted(api: Api) -> None:
     d = api.get("/entities/org-lotus-holdings", role="partner").json()
     assert all(c["handling"] in ("H0", "H1") for c in d["claims"])
     assert "src-tipline-0042" not in d["sources"]  # an H2 source
-    assert not [h for h in api.get("/search", role="partner", params={"q": "Case 0001"}).json()["hits"]
-                if h["label"] == "Case"]
+    assert not [
+        h for h in api.get("/search", role="partner", params={"q": "Case 0001"}).json()["hits"] if h["label"] == "Case"
+    ]
     assert "Case" not in api.get("/stats", role="partner").json()["labels"]
     body = problem(api.get("/subgraph/ego", role="partner", params={"id": "compound-jade-river", "types": "Case"}))
     assert body["status"] == 403 and body["where"] == "types"
@@ -183,8 +187,9 @@ def test_ego_counts_without_the_nodes(api: Api) -> None:
     c = r.json()
     assert c["new"] == 13 and c["by_type"] == {"Account": 13} and c["by_rel"] == {"ON_PLATFORM": 13}
     assert c["supernodes"]["platform-telegram"] == 13 and c["threshold"] == 10 and "nodes" not in c
-    ring = api.post("/subgraph/ego/counts", json={"id": "compound-jade-river", "hops": 2,
-                                                   "exclude": ["armed-northern-hills"]}).json()
+    ring = api.post(
+        "/subgraph/ego/counts", json={"id": "compound-jade-river", "hops": 2, "exclude": ["armed-northern-hills"]}
+    ).json()
     full = api.get("/subgraph/ego", params={"id": "compound-jade-river", "hops": 2}).json()
     assert ring["new"] == len(full["nodes"]) - 2 and ring["known"] == 1
     # a selective expansion: three accounts, most connected first
@@ -195,8 +200,7 @@ def test_ego_counts_without_the_nodes(api: Api) -> None:
 
 def test_partner_cannot_see_hidden_ends_through_exclude(api: Api) -> None:
     # Cases are hidden from partners: naming one in exclude must not bring its claims back
-    g = api.post("/subgraph/ego", role="partner",
-                 json={"id": "compound-jade-river", "exclude": ["case-0001"]}).json()
+    g = api.post("/subgraph/ego", role="partner", json={"id": "compound-jade-river", "exclude": ["case-0001"]}).json()
     assert all("case-0001" not in (e["from"], e["to"]) for e in g["edges"])
     c = api.post("/subgraph/ego/counts", role="partner", json={"id": "compound-jade-river"}).json()
     assert "Case" not in c["by_type"]

@@ -41,9 +41,14 @@ def _snapshot(store: GraphStore) -> tuple[object, ...]:
 
 def test_read_query_runs_with_row_cap(world: GraphStore, tmp_path: Path) -> None:
     a = make_api(world, tmp_path, cypher_row_cap=5)
-    r = a.post("/cypher", role="analyst", json={
-        "query": "MATCH (c:Compound) WHERE c.country = $country RETURN c.name AS name ORDER BY name",
-        "params": {"country": "KH"}})
+    r = a.post(
+        "/cypher",
+        role="analyst",
+        json={
+            "query": "MATCH (c:Compound) WHERE c.country = $country RETURN c.name AS name ORDER BY name",
+            "params": {"country": "KH"},
+        },
+    )
     if world.kind != "neo4j":
         body = problem(r)
         assert body["status"] == 409 and "Neo4j" in body["detail"]
@@ -54,8 +59,11 @@ def test_read_query_runs_with_row_cap(world: GraphStore, tmp_path: Path) -> None
     assert body["query_type"] == "r" and not body["truncated"]
     many = a.post("/cypher", role="analyst", json={"query": "UNWIND range(1, 100) AS x RETURN x"}).json()
     assert len(many["rows"]) == 5 and many["truncated"] and many["row_cap"] == 5
-    nodes = a.post("/cypher", role="analyst",
-                   json={"query": "MATCH (n {id: 'org-lotus-holdings'})-[r:OPERATES]->(m) RETURN n, r, m LIMIT 1"})
+    nodes = a.post(
+        "/cypher",
+        role="analyst",
+        json={"query": "MATCH (n {id: 'org-lotus-holdings'})-[r:OPERATES]->(m) RETURN n, r, m LIMIT 1"},
+    )
     row = nodes.json()["rows"][0]
     assert row[0]["id"] == "org-lotus-holdings" and row[1]["type"] == "OPERATES" and row[2]["labels"]
 
@@ -109,13 +117,15 @@ def test_console_runs_the_allowed_procedures(world: GraphStore, tmp_path: Path) 
     if world.kind != "neo4j":
         return  # no console on the embedded store (409, tested above)
     a = make_api(world, tmp_path)
-    for query in ["CALL db.labels() YIELD label RETURN label ORDER BY label",
-                  "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType",
-                  "CALL db.propertyKeys()",
-                  "CALL db.schema.visualization()",
-                  "CALL db.index.fulltext.queryNodes('entity_search', 'lotus') YIELD node RETURN node.id",
-                  "MATCH (c:Compound) CALL (c) { MATCH (c)-[r]-() RETURN count(r) AS n } RETURN c.id, n",
-                  "CALL { MATCH (c:Compound) RETURN c.id AS id } RETURN id"]:
+    for query in [
+        "CALL db.labels() YIELD label RETURN label ORDER BY label",
+        "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType",
+        "CALL db.propertyKeys()",
+        "CALL db.schema.visualization()",
+        "CALL db.index.fulltext.queryNodes('entity_search', 'lotus') YIELD node RETURN node.id",
+        "MATCH (c:Compound) CALL (c) { MATCH (c)-[r]-() RETURN count(r) AS n } RETURN c.id, n",
+        "CALL { MATCH (c:Compound) RETURN c.id AS id } RETURN id",
+    ]:
         r = a.post("/cypher", role="analyst", json={"query": query})
         assert r.status_code == 200, (query, r.text)
         assert r.json()["rows"], query
@@ -131,11 +141,15 @@ def test_console_cannot_see_or_stop_another_users_transaction(neo4j_driver: obje
     a = make_api(world, tmp_path)
     with neo4j_driver.session() as session:  # type: ignore[attr-defined]
         tx = session.begin_transaction(metadata={"app": "ingest"})
-        tx.run("MATCH (c:Compound {id: 'compound-golden-lotus'}) SET c.probe = 'kept' "
-               "RETURN $secret AS s", secret="informant-7").consume()
-        for query in ["SHOW TRANSACTIONS YIELD transactionId, parameters RETURN transactionId, parameters",
-                      "TERMINATE TRANSACTIONS 'neo4j-transaction-0'",
-                      "CALL db.stats.retrieve('QUERIES')"]:
+        tx.run(
+            "MATCH (c:Compound {id: 'compound-golden-lotus'}) SET c.probe = 'kept' RETURN $secret AS s",
+            secret="informant-7",
+        ).consume()
+        for query in [
+            "SHOW TRANSACTIONS YIELD transactionId, parameters RETURN transactionId, parameters",
+            "TERMINATE TRANSACTIONS 'neo4j-transaction-0'",
+            "CALL db.stats.retrieve('QUERIES')",
+        ]:
             r = a.post("/cypher", role="analyst", json={"query": query})
             assert r.status_code == 403 and "informant-7" not in r.text
         tx.commit()  # not terminated
@@ -143,8 +157,9 @@ def test_console_cannot_see_or_stop_another_users_transaction(neo4j_driver: obje
     assert kept.get("probe") == "kept"
 
 
-def test_server_refuses_writes_even_past_the_classifier(neo4j_driver: object, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_refuses_writes_even_past_the_classifier(
+    neo4j_driver: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The READ access-mode transaction is a second wall: with the EXPLAIN gate switched off, Neo4j itself
     refuses the write. (Neo4j only: the embedded store has no console.)"""
     world = make_neo4j_store(neo4j_driver)
@@ -160,8 +175,11 @@ def test_server_refuses_writes_even_past_the_classifier(neo4j_driver: object, tm
 
 def test_console_timeout_and_errors(world: GraphStore, tmp_path: Path) -> None:
     a = make_api(world, tmp_path, cypher_timeout_s=0.5)
-    slow = a.post("/cypher", role="analyst", json={
-        "query": "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 123456789 RETURN count(x)"})
+    slow = a.post(
+        "/cypher",
+        role="analyst",
+        json={"query": "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 123456789 RETURN count(x)"},
+    )
     syntax = a.post("/cypher", role="analyst", json={"query": "MATCH (n RETURN n"})
     if world.kind != "neo4j":
         assert problem(slow)["status"] == 409 and problem(syntax)["status"] == 409

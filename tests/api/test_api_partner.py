@@ -92,8 +92,12 @@ def assert_partner_reads_within_export(store: GraphStore, a: Api, sample: int | 
             assert rec["id"] in kept_sources
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(seed=st.integers(0, 10_000), restricted=st.sampled_from([0.3, 0.5, 0.7]))
 def test_partner_routes_return_nothing_the_partner_export_drops(
     store: GraphStore, tmp_path_factory: pytest.TempPathFactory, seed: int, restricted: float

@@ -34,8 +34,7 @@ def test_openapi_conformance(world: GraphStore, tmp_path: Path) -> None:
         label = op.label
 
         @given(case=op.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
+        @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case: schemathesis.Case) -> None:
             response = case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
             assert response.status_code < 500, response.text

@@ -29,8 +29,9 @@ def test_trace_follows_funds_to_the_exchange(api: Api) -> None:
     body = r.json()
     assert body["stamp"]
     assert "wallet-exchange" in json.dumps(body)
-    bad = problem(api.post("/flows/trace", role="investigator", json={"wallets": ["wallet-collect"],
-                                                                      "since": "2024-13-01"}))
+    bad = problem(
+        api.post("/flows/trace", role="investigator", json={"wallets": ["wallet-collect"], "since": "2024-13-01"})
+    )
     assert bad["status"] == 422 and bad["where"] == "since"
 
 
@@ -52,10 +53,22 @@ def _jsonl(records: list[dict]) -> bytes:
 
 NEW = [
     {"record": "source", "id": "src-api-upload", "title": "Uploaded through the API", "reliability": "C"},
-    {"record": "entity", "id": "compound-api-test", "label": "Compound", "name": "API Test Compound",
-     "sources": ["src-api-upload"], "properties": {"country": "KH"}},
-    {"record": "claim", "type": "OPERATES", "subject": "org-blue-wave", "object": "compound-api-test",
-     "grade": "C3", "source": "src-api-upload"},
+    {
+        "record": "entity",
+        "id": "compound-api-test",
+        "label": "Compound",
+        "name": "API Test Compound",
+        "sources": ["src-api-upload"],
+        "properties": {"country": "KH"},
+    },
+    {
+        "record": "claim",
+        "type": "OPERATES",
+        "subject": "org-blue-wave",
+        "object": "compound-api-test",
+        "grade": "C3",
+        "source": "src-api-upload",
+    },
 ]
 
 
@@ -79,8 +92,9 @@ def test_ingest_refuses_bad_input_and_changes_nothing(world: GraphStore, tmp_pat
     before = world.counts()
     big = problem(a.post("/ingest", role="editor", files={"file": ("big.jsonl", b"x" * 5000)}))
     assert big["status"] == 413
-    bad = problem(a.post("/ingest", role="editor", files={"file": ("n.jsonl", _jsonl(NEW))},
-                         data={"source_grade": "Z9"}))
+    bad = problem(
+        a.post("/ingest", role="editor", files={"file": ("n.jsonl", _jsonl(NEW))}, data={"source_grade": "Z9"})
+    )
     assert bad["status"] == 422 and bad["where"] == "source_grade"
     broken = a.post("/ingest", role="editor", files={"file": ("b.jsonl", b'{"record": "claim", "type": "NOPE"}\n')})
     assert broken.status_code in (200, 422)

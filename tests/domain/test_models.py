@@ -31,10 +31,12 @@ def test_deterministic_ids() -> None:
     w1 = Entity(label="Wallet", name="w", properties={"chain": "tron", "address": "TXyz"}, sources=["s"])
     w2 = Entity(label="Wallet", name="other", properties={"chain": "tron", "address": "TXyz"}, sources=["s"])
     assert w1.id == w2.id  # a wallet is its chain + address, whatever it is called
-    a1 = Entity(label="Account", name="Lotus Jobs", properties={"platform": "Telegram", "handle": "lotusjobs"},
-                sources=["s"])
-    a2 = Entity(label="Account", name="@lotusjobs", properties={"platform": "telegram", "handle": "LotusJobs"},
-                sources=["t"])
+    a1 = Entity(
+        label="Account", name="Lotus Jobs", properties={"platform": "Telegram", "handle": "lotusjobs"}, sources=["s"]
+    )
+    a2 = Entity(
+        label="Account", name="@lotusjobs", properties={"platform": "telegram", "handle": "LotusJobs"}, sources=["t"]
+    )
     assert a1.id == a2.id
     s1 = Source(title="Report", sha256="ab" * 32)
     s2 = Source(title="Other title, same bytes", sha256="ab" * 32)
@@ -54,12 +56,26 @@ def test_claim_without_source_is_refused() -> None:
 
 
 def test_dates_and_validity() -> None:
-    c = Claim(type="PROTECTS", subject="a-1", object="b-1", source="src-a", grade="B2",
-              valid_from="2021-01-01", valid_to="2024-03-01")
+    c = Claim(
+        type="PROTECTS",
+        subject="a-1",
+        object="b-1",
+        source="src-a",
+        grade="B2",
+        valid_from="2021-01-01",
+        valid_to="2024-03-01",
+    )
     assert c.in_force("2022-06-01") and not c.in_force("2020-12-31") and not c.in_force("2024-03-02")
     with pytest.raises(InvalidInput, match="valid_to"):
-        Claim(type="PROTECTS", subject="a-1", object="b-1", source="src-a", grade="B2",
-              valid_from="2024-01-01", valid_to="2023-01-01")
+        Claim(
+            type="PROTECTS",
+            subject="a-1",
+            object="b-1",
+            source="src-a",
+            grade="B2",
+            valid_from="2024-01-01",
+            valid_to="2023-01-01",
+        )
     with pytest.raises(InvalidInput):
         Claim(type="PROTECTS", subject="a-1", object="b-1", source="src-a", grade="B2", valid_from="2024-02-30")
 

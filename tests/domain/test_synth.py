@@ -79,8 +79,13 @@ def test_csv_is_deterministic_and_matches_the_claims(tmp_path: Path) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 300
     claims = [r for r in iter_records(5, 600, 300) if r.get("type") == "TRANSFERRED"]
     assert [(r["tx_hash"], int(r["log_index"]), r["amount"], r["timestamp"]) for r in rows] == [
-        (c["properties"]["tx_hash"], c["properties"]["log_index"], c["properties"]["amount"],
-         c["properties"]["timestamp"]) for c in claims
+        (
+            c["properties"]["tx_hash"],
+            c["properties"]["log_index"],
+            c["properties"]["amount"],
+            c["properties"]["timestamp"],
+        )
+        for c in claims
     ]
     for row in rows:  # the raw integer and the decimal string agree
         assert Decimal(row["raw_amount"]) / Decimal(10) ** int(row["decimals"]) == Decimal(row["amount"])
@@ -140,8 +145,19 @@ def test_counts_are_exact_and_scale(records: list[dict]) -> None:
     assert sum(big.values()) == 4 * ENTITIES
     for label in ("Compound", "Case", "Wallet", "JobAd", "Person"):
         assert big[label] > 2.5 * labels[label], label
-    assert set(labels) == {"Compound", "Organization", "ArmedGroup", "Person", "Account", "JobAd", "Platform",
-                           "Wallet", "Location", "Case", "Event"}
+    assert set(labels) == {
+        "Compound",
+        "Organization",
+        "ArmedGroup",
+        "Person",
+        "Account",
+        "JobAd",
+        "Platform",
+        "Wallet",
+        "Location",
+        "Case",
+        "Event",
+    }
     assert SCALES["large"] == {"entities": 1_000_000, "transfers": 10_000_000}
 
 
@@ -244,8 +260,12 @@ def test_addresses_pass_their_checksums(records: list[dict]) -> None:
 def test_keccak_and_address_helpers_against_known_vectors() -> None:
     assert keccak256(b"").hex() == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
     assert keccak256(b"abc").hex() == "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
-    for good in ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-                 "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"):
+    for good in (
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+        "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+        "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+    ):
         assert eth_address(bytes.fromhex(good[2:])) == good and is_eip55_address(good)
         assert not is_eip55_address(good[:2] + good[2:].swapcase())
     bodies = [bytes([i]) * 20 for i in range(40)]
@@ -293,8 +313,23 @@ def test_too_small_a_world_is_refused() -> None:
 # -- CLI -----------------------------------------------------------------------------------------
 def test_cli_writes_json_lines_and_csv(tmp_path: Path) -> None:
     out, csv_out = tmp_path / "w.jsonl", tmp_path / "t.csv"
-    result = CliRunner().invoke(app, ["synth", "--seed", "2", "--entities", "600", "--transfers", "50",
-                                      "-o", str(out), "--transfers-csv", str(csv_out), "--no-transfer-claims"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "synth",
+            "--seed",
+            "2",
+            "--entities",
+            "600",
+            "--transfers",
+            "50",
+            "-o",
+            str(out),
+            "--transfers-csv",
+            str(csv_out),
+            "--no-transfer-claims",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert not any('"TRANSFERRED"' in line for line in lines)

@@ -15,8 +15,16 @@ from compoundgraph.views import contested_ids, corroborated_ids
 
 
 def _claim(source: str, **extra: object) -> Claim:
-    return Claim.model_validate({"type": "OPERATES", "subject": "organization-a", "object": "compound-b",
-                                 "source": source, "grade": "B2", **extra})
+    return Claim.model_validate(
+        {
+            "type": "OPERATES",
+            "subject": "organization-a",
+            "object": "compound-b",
+            "source": source,
+            "grade": "B2",
+            **extra,
+        }
+    )
 
 
 def test_two_sources_asserting_alike_corroborate() -> None:
@@ -44,7 +52,9 @@ def test_a_claims_sheet_carries_stance(store: GraphStore, tmp_path: Path) -> Non
     (tmp_path / "ents.csv").write_text(
         "type,name,country,source_title,source_url\n"
         "ArmedGroup,Example Hills Militia,MM,Report A,https://example.org/a\n"
-        "Compound,Example Lotus Park,MM,Report A,https://example.org/a\n", encoding="utf-8")
+        "Compound,Example Lotus Park,MM,Report A,https://example.org/a\n",
+        encoding="utf-8",
+    )
     (tmp_path / "claims.csv").write_text(
         "subject,subject_type,relation,object,object_type,grade,quote,stance,source_title,source_url\n"
         "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,B2,seen at the gate,,Report A,"
@@ -52,7 +62,9 @@ def test_a_claims_sheet_carries_stance(store: GraphStore, tmp_path: Path) -> Non
         "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,C3,we never guarded it,denies,"
         "Report B,https://example.org/b\n"
         "Example Hills Militia,ArmedGroup,PROTECTS,Example Lotus Park,Compound,C3,perhaps,maybe,Report C,"
-        "https://example.org/c\n", encoding="utf-8")
+        "https://example.org/c\n",
+        encoding="utf-8",
+    )
     summary = ingest(store, [tmp_path / "ents.csv", tmp_path / "claims.csv"], Options())
     assert [(r.where, "stance" in r.reason) for r in summary.rejects] == [("line 4", True)]
     link = list(store.iter_claims(ClaimFilter.make(rel_types=["PROTECTS"])))

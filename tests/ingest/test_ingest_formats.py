@@ -31,16 +31,39 @@ def test_un_communication_yields_origins_compounds_platforms(store: GraphStore) 
     summary = ingest(store, [UN], Options())
     assert summary.rejected == 0
     roles = _mentions(store)
-    assert {"ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "CN", "HK", "TW", "JP", "KR", "BD", "BT", "IN", "NP",
-            "PK", "LK"} <= roles["origin"]
+    assert {
+        "ID",
+        "LA",
+        "MY",
+        "MM",
+        "PH",
+        "SG",
+        "TH",
+        "VN",
+        "CN",
+        "HK",
+        "TW",
+        "JP",
+        "KR",
+        "BD",
+        "BT",
+        "IN",
+        "NP",
+        "PK",
+        "LK",
+    } <= roles["origin"]
     assert roles["compound_location"] == {"KH", "LA", "MY", "MM", "PH"}
     assert roles["perpetrator_nationality"] == {"KH", "CN", "LA", "MM"}
     assert {"Facebook", "Instagram", "Tinder", "Hinge", "WeChat", "TikTok", "LinkedIn", "Jobs.com"} <= roles[
-        "recruitment"]
+        "recruitment"
+    ]
     src = next(store.iter_sources())
     assert src.published == "2025-03-10" and src.publisher.startswith("UN") and len(src.sha256) == 64
-    quotes = [c.quote for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
-              if c.properties["role"] == "compound_location"]
+    quotes = [
+        c.quote
+        for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+        if c.properties["role"] == "compound_location"
+    ]
     opening = "The information received indicates that cyber scam compounds are located in"
     assert any(q.startswith(opening) for q in quotes)
     again = ingest(store, [UN], Options())
@@ -146,8 +169,11 @@ def test_reports_html_pdf_identifiers(world: GraphStore) -> None:
     assert "Telegram" in by_role["recruitment"]
     assert any(c.subject == "platform-telegram" for c in claims)  # the graph's own Telegram, not a copy
     assert {"Kenya", "Uganda"} <= by_role["origin"] and "Myanmar" in by_role["compound_location"]
-    note = [c for c in world.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"])) if
-            c.source == src["Example field note"].id]
+    note = [
+        c
+        for c in world.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+        if c.source == src["Example field note"].id
+    ]
     roles = {(ents[c.subject].name, c.properties["role"]) for c in note}
     assert ("Cambodia", "compound_location") in roles and ("Philippines", "nationality") in roles
     assert ("WhatsApp", "recruitment") in roles

@@ -21,14 +21,18 @@ def test_bank_accounts_and_fiat_ramps(store: GraphStore, tmp_path: Path) -> None
         f"Account,Mistyped IBAN,bank,GB82 WEST 1234 5698 7654 33,,,,GBP,,,,{SRC}\n"
         f"Account,Half an account,bank,,,Example Bank Cambodia,,USD,,,,{SRC}\n"
         f"Organization,Example Money Transfer,,,,,,,money service business,,,{SRC}\n"
-        f"Wallet,{WALLET},,,,,,,,tron,{WALLET},{SRC}\n", encoding="utf-8")
+        f"Wallet,{WALLET},,,,,,,,tron,{WALLET},{SRC}\n",
+        encoding="utf-8",
+    )
     (tmp_path / "claims.csv").write_text(
         "subject,subject_type,relation,object,object_type,grade,amount,asset,timestamp,source_title,source_url\n"
         "Example GmbH account,Account,TRANSFERRED,Collection account,Account,B2,25000.00,EUR,"
         f"2025-03-01T09:00:00Z,{SRC}\n"
         f"Collection account,Account,TRANSFERRED,{WALLET},Wallet,B2,24000,USDT,2025-03-02T10:00:00Z,{SRC}\n"
         f"{WALLET},Wallet,TRANSFERRED,Collection account,Account,C3,5000,USDT,2025-03-05T10:00:00Z,{SRC}\n"
-        f"Example Money Transfer,Organization,USES,Collection account,Account,B2,,,,{SRC}\n", encoding="utf-8")
+        f"Example Money Transfer,Organization,USES,Collection account,Account,B2,,,,{SRC}\n",
+        encoding="utf-8",
+    )
     summary = ingest(store, [tmp_path / "entities.csv", tmp_path / "claims.csv"], Options(source_grade="B2"))
     rejects = {(r.where, r.field) for r in summary.rejects}
     assert rejects == {("line 4", "iban"), ("line 5", "iban")}, summary.rejects
@@ -44,7 +48,10 @@ def test_bank_accounts_and_fiat_ramps(store: GraphStore, tmp_path: Path) -> None
     flows = list(store.iter_claims(ClaimFilter.make(rel_types=["TRANSFERRED"])))
     labels = {e.id: e.label for e in store.iter_entities()}
     assert sorted((labels[c.subject], labels[c.object], str(c.properties["amount"])) for c in flows) == [
-        ("Account", "Account", "25000.00"), ("Account", "Wallet", "24000"), ("Wallet", "Account", "5000")]
+        ("Account", "Account", "25000.00"),
+        ("Account", "Wallet", "24000"),
+        ("Wallet", "Account", "5000"),
+    ]
     # a money-flow trace starts at a bank account and follows the money into the wallet and back
     traced = service.trace(store, [collection.id], max_hops=3)
     hops = [(labels[f["from"]], labels[f["to"]], f["traced"]) for f in traced["flows"]]

@@ -34,8 +34,9 @@ def test_second_batch_loads_with_the_first_and_enriches_it(store: GraphStore) ->
     held = [c for c in store.entity(chen.id).claims if c.type == "HOLDS"]
     assert len({c.object for c in held}) == 29
     # every Prince Group designation: the 146 SDN entries of the group take part in the designation event
-    designation = next(e for e in entities
-                       if e.label == "Event" and e.name == "OFAC designation of the Prince Group TCO")
+    designation = next(
+        e for e in entities if e.label == "Event" and e.name == "OFAC designation of the Prince Group TCO"
+    )
     designated = {c.subject for c in store.entity(designation.id).claims if c.type == "INVOLVED_IN"}
     assert len(designated) >= 146
     assert sum(1 for e in entities if e.properties.get("ofac_uid")) >= 197
@@ -44,7 +45,8 @@ def test_second_batch_loads_with_the_first_and_enriches_it(store: GraphStore) ->
     dkba_claims = store.entity(dkba.id).claims
     tai_chang = by_name["Tai Chang compound"].id
     assert {c.source for c in dkba_claims if c.object == tai_chang and c.type in ("PROTECTS", "OPERATES")} >= {
-        s.id for s in store.iter_sources() if "Export Compliance Daily" in s.publisher or "E29C6041" in s.url}
+        s.id for s in store.iter_sources() if "Export Compliance Daily" in s.publisher or "E29C6041" in s.url
+    }
     # compounds with real coordinates from the curated gazetteer
     for name in ("Shwe Kokko", "KK Park"):
         props = by_name[name].properties
@@ -56,8 +58,11 @@ def test_second_batch_loads_with_the_first_and_enriches_it(store: GraphStore) ->
 def test_every_fact_keeps_the_research_files_source_and_grade(store: GraphStore) -> None:
     load_jsonl(store, [FIRST, SECOND])
     sources = {s.id: s for s in store.iter_sources()}
-    research = {s.description.rsplit("[public-record-2.md ", 1)[1].rstrip("]"): s
-                for s in sources.values() if "[public-record-2.md " in s.description}
+    research = {
+        s.description.rsplit("[public-record-2.md ", 1)[1].rstrip("]"): s
+        for s in sources.values()
+        if "[public-record-2.md " in s.description
+    }
     assert len(research) == 73 and all(s.url.startswith("http") for s in research.values())
     claims = {c.id: c for c in store.iter_claims()}
     by_key: dict[str, list[object]] = {}
@@ -71,7 +76,9 @@ def test_every_fact_keeps_the_research_files_source_and_grade(store: GraphStore)
     # H028: the junta's accusation against the KNU, denied: C4 from both sources that carry it
     h028 = by_key["H028"]
     assert {c.grade for c in h028} == {"C4"} and {c.source for c in h028} == {  # type: ignore[attr-defined]
-        research["P2-16"].id, research["P2-72"].id}
+        research["P2-16"].id,
+        research["P2-72"].id,
+    }
     # an analyst's identity inference is a pending merge candidate, not a fact
     (h021,) = by_key["H021"]
     assert h021.type == "SAME_AS" and h021.properties["status"] == "pending"  # type: ignore[attr-defined]

@@ -18,8 +18,11 @@ def _snapshot(store: GraphStore) -> tuple[dict[str, Entity], set[str]]:
 
 def _add_person(store: GraphStore, tmp_path: Path, name: str, extra: str = "") -> None:
     f = tmp_path / f"{name.replace(' ', '_')}.csv"
-    f.write_text("type,name,nationality,roles,source_title,source_url,source_reliability\n"
-                 f"Person,{name},CN,{extra},Partner list,https://example.org/partner-list,C\n", encoding="utf-8")
+    f.write_text(
+        "type,name,nationality,roles,source_title,source_url,source_reliability\n"
+        f"Person,{name},CN,{extra},Partner list,https://example.org/partner-list,C\n",
+        encoding="utf-8",
+    )
     ingest(store, [f], Options(source_grade="C3"))
 
 
@@ -39,8 +42,7 @@ def test_fuzzy_candidate_accept_and_undo(world: GraphStore, tmp_path: Path) -> N
     assert "Tan Weiming" in after["person-tan-weiming"].aliases and survivor.id == "person-tan-weiming"
     # every claim of the world still has both ends; nothing points at the merged id
     assert all(gone not in (c.subject, c.object) for c in world.iter_claims())
-    assert len(world.entity("person-tan-weiming").claims) >= len(
-        [c for c in before_claims if c]) * 0 + 1
+    assert len(world.entity("person-tan-weiming").claims) >= len([c for c in before_claims if c]) * 0 + 1
     assert [e["action"] for e in log.entries()] == ["accept"]
     undo(world, log, cand.id, editor="test")
     ents, claims = _snapshot(world)
@@ -61,10 +63,12 @@ def test_reject_then_undo_and_identifier_automerge(world: GraphStore, tmp_path: 
     assert cand.id in {c.id for c, _, _ in pending(world)}
     # two organisations sharing a registration number are one: merged at ingest time, logged as auto
     f = tmp_path / "orgs.csv"
-    f.write_text("type,name,country,registration_ids,source_title,source_url\n"
-                 "Organization,Lotus Holdings Limited,KH,KH-REG-77,Registry extract,https://example.org/reg\n"
-                 "Organization,LH Group (Lotus),KH,KH-REG-77,Registry extract,https://example.org/reg\n",
-                 encoding="utf-8")
+    f.write_text(
+        "type,name,country,registration_ids,source_title,source_url\n"
+        "Organization,Lotus Holdings Limited,KH,KH-REG-77,Registry extract,https://example.org/reg\n"
+        "Organization,LH Group (Lotus),KH,KH-REG-77,Registry extract,https://example.org/reg\n",
+        encoding="utf-8",
+    )
     summary = ingest(world, [f], Options(source_grade="B2"), resolve_log=log)
     assert summary.merged == 1
     orgs = [e for e in world.iter_entities() if "KH-REG-77" in e.identifiers]
@@ -72,5 +76,7 @@ def test_reject_then_undo_and_identifier_automerge(world: GraphStore, tmp_path: 
     assert log.entries()[-1]["action"] == "auto"
     assert world.get_sources(["src-compoundgraph-resolver"])
     assert isinstance(next(iter(world.get_sources(["src-compoundgraph-resolver"]).values())), Source)
-    assert all(c.type != "SAME_AS" or c.properties["status"] in ("pending", "rejected")
-               for c in world.iter_claims(ClaimFilter.make(rel_types=["SAME_AS"])))
+    assert all(
+        c.type != "SAME_AS" or c.properties["status"] in ("pending", "rejected")
+        for c in world.iter_claims(ClaimFilter.make(rel_types=["SAME_AS"]))
+    )

@@ -18,21 +18,34 @@ F = INGEST
 
 def test_cli_review_list_accept_reject_edit(store: GraphStore, cli_env: Path) -> None:
     runner = CliRunner()
-    out = runner.invoke(app, ["ingest", str(F / "field-report-bavet-casino.txt"), "--no-resolve", "--report-dir",
-                              str(cli_env / "r")])
+    out = runner.invoke(
+        app, ["ingest", str(F / "field-report-bavet-casino.txt"), "--no-resolve", "--report-dir", str(cli_env / "r")]
+    )
     assert out.exit_code == 0, out.output
     listed = runner.invoke(app, ["review", "list"], env={"COLUMNS": "400"})
     assert listed.exit_code == 0 and "Lucky Crane Casino Compound" in listed.output and "run by" in listed.output
     ents = {e.name: e for e in store.iter_entities()}
     compound, group = ents["Lucky Crane Casino Compound"], ents["Red Orchid Entertainment Group"]
-    too_early = runner.invoke(app, ["review", "accept", next(
-        c.id for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
-        if c.properties.get("proposed_type") == "OPERATES")])
+    too_early = runner.invoke(
+        app,
+        [
+            "review",
+            "accept",
+            next(
+                c.id
+                for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+                if c.properties.get("proposed_type") == "OPERATES"
+            ),
+        ],
+    )
     assert too_early.exit_code == 2 and "accept the proposed entities first" in too_early.output
     for eid in (compound.id, group.id):
         assert runner.invoke(app, ["review", "accept", eid, "--editor", "tester"]).exit_code == 0
-    operates = next(c for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
-                    if c.properties.get("proposed_type") == "OPERATES")
+    operates = next(
+        c
+        for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+        if c.properties.get("proposed_type") == "OPERATES"
+    )
     done = runner.invoke(app, ["review", "accept", operates.id])
     assert done.exit_code == 0 and "OPERATES claim" in done.output, done.output
     assert [c.subject for c in store.claims_of([compound.id], ClaimFilter.make(rel_types=["OPERATES"]))] == [group.id]

@@ -36,8 +36,13 @@ def _by_role(store: GraphStore) -> dict[str, dict[str, list[object]]]:
 def test_places_countries_and_plural_demonyms(store: GraphStore) -> None:
     ingest(store, [REPORT], Options())
     ents = {e.name: e for e in store.iter_entities()}
-    for name, country in (("Mae Sot", "TH"), ("Myawaddy", "MM"), ("Bangkok", "TH"), ("Phnom Penh", "KH"),
-                          ("Sihanoukville", "KH")):
+    for name, country in (
+        ("Mae Sot", "TH"),
+        ("Myawaddy", "MM"),
+        ("Bangkok", "TH"),
+        ("Phnom Penh", "KH"),
+        ("Sihanoukville", "KH"),
+    ):
         loc = ents[name]
         assert loc.label == "Location" and loc.properties["country"] == country
         assert isinstance(loc.properties["lat"], float) and loc.properties["geo_source"] == "gazetteer"
@@ -56,10 +61,22 @@ def test_places_countries_and_plural_demonyms(store: GraphStore) -> None:
 
 
 def test_gazetteer_curated_scam_geography() -> None:
-    found = {h.place.name: h for h in find_places(
-        "From Laukkai to the Golden Triangle SEZ, then O’Smach, Bavet, Shwe Kokko, Tachileik, Bamban and Porac.")}
-    assert {"Laukkaing", "Golden Triangle Special Economic Zone", "O'Smach", "Bavet", "Shwe Kokko", "Tachileik",
-            "Bamban", "Porac"} <= set(found)
+    found = {
+        h.place.name: h
+        for h in find_places(
+            "From Laukkai to the Golden Triangle SEZ, then O’Smach, Bavet, Shwe Kokko, Tachileik, Bamban and Porac."
+        )
+    }
+    assert {
+        "Laukkaing",
+        "Golden Triangle Special Economic Zone",
+        "O'Smach",
+        "Bavet",
+        "Shwe Kokko",
+        "Tachileik",
+        "Bamban",
+        "Porac",
+    } <= set(found)
     assert all(h.place.source.startswith("https://") for h in found.values())
     shwe = lookup("Shwe Kokko")
     assert shwe is not None and shwe.origin == "curated" and shwe.lat is not None
@@ -73,7 +90,9 @@ def test_locations_from_any_loader_get_coordinates(store: GraphStore, tmp_path: 
         "Entities:\n"
         "- {type: Location, name: Mae Sot, country: TH, kind: town}\n"
         "- {type: Location, name: Poipet, country: KH, kind: border town, lat: 13.6, lon: 102.5}\n"
-        "- {type: Location, name: Nowhere Junction, country: KH, kind: village}\n", encoding="utf-8")
+        "- {type: Location, name: Nowhere Junction, country: KH, kind: village}\n",
+        encoding="utf-8",
+    )
     ingest(store, [sheet], Options(source_grade="C3"))
     ents = {e.name: e for e in store.iter_entities()}
     assert ents["Mae Sot"].properties["lat"] == pytest.approx(16.71667)
@@ -88,9 +107,14 @@ def test_new_names_are_proposed_and_reviewed(store: GraphStore, tmp_path: Path) 
     log = DecisionLog(tmp_path / "review.jsonl")
     pending = {(c.kind, c.label, c.name): c for c in candidates(store)}
     names = {(label, name) for kind, label, name in pending if kind == "entity"}
-    assert {("Compound", "Silver Heron Technology Park"), ("Compound", "Jade River Compound"),
-            ("Organization", "Bright Harbour Holdings Co., Ltd"), ("Person", "Brother Kai"),
-            ("Person", "Anan Srisuk"), ("Person", "Boss Liang")} <= names
+    assert {
+        ("Compound", "Silver Heron Technology Park"),
+        ("Compound", "Jade River Compound"),
+        ("Organization", "Bright Harbour Holdings Co., Ltd"),
+        ("Person", "Brother Kai"),
+        ("Person", "Anan Srisuk"),
+        ("Person", "Boss Liang"),
+    } <= names
     assert not any(name == "DKBA" for _label, name in names)  # known: linked, not proposed
     ents = {e.name: e for e in store.iter_entities()}
     assert ents["Brother Kai"].properties["roles"] == ["recruiter"]

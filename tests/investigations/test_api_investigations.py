@@ -18,8 +18,16 @@ from compoundgraph.store import GraphStore
 from compoundgraph.store.investigations import investigations_of
 from tests.support.api import Api, make_api, problem
 
-CHART_IDS = ["compound-golden-lotus", "org-lotus-holdings", "person-tan-weiming", "person-aung-zaw",
-             "case-0001", "armed-northern-hills", "src-mekong-watch-2024", "src-tipline-0042"]
+CHART_IDS = [
+    "compound-golden-lotus",
+    "org-lotus-holdings",
+    "person-tan-weiming",
+    "person-aung-zaw",
+    "case-0001",
+    "armed-northern-hills",
+    "src-mekong-watch-2024",
+    "src-tipline-0042",
+]
 
 
 @pytest.fixture
@@ -35,11 +43,13 @@ def key_id(a: Api, role: str) -> str:
 
 
 def chart(ids: list[str] = CHART_IDS) -> dict:
-    return {"entities": [{"id": i, "x": float(n), "y": 2.0 * n, "pinned": n == 0} for n, i in enumerate(ids)],
-            "as_of": "2024-06-30", "filters": {"min_grade": "D5"},
-            "notes": {"investigation": "shared with the task force",
-                      "entities": {i: f"note on {i}" for i in ids}},
-            "layout": {"kind": "force"}}
+    return {
+        "entities": [{"id": i, "x": float(n), "y": 2.0 * n, "pinned": n == 0} for n, i in enumerate(ids)],
+        "as_of": "2024-06-30",
+        "filters": {"min_grade": "D5"},
+        "notes": {"investigation": "shared with the task force", "entities": {i: f"note on {i}" for i in ids}},
+        "layout": {"kind": "force"},
+    }
 
 
 def h(a: Api, role: str) -> dict[str, str]:
@@ -56,14 +66,19 @@ def test_roles_that_create(api: Api) -> None:
     for role in ("investigator", "analyst", "editor", "admin"):
         body = create(api, role)
         assert body["owner"] == key_id(api, role) and body["version"] == 1 and body["access"] == "owner"
-        assert body["changes"] == {"changed": False, "gone": [], "merged": {},
-                                   "message": "the graph has not changed under this investigation"}
+        assert body["changes"] == {
+            "changed": False,
+            "gone": [],
+            "merged": {},
+            "message": "the graph has not changed under this investigation",
+        }
         assert [e["id"] for e in body["chart"]["entities"]] == CHART_IDS
     assert problem(api.post("/investigations", role="partner", json={"title": "x"})).get("status") == 403
     assert api.post("/investigations", role=None, json={"title": "x"}).status_code == 401
     mine = api.get("/investigations", role="analyst").json()["investigations"]
-    assert [(i["owner"], i["owner_name"], i["access"]) for i in mine] == [(key_id(api, "analyst"), "test analyst",
-                                                                          "owner")]
+    assert [(i["owner"], i["owner_name"], i["access"]) for i in mine] == [
+        (key_id(api, "analyst"), "test analyst", "owner")
+    ]
 
 
 def test_others_private_investigation_is_404_like_an_unknown_id(api: Api) -> None:
@@ -76,11 +91,12 @@ def test_others_private_investigation_is_404_like_an_unknown_id(api: Api) -> Non
         body = problem(r)
         assert r.status_code == 404 and body["detail"] == f"no investigation with id {made['id']!r}"
     hdr = {"X-API-Key": other}
-    assert api.client.put(f"/investigations/{made['id']}", headers=hdr, json={"version": 1, "title": "x"}
-                          ).status_code == 404
+    assert (
+        api.client.put(f"/investigations/{made['id']}", headers=hdr, json={"version": 1, "title": "x"}).status_code
+        == 404
+    )
     assert api.client.delete(f"/investigations/{made['id']}", headers=hdr).status_code == 404
-    assert api.client.put(f"/investigations/{made['id']}/shares", headers=hdr, json={"shares": []}
-                          ).status_code == 404
+    assert api.client.put(f"/investigations/{made['id']}/shares", headers=hdr, json={"shares": []}).status_code == 404
     assert api.client.get("/investigations", headers=hdr).json() == {"investigations": []}
 
 
@@ -102,9 +118,11 @@ def test_sharing_read_edit_and_roles(api: Api) -> None:
     url = f"/investigations/{made['id']}"
     _, other = api.keystore.create("colleague", "investigator")
     other_id = other.split("_")[1]
-    r = api.client.put(url + "/shares", headers=h(api, "investigator"),
-                       json={"shares": [{"to": f"key:{other_id}", "access": "edit"},
-                                        {"to": "role:analyst", "access": "read"}]})
+    r = api.client.put(
+        url + "/shares",
+        headers=h(api, "investigator"),
+        json={"shares": [{"to": f"key:{other_id}", "access": "edit"}, {"to": "role:analyst", "access": "read"}]},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["shares"] == [{"to": f"key:{other_id}", "access": "edit"}, {"to": "role:analyst", "access": "read"}]
     hdr = {"X-API-Key": other}
@@ -120,10 +138,12 @@ def test_sharing_read_edit_and_roles(api: Api) -> None:
         assert problem(api.client.put(url, headers=h(api, role), json={"version": 3, "title": "x"}))["status"] == 403
     assert api.get(url, role="partner").status_code == 404  # not shared with partners
     # bad shares are refused, naming the entry
-    for shares, where in (([{"to": "key:nobody", "access": "read"}], "shares.0.to"),
-                          ([{"to": "role:emperor", "access": "read"}], "shares.0.to"),
-                          ([{"to": f"key:{key_id(api, 'partner')}", "access": "edit"}], "shares.0.access"),
-                          ([{"to": "role:partner", "access": "edit"}], "shares.0.access")):
+    for shares, where in (
+        ([{"to": "key:nobody", "access": "read"}], "shares.0.to"),
+        ([{"to": "role:emperor", "access": "read"}], "shares.0.to"),
+        ([{"to": f"key:{key_id(api, 'partner')}", "access": "edit"}], "shares.0.access"),
+        ([{"to": "role:partner", "access": "edit"}], "shares.0.access"),
+    ):
         bad = api.client.put(url + "/shares", headers=h(api, "investigator"), json={"shares": shares})
         assert bad.status_code == 422 and problem(bad)["where"] == where, bad.text
 
@@ -133,12 +153,18 @@ def test_partner_gets_the_partner_redaction(api: Api) -> None:
     url = f"/investigations/{made['id']}"
     claims = api.get("/entities/org-lotus-holdings").json()["claims"]
     restricted = next(c["id"] for c in claims if c["handling"] == "H2")
-    open_claim = next(c["id"] for c in claims if c["handling"] in ("H0", "H1") and c["object"] in CHART_IDS
-                      and c["subject"] in CHART_IDS)
+    open_claim = next(
+        c["id"]
+        for c in claims
+        if c["handling"] in ("H0", "H1") and c["object"] in CHART_IDS and c["subject"] in CHART_IDS
+    )
     notes = {**chart()["notes"], "claims": {restricted: "from the tip line", open_claim: "field report"}}
     api.client.put(url, headers=h(api, "investigator"), json={"version": 1, "chart": {**chart(), "notes": notes}})
-    r = api.client.put(url + "/shares", headers=h(api, "investigator"),
-                       json={"shares": [{"to": f"key:{key_id(api, 'partner')}", "access": "read"}]})
+    r = api.client.put(
+        url + "/shares",
+        headers=h(api, "investigator"),
+        json={"shares": [{"to": f"key:{key_id(api, 'partner')}", "access": "read"}]},
+    )
     assert r.status_code == 200, r.text
     opened = api.get(url, role="partner")
     assert opened.status_code == 200, opened.text
@@ -156,7 +182,8 @@ def test_partner_gets_the_partner_redaction(api: Api) -> None:
     assert body["access"] == "read" and body["shares"] == [] and body["entities"] == len(shown)
     listed = api.get("/investigations", role="partner").json()["investigations"]
     assert [(i["id"], i["entities"], i["size"], i["shares"], i["owner_name"]) for i in listed] == [
-        (made["id"], None, None, [], None)]
+        (made["id"], None, None, [], None)
+    ]
     assert problem(api.client.put(url, headers=h(api, "partner"), json={"version": 3, "title": "x"}))["status"] == 403
     # even an edit share by role gives a partner read access only
     assert api.get(url, role="investigator").json()["chart"]["notes"]["claims"][restricted] == "from the tip line"
@@ -189,16 +216,22 @@ def test_bad_input(api: Api) -> None:
     r = api.post("/investigations", role="investigator", json={"title": "long notes", "chart": notes})
     assert r.status_code == 413 and "5,242,880 bytes" in problem(r)["detail"]
     assert problem(r)["where"] == "chart.notes"
-    r = api.post("/investigations", role="investigator",
-                 json={"title": "corrupt", "chart": {"layout": {"kind": "force", "viewport": {"scale": -1}}}})
+    r = api.post(
+        "/investigations",
+        role="investigator",
+        json={"title": "corrupt", "chart": {"layout": {"kind": "force", "viewport": {"scale": -1}}}},
+    )
     assert r.status_code == 422 and problem(r)["where"] == "chart.layout.viewport.scale"
     r = api.post("/investigations", role="investigator", json={"title": "corrupt", "chart": {"layout": [1]}})
     assert r.status_code == 422 and problem(r)["where"] == "chart.layout"
     assert api.post("/investigations", role="investigator", json={"title": "", "chart": {}}).status_code == 422
     assert investigations_of(api.store).summaries() == []  # nothing refused was stored
     made = create(api)
-    r = api.client.put(f"/investigations/{made['id']}", headers=h(api, "investigator"),
-                       json={"version": 1, "chart": {"entities": [{"id": "a", "x": "left", "y": 0}]}})
+    r = api.client.put(
+        f"/investigations/{made['id']}",
+        headers=h(api, "investigator"),
+        json={"version": 1, "chart": {"entities": [{"id": "a", "x": "left", "y": 0}]}},
+    )
     assert r.status_code == 422 and problem(r)["where"] == "chart.entities.0.x"
     assert api.get(f"/investigations/{made['id']}", role="investigator").json()["version"] == 1
 
@@ -225,28 +258,51 @@ def test_every_action_is_in_the_audit_chain(api: Api) -> None:
     api.get(url, role="partner")
     entries = [e for e in api.audit.entries() if e.get("path", "").startswith("/investigations")]
     assert [(e["op"], e.get("investigation"), e["status"]) for e in entries] == [
-        ("create", made["id"], 201), ("open", made["id"], 200), ("update", made["id"], 200),
-        ("share", made["id"], 200), ("list", None, 200), ("delete", made["id"], 200),
-        ("restore", made["id"], 200), ("open", made["id"], 404)]
+        ("create", made["id"], 201),
+        ("open", made["id"], 200),
+        ("update", made["id"], 200),
+        ("share", made["id"], 200),
+        ("list", None, 200),
+        ("delete", made["id"], 200),
+        ("restore", made["id"], 200),
+        ("open", made["id"], 404),
+    ]
     assert api.audit.verify().ok
 
 
 def test_saved_traces_say_when_the_graph_under_them_changed(api: Api) -> None:
     params = {"wallets": ["wallet-collect"], "direction": "forward", "method": "fifo"}
     traced = api.post("/flows/trace", role="investigator", json=params).json()
-    traces = [{"title": "From the collection wallet", "params": params, "stamp": traced["stamp"]},
-              {"title": "Broken", "params": {"wallets": []}, "stamp": {}}]
-    made = api.post("/investigations", role="investigator",
-                    json={"title": "Money", "chart": {**chart(), "traces": traces}}).json()
+    traces = [
+        {"title": "From the collection wallet", "params": params, "stamp": traced["stamp"]},
+        {"title": "Broken", "params": {"wallets": []}, "stamp": {}},
+    ]
+    made = api.post(
+        "/investigations", role="investigator", json={"title": "Money", "chart": {**chart(), "traces": traces}}
+    ).json()
     url = f"/investigations/{made['id']}/traces/check"
     first = api.post(url, role="investigator").json()["traces"]
     assert first[0]["changed"] is False and first[0]["current_stamp"] == traced["stamp"]["id"]
     assert first[1]["changed"] is None and "wallets" in first[1]["error"]
     # a later transfer out of a wallet on the trace changes what the trace reads
-    api.store.upsert([Claim(type="TRANSFERRED", subject="wallet-tan", object="wallet-collect", grade="A1",
-                            source="src-mekong-watch-2024",
-                            properties={"tx_hash": "f" * 64, "log_index": 0, "amount": "10", "asset": "USDT",
-                                        "timestamp": "2024-02-02T10:00:00Z"})])
+    api.store.upsert(
+        [
+            Claim(
+                type="TRANSFERRED",
+                subject="wallet-tan",
+                object="wallet-collect",
+                grade="A1",
+                source="src-mekong-watch-2024",
+                properties={
+                    "tx_hash": "f" * 64,
+                    "log_index": 0,
+                    "amount": "10",
+                    "asset": "USDT",
+                    "timestamp": "2024-02-02T10:00:00Z",
+                },
+            )
+        ]
+    )
     again = api.post(url, role="investigator").json()["traces"]
     assert again[0]["changed"] is True and again[0]["saved_stamp"] == traced["stamp"]["id"]
     assert problem(api.post(url, role="partner"))["status"] == 403

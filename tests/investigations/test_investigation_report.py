@@ -19,8 +19,16 @@ from compoundgraph.store.investigations import investigations_of
 from tests.support.api import Api, make_api, problem
 from tests.support.ui import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-IDS = ["compound-golden-lotus", "org-lotus-holdings", "person-tan-weiming", "person-aung-zaw",
-       "armed-northern-hills", "case-0001", "jobad-bangkok-cs", "compound-jade-river"]
+IDS = [
+    "compound-golden-lotus",
+    "org-lotus-holdings",
+    "person-tan-weiming",
+    "person-aung-zaw",
+    "armed-northern-hills",
+    "case-0001",
+    "jobad-bangkok-cs",
+    "compound-jade-river",
+]
 
 
 @pytest.fixture
@@ -32,11 +40,16 @@ def api(world: GraphStore, tmp_path: Path) -> Iterator[Api]:
 
 
 def save(a: Api, title: str = "Golden Lotus <b>network</b>", hidden: str = "compound-jade-river") -> str:
-    chart = {"entities": [{"id": i, "x": 100.0 * (n % 4), "y": 80.0 * (n // 4), "hidden": i == hidden}
-                          for n, i in enumerate(IDS)],
-             "as_of": "2024-06-30",
-             "notes": {"investigation": "Shown to the supervisor on Monday.",
-                       "entities": {"person-tan-weiming": "Boss per two sources"}}}
+    chart = {
+        "entities": [
+            {"id": i, "x": 100.0 * (n % 4), "y": 80.0 * (n // 4), "hidden": i == hidden} for n, i in enumerate(IDS)
+        ],
+        "as_of": "2024-06-30",
+        "notes": {
+            "investigation": "Shown to the supervisor on Monday.",
+            "entities": {"person-tan-weiming": "Boss per two sources"},
+        },
+    }
     r = a.post("/investigations", role="investigator", json={"title": title, "chart": chart})
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
@@ -104,13 +117,18 @@ def test_partner_report_is_redacted(api: Api) -> None:
     inv = save(api)
     url = f"/investigations/{inv}"
     partner = api.keys["partner"].split("_")[1]
-    api.client.put(url + "/shares", headers={"X-API-Key": api.keys["investigator"]},
-                   json={"shares": [{"to": f"key:{partner}", "access": "read"}]})
+    api.client.put(
+        url + "/shares",
+        headers={"X-API-Key": api.keys["investigator"]},
+        json={"shares": [{"to": f"key:{partner}", "access": "read"}]},
+    )
     page = api.get(url + "/report", role="partner").text
     assert "Anonymous tip-line submission 0042" not in page and "Colonel Aung Zaw" not in page
     assert "Case 0001" not in page and "case-0001" not in page
     assert re.findall(r'class="handling">(H\d)<', page) and set(re.findall(r'class="handling">(H\d)<', page)) <= {
-        "H0", "H1"}
+        "H0",
+        "H1",
+    }
     assert 'class="caveat">Handling H1' in page or 'class="caveat">Handling H0' in page
     assert "Mekong Watch field report" in page and "Golden Lotus Park" in page
 

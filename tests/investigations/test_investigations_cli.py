@@ -20,9 +20,15 @@ def test_list_show_export(store: GraphStore, cli_env: Path) -> None:
     load_jsonl(store, [WORLD])
     inv = investigations_of(store)
     inv.purge(confirm=True)
-    chart = parse_chart({"entities": [{"id": "compound-golden-lotus", "x": 1, "y": 2, "pinned": True},
-                                      {"id": "person-aung-zaw", "x": 3, "y": 4, "hidden": True}],
-                         "notes": {"investigation": "Check [the] tip line", "claims": {"c1": "x"}}})
+    chart = parse_chart(
+        {
+            "entities": [
+                {"id": "compound-golden-lotus", "x": 1, "y": 2, "pinned": True},
+                {"id": "person-aung-zaw", "x": 3, "y": 4, "hidden": True},
+            ],
+            "notes": {"investigation": "Check [the] tip line", "claims": {"c1": "x"}},
+        }
+    )
     made = inv.create("Golden Lotus", chart, owner="key-a")
     other = inv.create("Old case", parse_chart({}), owner="key-b")
     inv.delete(other.id, "key-b")
@@ -60,8 +66,13 @@ def test_export_then_import_round_trip(store: GraphStore, cli_env: Path) -> None
     load_jsonl(store, [WORLD])
     inv = investigations_of(store)
     inv.purge(confirm=True)
-    made = inv.create("Backup me", parse_chart({"entities": [{"id": "compound-golden-lotus", "x": 1, "y": 2}],
-                                                "notes": {"investigation": "keep"}}), owner="key-a")
+    made = inv.create(
+        "Backup me",
+        parse_chart(
+            {"entities": [{"id": "compound-golden-lotus", "x": 1, "y": 2}], "notes": {"investigation": "keep"}}
+        ),
+        owner="key-a",
+    )
     runner = CliRunner()
     out = cli_env / "backup.json"
     assert runner.invoke(app, ["investigations", "export", made.id, "-o", str(out)]).exit_code == 0

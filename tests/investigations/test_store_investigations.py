@@ -30,13 +30,16 @@ def inv(store: GraphStore) -> InvestigationStore:
 
 def chart(ids: list[str], **kw: object) -> dict:
     return {
-        "entities": [{"id": i, "x": 10.0 * n, "y": -5.5 * n, "pinned": n % 2 == 0, "hidden": n == 1}
-                     for n, i in enumerate(ids)],
+        "entities": [
+            {"id": i, "x": 10.0 * n, "y": -5.5 * n, "pinned": n % 2 == 0, "hidden": n == 1} for n, i in enumerate(ids)
+        ],
         "filters": {"types": ["Compound", "Person"], "rel_types": ["OPERATES"], "min_grade": "C3"},
         "as_of": "2024-06-30",
-        "notes": {"investigation": "Lead from the tip line; check with the task force.",
-                  "entities": {ids[0]: "owner per the field report"} if ids else {},
-                  "claims": {"claim-abc": "contested by a second source"}},
+        "notes": {
+            "investigation": "Lead from the tip line; check with the task force.",
+            "entities": {ids[0]: "owner per the field report"} if ids else {},
+            "claims": {"claim-abc": "contested by a second source"},
+        },
         "layout": {"kind": "manual", "options": {"physics": False}, "viewport": {"x": 1.5, "y": 2.0, "scale": 0.8}},
         **kw,
     }
@@ -52,8 +55,10 @@ def test_create_and_open_round_trip(inv: InvestigationStore) -> None:
     got = inv.get(made.id)
     assert got == made
     assert [(e.id, e.x, e.y, e.pinned, e.hidden) for e in got.chart.entities] == [
-        ("compound-golden-lotus", 0.0, -0.0, True, False), ("org-lotus-holdings", 10.0, -5.5, False, True),
-        ("person-tan-weiming", 20.0, -11.0, True, False)]
+        ("compound-golden-lotus", 0.0, -0.0, True, False),
+        ("org-lotus-holdings", 10.0, -5.5, False, True),
+        ("person-tan-weiming", 20.0, -11.0, True, False),
+    ]
     assert got.chart.as_of == "2024-06-30" and got.chart.filters.min_grade == "C3"
     assert got.chart.notes.entities == {"compound-golden-lotus": "owner per the field report"}
     assert got.chart.notes.claims == {"claim-abc": "contested by a second source"}
@@ -98,8 +103,9 @@ def test_concurrent_saves_of_one_version_one_wins(inv: InvestigationStore) -> No
 
 def test_soft_delete_restore_and_shares(inv: InvestigationStore) -> None:
     made = inv.create("To share", parse_chart(chart(WORLD_IDS)), owner="key-a")
-    shared = inv.update(made.id, 1, "key-a", shares=[Share(to="key:key-p", access="read"),
-                                                      Share(to="role:analyst", access="edit")])
+    shared = inv.update(
+        made.id, 1, "key-a", shares=[Share(to="key:key-p", access="read"), Share(to="role:analyst", access="edit")]
+    )
     assert [(s.to, s.access) for s in shared.shares] == [("key:key-p", "read"), ("role:analyst", "edit")]
     gone = inv.delete(made.id, "key-a")
     assert gone.deleted and gone.deleted_by == "key-a" and gone.version == 3
@@ -130,8 +136,7 @@ def test_investigations_never_show_up_in_graph_reads(world: GraphStore) -> None:
     assert [c.id for c in world.iter_claims()] == claims
     assert world.get_entities([made.id]) == {} and world.node_labels([made.id]) == {}
     assert world.search("Golden Lotus")[0].id == "compound-golden-lotus"
-    assert all(h.id != made.id for q in ("Golden Lotus network", "Golden Lotus", made.id)
-               for h in world.search(q, 50))
+    assert all(h.id != made.id for q in ("Golden Lotus network", "Golden Lotus", made.id) for h in world.search(q, 50))
     assert world.graph_columns().ids == columns.ids
     assert made.id not in world.to_networkx()
     after = build_view(world, "internal")
@@ -182,8 +187,11 @@ def test_corrupt_saved_chart_is_refused_clearly(inv: InvestigationStore, store: 
     if store.kind == "embedded":
         store.db.execute("UPDATE investigations SET chart = ? WHERE id = ?", (bad, made.id))  # type: ignore[attr-defined]
     else:
-        store.driver.execute_query("MATCH (i:Investigation {id: $id}) SET i.chart = $bad",  # type: ignore[attr-defined]
-                                   id=made.id, bad=bad)
+        store.driver.execute_query(
+            "MATCH (i:Investigation {id: $id}) SET i.chart = $bad",  # type: ignore[attr-defined]
+            id=made.id,
+            bad=bad,
+        )
     with pytest.raises(InvalidInput) as caught:
         inv.get(made.id)
     assert caught.value.where == f"investigation {made.id}: chart.layout.kind"

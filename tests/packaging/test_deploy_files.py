@@ -61,8 +61,10 @@ def test_dependencies_are_locked_with_hashes_and_the_image_uses_the_lock() -> No
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for lock, deps in (("lock.txt", project["dependencies"]),
-                       ("lock-dev.txt", project["dependencies"] + project["optional-dependencies"]["dev"])):
+    for lock, deps in (
+        ("lock.txt", project["dependencies"]),
+        ("lock-dev.txt", project["dependencies"] + project["optional-dependencies"]["dev"]),
+    ):
         path = ROOT / "requirements" / lock
         text = path.read_text(encoding="utf-8")
         assert "--find-links" not in text and "--index-url" not in text  # nothing machine-specific

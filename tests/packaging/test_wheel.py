@@ -30,8 +30,12 @@ TRC20 = INGEST / "trc20_transfers.csv"
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out),
-                           str(ROOT)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     (built,) = out.glob("compoundgraph-*.whl")
     return built
@@ -43,11 +47,19 @@ def fresh(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv") / "fresh"
     venv.EnvBuilder(with_pip=True, symlinks=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    proc = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # dependencies only: a plain path line, so the test env's own .pth files (its editable compoundgraph)
     # are not processed
     (Path(site) / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -56,8 +68,14 @@ def fresh(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run(fresh: Path, args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COMPOUNDGRAPH_") and k != "PYTHONPATH"}
-    return subprocess.run([str(fresh / args[0]), *args[1:]], capture_output=True, text=True, timeout=600, cwd=cwd,
-                          env={**clean, "COLUMNS": "200", **env})
+    return subprocess.run(
+        [str(fresh / args[0]), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+        env={**clean, "COLUMNS": "200", **env},
+    )
 
 
 def test_the_wheel_carries_the_queries_and_the_chain_mappings(wheel: Path) -> None:
@@ -66,19 +84,41 @@ def test_the_wheel_carries_the_queries_and_the_chain_mappings(wheel: Path) -> No
     assert "compoundgraph/cypher/read/count_label.cypher" in names
     assert "compoundgraph/ontology/schema.yaml" in names
     assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "cypher").rglob("*.cypher")} == {
-        n.removeprefix("compoundgraph/") for n in names if n.endswith(".cypher")}
+        n.removeprefix("compoundgraph/") for n in names if n.endswith(".cypher")
+    }
 
 
 def test_an_installed_copy_ingests_a_trc20_export(fresh: Path, tmp_path: Path) -> None:
-    where = _run(fresh, ["python", "-c", "import compoundgraph.resources as r, compoundgraph;"
-                         "print(compoundgraph.__file__); print(r.mappings_dir()); print(r.cypher_dir())"], tmp_path)
+    where = _run(
+        fresh,
+        [
+            "python",
+            "-c",
+            "import compoundgraph.resources as r, compoundgraph;"
+            "print(compoundgraph.__file__); print(r.mappings_dir()); print(r.cypher_dir())",
+        ],
+        tmp_path,
+    )
     assert where.returncode == 0, where.stderr
     for line in where.stdout.split():
         assert line.startswith(str(fresh.parent)), f"not from the installed wheel: {line}"
     store = {"COMPOUNDGRAPH_NEO4J_URI": "", "COMPOUNDGRAPH_EMBEDDED_PATH": str(tmp_path / "store.sqlite")}
     for extra in (["--mapping", "trc20"], []):  # named, and recognised from the header
-        proc = _run(fresh, ["compoundgraph", "ingest", str(TRC20), *extra, "--source-grade", "A1",
-                            "--report-dir", str(tmp_path / "reports")], tmp_path, **store)
+        proc = _run(
+            fresh,
+            [
+                "compoundgraph",
+                "ingest",
+                str(TRC20),
+                *extra,
+                "--source-grade",
+                "A1",
+                "--report-dir",
+                str(tmp_path / "reports"),
+            ],
+            tmp_path,
+            **store,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
     status = _run(fresh, ["compoundgraph", "status"], tmp_path, **store)
     assert status.returncode == 0, status.stderr
@@ -87,14 +127,32 @@ def test_an_installed_copy_ingests_a_trc20_export(fresh: Path, tmp_path: Path) -
 
 def test_an_installed_copy_runs_cypher_against_neo4j(fresh: Path, tmp_path: Path, neo4j_driver: object) -> None:
     make_neo4j_store(neo4j_driver)  # empties compoundgraph's nodes (the tests' own server)
-    env = {"COMPOUNDGRAPH_NEO4J_URI": neo4j_uri(),
-           "COMPOUNDGRAPH_NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", "neo4j")}
-    ingest = _run(fresh, ["compoundgraph", "ingest", str(TRC20), "--mapping", "trc20", "--source-grade", "A1",
-                          "--no-resolve", "--report-dir", str(tmp_path / "reports")], tmp_path, **env)
+    env = {
+        "COMPOUNDGRAPH_NEO4J_URI": neo4j_uri(),
+        "COMPOUNDGRAPH_NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", "neo4j"),
+    }
+    ingest = _run(
+        fresh,
+        [
+            "compoundgraph",
+            "ingest",
+            str(TRC20),
+            "--mapping",
+            "trc20",
+            "--source-grade",
+            "A1",
+            "--no-resolve",
+            "--report-dir",
+            str(tmp_path / "reports"),
+        ],
+        tmp_path,
+        **env,
+    )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     status = _run(fresh, ["compoundgraph", "status"], tmp_path, **env)
     assert status.returncode == 0, status.stderr
     records, _, _ = neo4j_driver.execute_query(  # type: ignore[attr-defined]
-        "MATCH (:Wallet)-[t:TRANSFERRED]->(:Wallet) RETURN count(t) AS n")
+        "MATCH (:Wallet)-[t:TRANSFERRED]->(:Wallet) RETURN count(t) AS n"
+    )
     n = records[0]["n"]
     assert n > 0 and re.search(rf"TRANSFERRED\s*│\s*{n}\s*│", status.stdout), status.stdout

@@ -24,9 +24,16 @@ def sapi(api: Api) -> Api:
 
 
 def test_screen_rows(sapi: Api) -> None:
-    body = {"rows": [{"key": "c1", "name": "陈伟明"}, {"wallet": ETH.lower()}, {"Wallet": ETH[:-1] + "d"},
-                     {"phone": "+855 12 345 678", "favourite colour": "red"}, {"name": "Nobody Atall"}],
-            "threshold": 0.85}
+    body = {
+        "rows": [
+            {"key": "c1", "name": "陈伟明"},
+            {"wallet": ETH.lower()},
+            {"Wallet": ETH[:-1] + "d"},
+            {"phone": "+855 12 345 678", "favourite colour": "red"},
+            {"name": "Nobody Atall"},
+        ],
+        "threshold": 0.85,
+    }
     r = sapi.post("/screen", role="investigator", json=body)
     assert r.status_code == 200, r.text
     out = r.json()
@@ -34,9 +41,13 @@ def test_screen_rows(sapi: Api) -> None:
     assert out["unknown_columns"] == ["favourite colour"]
     tan, wallet, decoy, phone, nobody = out["rows"]
     assert tan["key"] == "c1" and tan["hits"][0]["entity"] == "person-tan-weiming" and tan["listed"]
-    assert tan["hits"][0]["distance"] == {"hops": 2, "target": "compound-golden-lotus",
-                                          "target_name": "Golden Lotus Park", "target_label": "Compound",
-                                          "grade": "B2"}
+    assert tan["hits"][0]["distance"] == {
+        "hops": 2,
+        "target": "compound-golden-lotus",
+        "target_name": "Golden Lotus Park",
+        "target_label": "Compound",
+        "grade": "B2",
+    }
     w = wallet["hits"][0]
     assert (w["entity"], w["how"], w["listed"]) == (ETH_ID, "normalised identifier", True)
     assert w["sanctions"][0]["via"] == "org-lotus-holdings"
@@ -71,18 +82,29 @@ def test_partner_screens_against_what_partners_may_see(sapi: Api) -> None:
 
 def test_match_answers_yente_documentation_queries(sapi: Api) -> None:
     # the example of yente's /match documentation, and the quickstart's first-name / last-name query
-    body = {"queries": {
-        "entity1": {"schema": "Person", "properties": {"name": ["John Doe"], "birthDate": ["1975-04-21"],
-                                                        "nationality": ["us"]}},
-        "entity2": {"schema": "Company", "properties": {"name": ["Brilliant Amazing Limited"],
-                                                         "jurisdiction": ["hk"],
-                                                         "registrationNumber": ["84BA99810"]}},
-        "q": {"schema": "Person", "properties": {"firstName": ["Aleksandr"], "lastName": ["Zacharov"],
-                                                  "birthDate": ["1965"]}},
-        "tan": {"schema": "Person", "properties": {"firstName": ["Weiming"], "lastName": ["Tan"]}},
-        "wallet": {"schema": "CryptoWallet", "properties": {"publicKey": [ETH.lower()]}},
-        "lotus": {"schema": "Company", "properties": {"name": ["Lotus Holdings"], "jurisdiction": ["kh"]}},
-    }}
+    body = {
+        "queries": {
+            "entity1": {
+                "schema": "Person",
+                "properties": {"name": ["John Doe"], "birthDate": ["1975-04-21"], "nationality": ["us"]},
+            },
+            "entity2": {
+                "schema": "Company",
+                "properties": {
+                    "name": ["Brilliant Amazing Limited"],
+                    "jurisdiction": ["hk"],
+                    "registrationNumber": ["84BA99810"],
+                },
+            },
+            "q": {
+                "schema": "Person",
+                "properties": {"firstName": ["Aleksandr"], "lastName": ["Zacharov"], "birthDate": ["1965"]},
+            },
+            "tan": {"schema": "Person", "properties": {"firstName": ["Weiming"], "lastName": ["Tan"]}},
+            "wallet": {"schema": "CryptoWallet", "properties": {"publicKey": [ETH.lower()]}},
+            "lotus": {"schema": "Company", "properties": {"name": ["Lotus Holdings"], "jurisdiction": ["kh"]}},
+        }
+    }
     r = sapi.post("/match/default", role="partner", json=body, params={"limit": 3})
     assert r.status_code == 200, r.text
     assert r.headers["x-batch-size"] == "6"
@@ -96,8 +118,21 @@ def test_match_answers_yente_documentation_queries(sapi: Api) -> None:
         assert resp[key]["total"] == {"value": 0, "relation": "eq"}
     assert resp["entity1"]["query"]["schema"] == "Person"
     tan = resp["tan"]["results"][0]
-    assert set(tan) >= {"id", "caption", "schema", "properties", "datasets", "referents", "target", "score",
-                        "features", "match", "first_seen", "last_seen", "last_change"}
+    assert set(tan) >= {
+        "id",
+        "caption",
+        "schema",
+        "properties",
+        "datasets",
+        "referents",
+        "target",
+        "score",
+        "features",
+        "match",
+        "first_seen",
+        "last_seen",
+        "last_change",
+    }
     assert (tan["id"], tan["schema"], tan["target"], tan["match"]) == ("person-tan-weiming", "Person", True, True)
     assert tan["properties"]["topics"] == ["sanction"] and "陈伟明" in tan["properties"]["alias"]
     assert all(isinstance(v, list) for v in tan["properties"].values())

@@ -44,17 +44,20 @@ def only(result, n: int = 0):  # type: ignore[no-untyped-def]
 
 
 # -- the store contract's blocking step -----------------------------------------------------------------
-@pytest.mark.parametrize("query, expected", [
-    ("Tan Wei-Ming", "person-tan-weiming"),
-    ("weiming tan", "person-tan-weiming"),  # swapped order, words run together
-    ("Chen Wei Ming", "person-tan-weiming"),  # the transliteration of the alias 陈伟明
-    ("陈伟明", "person-tan-weiming"),
-    ("Lotus Holdngs", "org-lotus-holdings"),  # a typo
-    ("Blue Technology", "org-blue-wave"),  # a missing word
-    ("+85512345678", "account-phone-nok"),
-    ("lotusjobs", "account-tg-lotusjobs"),
-    (ETH.lower(), ETH_ID),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Tan Wei-Ming", "person-tan-weiming"),
+        ("weiming tan", "person-tan-weiming"),  # swapped order, words run together
+        ("Chen Wei Ming", "person-tan-weiming"),  # the transliteration of the alias 陈伟明
+        ("陈伟明", "person-tan-weiming"),
+        ("Lotus Holdngs", "org-lotus-holdings"),  # a typo
+        ("Blue Technology", "org-blue-wave"),  # a missing word
+        ("+85512345678", "account-phone-nok"),
+        ("lotusjobs", "account-tg-lotusjobs"),
+        (ETH.lower(), ETH_ID),
+    ],
+)
 def test_match_candidates_find_variants(graph: GraphStore, query: str, expected: str) -> None:
     found = graph.match_candidates([query, "nothing like this anywhere"], 20)
     assert len(found) == 2
@@ -72,16 +75,25 @@ def test_match_candidates_keep_positions_and_skip_empty(graph: GraphStore) -> No
 # -- identifiers ------------------------------------------------------------------------------------------
 def test_identifiers_exact_normalised_and_decoys(graph: GraphStore) -> None:
     decoy = ETH[:-1] + "d"  # one character changed: the EIP-55 checksum fails
-    result = screen(graph, rows(
-        {"wallet": ETH}, {"wallet": ETH.lower()}, {"Wallet Address": decoy},
-        {"phone": "+855 12 345 678"}, {"phone": "+85512345678"}, {"telegram": "@LotusJobs"},
-        {"registration_number": "kh-00012345"}, {"wallet": "TBGufTauTQkbeCfHMsg1Fgu8LTcxQzrref", "chain": "tron"},
-    ))
+    result = screen(
+        graph,
+        rows(
+            {"wallet": ETH},
+            {"wallet": ETH.lower()},
+            {"Wallet Address": decoy},
+            {"phone": "+855 12 345 678"},
+            {"phone": "+85512345678"},
+            {"telegram": "@LotusJobs"},
+            {"registration_number": "kh-00012345"},
+            {"wallet": "TBGufTauTQkbeCfHMsg1Fgu8LTcxQzrref", "chain": "tron"},
+        ),
+    )
     assert [(h.entity, h.how) for h in only(result, 0)] == [(ETH_ID, "exact identifier")]
     assert [(h.entity, h.how) for h in only(result, 1)] == [(ETH_ID, "normalised identifier")]
     assert only(result, 2) == []
-    assert result.rows[2].row.errors == [f"Wallet Address: invalid wallet address {decoy!r}: EIP-55 checksum "
-                                         "(mixed case) does not match"]
+    assert result.rows[2].row.errors == [
+        f"Wallet Address: invalid wallet address {decoy!r}: EIP-55 checksum (mixed case) does not match"
+    ]
     assert [(h.entity, h.how) for h in only(result, 3)] == [("account-phone-nok", "normalised identifier")]
     assert [(h.entity, h.how) for h in only(result, 4)] == [("account-phone-nok", "exact identifier")]
     assert [h.entity for h in only(result, 5)] == ["account-tg-lotusjobs"]
@@ -98,13 +110,16 @@ def test_identifiers_come_before_names(graph: GraphStore) -> None:
 
 
 # -- names ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, feature", [
-    ("Tan Wei-Ming", "name_literal"),
-    ("陈伟明", "name_literal"),
-    ("Chen Weiming", "name_fuzzy"),
-    ("Weiming Tan", "name_fuzzy"),
-    ("Tan Wei Ming", "name_literal"),
-])
+@pytest.mark.parametrize(
+    "name, feature",
+    [
+        ("Tan Wei-Ming", "name_literal"),
+        ("陈伟明", "name_literal"),
+        ("Chen Weiming", "name_fuzzy"),
+        ("Weiming Tan", "name_fuzzy"),
+        ("Tan Wei Ming", "name_literal"),
+    ],
+)
 def test_names_by_normalisation_and_transliteration(graph: GraphStore, name: str, feature: str) -> None:
     hits = only(screen(graph, rows({"name": name})))
     assert hits and hits[0].entity == "person-tan-weiming" and hits[0].how == "name"
@@ -143,17 +158,22 @@ def test_sanctions_direct_and_through_the_holder(graph: GraphStore) -> None:
     result = screen(graph, rows({"name": "Lotus Holdings Ltd"}, {"wallet": ETH}, {"name": "Kyaw Lin"}))
     org = only(result, 0)[0]
     assert org.listed and [(s.event, s.via, s.grade) for s in org.sanctions] == [
-        ("event-screen-designation", None, "A1")]
+        ("event-screen-designation", None, "A1")
+    ]
     wallet = only(result, 1)[0]
     assert wallet.listed and [(s.event, s.via, s.grade) for s in wallet.sanctions] == [
-        ("event-screen-designation", "org-lotus-holdings", "A2")]  # weakest of the listing and the HOLDS claim
+        ("event-screen-designation", "org-lotus-holdings", "A2")
+    ]  # weakest of the listing and the HOLDS claim
     kyaw = only(result, 2)[0]
     assert not kyaw.listed and result.rows[2].listed is False
 
 
 def test_distance_to_a_compound_or_armed_group_with_the_best_grade(graph: GraphStore) -> None:
-    result = screen(graph, rows({"name": "Tan Wei-Ming"}, {"name": "Golden Lotus Park"}, {"name": "Kyaw Lin"},
-                                {"wallet": ETH}), Options(max_hops=3))
+    result = screen(
+        graph,
+        rows({"name": "Tan Wei-Ming"}, {"name": "Golden Lotus Park"}, {"name": "Kyaw Lin"}, {"wallet": ETH}),
+        Options(max_hops=3),
+    )
     tan = only(result, 0)[0].distance
     # Tan -DIRECTS(B2)- Lotus Holdings -OPERATES(B2)- Golden Lotus Park / Silver Dragon Zone (B2 and D5)
     assert tan is not None and (tan.hops, tan.target, tan.grade) == (2, "compound-golden-lotus", "B2")
@@ -176,9 +196,16 @@ def test_min_grade_narrows_what_is_read(graph: GraphStore) -> None:
 def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
     emb = EmbeddedStore(tmp_path / "s.sqlite")
     neo = make_neo4j_store(neo4j_driver)
-    batch = [{"key": "a", "name": "陈志"}, {"name": "Saw Chit Thuu"}, {"name": "Chen Wei Ming"},
-             {"wallet": ETH.lower()}, {"phone": "+855 12 345 678"}, {"name": "Prince Holding Group", "country": "KH"},
-             {"name": "Karen National Army"}, {"Wallet": ETH[:-1] + "d", "colour": "red"}]
+    batch = [
+        {"key": "a", "name": "陈志"},
+        {"name": "Saw Chit Thuu"},
+        {"name": "Chen Wei Ming"},
+        {"wallet": ETH.lower()},
+        {"phone": "+855 12 345 678"},
+        {"name": "Prince Holding Group", "country": "KH"},
+        {"name": "Karen National Army"},
+        {"Wallet": ETH[:-1] + "d", "colour": "red"},
+    ]
     out = []
     for store in (emb, neo):
         load_jsonl(store, [WORLD, SCREENING, PUBLIC])
@@ -195,21 +222,30 @@ def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
 # -- input files and the command --------------------------------------------------------------------------
 def test_files_of_every_format(tmp_path: Path) -> None:
     csv_path = tmp_path / "list.csv"
-    csv_path.write_text("Customer ID,Full Name,Date of Birth,Nationality,Phone,Notes\n"
-                        "c1,Tan Wei-Ming,1975-04-21,CN,+855 12 345 678,x\n"
-                        "c2,,19xx,Narnia,12345,\n", encoding="utf-8")
+    csv_path.write_text(
+        "Customer ID,Full Name,Date of Birth,Nationality,Phone,Notes\n"
+        "c1,Tan Wei-Ming,1975-04-21,CN,+855 12 345 678,x\n"
+        "c2,,19xx,Narnia,12345,\n",
+        encoding="utf-8",
+    )
     batch = read_file(csv_path)
     assert batch.unknown_columns == ["notes"]
     a, b = batch.rows
     assert (a.key, a.names, a.birth_year, a.country, [i.value for i in a.identifiers]) == (
-        "c1", ["Tan Wei-Ming"], 1975, "CN", ["+85512345678"])
+        "c1",
+        ["Tan Wei-Ming"],
+        1975,
+        "CN",
+        ["+85512345678"],
+    )
     assert b.where == "line 3" and len(b.errors) == 3
     assert any(e.startswith("date of birth: not a date of birth") for e in b.errors)
     assert any("unknown country" in e for e in b.errors) and any("phone" in e for e in b.errors)
 
     lines = tmp_path / "list.jsonl"
-    lines.write_text(json.dumps({"name": "Kyaw Lin", "email": "Boss@Example.com"}) + "\nnot json\n[1]\n",
-                     encoding="utf-8")
+    lines.write_text(
+        json.dumps({"name": "Kyaw Lin", "email": "Boss@Example.com"}) + "\nnot json\n[1]\n", encoding="utf-8"
+    )
     batch = read_file(lines)
     assert [i.value for i in batch.rows[0].identifiers] == ["boss@example.com"]
     assert batch.rows[1].errors == ["not a record of named fields"] and batch.rows[2].where == "line 3"
@@ -221,7 +257,8 @@ def test_files_of_every_format(tmp_path: Path) -> None:
     wb.save(tmp_path / "list.xlsx")
     row = read_file(tmp_path / "list.xlsx").rows[0]
     assert row.names == ["Nok Srisuk"] and [(i.kind, i.value, i.chain) for i in row.identifiers] == [
-        ("wallet", ETH, "ethereum")]
+        ("wallet", ETH, "ethereum")
+    ]
 
     for bad, why in ((tmp_path / "missing.csv", "no such file"), (tmp_path / "list.pdf", "not a spreadsheet")):
         if bad.suffix == ".pdf":
@@ -241,8 +278,11 @@ def test_screen_command(graph: GraphStore, tmp_path: Path, monkeypatch: pytest.M
     else:
         from tests.support.neo4j import TEST_PORT
 
-        uri = os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI") or os.environ.get("NEO4J_URI") or \
-            f"bolt://127.0.0.1:{TEST_PORT}"
+        uri = (
+            os.environ.get("COMPOUNDGRAPH_TEST_NEO4J_URI")
+            or os.environ.get("NEO4J_URI")
+            or f"bolt://127.0.0.1:{TEST_PORT}"
+        )
         monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_URI", uri)
         monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_PASSWORD", os.environ.get("NEO4J_PASSWORD", "neo4j"))
     get_settings.cache_clear()
@@ -283,8 +323,11 @@ def test_traces_flag_listed_wallets(world: GraphStore) -> None:
     assert listed["amount"] == {"fifo": "25000.5", "haircut": "25000.5"}
     assert [(s["id"], s["via"]) for s in listed["sanctions"]] == [("event-screen-designation", "person-tan-weiming")]
     # 5000.5 stays in wallet-tan (an end point: unspent), the rest reaches the exchange
-    assert {ep["wallet"]: ep["listed"] for ep in r["endpoints"]} == {"wallet-tan": True, "wallet-exchange": False,
-                                                                     "wallet-peel": False}
+    assert {ep["wallet"]: ep["listed"] for ep in r["endpoints"]} == {
+        "wallet-tan": True,
+        "wallet-exchange": False,
+        "wallet-peel": False,
+    }
     back = service.trace(world, ["wallet-exchange"], direction="backward")
     assert [x["wallet"] for x in back["listed"]] == ["wallet-tan"] and back["listed"][0]["hops"] == 2
 
@@ -300,7 +343,9 @@ def test_ingest_lists_records_that_hit_a_listed_actor(graph: GraphStore, tmp_pat
         f"Wallet,,ethereum,{ETH.lower()},\n"  # the deposit address: held by the designated Lotus Holdings
         "Wallet,,tron,TQtSR7fQkEAgjSv11FLYk1xHubUeW45AXa,\n"  # unknown to the graph
         "Person,Tan Weiming,,,CN\n"  # the designated Tan Wei-Ming, under another id
-        "Person,Somebody Else,,,TH\n", encoding="utf-8")
+        "Person,Somebody Else,,,TH\n",
+        encoding="utf-8",
+    )
     summary = ingest(graph, [report], IngestOptions(source_grade="C3"), report_dir=tmp_path / "reports")
     assert summary.rejected == 0
     s = summary.screening

@@ -70,22 +70,31 @@ def test_health_tells_strangers_only_status_and_kind(api: Api) -> None:
 # -- bodies --------------------------------------------------------------------------------------------
 def _chunks(data: bytes, size: int = 512) -> Iterator[bytes]:
     for i in range(0, len(data), size):
-        yield data[i:i + size]
+        yield data[i : i + size]
 
 
 def test_chunked_bodies_over_the_limit_get_413(world: GraphStore, tmp_path: Path) -> None:
     a = make_api(world, tmp_path, max_body_bytes=1_024, max_upload_bytes=4_096)
     body = json.dumps({"query": "MATCH (n) RETURN n // " + "x" * 5_000}).encode()
-    r = a.client.post("/cypher", content=_chunks(body), headers={"X-API-Key": a.keys["analyst"],
-                                                                 "Content-Type": "application/json"})
+    r = a.client.post(
+        "/cypher", content=_chunks(body), headers={"X-API-Key": a.keys["analyst"], "Content-Type": "application/json"}
+    )
     assert "content-length" not in r.request.headers
     assert problem(r)["status"] == 413
     boundary = "cgboundary"
-    upload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.jsonl\"\r\n"
-              f"Content-Type: application/x-ndjson\r\n\r\n").encode() + b"{}\n" * 5_000 + \
-        f"\r\n--{boundary}--\r\n".encode()
-    r = a.client.post("/ingest", content=_chunks(upload), headers={
-        "X-API-Key": a.keys["editor"], "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    upload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jsonl"\r\n'
+            f"Content-Type: application/x-ndjson\r\n\r\n"
+        ).encode()
+        + b"{}\n" * 5_000
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    r = a.client.post(
+        "/ingest",
+        content=_chunks(upload),
+        headers={"X-API-Key": a.keys["editor"], "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert problem(r)["status"] == 413
     assert [e["status"] for e in a.audit.entries()] == [413, 413]
 
@@ -94,8 +103,12 @@ def test_chunked_bodies_over_the_limit_get_413(world: GraphStore, tmp_path: Path
 @pytest.mark.parametrize("name", ["..", "./..", "x/..", "../", "...", "..\\..", "/", ""])
 def test_upload_names_that_are_folders_are_made_safe(api: Api, name: str) -> None:
     assert safe_upload_name(name) == "upload"
-    r = api.post("/ingest", role="editor", files={"file": (name, b'{"x": 1}\n', "application/x-ndjson")},
-                 data={"dry_run": "true"})
+    r = api.post(
+        "/ingest",
+        role="editor",
+        files={"file": (name, b'{"x": 1}\n', "application/x-ndjson")},
+        data={"dry_run": "true"},
+    )
     assert r.status_code == 422, r.text  # the format cannot be told from "upload": a clear refusal, not a 500
     assert "upload" in problem(r)["detail"] or problem(r)["where"]
 
@@ -113,10 +126,12 @@ def _xlsx_bomb(path: Path) -> Path:
     wb.active.append(["Someone"])
     wb.save(path)
     lol = "".join(f'<!ENTITY l{i} "{"".join(f"&l{i - 1};" for _ in range(10))}">' for i in range(1, 10))
-    sheet = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
-             '<row r="2"><c r="A2" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>')
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>'
+    )
     with zipfile.ZipFile(path) as src:
         items = {i.filename: src.read(i) for i in src.infolist()}
     items["xl/worksheets/sheet1.xml"] = sheet.encode()
@@ -136,8 +151,17 @@ def test_an_xlsx_entity_bomb_is_refused_with_422(api: Api, tmp_path: Path) -> No
 
 
 # -- source URLs ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("url", ["javascript:alert(document.domain)", "JavaScript:x", "data:text/html,<b>",
-                                 "file:///etc/passwd", "vbscript:x", "//evil.example/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.domain)",
+        "JavaScript:x",
+        "data:text/html,<b>",
+        "file:///etc/passwd",
+        "vbscript:x",
+        "//evil.example/x",
+    ],
+)
 def test_non_web_source_urls_are_refused_at_ingest(store: GraphStore, tmp_path: Path, url: str) -> None:
     rows = tmp_path / "persons.csv"
     rows.write_text(f"name,source_title,source_url\nSomeone,Bulletin,{url}\n", encoding="utf-8")
@@ -204,8 +228,12 @@ def _raw(port: int, head: bytes, timeout: float = 30.0) -> bytes:
 
 def test_oversize_request_headers_get_431_from_a_real_server(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "COMPOUNDGRAPH_NEO4J_URI": "", "COMPOUNDGRAPH_EMBEDDED_PATH": str(tmp_path / "s.sqlite"),
-           "COMPOUNDGRAPH_API_KEYS_PATH": str(tmp_path / "keys.json")}
+    env = {
+        **os.environ,
+        "COMPOUNDGRAPH_NEO4J_URI": "",
+        "COMPOUNDGRAPH_EMBEDDED_PATH": str(tmp_path / "s.sqlite"),
+        "COMPOUNDGRAPH_API_KEYS_PATH": str(tmp_path / "keys.json"),
+    }
     cmd = [str(Path(sys.executable).with_name("compoundgraph")), "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -225,8 +253,12 @@ def test_oversize_request_headers_get_431_from_a_real_server(tmp_path: Path) -> 
         assert _raw(port, many).startswith(b"HTTP/1.1 431")
         # a small head followed by a big body in the same packets is not a big head
         body = b'{"query": "' + b"x" * 300_000 + b'"}'
-        post = (b"POST /cypher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        post = (
+            b"POST /cypher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n\r\n"
+            + body
+        )
         assert _raw(port, post).startswith(b"HTTP/1.1 401"), "a body counted as head"
         # ordinary requests (keep-alive, several on one connection) still work
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:
@@ -247,8 +279,9 @@ def test_console_queries_are_limited_per_key(neo4j_driver: object, tmp_path: Pat
     store = make_neo4j_store(neo4j_driver)
     a = make_api(store, tmp_path, cypher_concurrent_per_key=1, cypher_concurrent_total=2, cypher_timeout_s=4.0)
     results: list[int] = []
-    slow = threading.Thread(target=lambda: results.append(
-        a.post("/cypher", role="analyst", json={"query": SLOW}).status_code))
+    slow = threading.Thread(
+        target=lambda: results.append(a.post("/cypher", role="analyst", json={"query": SLOW}).status_code)
+    )
     slow.start()
     try:
         deadline = time.monotonic() + 5
@@ -267,7 +300,8 @@ def test_console_queries_are_limited_per_key(neo4j_driver: object, tmp_path: Pat
 def test_the_launcher_bounds_transactions(neo4j_driver: object) -> None:
     records, _, _ = neo4j_driver.execute_query(  # type: ignore[attr-defined]
         "SHOW SETTINGS YIELD name, value WHERE name IN ['db.transaction.timeout', 'db.memory.transaction.max', "
-        "'dbms.memory.transaction.total.max'] RETURN name, value")
+        "'dbms.memory.transaction.total.max'] RETURN name, value"
+    )
     values = {r["name"]: r["value"] for r in records}
     assert values["db.transaction.timeout"] not in ("0s", "0")
     assert values["db.memory.transaction.max"] not in ("0B", "0")

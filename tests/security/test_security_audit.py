@@ -114,8 +114,11 @@ def test_the_chain_is_keyed_and_the_key_kept_apart(tmp_path: Path) -> None:
 def test_awkward_characters_are_escaped_and_audited(api: Api, char: str) -> None:
     # a lone surrogate is refused in the query text, but a parameter name carries it into the audit entry
     text = "MATCH (n) RETURN 1 AS c" if char == "\ud800" else f"MATCH (n) RETURN '{char}' AS c"
-    r = api.client.post("/cypher", content=json.dumps({"query": text, "params": {char: 1}}).encode(),
-                        headers={"X-API-Key": api.keys["analyst"], "Content-Type": "application/json"})
+    r = api.client.post(
+        "/cypher",
+        content=json.dumps({"query": text, "params": {char: 1}}).encode(),
+        headers={"X-API-Key": api.keys["analyst"], "Content-Type": "application/json"},
+    )
     assert r.status_code < 500, r.text
     raw = api.audit.path.read_bytes()
     assert len(raw.splitlines()) == 1 == raw.count(b"\n")
@@ -127,8 +130,11 @@ def test_awkward_characters_are_escaped_and_audited(api: Api, char: str) -> None
 
 def test_a_413_is_audited(api: Api) -> None:
     big = b"x" * (api.app.state.ctx.api.max_body_bytes + 1)
-    body = problem(api.client.post("/cypher", content=big, headers={"X-API-Key": api.keys["analyst"],
-                                                                    "Content-Type": "application/json"}))
+    body = problem(
+        api.client.post(
+            "/cypher", content=big, headers={"X-API-Key": api.keys["analyst"], "Content-Type": "application/json"}
+        )
+    )
     assert body["status"] == 413
     entries = list(api.audit.entries())
     assert [(e["path"], e["status"]) for e in entries] == [("/cypher", 413)]

@@ -62,8 +62,9 @@ def _with_bomb(pkg: Path, out: Path, member: str = "csv/nodes.csv") -> Path:
     return out
 
 
-def test_a_bomb_inside_a_signed_package_is_not_inflated(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                        tmp_path: Path, store: GraphStore) -> None:
+def test_a_bomb_inside_a_signed_package_is_not_inflated(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, store: GraphStore
+) -> None:
     pkg = _package(origin, keys[0], tmp_path / "pkg.zip")
     bomb = _with_bomb(pkg, tmp_path / "bomb.zip")
     assert bomb.stat().st_size < 5 * 1024**2
@@ -80,8 +81,9 @@ def test_a_bomb_inside_a_signed_package_is_not_inflated(origin: EmbeddedStore, k
     assert store.counts()["labels"] == {}
 
 
-def test_an_unsigned_bomb_is_refused_before_any_member_is_read(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                               tmp_path: Path) -> None:
+def test_an_unsigned_bomb_is_refused_before_any_member_is_read(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path
+) -> None:
     """A bomb whose manifest is signed by someone else: nothing but the manifest is read."""
     stranger = generate_keypair(tmp_path / "stranger", "x")
     pkg = _package(origin, stranger[0], tmp_path / "pkg.zip")
@@ -98,8 +100,9 @@ def test_an_unsigned_bomb_is_refused_before_any_member_is_read(origin: EmbeddedS
     assert time.perf_counter() - started >= 0  # (speed is not asserted; memory is)
 
 
-def test_a_manifest_declaring_too_much_is_refused(origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_manifest_declaring_too_much_is_refused(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pkg = _package(origin, keys[0], tmp_path / "pkg")
     assert verify_package(pkg, keys[1]).ok
     monkeypatch.setattr(package_mod, "MAX_BYTES", 1_000)
@@ -107,8 +110,9 @@ def test_a_manifest_declaring_too_much_is_refused(origin: EmbeddedStore, keys: t
     assert not v.ok and "declares" in v.summary()
 
 
-def test_unknown_signers_are_refused_unless_accepted(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                     tmp_path: Path, store: GraphStore) -> None:
+def test_unknown_signers_are_refused_unless_accepted(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, store: GraphStore
+) -> None:
     pkg = _package(origin, keys[0], tmp_path / "pkg.zip")
     trust = TrustStore(tmp_path / "trust.json")
     fp = fingerprint(load_public_key(keys[1]))
@@ -124,8 +128,9 @@ def test_unknown_signers_are_refused_unless_accepted(origin: EmbeddedStore, keys
     assert (tmp_path / "trust.json").stat().st_mode & 0o777 == 0o600
 
 
-def test_a_re_signed_tampered_package_is_refused(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                 tmp_path: Path, store: GraphStore) -> None:
+def test_a_re_signed_tampered_package_is_refused(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, store: GraphStore
+) -> None:
     """An attacker edits the data and re-signs with their own key (carried in the package): refused."""
     trust = TrustStore(tmp_path / "trust.json")
     trust.add(keys[1], "Agency")
@@ -139,8 +144,9 @@ def test_a_re_signed_tampered_package_is_refused(origin: EmbeddedStore, keys: tu
     assert store.counts()["labels"] == {}
 
 
-def test_an_older_package_from_the_same_signer_is_a_replay(origin: EmbeddedStore, keys: tuple[Path, Path],
-                                                           tmp_path: Path, store: GraphStore) -> None:
+def test_an_older_package_from_the_same_signer_is_a_replay(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, store: GraphStore
+) -> None:
     trust = TrustStore(tmp_path / "trust.json")
     trust.add(keys[1], "Agency")
     older = _package(origin, keys[0], tmp_path / "older.zip")
@@ -151,8 +157,9 @@ def test_an_older_package_from_the_same_signer_is_a_replay(origin: EmbeddedStore
     import_package(store, newer, trust=trust)  # the same package again is fine
 
 
-def test_ingest_and_the_api_use_the_trust_store(origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path,
-                                                store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_and_the_api_use_the_trust_store(
+    origin: EmbeddedStore, keys: tuple[Path, Path], tmp_path: Path, store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COMPOUNDGRAPH_TRUST_STORE_PATH", str(tmp_path / "trust.json"))
     get_settings.cache_clear()
     try:
@@ -175,8 +182,9 @@ def test_ingest_and_the_api_use_the_trust_store(origin: EmbeddedStore, keys: tup
         get_settings.cache_clear()
 
 
-def test_trust_cli_add_list_remove(keys: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   origin: EmbeddedStore) -> None:
+def test_trust_cli_add_list_remove(
+    keys: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, origin: EmbeddedStore
+) -> None:
     monkeypatch.setenv("COMPOUNDGRAPH_TRUST_STORE_PATH", str(tmp_path / "trust.json"))
     monkeypatch.setenv("COMPOUNDGRAPH_NEO4J_URI", "")
     monkeypatch.setenv("COMPOUNDGRAPH_EMBEDDED_PATH", str(tmp_path / "target.sqlite"))

@@ -11,18 +11,29 @@ from compoundgraph.store import ClaimFilter, GraphStore
 
 def _files(tmp: Path) -> list[Path]:
     a = tmp / "a-persons.csv"
-    a.write_text("id,name,identifiers,source_title,source_url\n"
-                 "person-tan-a,Tan Wei Ming,REG-00123,Bulletin A,https://example.org/a\n", encoding="utf-8")
+    a.write_text(
+        "id,name,identifiers,source_title,source_url\n"
+        "person-tan-a,Tan Wei Ming,REG-00123,Bulletin A,https://example.org/a\n",
+        encoding="utf-8",
+    )
     b = tmp / "b-persons.csv"
-    b.write_text("id,name,aliases,identifiers,source_title,source_url\n"
-                 "person-tan-b,Tan W. M.,Boss T,REG-00123,Bulletin B,https://example.org/b\n", encoding="utf-8")
+    b.write_text(
+        "id,name,aliases,identifiers,source_title,source_url\n"
+        "person-tan-b,Tan W. M.,Boss T,REG-00123,Bulletin B,https://example.org/b\n",
+        encoding="utf-8",
+    )
     orgs = tmp / "organizations.csv"
-    orgs.write_text("id,name,source_title,source_url\n"
-                    "org-river-holdings,River Holdings,Bulletin B,https://example.org/b\n", encoding="utf-8")
+    orgs.write_text(
+        "id,name,source_title,source_url\norg-river-holdings,River Holdings,Bulletin B,https://example.org/b\n",
+        encoding="utf-8",
+    )
     claims = tmp / "links.csv"
-    claims.write_text("subject,subject_type,relation,object,object_type,source_title,source_url\n"
-                      "person-tan-b,Person,DIRECTS,org-river-holdings,Organization,Bulletin B,"
-                      "https://example.org/b\n", encoding="utf-8")
+    claims.write_text(
+        "subject,subject_type,relation,object,object_type,source_title,source_url\n"
+        "person-tan-b,Person,DIRECTS,org-river-holdings,Organization,Bulletin B,"
+        "https://example.org/b\n",
+        encoding="utf-8",
+    )
     return [a, b, orgs, claims]
 
 
@@ -43,8 +54,9 @@ def test_reingest_after_an_automatic_merge_is_a_no_op(store: GraphStore, tmp_pat
         assert {c.id for c in store.iter_claims()} == before
     survivor = store.get_entities([keep])[keep]
     assert gone in survivor.referents and "Boss T" in [*survivor.aliases, survivor.name]
-    assert [c.object for c in store.claims_of([keep], ClaimFilter.make(rel_types=["DIRECTS"]))] == \
-        ["org-river-holdings"]
+    assert [c.object for c in store.claims_of([keep], ClaimFilter.make(rel_types=["DIRECTS"]))] == [
+        "org-river-holdings"
+    ]
 
 
 def test_reingest_brings_new_facts_to_the_survivor(store: GraphStore, tmp_path: Path) -> None:

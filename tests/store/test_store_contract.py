@@ -91,8 +91,13 @@ def test_search_wallet_address_and_ranking(world: GraphStore) -> None:
 def test_ego_one_and_two_hops(world: GraphStore) -> None:
     one = world.ego("compound-jade-river", hops=1)
     assert set(one.nodes) == {
-        "compound-jade-river", "armed-northern-hills", "org-blue-wave", "person-nok-srisuk",
-        "location-myawaddy", "event-jade-river-raid", "case-0001",
+        "compound-jade-river",
+        "armed-northern-hills",
+        "org-blue-wave",
+        "person-nok-srisuk",
+        "location-myawaddy",
+        "event-jade-river-raid",
+        "case-0001",
     }
     two = world.ego("compound-jade-river", hops=2)
     assert "person-aung-zaw" in two.nodes and two.hops["person-aung-zaw"] == 2
@@ -142,7 +147,11 @@ def test_paths_with_weakest_link(world: GraphStore) -> None:
     assert paths, "no path found"
     first = paths[0]
     assert [n.id for n in first.nodes] == [
-        "person-nok-srisuk", "compound-jade-river", "armed-northern-hills", "person-aung-zaw"]
+        "person-nok-srisuk",
+        "compound-jade-river",
+        "armed-northern-hills",
+        "person-aung-zaw",
+    ]
     assert str(first.grade) == "D4"  # COLLUDES_WITH from the tip line is the weakest link
     assert [p.hops for p in paths] == sorted(p.hops for p in paths)
     assert len({tuple(n.id for n in p.nodes) for p in paths}) == len(paths)
@@ -217,7 +226,8 @@ def _column_sets(cols: GraphColumns) -> tuple[list[tuple[str, str, str]], list[t
     # a claim with an end that is not a projected entity (-1) may be left out by a store: it never projects
     claims = sorted(
         (cols.ids[s], cols.ids[d], bytes(fp).hex())
-        for s, d, fp in zip(cols.src.tolist(), cols.dst.tolist(), cols.fps, strict=True) if s >= 0 and d >= 0
+        for s, d, fp in zip(cols.src.tolist(), cols.dst.tolist(), cols.fps, strict=True)
+        if s >= 0 and d >= 0
     )
     return ents, claims
 
@@ -274,16 +284,31 @@ def test_set_properties_write_back(world: GraphStore) -> None:
 
 def test_claim_refused_when_endpoint_or_pair_is_wrong(world: GraphStore) -> None:
     before = snapshot(world)
-    bad_pair = Claim(type="TRANSFERRED", subject="person-tan-weiming", object="wallet-tan",
-                     source="src-mekong-watch-2024", grade="B2")
+    bad_pair = Claim(
+        type="TRANSFERRED",
+        subject="person-tan-weiming",
+        object="wallet-tan",
+        source="src-mekong-watch-2024",
+        grade="B2",
+    )
     with pytest.raises(InvalidInput, match="may not join"):
         world.upsert([bad_pair])
-    dangling = Claim(type="PROTECTS", subject="armed-northern-hills", object="compound-ghost",
-                     source="src-mekong-watch-2024", grade="B2")
+    dangling = Claim(
+        type="PROTECTS",
+        subject="armed-northern-hills",
+        object="compound-ghost",
+        source="src-mekong-watch-2024",
+        grade="B2",
+    )
     with pytest.raises(InvalidInput, match="not in the store"):
         world.upsert([dangling])
-    no_source = Claim(type="PROTECTS", subject="armed-northern-hills", object="compound-golden-lotus",
-                      source="src-never-loaded", grade="B2")
+    no_source = Claim(
+        type="PROTECTS",
+        subject="armed-northern-hills",
+        object="compound-golden-lotus",
+        source="src-never-loaded",
+        grade="B2",
+    )
     with pytest.raises(InvalidInput, match="not in the store"):
         world.upsert([no_source])
     assert snapshot(world) == before
@@ -294,8 +319,9 @@ def test_writer_in_many_small_batches(world: GraphStore) -> None:
     entities of earlier batches) and the content come out as with one big batch."""
     src = "src-mekong-watch-2024"
     people = [Entity(label="Person", name=f"Batch Person {i}", sources=[src]) for i in range(12)]
-    links = [Claim(type="COLLUDES_WITH", subject=a.id, object=b.id, source=src, grade="C3")
-             for a, b in pairwise(people)]
+    links = [
+        Claim(type="COLLUDES_WITH", subject=a.id, object=b.id, source=src, grade="C3") for a, b in pairwise(people)
+    ]
     with world.writer(batch_size=3) as w:
         for i, e in enumerate(people):
             w.add(e)
@@ -328,14 +354,14 @@ def test_writer_stops_at_a_failed_batch(world: GraphStore) -> None:
 
 
 HOSTILE = [
-    "O'Brien \"the Quote\" `tick`",
+    'O\'Brien "the Quote" `tick`',
     "x'}) DETACH DELETE n //",
     "MATCH (n) DETACH DELETE n",
     "Robert'); DROP TABLE entities;--",
     "ကျော်ဇော (Kyaw Zaw) — ထိန်းချုပ်သူ",
     "สมชาย ใจดี",
     "张伟 / 張偉",
-    "=HYPERLINK(\"http://evil\")",
+    '=HYPERLINK("http://evil")',
     "\u202eevil\u202c rtl override",
     "a" * 1_000,
 ]
@@ -344,10 +370,15 @@ HOSTILE = [
 def test_hostile_strings_stored_unchanged(store: GraphStore) -> None:
     load_jsonl(store, [WORLD])
     src = "src-mekong-watch-2024"
-    records = [Entity(label="Person", name=name, aliases=[name[:50] + " alias"], sources=[src],
-                      properties={"note": name}) for name in HOSTILE]
-    records += [Claim(type="MEMBER_OF", subject=e.id, object="armed-northern-hills", source=src, grade="C3",
-                      quote=e.name) for e in records if isinstance(e, Entity)]
+    records = [
+        Entity(label="Person", name=name, aliases=[name[:50] + " alias"], sources=[src], properties={"note": name})
+        for name in HOSTILE
+    ]
+    records += [
+        Claim(type="MEMBER_OF", subject=e.id, object="armed-northern-hills", source=src, grade="C3", quote=e.name)
+        for e in records
+        if isinstance(e, Entity)
+    ]
     before = store.counts()
     store.upsert(records)
     for e in records:
@@ -365,8 +396,11 @@ def test_hostile_strings_stored_unchanged(store: GraphStore) -> None:
 def test_hostile_records_refused_without_change(store: GraphStore) -> None:
     load_jsonl(store, [WORLD])
     before = snapshot(store)
-    for bad in ({"label": "Person", "name": "nul\x00byte"}, {"label": "Person", "name": "x" * 10_000_000},
-                {"label": "Person) DETACH DELETE (n", "name": "x"}):
+    for bad in (
+        {"label": "Person", "name": "nul\x00byte"},
+        {"label": "Person", "name": "x" * 10_000_000},
+        {"label": "Person) DETACH DELETE (n", "name": "x"},
+    ):
         with pytest.raises(InvalidInput):
             store.upsert([Entity.model_validate({**bad, "sources": ["src-mekong-watch-2024"]})])
     assert snapshot(store) == before
@@ -382,9 +416,22 @@ def test_bad_file_leaves_store_unchanged(store: GraphStore, tmp_path: Path) -> N
     with pytest.raises(InvalidInput, match=r"bad\.jsonl:7"):
         load_jsonl(store, [bad])
     dangling = tmp_path / "dangling.jsonl"
-    dangling.write_text(json.dumps(extra) + "\n" + json.dumps(
-        {"record": "claim", "type": "PROTECTS", "subject": "armed-northern-hills", "object": "compound-ghost",
-         "source": "src-mekong-watch-2024", "grade": "B2"}) + "\n", "utf-8")
+    dangling.write_text(
+        json.dumps(extra)
+        + "\n"
+        + json.dumps(
+            {
+                "record": "claim",
+                "type": "PROTECTS",
+                "subject": "armed-northern-hills",
+                "object": "compound-ghost",
+                "source": "src-mekong-watch-2024",
+                "grade": "B2",
+            }
+        )
+        + "\n",
+        "utf-8",
+    )
     with pytest.raises(InvalidInput, match="compound-ghost"):
         load_jsonl(store, [dangling])
     assert snapshot(store) == before
@@ -406,8 +453,9 @@ def test_both_stores_agree(tmp_path: Path, neo4j_driver: object) -> None:
             "search": [(h.id, h.score) for q in ("lotus", "tan", "ကျော်", "jade rivr") for h in s.search(q)],
             "ego": (sorted(ego.nodes), [c.id for c in ego.claims], ego.supernodes, ego.truncated, ego.hops),
             "ego_f": sorted(s.ego("compound-jade-river", 2, flt).nodes),
-            "paths": [([n.id for n in p.nodes], str(p.grade))
-                      for p in s.paths("wallet-collect", "org-sunrise-exchange", 6, 5)],
+            "paths": [
+                ([n.id for n in p.nodes], str(p.grade)) for p in s.paths("wallet-collect", "org-sunrise-exchange", 6, 5)
+            ],
             "entity": [c.id for c in s.entity("person-nok-srisuk").claims],
         }
 
@@ -463,8 +511,11 @@ def test_ego_counts_match_the_expansion(world: GraphStore) -> None:
                 types[n.label] = types.get(n.label, 0) + 1
         assert counted.by_type == types
         assert sum(counted.by_hop.values()) == counted.new
-        assert counted.by_hop == {h: sum(1 for n, d in full.hops.items() if d == h) for h in range(1, hops + 1)
-                                  if any(d == h for d in full.hops.values())}
+        assert counted.by_hop == {
+            h: sum(1 for n, d in full.hops.items() if d == h)
+            for h in range(1, hops + 1)
+            if any(d == h for d in full.hops.values())
+        }
     # against a chart: only what is not on it counts
     one = world.ego(center, hops=1)
     ring = world.ego_counts(center, hops=2, exclude=list(one.nodes))
@@ -507,9 +558,12 @@ def test_ego_selective_expansion(world: GraphStore) -> None:
     # most recent first: by the latest date a claim reaching the node carries (valid from, reported)
     recent = world.ego(center, hops=1, limit=3, order="recent")
     latest = sorted(
-        ((max((d for c in cs for d in (c.valid_from, c.first_seen, c.last_seen) if d), default=""), n)
-         for n, cs in _claims_by_neighbour(world, center).items()),
-        key=lambda x: (x[0], [-ord(ch) for ch in x[1]]), reverse=True,
+        (
+            (max((d for c in cs for d in (c.valid_from, c.first_seen, c.last_seen) if d), default=""), n)
+            for n, cs in _claims_by_neighbour(world, center).items()
+        ),
+        key=lambda x: (x[0], [-ord(ch) for ch in x[1]]),
+        reverse=True,
     )
     assert set(recent.nodes) - {center} == {n for _, n in latest[:2]}
     assert "event-jade-river-raid" in recent.nodes  # the raid (2024) before the undated claims

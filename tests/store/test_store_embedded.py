@@ -18,9 +18,11 @@ def _columns(store: GraphStore, reference: bool = False) -> tuple[list[str], lis
     """The graph columns by id (positions differ between stores and runs); ``reference``: the contract's
     own version, which iterates the records."""
     cols = GraphStore.graph_columns(store, ClaimFilter()) if reference else store.graph_columns(ClaimFilter())
-    claims = sorted((cols.ids[s], cols.ids[d], bytes(fp).hex())
-                    for s, d, fp in zip(cols.src.tolist(), cols.dst.tolist(), cols.fps, strict=True)
-                    if s >= 0 and d >= 0)
+    claims = sorted(
+        (cols.ids[s], cols.ids[d], bytes(fp).hex())
+        for s, d, fp in zip(cols.src.tolist(), cols.dst.tolist(), cols.fps, strict=True)
+        if s >= 0 and d >= 0
+    )
     return sorted(cols.ids), claims
 
 
@@ -33,8 +35,10 @@ def test_schema_1_store_gains_entity_rowids_on_open(tmp_path: Path) -> None:
     expected = _columns(store)
     store.close()
     db = sqlite3.connect(path)
-    db.executescript("DROP INDEX claims_projection; ALTER TABLE claims DROP COLUMN s; ALTER TABLE claims DROP COLUMN o;"
-                     "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    db.executescript(
+        "DROP INDEX claims_projection; ALTER TABLE claims DROP COLUMN s; ALTER TABLE claims DROP COLUMN o;"
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+    )
     db.close()
 
     reopened = EmbeddedStore(path)
@@ -54,8 +58,10 @@ def test_failed_upgrade_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     before = _columns(store, reference=True)
     store.close()
     db = sqlite3.connect(path)
-    db.executescript("DROP INDEX claims_projection; ALTER TABLE claims DROP COLUMN s; ALTER TABLE claims DROP COLUMN o;"
-                     "CREATE TRIGGER no_update BEFORE UPDATE ON claims BEGIN SELECT RAISE(ABORT, 'boom'); END;")
+    db.executescript(
+        "DROP INDEX claims_projection; ALTER TABLE claims DROP COLUMN s; ALTER TABLE claims DROP COLUMN o;"
+        "CREATE TRIGGER no_update BEFORE UPDATE ON claims BEGIN SELECT RAISE(ABORT, 'boom'); END;"
+    )
     db.close()
     with pytest.raises(StoreUnavailable, match=r"schema 2.*boom"):
         EmbeddedStore(path)

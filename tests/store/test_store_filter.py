@@ -28,8 +28,14 @@ def test_python_sql_and_cypher_filters_agree(store: GraphStore, spec: dict[str, 
     store.upsert(random_world(11, 0.5))
     sources = sorted(s.id for s in store.iter_sources())
     hidden = sources[: int(spec.get("hidden", 0))]  # type: ignore[call-overload]
-    flt = ClaimFilter.make(spec.get("rel_types"), None, spec.get("min_grade"), spec.get("as_of"),  # type: ignore[arg-type]
-                           spec.get("max_handling"), hidden_sources=hidden)  # type: ignore[arg-type]
+    flt = ClaimFilter.make(
+        spec.get("rel_types"),
+        None,
+        spec.get("min_grade"),
+        spec.get("as_of"),  # type: ignore[arg-type]
+        spec.get("max_handling"),
+        hidden_sources=hidden,
+    )  # type: ignore[arg-type]
     everything = list(store.iter_claims())
     expected = sorted(c.id for c in everything if flt.passes(c))
     assert 0 < len(expected) < len(everything) or not spec
@@ -41,5 +47,6 @@ def test_python_sql_and_cypher_filters_agree(store: GraphStore, spec: dict[str, 
     both_ends = (columns.src >= 0) & (columns.dst >= 0)
     projected = sorted(bytes(fp).hex() for fp in columns.fps[both_ends])
     entities = set(entity_ids)
-    assert projected == sorted(claim_fingerprint(c) for c in everything
-                               if flt.passes(c) and c.subject in entities and c.object in entities)
+    assert projected == sorted(
+        claim_fingerprint(c) for c in everything if flt.passes(c) and c.subject in entities and c.object in entities
+    )

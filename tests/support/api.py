@@ -43,8 +43,12 @@ def _h(keys: dict[str, str], role: str | None) -> dict[str, str]:
 
 
 def api_settings(tmp: Path, **kw: object) -> ApiSettings:
-    values: dict[str, object] = {"keys_path": tmp / "keys.json", "audit_path": tmp / "audit.jsonl",
-                                 "rate_per_minute": 0, **kw}
+    values: dict[str, object] = {
+        "keys_path": tmp / "keys.json",
+        "audit_path": tmp / "audit.jsonl",
+        "rate_per_minute": 0,
+        **kw,
+    }
     return ApiSettings(**values)  # type: ignore[arg-type]
 
 

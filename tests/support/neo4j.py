@@ -26,9 +26,17 @@ def neo4j_uri() -> str:
     if uri:
         return uri
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", TEST_PORT,
-         "--data", str(ROOT / ".neo4j-local" / f"test-{TEST_PORT}")],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(ROOT / "scripts" / "neo4j-local"),
+            "start",
+            "--port",
+            TEST_PORT,
+            "--data",
+            str(ROOT / ".neo4j-local" / f"test-{TEST_PORT}"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
         env={**os.environ, "NEO4J_LOCAL_STATE": str(ROOT / ".neo4j-local" / f"state-{TEST_PORT}")},
     )
     if proc.returncode != 0:

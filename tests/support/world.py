@@ -33,10 +33,15 @@ def random_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
     rng = random.Random(seed)
     records = list(read_jsonl(WORLD))
     sources = [r for r in records if isinstance(r, Source)]
-    sources += [Source(title=f"Random report {seed}-{i}", kind="report", reliability=rng.choice("ABCDEF"))
-                for i in range(6)]
-    sources = [s.model_copy(update={"handling": rng.choice(HANDLING[2:]) if rng.random() < restricted
-                                    else rng.choice(HANDLING[:2])}) for s in sources]
+    sources += [
+        Source(title=f"Random report {seed}-{i}", kind="report", reliability=rng.choice("ABCDEF")) for i in range(6)
+    ]
+    sources = [
+        s.model_copy(
+            update={"handling": rng.choice(HANDLING[2:]) if rng.random() < restricted else rng.choice(HANDLING[:2])}
+        )
+        for s in sources
+    ]
     out: list[Source | Entity | Claim] = [*sources]
     for r in records:
         if isinstance(r, Entity):
@@ -50,6 +55,14 @@ def random_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
     entities = [r for r in out if isinstance(r, Entity) and r.label != "Case"]
     for e in rng.sample(entities, min(8, len(entities))):
         target, by = rng.choice(sources), rng.choice(sources)
-        out.append(Claim(type="MENTIONED_IN", subject=e.id, object=target.id, source=by.id, grade="C3",
-                         handling=rng.choice(HANDLING[:2])))
+        out.append(
+            Claim(
+                type="MENTIONED_IN",
+                subject=e.id,
+                object=target.id,
+                source=by.id,
+                grade="C3",
+                handling=rng.choice(HANDLING[:2]),
+            )
+        )
     return out

@@ -20,18 +20,48 @@ from tests.support.world import ROOT, WORLD
 
 DASHBOARDS = sorted((ROOT / "dashboards").glob("*.json"))
 ENTITY_FIELDS = {"id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen", "referents"}
-CLAIM_FIELDS = {"id", "source", "grade", "grade_r", "grade_c", "valid_from", "valid_to", "first_seen", "last_seen",
-                "handling", "quote"}
-SOURCE_FIELDS = {"id", "title", "publisher", "url", "published", "kind", "reliability", "sha256", "handling",
-                 "description", "label"}
+CLAIM_FIELDS = {
+    "id",
+    "source",
+    "grade",
+    "grade_r",
+    "grade_c",
+    "valid_from",
+    "valid_to",
+    "first_seen",
+    "last_seen",
+    "handling",
+    "quote",
+}
+SOURCE_FIELDS = {
+    "id",
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "kind",
+    "reliability",
+    "sha256",
+    "handling",
+    "description",
+    "label",
+}
 STORAGE_LABELS = {"Node", "Entity", "Source"}
 SAMPLE_PARAMS = {"neodash_compound_id": "compound-jade-river", "neodash_wallet_id": "wallet-collect", "input": "a"}
 # reports that must find something in the fixture world (the rest may legitimately be empty)
-MUST_HAVE_ROWS = {"Entities", "Compounds on a map", "Top brokers: entities tied to the most compounds (within two "
-                  "claims)", "Contested claims (sources disagree)", "Operators, owners and controllers",
-                  "Protectors and colluders (of the compound or its operators)", "Victim cases (pseudonymous)",
-                  "Where the money went (time-respecting, up to 4 hops)", "Funds reaching exchange wallets",
-                  "Recruiters and job ads", "Events"}
+MUST_HAVE_ROWS = {
+    "Entities",
+    "Compounds on a map",
+    "Top brokers: entities tied to the most compounds (within two claims)",
+    "Contested claims (sources disagree)",
+    "Operators, owners and controllers",
+    "Protectors and colluders (of the compound or its operators)",
+    "Victim cases (pseudonymous)",
+    "Where the money went (time-respecting, up to 4 hops)",
+    "Funds reaching exchange wallets",
+    "Recruiters and job ads",
+    "Events",
+}
 
 
 def allowed_properties() -> set[str]:
@@ -92,8 +122,9 @@ def test_dashboards_exist_and_are_neodash_json() -> None:
 
 
 def test_the_linter_catches_names_outside_the_ontology() -> None:
-    labels, rels, props = names_in("MATCH (a:Compound:Bogus)-[r:OPERATES|HACKS]->(b) WHERE b.nonsense > 1 "
-                                   "RETURN a.name")
+    labels, rels, props = names_in(
+        "MATCH (a:Compound:Bogus)-[r:OPERATES|HACKS]->(b) WHERE b.nonsense > 1 RETURN a.name"
+    )
     assert "Bogus" in labels and "HACKS" in rels and "nonsense" in props
 
 

@@ -160,8 +160,10 @@ def test_guard_opens_for_a_71_neighbour_wallet(demo: UI, demo_server: LiveServer
         dialog.wait_for(state="visible")
         text = demo.page.inner_text("#sn-text")
         assert f"would add {expected} new entities" in text, (hops, text)
-        shown = {demo.page.get_attribute(f"#sn-types label:nth-of-type({i + 1}) input", "data-type")
-                 for i in range(demo.page.locator("#sn-types label").count())}
+        shown = {
+            demo.page.get_attribute(f"#sn-types label:nth-of-type({i + 1}) input", "data-type")
+            for i in range(demo.page.locator("#sn-types label").count())
+        }
         types = {n.label for n in store.ego(WALLET_71, hops=hops, limit=10_000).nodes.values()} - {"Wallet"}
         assert types <= shown
         if hops == 1:
@@ -186,8 +188,11 @@ def test_guard_opens_for_a_71_neighbour_wallet(demo: UI, demo_server: LiveServer
     labels = store.node_labels(sorted(new))
     assert {labels[n].label for n in new} == {"Wallet"}
     # the ten best connected of the wallet's wallet neighbours
-    ring = [n for n, x in store.node_labels(sorted(store.ego(WALLET_71, hops=1, limit=10_000).nodes)).items()
-            if x.label == "Wallet" and n != WALLET_71]
+    ring = [
+        n
+        for n, x in store.node_labels(sorted(store.ego(WALLET_71, hops=1, limit=10_000).nodes)).items()
+        if x.label == "Wallet" and n != WALLET_71
+    ]
     from compoundgraph.store import ClaimFilter
 
     deg = store.degrees(ring, ClaimFilter())
@@ -283,7 +288,7 @@ def test_lay_out_again_is_deterministic_and_keeps_pinned(ui: UI) -> None:
         assert runs[0] == runs[1], mode  # seeded: the same chart gets the same picture
         assert runs[0]["armed-northern-hills"] == pinned, mode
         pts = list(runs[0].values())
-        assert min(math.dist(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]) > 10, mode  # no pile-ups
+        assert min(math.dist(a, b) for i, a in enumerate(pts) for b in pts[i + 1 :]) > 10, mode  # no pile-ups
         seen[mode] = runs[0]
     assert len({tuple(sorted(p.items())) for p in seen.values()}) == 4  # four different pictures
     # hierarchical is top-down along the claims' direction: the armed group above the compound it protects
@@ -307,7 +312,8 @@ def test_lay_out_again_is_deterministic_and_keeps_pinned(ui: UI) -> None:
     assert "selection" in wait_status(ui, "^laid out 2 entities")
     now = positions(ui)
     assert {k: v for k, v in now.items() if k not in {"person-nok-srisuk", "person-kyaw-lin"}} == {
-        k: v for k, v in outside.items() if k not in {"person-nok-srisuk", "person-kyaw-lin"}}
+        k: v for k, v in outside.items() if k not in {"person-nok-srisuk", "person-kyaw-lin"}
+    }
 
 
 # ------------------------------------------------------------------------------------------------ filters
@@ -325,8 +331,9 @@ def test_filters_hide_orphaned_entities_and_count_what_is_shown(ui: UI) -> None:
     kept = {x for a, b, g in raw if good(g) for x in (a, b)}
     assert kept and kept < everyone
     assert visible_nodes(ui) == kept
-    assert status(ui) == (f"{len(kept)} of {len(everyone)} entities, {sum(good(g) for *_, g in raw)} of "
-                          f"{len(raw)} claims shown (filters)")
+    assert status(ui) == (
+        f"{len(kept)} of {len(everyone)} entities, {sum(good(g) for *_, g in raw)} of {len(raw)} claims shown (filters)"
+    )
     # the map follows: no marker for a hidden entity
     markers = set(ui.page.evaluate("[...document.querySelectorAll('#map g.cg-marker')].map(g => g.dataset.id)"))
     assert not markers - kept
@@ -356,8 +363,11 @@ def test_as_of_date_can_be_typed(ui: UI) -> None:
     assert "is not a date" in status(ui)
     assert ui.page.evaluate("cg.state.filters.asOf") == "2024-06-01"
     # the slider writes the box
-    ui.page.evaluate("""day => { const s = document.querySelector('#asof'); s.value = String(cg.sliderValue(day));
-                                 s.dispatchEvent(new Event('input')); }""", "2023-01-01")
+    ui.page.evaluate(
+        """day => { const s = document.querySelector('#asof'); s.value = String(cg.sliderValue(day));
+                                 s.dispatchEvent(new Event('input')); }""",
+        "2023-01-01",
+    )
     assert ui.page.input_value("#asof-date") == "2023-01-01"
 
 
@@ -385,8 +395,10 @@ def test_long_labels_are_shortened_with_the_full_value_in_the_panel(ui: UI, worl
     address = world.get_entities(["wallet-tan"])["wallet-tan"].properties["address"]
     label = ui.page.evaluate("cg.nodes.get('wallet-tan').label")
     assert label == f"{address[:5]}…{address[-4:]}"
-    assert ui.page.evaluate("cg.shortLabel('Democratic Karen Buddhist Army splinter faction in Myawaddy')") == \
-        "Democratic Karen Buddhist…"
+    assert (
+        ui.page.evaluate("cg.shortLabel('Democratic Karen Buddhist Army splinter faction in Myawaddy')")
+        == "Democratic Karen Buddhist…"
+    )
     ui.click_node("wallet-tan")
     ui.page.wait_for_selector("#panel h1 >> text=" + address)
     row = ui.page.locator("#panel dd", has_text=address).first
@@ -405,8 +417,9 @@ def test_toolbar_fits_at_1280x720(demo: UI) -> None:
                  tops: [...new Set(items.map(mid))] }; }""")
     assert bar["right"] <= 1280 and bar["h"] < 44
     assert max(bar["tops"]) - min(bar["tops"]) <= 4  # one row
-    chart = demo.page.evaluate("(() => { const r = document.querySelector('#chart').getBoundingClientRect(); "
-                               "return [r.width, r.height]; })()")
+    chart = demo.page.evaluate(
+        "(() => { const r = document.querySelector('#chart').getBoundingClientRect(); return [r.width, r.height]; })()"
+    )
     assert chart[0] >= 0.6 * 1280 and chart[1] >= 0.5 * 720
     # the side panels collapse, and stay collapsed after a reload
     width = "document.querySelector('#chart').getBoundingClientRect().width"
@@ -437,8 +450,9 @@ def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) ->
         before = demo.settles()
         hit.click()
         if charted:
-            demo.page.wait_for_function("id => cg.network.getSelectedNodes()[0] === id",
-                                        arg=hit.get_attribute("data-id"))
+            demo.page.wait_for_function(
+                "id => cg.network.getSelectedNodes()[0] === id", arg=hit.get_attribute("data-id")
+            )
         else:
             demo.wait_settles(before)
     demo.page.click("#tabs button[data-tab=map]")
@@ -456,7 +470,8 @@ def test_demo_pages_have_no_console_errors(demo: UI, demo_server: LiveServer) ->
 def edge_labels(u: UI) -> list[dict[str, Any]]:
     """Each visible edge's label as drawn: its text, its full text, its tooltip, and how far its box stays
     from the centre of the node the edge points to (canvas units)."""
-    return list(u.page.evaluate("""() => {
+    return list(
+        u.page.evaluate("""() => {
             const pos = cg.network.getPositions(), out = [];
             for (const e of cg.edges.get({filter: x => !x.hidden})) {
                 const edge = cg.network.body.edges[e.id], box = edge.labelModule.size;
@@ -467,7 +482,8 @@ def edge_labels(u: UI) -> list[dict[str, Any]]:
                 out.push({id: e.id, label: text, full: e.cgLabel || "", title: e.title || "",
                           clear: Math.hypot(dx, dy), drawn: text !== "" && box.width > 0});
             }
-            return out; }"""))
+            return out; }""")
+    )
 
 
 def test_edge_labels_are_clear_of_arrowheads_and_icons(demo: UI, demo_server: LiveServer) -> None:
@@ -499,8 +515,11 @@ def test_curated_compounds_are_on_the_map(demo: UI, demo_server: LiveServer) -> 
     approximate one) when charted."""
     store: GraphStore = demo_server.store  # type: ignore[attr-defined]
     synthetic = {s.id for s in store.iter_sources() if "(synthetic)" in s.title}
-    curated = [e for e in store.iter_entities() if e.label == "Compound" and not set(e.sources) & synthetic
-               and isinstance(e.properties.get("lat"), float)]
+    curated = [
+        e
+        for e in store.iter_entities()
+        if e.label == "Compound" and not set(e.sources) & synthetic and isinstance(e.properties.get("lat"), float)
+    ]
     assert len(curated) >= 3, "the public record holds compounds with coordinates"
     for e in curated[:3]:
         demo.open(f"?open={e.id}&hops=1")
@@ -536,7 +555,6 @@ def test_timeline_tracks_as_of_line_and_period_selection(ui: UI) -> None:
     # zoom to a period and select what it holds: only the protection ran from mid-2021 to mid-2023
     ui.page.evaluate("cg.timeline().setWindow('2021-06-01', '2023-06-01', {animation: false})")
     ui.page.click("#tl-brush")
-    assert sorted(ui.page.evaluate("cg.network.getSelectedNodes()")) == ["armed-northern-hills",
-                                                                         "compound-jade-river"]
+    assert sorted(ui.page.evaluate("cg.network.getSelectedNodes()")) == ["armed-northern-hills", "compound-jade-river"]
     assert "from 2021-06-01 to 2023-06-01 selected" in status(ui)
     ui.shot("timeline")

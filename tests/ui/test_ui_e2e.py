@@ -83,7 +83,8 @@ def test_claim_sources_grades_and_contested(ui: UI) -> None:
     assert "Lotus has nothing to do with Silver Dragon." in text
     assert "handling H2" in text
     ngo = ui.page.locator("details.claim", has=ui.page.locator(".grade", has_text="B2")).filter(
-        has_text="Golden Lotus Park")
+        has_text="Golden Lotus Park"
+    )
     ngo.locator("summary").click(position={"x": 4, "y": 6})
     link = ngo.locator("a.source-link")
     assert link.get_attribute("href") == "https://example.org/mekong-watch/2024-field-report"
@@ -203,8 +204,7 @@ def test_paths_between_two_selected_nodes(ui: UI) -> None:
     ui.settled()
     ui.click_node("person-nok-srisuk")
     ui.click_node("compound-golden-lotus", ctrl=True)
-    assert sorted(ui.page.evaluate("cg.network.getSelectedNodes()")) == ["compound-golden-lotus",
-                                                                         "person-nok-srisuk"]
+    assert sorted(ui.page.evaluate("cg.network.getSelectedNodes()")) == ["compound-golden-lotus", "person-nok-srisuk"]
     ui.page.click("#paths")
     rows = ui.page.locator("#results-tab tr.path-row")
     rows.first.wait_for()

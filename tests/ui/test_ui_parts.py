@@ -32,8 +32,11 @@ def client(tmp_path: Path) -> TestClient:
     from compoundgraph.settings import Settings
     from compoundgraph.store import EmbeddedStore
 
-    app = create_app(Settings(embedded_path=tmp_path / "ui.sqlite"), store=EmbeddedStore(tmp_path / "ui.sqlite"),
-                     api=ApiSettings(demo=True, keys_path=tmp_path / "keys.json", audit_path=tmp_path / "audit.jsonl"))
+    app = create_app(
+        Settings(embedded_path=tmp_path / "ui.sqlite"),
+        store=EmbeddedStore(tmp_path / "ui.sqlite"),
+        api=ApiSettings(demo=True, keys_path=tmp_path / "keys.json", audit_path=tmp_path / "audit.jsonl"),
+    )
     return TestClient(app, client=("127.0.0.1", 50000))
 
 
@@ -77,6 +80,7 @@ def test_layout_positions_every_node_deterministically() -> None:
     assert pos == positions(ids, edges)
     xs = [p[0] for p in pos.values()]
     assert max(xs) - min(xs) > 500  # spread out on the canvas, not a blob
+
     # neighbours end up closer than random pairs
     def dist(a: str, b: str) -> float:
         return abs(pos[a][0] - pos[b][0]) + abs(pos[a][1] - pos[b][1])
@@ -113,16 +117,20 @@ def test_standalone_chart_is_self_contained(world: GraphStore) -> None:
 
 def test_standalone_chart_of_2000_nodes_has_physics_off() -> None:
     nodes = [{"id": f"n{i}", "name": f"N{i}", "label": "Person"} for i in range(2000)]
-    edges = [{"id": f"e{i}", "from": f"n{i}", "to": f"n{i // 2}", "type": "EMPLOYED_BY", "grade": "B2"}
-             for i in range(1, 2000)]
+    edges = [
+        {"id": f"e{i}", "from": f"n{i}", "to": f"n{i // 2}", "type": "EMPLOYED_BY", "grade": "B2"}
+        for i in range(1, 2000)
+    ]
     page = standalone_html({"nodes": nodes, "edges": edges})
     assert '"physics": {"enabled": false' in page
     assert re.search(r'"x": -?\d', page)
 
 
 def test_standalone_endpoint(client: TestClient) -> None:
-    body = {"nodes": [{"id": "a", "name": "A", "label": "Person"}, {"id": "b", "name": "B", "label": "Wallet"}],
-            "edges": [{"id": "e", "from": "a", "to": "b", "type": "HOLDS", "grade": "C4"}]}
+    body = {
+        "nodes": [{"id": "a", "name": "A", "label": "Person"}, {"id": "b", "name": "B", "label": "Wallet"}],
+        "edges": [{"id": "e", "from": "a", "to": "b", "type": "HOLDS", "grade": "C4"}],
+    }
     r = client.post("/ui/standalone", json=body)
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     assert "new vis.Network" in r.text
@@ -163,7 +171,7 @@ def test_lay_out_again_modes_are_seeded_and_keep_pinned(client: TestClient) -> N
         assert set(pos) == set(ids)
         assert pos["n0"] == pinned["n0"] and pos["n33"] == pinned["n33"], mode
         pts = list(pos.values())
-        assert min(math.dist(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]) > 1, mode
+        assert min(math.dist(a, b) for i, a in enumerate(pts) for b in pts[i + 1 :]) > 1, mode
     # hierarchical: every edge of a tree points down
     tree = [("boss", "co-a"), ("boss", "co-b"), ("co-a", "park-1"), ("co-b", "park-2")]
     h = arrange("hierarchical", ["boss", "co-a", "co-b", "park-1", "park-2"], tree)
@@ -188,7 +196,8 @@ def test_lay_out_again_modes_are_seeded_and_keep_pinned(client: TestClient) -> N
     assert inside < outside
     with pytest.raises(InvalidInput):
         arrange("spiral", ids, edges)
-    r = client.post("/ui/layout", json={"nodes": ids, "edges": edges, "mode": "circular", "groups": groups,
-                                        "fixed": {"n1": [5, 5]}})
+    r = client.post(
+        "/ui/layout", json={"nodes": ids, "edges": edges, "mode": "circular", "groups": groups, "fixed": {"n1": [5, 5]}}
+    )
     assert r.status_code == 200 and r.json()["positions"]["n1"] == [5, 5]
     assert client.post("/ui/layout", json={"nodes": ids, "mode": "spiral"}).status_code == 422

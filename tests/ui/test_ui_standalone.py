@@ -58,16 +58,25 @@ def hover_every_node(browser: Any, path: Path) -> dict[str, Any]:
         x, y = page.evaluate(
             """id => { const d = network.canvasToDOM(network.getPositions([id])[id]);
                        const r = document.getElementById('mynetwork').getBoundingClientRect();
-                       return [r.left + d.x, r.top + d.y]; }""", node_id)
+                       return [r.left + d.x, r.top + d.y]; }""",
+            node_id,
+        )
         page.mouse.move(5, 5)  # off every node first, so the previous tooltip goes (it hides after 500 ms)
         page.wait_for_timeout(800)
         page.mouse.move(x, y, steps=8)
         page.wait_for_timeout(900)
-        shown.append(page.evaluate(
-            "[...document.querySelectorAll('.popup, .vis-tooltip')].map(e => e.style.display === 'none' ? '' "
-            ": e.textContent).join(' ')"))
-    result = {"xss": page.evaluate("window.__xss"), "dialogs": dialogs, "shown": " ".join(shown),
-              "imgs": page.evaluate("document.querySelectorAll('#mynetwork img, .popup img').length")}
+        shown.append(
+            page.evaluate(
+                "[...document.querySelectorAll('.popup, .vis-tooltip')].map(e => e.style.display === 'none' ? '' "
+                ": e.textContent).join(' ')"
+            )
+        )
+    result = {
+        "xss": page.evaluate("window.__xss"),
+        "dialogs": dialogs,
+        "shown": " ".join(shown),
+        "imgs": page.evaluate("document.querySelectorAll('#mynetwork img, .popup img').length"),
+    }
     page.close()
     return result
 

@@ -8,5 +8,15 @@ tracing), :mod:`.stamp` (reproducibility), :mod:`.engines` (igraph behind the sa
 
 from __future__ import annotations
 
-__all__ = ["brokers", "centrality", "communities", "disruption", "engines", "flows", "paths", "projection",
-           "service", "stamp"]
+__all__ = [
+    "brokers",
+    "centrality",
+    "communities",
+    "disruption",
+    "engines",
+    "flows",
+    "paths",
+    "projection",
+    "service",
+    "stamp",
+]

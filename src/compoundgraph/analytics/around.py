@@ -36,8 +36,11 @@ def paths_around(store: GraphStore, source: str, target: str, max_hops: int, flt
     labels = store.node_labels(ids)
     M = nx.MultiDiGraph()
     # entities only, as in the store's full projection (a MENTIONED_IN claim ends at a source)
-    M.add_nodes_from((n.id, {"label": n.label, "name": n.name}) for i in ids
-                     if (n := labels.get(i)) is not None and n.label != SOURCE_LABEL)
+    M.add_nodes_from(
+        (n.id, {"label": n.label, "name": n.name})
+        for i in ids
+        if (n := labels.get(i)) is not None and n.label != SOURCE_LABEL
+    )
     for c in sorted(claims.values(), key=lambda c: (c.type, c.subject, c.object, c.source, c.id)):
         if c.subject in M and c.object in M:
             M.add_edge(c.subject, c.object, key=c.id, type=c.type, grade=c.grade, claim=c)

@@ -55,9 +55,7 @@ def modularity(G: GraphLike, parts: list[set[Any]]) -> float:
     return float(nx.community.modularity(as_networkx(G), parts, weight=None))
 
 
-def describe(
-    G: GraphLike, parts: list[set[Any]], top: int | None = 20, members: int = 50
-) -> list[dict[str, Any]]:
+def describe(G: GraphLike, parts: list[set[Any]], top: int | None = 20, members: int = 50) -> list[dict[str, Any]]:
     """Rows ``{"community", "size", "central", "members"}``: the member with most links inside the
     community is its most central; at most ``members`` members are listed (highest inner degree first).
 
@@ -91,10 +89,12 @@ def describe(
     rows = []
     for i, p in enumerate(parts[:top] if top is not None else parts):
         order = sorted(p, key=lambda v: (-inner[v], str(v)))
-        rows.append({
-            "community": i,
-            "size": len(p),
-            "central": {**node_info(G, order[0]), "inner_degree": inner[order[0]]},
-            "members": [node_info(G, v) for v in order[:members]],
-        })
+        rows.append(
+            {
+                "community": i,
+                "size": len(p),
+                "central": {**node_info(G, order[0]), "inner_degree": inner[order[0]]},
+                "members": [node_info(G, v) for v in order[:members]],
+            }
+        )
     return rows

@@ -37,16 +37,38 @@ def compare_methods(
 ) -> dict[str, Any]:
     """The end points of one trace under haircut and FIFO, one row per (wallet, asset), largest first, with
     both amounts and their difference (FIFO minus haircut). Cost: two traces."""
-    runs = {m: trace(store, wallets, flt, direction=direction, max_hops=max_hops, min_amount=min_amount,
-                     since=since, until=until, method=m, stop_tags=stop_tags, asset=asset)
-            for m in flows.METHODS}
+    runs = {
+        m: trace(
+            store,
+            wallets,
+            flt,
+            direction=direction,
+            max_hops=max_hops,
+            min_amount=min_amount,
+            since=since,
+            until=until,
+            method=m,
+            stop_tags=stop_tags,
+            asset=asset,
+        )
+        for m in flows.METHODS
+    }
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for method, run in runs.items():
         for ep in run["endpoints"]:
-            row = rows.setdefault((ep["wallet"], ep["asset"]), {
-                "wallet": ep["wallet"], "name": ep["name"], "asset": ep["asset"], "tags": ep["tags"],
-                "holders": ep["holders"], "amounts": {m: "0" for m in flows.METHODS},
-                "reasons": {m: [] for m in flows.METHODS}, "hops": {m: None for m in flows.METHODS}})
+            row = rows.setdefault(
+                (ep["wallet"], ep["asset"]),
+                {
+                    "wallet": ep["wallet"],
+                    "name": ep["name"],
+                    "asset": ep["asset"],
+                    "tags": ep["tags"],
+                    "holders": ep["holders"],
+                    "amounts": {m: "0" for m in flows.METHODS},
+                    "reasons": {m: [] for m in flows.METHODS},
+                    "hops": {m: None for m in flows.METHODS},
+                },
+            )
             row["amounts"][method] = ep["amount"]
             row["reasons"][method] = ep["reasons"]
             row["hops"][method] = ep["hops"]
@@ -69,13 +91,16 @@ def compare_methods(
         balanced &= set(sums) == set(traced) and all(abs(sums[a] - traced[a]) <= slack for a in traced)
     first = runs["haircut"]
     return {
-        "wallets": first["wallets"], "direction": direction, "max_hops": max_hops,
+        "wallets": first["wallets"],
+        "direction": direction,
+        "max_hops": max_hops,
         "traced": {m: run["traced"] for m, run in runs.items()},
         "totals": totals,
         "balanced": balanced,
         "endpoints": out,
         "stamps": {m: run["stamp"] for m, run in runs.items()},
-        "methods": {"haircut": "proportional: every payment out takes the same share of each payment in still "
-                               "in the balance",
-                    "fifo": "first in, first out: every payment out spends the oldest unspent payments in first"},
+        "methods": {
+            "haircut": "proportional: every payment out takes the same share of each payment in still in the balance",
+            "fifo": "first in, first out: every payment out spends the oldest unspent payments in first",
+        },
     }

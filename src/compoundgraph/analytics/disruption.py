@@ -132,11 +132,13 @@ def key_players(G: GraphLike, k: int = 5, candidates: int | None = None) -> list
         assert best is not None
         H.remove_node(best[2])
         comps = [len(c) for c in nx.connected_components(H)]
-        steps.append({
-            "node": best[2],
-            "fragmentation_before": before,
-            "fragmentation_after": best[0],
-            "components": len(comps),
-            "largest_component": max(comps, default=0),
-        })
+        steps.append(
+            {
+                "node": best[2],
+                "fragmentation_before": before,
+                "fragmentation_after": best[0],
+                "components": len(comps),
+                "largest_component": max(comps, default=0),
+            }
+        )
     return steps

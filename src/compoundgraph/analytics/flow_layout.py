@@ -70,7 +70,17 @@ def flow_layout(trace: dict[str, Any]) -> dict[str, Any]:
             members.sort(key=lambda w: (first_seen.get(w, ""), w))
         top = -(len(members) - 1) * ROW_HEIGHT / 2  # each column centred on y = 0
         for row, w in enumerate(members):
-            positions[w] = {"x": c * COLUMN_WIDTH, "y": top + row * ROW_HEIGHT, "column": c, "row": row,
-                            "end": w in ended}
-    return {"positions": positions, "columns": (max(by_column) + 1) if by_column else 0,
-            "column_width": COLUMN_WIDTH, "row_height": ROW_HEIGHT, "direction": "forward" if forward else "backward"}
+            positions[w] = {
+                "x": c * COLUMN_WIDTH,
+                "y": top + row * ROW_HEIGHT,
+                "column": c,
+                "row": row,
+                "end": w in ended,
+            }
+    return {
+        "positions": positions,
+        "columns": (max(by_column) + 1) if by_column else 0,
+        "column_width": COLUMN_WIDTH,
+        "row_height": ROW_HEIGHT,
+        "direction": "forward" if forward else "backward",
+    }

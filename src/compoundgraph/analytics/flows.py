@@ -133,7 +133,7 @@ def wallet_tags(G: nx.MultiDiGraph, wallet: str) -> list[str]:
             if not any(d.get("type") == "HOLDS" for d in keyed.values()):
                 continue
             props = h.get("properties") or {}
-            for t in (props.get("tags") or h.get("tags") or ()):
+            for t in props.get("tags") or h.get("tags") or ():
                 tags.add(_norm_tag(t))
             if props.get("org_type"):
                 tags.add(_norm_tag(props["org_type"]))
@@ -144,7 +144,12 @@ class _Ledgers:
     """Lazily built per-wallet transfer lists and allocations (only wallets the trace touches)."""
 
     def __init__(
-        self, G: nx.MultiDiGraph, method: str, min_amount: Decimal | None, since: str | None, until: str | None,
+        self,
+        G: nx.MultiDiGraph,
+        method: str,
+        min_amount: Decimal | None,
+        since: str | None,
+        until: str | None,
         asset: str | None,
     ) -> None:
         self.G = G

@@ -36,12 +36,20 @@ def _with_types(flt: ClaimFilter, types: tuple[str, ...]) -> ClaimFilter:
 
 def _step(c: Claim, other: str, names: dict[str, Any]) -> dict[str, Any]:
     e = names.get(other)
-    return {"id": other, "name": e.name if e else other, "label": e.label if e else "", "claim": c.id,
-            "grade": c.grade, "date": c.valid_from, "source": c.source}
+    return {
+        "id": other,
+        "name": e.name if e else other,
+        "label": e.label if e else "",
+        "claim": c.id,
+        "grade": c.grade,
+        "date": c.valid_from,
+        "source": c.source,
+    }
 
 
-def funnel(store: GraphStore, compound: str | None = None, case: str | None = None,
-           flt: ClaimFilter | None = None) -> dict[str, Any]:
+def funnel(
+    store: GraphStore, compound: str | None = None, case: str | None = None, flt: ClaimFilter | None = None
+) -> dict[str, Any]:
     """The funnel into ``compound`` (every case held at or sold to it), or the route of one ``case``."""
     if (compound is None) == (case is None):
         raise InvalidInput("give a compound or a case")
@@ -51,8 +59,13 @@ def funnel(store: GraphStore, compound: str | None = None, case: str | None = No
     if start not in found or found[start].label != ("Compound" if compound else "Case"):
         raise NotFound(f"no {'compound' if compound else 'case'} {start!r}")
     if compound:
-        cases = sorted({c.subject for c in store.claims_of([compound], _with_types(flt, ("HELD_AT", "SOLD_TO")))
-                        if c.object == compound})
+        cases = sorted(
+            {
+                c.subject
+                for c in store.claims_of([compound], _with_types(flt, ("HELD_AT", "SOLD_TO")))
+                if c.object == compound
+            }
+        )
     else:
         cases = [start]
     around = store.claims_of(cases, _with_types(flt, ("RECRUITED_VIA", "TRANSITED", "HELD_AT", "SOLD_TO")))
@@ -62,8 +75,14 @@ def funnel(store: GraphStore, compound: str | None = None, case: str | None = No
     posters = sorted({c.subject for c in second if c.type == "POSTED"})
     accounts = sorted(set(posters) | {c.object for c in via})
     third = store.claims_of(accounts, _with_types(flt, ("USES", "ON_PLATFORM"))) if accounts else []
-    ids = {*cases, *(c.object for c in around), *(c.subject for c in second), *(c.object for c in second),
-           *(c.subject for c in third), *(c.object for c in third)}
+    ids = {
+        *cases,
+        *(c.object for c in around),
+        *(c.subject for c in second),
+        *(c.object for c in second),
+        *(c.subject for c in third),
+        *(c.object for c in third),
+    }
     names = store.get_entities(sorted(ids))
     label = {i: e.label for i, e in names.items()}
     routes = []
@@ -74,14 +93,15 @@ def funnel(store: GraphStore, compound: str | None = None, case: str | None = No
         for c in mine:
             if c.type == "RECRUITED_VIA":
                 kind = {"JobAd": "job_ads", "Account": "accounts", "Platform": "platforms"}.get(
-                    label.get(c.object, ""), "recruiters")
+                    label.get(c.object, ""), "recruiters"
+                )
                 stages[kind].append(_step(c, c.object, names))
             elif c.type == "TRANSITED":
-                stages["transit"].append({**_step(c, c.object, names), "order": c.properties.get("order"),
-                                          "mode": c.properties.get("mode")})
+                stages["transit"].append(
+                    {**_step(c, c.object, names), "order": c.properties.get("order"), "mode": c.properties.get("mode")}
+                )
             else:
-                stages["compounds"].append({**_step(c, c.object, names), "how": c.type,
-                                            "until": c.valid_to})
+                stages["compounds"].append({**_step(c, c.object, names), "how": c.type, "until": c.valid_to})
         ad_ids = {s["id"] for s in stages["job_ads"]}
         for c in second:
             if c.type == "POSTED" and c.object in ad_ids:
@@ -103,7 +123,12 @@ def funnel(store: GraphStore, compound: str | None = None, case: str | None = No
         case_entity = names.get(k)
         routes.append({"case": k, "name": case_entity.name if case_entity else k, "stages": stages})
     return {
-        "compound": compound, "case": case, "cases": len(cases), "routes": routes,
-        "funnel": {s: [{"id": i, "name": names[i].name if i in names else i, "cases": n}
-                       for i, n in counts[s].most_common()] for s in STAGES},
+        "compound": compound,
+        "case": case,
+        "cases": len(cases),
+        "routes": routes,
+        "funnel": {
+            s: [{"id": i, "name": names[i].name if i in names else i, "cases": n} for i, n in counts[s].most_common()]
+            for s in STAGES
+        },
     }

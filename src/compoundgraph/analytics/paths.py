@@ -51,10 +51,12 @@ def k_shortest_paths(G: nx.Graph, source: Any, target: Any, k: int = 3, max_hops
             break
         hops = [S[a][b] for a, b in pairwise(p)]
         grades = [h["grade"] for h in hops if h.get("grade")]
-        out.append({
-            "nodes": p,
-            "claims": [h.get("claim") for h in hops],
-            "grade": str(weakest(grades)) if len(grades) == len(hops) else None,
-            "hops": len(p) - 1,
-        })
+        out.append(
+            {
+                "nodes": p,
+                "claims": [h.get("claim") for h in hops],
+                "grade": str(weakest(grades)) if len(grades) == len(hops) else None,
+                "hops": len(p) - 1,
+            }
+        )
     return out

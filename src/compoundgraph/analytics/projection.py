@@ -230,7 +230,9 @@ class Projection:
         try:
             ends = np.fromiter(
                 map(index.get, chain.from_iterable(map(itemgetter("subject", "object"), claims)), repeat(-1, 2 * m)),
-                dtype=np.int64, count=2 * m).reshape(m, 2)
+                dtype=np.int64,
+                count=2 * m,
+            ).reshape(m, 2)
         except KeyError:  # a claim without an end: the general loop says which
             return None
         src, dst = ends[:, 0].copy(), ends[:, 1].copy()
@@ -300,8 +302,17 @@ class Projection:
             data = [d for _, _, d in edges2]
         src = np.fromiter((index[e[0]] for e in edges), dtype=np.int64, count=len(edges))
         dst = np.fromiter((index[e[1]] for e in edges), dtype=np.int64, count=len(edges))
-        return cls(ids, labels, names, src, dst, cids, [d.get("type", "") for d in data],
-                   [d.get("grade", "") for d in data], _index=index)
+        return cls(
+            ids,
+            labels,
+            names,
+            src,
+            dst,
+            cids,
+            [d.get("type", "") for d in data],
+            [d.get("grade", "") for d in data],
+            _index=index,
+        )
 
     def to_networkx(self, directed: bool = False) -> nx.Graph:
         """A simple NetworkX graph (parallel claims collapsed, ``weight`` = number of claims)."""
@@ -393,8 +404,7 @@ def transfers_from_records(records: Iterable[Mapping[str, Any]]) -> nx.MultiDiGr
     for r in records:
         kind = r.get("record")
         if kind == "entity":
-            nodes[r["id"]] = {"label": r.get("label"), "name": r.get("name"),
-                              "properties": r.get("properties") or {}}
+            nodes[r["id"]] = {"label": r.get("label"), "name": r.get("name"), "properties": r.get("properties") or {}}
         elif kind == "claim" and r.get("type") in ("TRANSFERRED", "HOLDS"):
             props = r.get("properties") or {}
             attrs = {"type": r["type"], "grade": r.get("grade")}

@@ -56,8 +56,12 @@ def _or_all(flt: ClaimFilter | None) -> ClaimFilter:
 
 def _filter_params(flt: ClaimFilter) -> dict[str, Any]:
     hidden = {"hidden_sources": list(flt.hidden_sources)} if flt.hidden_sources else {}
-    return {"entity_types": list(flt.entity_types), "rel_types": list(flt.rel_types),
-            "max_handling": flt.max_handling, **hidden}
+    return {
+        "entity_types": list(flt.entity_types),
+        "rel_types": list(flt.rel_types),
+        "max_handling": flt.max_handling,
+        **hidden,
+    }
 
 
 def _structure(store: GraphStore, flt: ClaimFilter, engine: str) -> tuple[Projection, GraphLike]:
@@ -70,10 +74,17 @@ def _structure(store: GraphStore, flt: ClaimFilter, engine: str) -> tuple[Projec
     return P, P
 
 
-def _stamp(G: GraphLike, analysis: str, params: dict[str, Any], flt: ClaimFilter, engine: str | None = None
-           ) -> dict[str, Any]:
-    return make_stamp(G, analysis, {**params, **_filter_params(flt)},
-                      min_grade=str(flt.min_grade) if flt.min_grade else None, as_of=flt.as_of, engine=engine)
+def _stamp(
+    G: GraphLike, analysis: str, params: dict[str, Any], flt: ClaimFilter, engine: str | None = None
+) -> dict[str, Any]:
+    return make_stamp(
+        G,
+        analysis,
+        {**params, **_filter_params(flt)},
+        min_grade=str(flt.min_grade) if flt.min_grade else None,
+        as_of=flt.as_of,
+        engine=engine,
+    )
 
 
 def _graph_summary(G: GraphLike) -> dict[str, int]:
@@ -129,8 +140,9 @@ def communities(
         "count": len(parts),
         "modularity": communities_mod.modularity(G, parts) if G.number_of_edges() else 0.0,
         "communities": communities_mod.describe(G, parts, top, members),
-        "stamp": _stamp(P, "communities", {"seed": seed, "resolution": resolution, "top": top,
-                                           "members": members}, flt, used),
+        "stamp": _stamp(
+            P, "communities", {"seed": seed, "resolution": resolution, "top": top, "members": members}, flt, used
+        ),
     }
 
 
@@ -149,19 +161,24 @@ def brokers(
     return {
         "graph": _graph_summary(G),
         "articulation_points": [node_info(G, v) for v in found["articulation_points"]],
-        "bridges": [{"from": node_info(G, u), "to": node_info(G, v), "grade": grades.get(frozenset((u, v)))}
-                    for u, v in found["bridges"]],
+        "bridges": [
+            {"from": node_info(G, u), "to": node_info(G, v), "grade": grades.get(frozenset((u, v)))}
+            for u, v in found["bridges"]
+        ],
         "structural_holes": [
-            {**node_info(G, r["node"]), "degree": r["degree"], "constraint": r["constraint"],
-             "effective_size": r["effective_size"]}
+            {
+                **node_info(G, r["node"]),
+                "degree": r["degree"],
+                "constraint": r["constraint"],
+                "effective_size": r["effective_size"],
+            }
             for r in found["structural_holes"]
         ],
         "stamp": _stamp(P, "brokers", {"top": top}, flt, "networkx"),
     }
 
 
-def _best_grades(store: GraphStore, pairs: Iterable[tuple[str, str]], flt: ClaimFilter
-                 ) -> dict[frozenset[str], str]:
+def _best_grades(store: GraphStore, pairs: Iterable[tuple[str, str]], flt: ClaimFilter) -> dict[frozenset[str], str]:
     """The best grade among the claims passing ``flt`` that join each pair (either way), in one query."""
     wanted = {frozenset(p) for p in pairs}
     if not wanted:
@@ -190,8 +207,10 @@ def disruption(
     return {
         "graph": _graph_summary(G),
         "fragmentation": disruption_mod.fragmentation(G),
-        "steps": [{"step": i + 1, **node_info(G, s["node"]), **{a: b for a, b in s.items() if a != "node"}}
-                  for i, s in enumerate(steps)],
+        "steps": [
+            {"step": i + 1, **node_info(G, s["node"]), **{a: b for a, b in s.items() if a != "node"}}
+            for i, s in enumerate(steps)
+        ],
         "stamp": _stamp(P, "disruption", {"k": k, "candidates": candidates}, flt, "networkx"),
     }
 
@@ -212,11 +231,12 @@ def paths(
     flt = _or_all(flt)
     M = paths_around(store, source, target, max_hops, flt)
     found = paths_mod.k_shortest_paths(M, source, target, k=k, max_hops=max_hops)
-    out = paths_json([
-        Path(nodes=[Node(**node_info(M, n)) for n in p["nodes"]], claims=list(p["claims"])) for p in found
-    ])
-    out["stamp"] = _stamp(M, "paths", {"source": source, "target": target, "max_hops": max_hops, "k": k}, flt,
-                          "networkx")
+    out = paths_json(
+        [Path(nodes=[Node(**node_info(M, n)) for n in p["nodes"]], claims=list(p["claims"])) for p in found]
+    )
+    out["stamp"] = _stamp(
+        M, "paths", {"source": source, "target": target, "max_hops": max_hops, "k": k}, flt, "networkx"
+    )
     return out
 
 
@@ -226,8 +246,10 @@ def _resolve_wallets(store: GraphStore, wallets: Iterable[str]) -> list[str]:
     out = []
     for w in wallets:
         found = store.get_entities([w]) if w else {}
-        if w in found and (found[w].label == "Wallet" or (
-                found[w].label == "Account" and found[w].properties.get("platform") == "bank")):
+        if w in found and (
+            found[w].label == "Wallet"
+            or (found[w].label == "Account" and found[w].properties.get("platform") == "bank")
+        ):
             out.append(w)
             continue
         try:
@@ -265,8 +287,19 @@ def trace(
     starts = _resolve_wallets(store, wallets)
     around = TransfersAround(store, flt)
     M = around.G
-    r = flows.trace(M, starts, direction=direction, max_hops=max_hops, method=method, min_amount=min_amount,
-                    since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
+    r = flows.trace(
+        M,
+        starts,
+        direction=direction,
+        max_hops=max_hops,
+        method=method,
+        min_amount=min_amount,
+        since=since,
+        until=until,
+        stop_tags=stop_tags,
+        asset=asset,
+        expand=around,
+    )
     ids = r.wallets()
     for ep in r.endpoints:
         if ep.wallet not in ids:
@@ -293,14 +326,33 @@ def trace(
     for fe in sorted(r.flows.values(), key=lambda f: f.hop):
         nxt = fe.transfer.dst if direction == "forward" else fe.transfer.src
         hops.setdefault(nxt, fe.hop)
-    params = {"wallets": starts, "direction": direction, "max_hops": max_hops, "method": method,
-              "min_amount": None if min_amount in (None, "") else str(min_amount), "since": since,
-              "until": until, "stop_tags": sorted(stop_tags), "asset": asset}
+    params = {
+        "wallets": starts,
+        "direction": direction,
+        "max_hops": max_hops,
+        "method": method,
+        "min_amount": None if min_amount in (None, "") else str(min_amount),
+        "since": since,
+        "until": until,
+        "stop_tags": sorted(stop_tags),
+        "asset": asset,
+    }
     from ..screening.flows import mark_trace
 
     def rerun(other: str) -> flows.TraceResult:
-        return flows.trace(M, starts, direction=direction, max_hops=max_hops, method=other, min_amount=min_amount,
-                           since=since, until=until, stop_tags=stop_tags, asset=asset, expand=around)
+        return flows.trace(
+            M,
+            starts,
+            direction=direction,
+            max_hops=max_hops,
+            method=other,
+            min_amount=min_amount,
+            since=since,
+            until=until,
+            stop_tags=stop_tags,
+            asset=asset,
+            expand=around,
+        )
 
     names = {w: node_info(M, w)["name"] for w in ids if w in M}
     headline, listed = mark_trace(store, r, rerun, names, flt)
@@ -314,15 +366,30 @@ def trace(
         "max_hops": max_hops,
         "traced": {a: flows.money(v) for a, v in sorted(r.traced.items())},
         "endpoints": [
-            {"wallet": ep.wallet, "name": node_info(M, ep.wallet)["name"], "asset": ep.asset,
-             "amount": flows.money(ep.amount), "reasons": sorted(ep.reasons), "hops": ep.min_hops,
-             "tags": ep.tags, "holders": holders.get(ep.wallet, []), "listed": ep.wallet in listed_ids}
+            {
+                "wallet": ep.wallet,
+                "name": node_info(M, ep.wallet)["name"],
+                "asset": ep.asset,
+                "amount": flows.money(ep.amount),
+                "reasons": sorted(ep.reasons),
+                "hops": ep.min_hops,
+                "tags": ep.tags,
+                "holders": holders.get(ep.wallet, []),
+                "listed": ep.wallet in listed_ids,
+            }
             for ep in r.endpoints
         ],
         "flows": [
-            {"claim": tid, "from": fe.transfer.src, "to": fe.transfer.dst, "hop": fe.hop,
-             "traced": flows.money(fe.traced), "amount": flows.money(fe.transfer.amount),
-             "asset": fe.transfer.asset, "timestamp": fe.transfer.timestamp}
+            {
+                "claim": tid,
+                "from": fe.transfer.src,
+                "to": fe.transfer.dst,
+                "hop": fe.hop,
+                "traced": flows.money(fe.traced),
+                "amount": flows.money(fe.transfer.amount),
+                "asset": fe.transfer.asset,
+                "timestamp": fe.transfer.timestamp,
+            }
             for tid, fe in sorted(r.flows.items(), key=lambda kv: (kv[1].hop, kv[1].transfer.timestamp, kv[0]))
         ],
         "subgraph": subgraph_json(nodes, claims.values(), hops=hops),
@@ -342,8 +409,7 @@ def write_back(
     """Compute a measure (a centrality, or ``community``) for every entity and store it on the entities as
     the property ``<measure>`` with the run's stamp id in ``<measure>_stamp`` (for dashboards and the UI)."""
     if measure not in WRITE_BACK_MEASURES:
-        raise InvalidInput(f"measure must be one of {', '.join(WRITE_BACK_MEASURES)}, got {measure!r}",
-                           where="measure")
+        raise InvalidInput(f"measure must be one of {', '.join(WRITE_BACK_MEASURES)}, got {measure!r}", where="measure")
     flt = _or_all(flt)
     P, G = _structure(store, flt, engine)
     values: dict[str, float | int]
@@ -357,8 +423,7 @@ def write_back(
         info = {**info, "seed": seed}
     stamp = _stamp(P, "write_back", {k: v for k, v in info.items() if k != "engine"}, flt, info.get("engine"))
     summary = store.set_properties({v: {measure: x, f"{measure}_stamp": stamp["id"]} for v, x in values.items()})
-    return {"measure": measure, "property": measure, "written": len(values), "updated": summary.updated,
-            "stamp": stamp}
+    return {"measure": measure, "property": measure, "written": len(values), "updated": summary.updated, "stamp": stamp}
 
 
 def _check_top(top: int) -> None:

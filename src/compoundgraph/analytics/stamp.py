@@ -68,11 +68,15 @@ def graph_digest(G: GraphLike) -> str:
             fps = G.fps
         else:
             ids = G.ids
-            fps = np.frombuffer(b"".join(
-                _fp(f"E\t{ids[s]}\t{ids[d]}\t{c}\t{t}\t{g}")
-                for s, d, c, t, g in zip(G.src.tolist(), G.dst.tolist(), G.claim_ids, G.rel_types, G.grades,
-                                         strict=True)
-            ), dtype=np.uint8).reshape(-1, 12)
+            fps = np.frombuffer(
+                b"".join(
+                    _fp(f"E\t{ids[s]}\t{ids[d]}\t{c}\t{t}\t{g}")
+                    for s, d, c, t, g in zip(
+                        G.src.tolist(), G.dst.tolist(), G.claim_ids, G.rel_types, G.grades, strict=True
+                    )
+                ),
+                dtype=np.uint8,
+            ).reshape(-1, 12)
     else:
         nodes = [f"N\t{n}\t{d.get('label', '')}" for n, d in G.nodes(data=True)]
         if G.is_multigraph():

@@ -32,8 +32,20 @@ __all__ = ["create_app", "AUDITED_PREFIXES"]
 log = logging.getLogger("compoundgraph.api")
 
 # Requests under these paths read or change the graph: each one is written to the audit log.
-AUDITED_PREFIXES = ("/entities", "/search", "/subgraph", "/analytics", "/flows", "/cypher", "/ingest",
-                    "/exports", "/stats", "/screen", "/match", "/investigations")
+AUDITED_PREFIXES = (
+    "/entities",
+    "/search",
+    "/subgraph",
+    "/analytics",
+    "/flows",
+    "/cypher",
+    "/ingest",
+    "/exports",
+    "/stats",
+    "/screen",
+    "/match",
+    "/investigations",
+)
 
 DESCRIPTION = """\
 Query, analyse and export the compoundgraph knowledge graph of online-scam compounds.
@@ -57,8 +69,9 @@ def _context(settings: Settings, api: ApiSettings, store: GraphStore) -> AppCont
     )
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None,
-               api: ApiSettings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, store: GraphStore | None = None, api: ApiSettings | None = None
+) -> FastAPI:
     """The app. ``store``: use this open store (not closed by the app); else open the configured one."""
     settings = settings or get_settings()
     api = api or ApiSettings()
@@ -66,8 +79,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if api.demo:
-            log.warning("DEMO MODE: no API key needed from loopback clients (role %s); other clients need keys",
-                        api.demo_role)
+            log.warning(
+                "DEMO MODE: no API key needed from loopback clients (role %s); other clients need keys", api.demo_role
+            )
         if store is not None:
             yield
             return
@@ -94,8 +108,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app.include_router(web.router)
     # the last added is the outermost: the audit trail sees everything, 413s from the body limit included
-    app.add_middleware(BodyLimit, max_bytes=api.max_body_bytes, upload_bytes=api.max_upload_bytes,
-                       upload_paths=("/ingest", "/investigations"))
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=api.max_body_bytes,
+        upload_bytes=api.max_upload_bytes,
+        upload_paths=("/ingest", "/investigations"),
+    )
     app.add_middleware(AuditTrail)
     app.add_middleware(SecurityHeaders)
     return app

@@ -118,8 +118,9 @@ class AuditLog:
             finally:
                 os.close(log)
             last = self._mac(key, line)
-            new_head = json.dumps({"seq": entry["seq"], "last": last,
-                                   "mac": self._head_mac(key, entry["seq"], last)}).encode()
+            new_head = json.dumps(
+                {"seq": entry["seq"], "last": last, "mac": self._head_mac(key, entry["seq"], last)}
+            ).encode()
             # fixed width, overwritten in place: no truncate (slow on some filesystems), never a short read
             os.pwrite(fd, new_head.ljust(_HEAD_WIDTH), 0)
         finally:
@@ -158,8 +159,12 @@ class AuditLog:
     def checkpoint(self) -> dict[str, Any]:
         """Where the chain stands now (``seq`` and the MAC of that entry), for an outside party to keep."""
         head = self._head() or {"seq": 0, "last": GENESIS}
-        return {"audit_log": str(self.path), "seq": head.get("seq"), "mac": head.get("last"),
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")}
+        return {
+            "audit_log": str(self.path),
+            "seq": head.get("seq"),
+            "mac": head.get("last"),
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        }
 
     def verify(self, checkpoints: list[dict[str, Any]] | None = None) -> Verification:
         """Walk the chain; report the first line that was edited, inserted, deleted or reordered.
@@ -185,25 +190,35 @@ class AuditLog:
                     return Verification(False, count, "line is not JSON", n)
                 if not isinstance(entry, dict) or entry.get("prev") != prev:
                     return Verification(
-                        False, count, "the previous entry's MAC does not match (edited, inserted or deleted)", n)
+                        False, count, "the previous entry's MAC does not match (edited, inserted or deleted)", n
+                    )
                 if entry.get("seq") != seq + 1:
                     return Verification(False, count, f"sequence jumps from {seq} to {entry.get('seq')}", n)
                 prev, seq, count = self._mac(key, line), seq + 1, count + 1
                 if seq in wanted and not hmac.compare_digest(wanted.pop(seq), prev):
                     return Verification(False, count, f"entry {seq} differs from the checkpoint held for it", n)
         if wanted:
-            return Verification(False, count, f"the log ends at entry {seq}, but a checkpoint is held for entry "
-                                f"{min(wanted)} (entries were deleted)", count or None)
+            return Verification(
+                False,
+                count,
+                f"the log ends at entry {seq}, but a checkpoint is held for entry {min(wanted)} (entries were deleted)",
+                count or None,
+            )
         head = self._head()
         if head is None:
-            return Verification(False, count, f"the head file {self.head_path} is missing, empty or not JSON",
-                                count or None)
+            return Verification(
+                False, count, f"the head file {self.head_path} is missing, empty or not JSON", count or None
+            )
         if head.get("seq") != seq or head.get("last") != prev:
             return Verification(
-                False, count,
+                False,
+                count,
                 f"the log ends at entry {seq} but the head says {head.get('seq')} "
-                "(the last entries were edited or deleted)", count or None)
+                "(the last entries were edited or deleted)",
+                count or None,
+            )
         if not hmac.compare_digest(str(head.get("mac", "")), self._head_mac(key, seq, prev)):
-            return Verification(False, count, "the head file's MAC does not match (the head was rewritten)",
-                                count or None)
+            return Verification(
+                False, count, "the head file's MAC does not match (the head was rewritten)", count or None
+            )
         return Verification(True, count)

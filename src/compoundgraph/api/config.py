@@ -63,8 +63,10 @@ class ApiSettings(BaseSettings):
         if v is not None:
             text = v.get_secret_value().strip()
             if len(text) < 32 or any(c not in "0123456789abcdefABCDEF" for c in text) or len(text) % 2:
-                raise ValueError("COMPOUNDGRAPH_API_AUDIT_KEY must be at least 16 bytes written as hex "
-                                 "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+                raise ValueError(
+                    "COMPOUNDGRAPH_API_AUDIT_KEY must be at least 16 bytes written as hex "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+                )
         return v
 
     def resolved_keys_path(self, settings: Settings) -> Path:

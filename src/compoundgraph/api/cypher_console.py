@@ -26,8 +26,9 @@ def _check_params(params: dict[str, Any]) -> None:
     lone surrogate: it would fail mid-request)."""
     for name in params:
         if not _PARAM_NAME.fullmatch(name):
-            raise InvalidInput(f"parameter name {name[:40]!r} is not an identifier (letters, digits, _)",
-                               where="params")
+            raise InvalidInput(
+                f"parameter name {name[:40]!r} is not an identifier (letters, digits, _)", where="params"
+            )
     try:
         json.dumps(params, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -40,7 +41,9 @@ async def run_console(ctx: AppContext, text: str, params: dict[str, Any], key_id
     if ctx.store.kind != "neo4j":
         raise NotSupported(
             "the Cypher console needs the Neo4j store; this server runs the embedded store "
-            "(use /search, /subgraph and /analytics instead)", where="store")
+            "(use /search, /subgraph and /analytics instead)",
+            where="store",
+        )
     timeout = ctx.api.cypher_timeout_s
     cap = ctx.api.cypher_row_cap
     slots = ctx.console_slots
@@ -69,5 +72,11 @@ async def run_console(ctx: AppContext, text: str, params: dict[str, Any], key_id
                 state["dropped"] = True
                 slots.release(key_id)
         raise
-    return CypherOut(columns=result.columns, rows=result.rows, truncated=result.truncated, row_cap=cap,
-                     query_type=result.query_type, elapsed_ms=result.elapsed_ms)
+    return CypherOut(
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        row_cap=cap,
+        query_type=result.query_type,
+        elapsed_ms=result.elapsed_ms,
+    )

@@ -21,9 +21,20 @@ from .config import ApiSettings
 from .limits import ConcurrencyLimiter, RateLimiter
 from .security import LOOPBACK, KeyStore, Principal, require_role
 
-__all__ = ["AppContext", "ctx_of", "Ctx", "Store", "OptionalCaller", "Reader", "Investigator", "Analyst", "Editor",
-           "Admin",
-           "audit_detail", "param"]
+__all__ = [
+    "AppContext",
+    "ctx_of",
+    "Ctx",
+    "Store",
+    "OptionalCaller",
+    "Reader",
+    "Investigator",
+    "Analyst",
+    "Editor",
+    "Admin",
+    "audit_detail",
+    "param",
+]
 
 R = TypeVar("R")
 

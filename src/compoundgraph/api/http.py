@@ -66,8 +66,9 @@ class CappedHttpProtocol(HttpToolsProtocol):
 
     def _refuse(self) -> None:
         body = f"request headers over {self._cap:,} bytes\n".encode()
-        self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; "
-                             b"charset=utf-8\r\nconnection: close\r\ncontent-length: "
-                             + str(len(body)).encode() + b"\r\n\r\n" + body)
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; "
+            b"charset=utf-8\r\nconnection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
         self._in_head = False
         self.transport.close()

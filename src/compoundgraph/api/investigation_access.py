@@ -55,8 +55,10 @@ def require(store: InvestigationStore, inv_id: str, principal: Principal, needed
         raise NotFound(f"no investigation with id {inv_id[:80]!r}")
     if _RANK[have] < _RANK[needed]:
         what = {"edit": "saving it", "owner": "sharing or deleting it"}[needed]
-        raise Forbidden(f"this investigation is shared with you for {have}; {what} needs "
-                        + ("its owner" if needed == "owner" else "edit access"))
+        raise Forbidden(
+            f"this investigation is shared with you for {have}; {what} needs "
+            + ("its owner" if needed == "owner" else "edit access")
+        )
     return s, have
 
 
@@ -75,15 +77,22 @@ def redact_chart(principal: Principal, store: GraphStore, chart: Chart) -> Chart
             continue
         keep.add(sid)
     claims = {c.id for c in store.claims_between(sorted(keep), flt)} if keep else set()
-    notes = chart.notes.model_copy(update={
-        "entities": {k: v for k, v in chart.notes.entities.items() if k in keep},
-        "claims": {k: v for k, v in chart.notes.claims.items() if k in claims},
-    })
-    return chart.model_copy(update={"entities": [e for e in chart.entities if e.id in keep], "notes": notes,
-                                    "traces": []})
+    notes = chart.notes.model_copy(
+        update={
+            "entities": {k: v for k, v in chart.notes.entities.items() if k in keep},
+            "claims": {k: v for k, v in chart.notes.claims.items() if k in claims},
+        }
+    )
+    return chart.model_copy(
+        update={"entities": [e for e in chart.entities if e.id in keep], "notes": notes, "traces": []}
+    )
 
 
 def partner_view(inv: Investigation, chart: Chart) -> dict[str, object]:
     """The metadata a partner sees beside a redacted chart: counts of what is shown, no share list."""
-    return {**inv.summary().model_dump(), "shares": [], "entities": len(chart.entities),
-            "size": len(chart.model_dump_json().encode())}
+    return {
+        **inv.summary().model_dump(),
+        "shares": [],
+        "entities": len(chart.entities),
+        "size": len(chart.model_dump_json().encode()),
+    }

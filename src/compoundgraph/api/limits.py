@@ -96,14 +96,12 @@ class BodyLimit:
             if not exceeded:
                 raise
         if exceeded and not started:  # streamed (chunked) bodies: the same 413 as a declared length gets
-            resp = problem_response(413, "Too large", f"the request body is over the limit of {limit:,} bytes",
-                                    "body")
+            resp = problem_response(413, "Too large", f"the request body is over the limit of {limit:,} bytes", "body")
             await resp(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, size: int, limit: int) -> None:
-        resp = problem_response(413, "Too large", f"the request body is {size:,} bytes; the limit is {limit:,}",
-                                "body")
+        resp = problem_response(413, "Too large", f"the request body is {size:,} bytes; the limit is {limit:,}", "body")
         await resp(scope, receive, send)
 
 
@@ -119,7 +117,8 @@ def limited_json(max_bytes: int) -> type[JSONResponse]:
             if len(body) > max_bytes:
                 raise TooLarge(
                     f"the answer is {len(body):,} bytes; the limit is {max_bytes:,}: narrow the query "
-                    "(lower limit or hops, add types or min_grade)")
+                    "(lower limit or hops, add types or min_grade)"
+                )
             return body
 
     return LimitedJSONResponse
@@ -146,8 +145,9 @@ async def run_query(limit_s: float, fn: Callable[..., T], /, *args: Any, **kwarg
     """
     try:
         with anyio.fail_after(limit_s):
-            return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), abandon_on_cancel=True,
-                                                  limiter=_store_limiter())
+            return await anyio.to_thread.run_sync(
+                functools.partial(fn, *args, **kwargs), abandon_on_cancel=True, limiter=_store_limiter()
+            )
     except TimeoutError as exc:
         raise QueryTimeout(f"the query took longer than {limit_s:g} s; narrow it") from exc
 
@@ -170,8 +170,9 @@ class RateLimiter:
             tokens = min(float(self.per_minute), tokens + (now - last) * rate)
             if tokens < 1.0:
                 self._buckets[key_id] = (tokens, now)
-                raise RateLimited(f"more than {self.per_minute} requests a minute for this key; slow down",
-                                  (1.0 - tokens) / rate)
+                raise RateLimited(
+                    f"more than {self.per_minute} requests a minute for this key; slow down", (1.0 - tokens) / rate
+                )
             self._buckets[key_id] = (tokens - 1.0, now)
 
 
@@ -191,11 +192,16 @@ class ConcurrencyLimiter:
         with self._lock:
             mine, everyone = self._running.get(key_id, 0), sum(self._running.values())
             if mine >= self.per_key:
-                raise RateLimited(f"{mine} {what} already running for this key (the limit is {self.per_key}); "
-                                  "wait for them to finish", 2.0)
+                raise RateLimited(
+                    f"{mine} {what} already running for this key (the limit is {self.per_key}); "
+                    "wait for them to finish",
+                    2.0,
+                )
             if everyone >= self.total:
-                raise RateLimited(f"{everyone} {what} already running on this server (the limit is "
-                                  f"{self.total}); try again shortly", 2.0)
+                raise RateLimited(
+                    f"{everyone} {what} already running on this server (the limit is {self.total}); try again shortly",
+                    2.0,
+                )
             self._running[key_id] = mine + 1
 
     def release(self, key_id: str) -> None:

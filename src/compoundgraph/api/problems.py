@@ -53,9 +53,20 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-           405: "Method not allowed", 406: "Not acceptable", 413: "Too large", 415: "Unsupported media type",
-           422: "Invalid input", 429: "Too many requests", 501: "Not implemented", 504: "Query timeout"}
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    501: "Not implemented",
+    504: "Query timeout",
+}
 
 # Declared on every route so OpenAPI documents the error shape (schemathesis checks against it).
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -73,8 +84,9 @@ def _clean(errors: list[Any]) -> list[dict[str, Any]]:
     """Validation errors as JSON (pydantic's ``ctx`` may hold exceptions; ``input`` may be huge)."""
     out = []
     for e in errors:
-        out.append({"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
-                    "type": str(e.get("type", ""))})
+        out.append(
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        )
     return out
 
 

@@ -29,8 +29,19 @@ from ..store import ClaimFilter, GraphStore
 from ..store.base import EgoNetwork, EntityDetail, Path, SearchHit
 from .security import Principal
 
-__all__ = ["PARTNER_HANDLING", "HIDDEN_LABELS", "claim_filter", "hidden_sources", "attested", "redact_detail",
-           "redact_ego", "redact_paths", "redact_hits", "partner_counts", "check_visible"]
+__all__ = [
+    "PARTNER_HANDLING",
+    "HIDDEN_LABELS",
+    "claim_filter",
+    "hidden_sources",
+    "attested",
+    "redact_detail",
+    "redact_ego",
+    "redact_paths",
+    "redact_hits",
+    "partner_counts",
+    "check_visible",
+]
 
 PARTNER_HANDLING = "H1"
 HIDDEN_LABELS = frozenset({"Case"})
@@ -67,8 +78,14 @@ def claim_filter(
             raise Forbidden("partner keys may not read victim cases", where="types")
     else:  # every type but cases; MENTIONED_IN claims end on a source node, kept when partners may see it
         allowed = [*_visible_types(), "Source"]
-    return ClaimFilter.make(rel_types, allowed, min_grade, as_of, max_handling=PARTNER_HANDLING,
-                            hidden_sources=hidden_sources(store) if hidden is None else hidden)
+    return ClaimFilter.make(
+        rel_types,
+        allowed,
+        min_grade,
+        as_of,
+        max_handling=PARTNER_HANDLING,
+        hidden_sources=hidden_sources(store) if hidden is None else hidden,
+    )
 
 
 def _source_ok(handling: str) -> bool:
@@ -114,8 +131,11 @@ def redact_detail(principal: Principal, store: GraphStore, flt: ClaimFilter, d: 
     if d.entity.label in HIDDEN_LABELS:
         raise _not_found(d.entity.id)
     hidden = {n for n, node in d.neighbours.items() if node.label in HIDDEN_LABELS}
-    claims = [c for c in d.claims if c.subject not in hidden and c.object not in hidden
-              and flt.hidden_sources_pass(c) and _source_ok(c.handling)]
+    claims = [
+        c
+        for c in d.claims
+        if c.subject not in hidden and c.object not in hidden and flt.hidden_sources_pass(c) and _source_ok(c.handling)
+    ]
     sources = {k: s for k, s in d.sources.items() if _source_ok(s.handling)}
     claims = [c for c in claims if c.source in sources]
     own = [s for s in d.entity.sources if s in sources]
@@ -123,9 +143,12 @@ def redact_detail(principal: Principal, store: GraphStore, flt: ClaimFilter, d: 
         raise _not_found(d.entity.id)
     used = set(own) | {c.source for c in claims} | {c.object for c in claims if c.object in sources}
     others = {c.object if c.subject == d.entity.id else c.subject for c in claims}
-    return EntityDetail(entity=d.entity.model_copy(update={"sources": own}), claims=claims,
-                        sources={k: s for k, s in sources.items() if k in used},
-                        neighbours={k: v for k, v in d.neighbours.items() if k in others})
+    return EntityDetail(
+        entity=d.entity.model_copy(update={"sources": own}),
+        claims=claims,
+        sources={k: s for k, s in sources.items() if k in used},
+        neighbours={k: v for k, v in d.neighbours.items() if k in others},
+    )
 
 
 def redact_ego(principal: Principal, store: GraphStore, flt: ClaimFilter, net: EgoNetwork) -> EgoNetwork:
@@ -134,8 +157,11 @@ def redact_ego(principal: Principal, store: GraphStore, flt: ClaimFilter, net: E
     check_visible(principal, store, flt, [net.center])
     hidden = {n for n, node in net.nodes.items() if node.label in HIDDEN_LABELS}
     hidden |= set(flt.hidden_sources)
-    claims = [c for c in net.claims if c.subject not in hidden and c.object not in hidden
-              and flt.hidden_sources_pass(c) and _source_ok(c.handling)]
+    claims = [
+        c
+        for c in net.claims
+        if c.subject not in hidden and c.object not in hidden and flt.hidden_sources_pass(c) and _source_ok(c.handling)
+    ]
     # every node but the centre was reached through a claim partners see; keep those still on one
     linked = {net.center} | {e for c in claims for e in (c.subject, c.object)}
     keep = {k for k in net.nodes if k not in hidden and k in linked}
@@ -149,14 +175,18 @@ def redact_ego(principal: Principal, store: GraphStore, flt: ClaimFilter, net: E
     )
 
 
-def redact_paths(principal: Principal, store: GraphStore, flt: ClaimFilter, ends: Iterable[str],
-                 paths: list[Path]) -> list[Path]:
+def redact_paths(
+    principal: Principal, store: GraphStore, flt: ClaimFilter, ends: Iterable[str], paths: list[Path]
+) -> list[Path]:
     if not principal.is_partner:
         return paths
     check_visible(principal, store, flt, ends)
-    return [p for p in paths
-            if not any(n.label in HIDDEN_LABELS or n.id in flt.hidden_sources for n in p.nodes)
-            and all(flt.hidden_sources_pass(c) and _source_ok(c.handling) for c in p.claims)]
+    return [
+        p
+        for p in paths
+        if not any(n.label in HIDDEN_LABELS or n.id in flt.hidden_sources for n in p.nodes)
+        and all(flt.hidden_sources_pass(c) and _source_ok(c.handling) for c in p.claims)
+    ]
 
 
 def redact_hits(principal: Principal, store: GraphStore, hits: list[SearchHit]) -> list[SearchHit]:
@@ -175,5 +205,8 @@ def partner_counts(store: GraphStore) -> dict[str, Any]:
 
     view = build_view(store, "partner")
     counts = view.counts()
-    return {"labels": counts["labels"], "relationships": counts["relationships"],
-            "sources": {"Source": counts["sources"]}}
+    return {
+        "labels": counts["labels"],
+        "relationships": counts["relationships"],
+        "sources": {"Source": counts["sources"]},
+    }

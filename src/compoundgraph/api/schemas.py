@@ -6,9 +6,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["NodeOut", "EdgeOut", "PathOut", "Subgraph", "EntityOut", "ClaimOut", "SourceOut", "EntityDetailOut",
-           "HitOut", "SearchOut", "HealthOut", "StatsOut", "CypherIn", "CypherOut", "TraceIn", "IngestOut",
-           "Stamped"]
+__all__ = [
+    "NodeOut",
+    "EdgeOut",
+    "PathOut",
+    "Subgraph",
+    "EntityOut",
+    "ClaimOut",
+    "SourceOut",
+    "EntityDetailOut",
+    "HitOut",
+    "SearchOut",
+    "HealthOut",
+    "StatsOut",
+    "CypherIn",
+    "CypherOut",
+    "TraceIn",
+    "IngestOut",
+    "Stamped",
+]
 
 Prop = str | int | float | bool | list[str | int | float | bool] | None
 

@@ -80,8 +80,7 @@ def load_jsonl_bulk(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
 
 def _write_args(path: Path, args: list[str]) -> None:
     """An argument file for ``neo4j-admin @FILE``: one argument a line, quoted."""
-    path.write_text("".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"\n' for a in args),
-                    encoding="utf-8")
+    path.write_text("".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"\n' for a in args), encoding="utf-8")
 
 
 def node_count(store: Neo4jStore) -> int:
@@ -94,7 +93,8 @@ def _refuse_non_empty(store: Neo4jStore) -> None:
         raise InvalidInput(
             f"the Neo4j database {store.database!r} at {store.uri} holds {n:,} nodes; --bulk loads only into an "
             "empty database (Neo4j's offline importer replaces it whole). Load without --bulk to add to it, or "
-            "empty it first with `compoundgraph init --reset`")
+            "empty it first with `compoundgraph init --reset`"
+        )
 
 
 def run_bulk(
@@ -112,8 +112,10 @@ def run_bulk(
     server again and create the schema. ``prepare_only`` stops after the files (and ``import.sh``)."""
     settings = settings or get_settings()
     if not settings.neo4j_uri:
-        raise InvalidInput("--bulk loads a Neo4j database with Neo4j's importer; set COMPOUNDGRAPH_NEO4J_URI "
-                           "(the embedded store loads without --bulk)")
+        raise InvalidInput(
+            "--bulk loads a Neo4j database with Neo4j's importer; set COMPOUNDGRAPH_NEO4J_URI "
+            "(the embedded store loads without --bulk)"
+        )
     if directory.exists() and any(directory.iterdir()):
         raise InvalidInput(f"{directory} is not empty; --bulk-dir wants a new or empty folder")
     run = BulkRun(directory)
@@ -134,16 +136,18 @@ def run_bulk(
                 shutil.rmtree(directory, ignore_errors=True)
             raise
         run.created, run.updated, run.superseded_claims = sink.created, sink.updated, sink.superseded
-        run.importer_args = import_command(store.database, file_args, multiline,
-                                           directory.resolve() / "import.report", threads, memory)
+        run.importer_args = import_command(
+            store.database, file_args, multiline, directory.resolve() / "import.report", threads, memory
+        )
         _write_args(directory / "import.args", run.importer_args)
         root = str(directory.resolve())
         _write_args(directory / "docker.args", [a.replace(root, DOCKER_IMPORT) for a in run.importer_args])
         (directory / "import.sh").write_text(
             "#!/bin/sh\n# Import these files into an EMPTY Neo4j database with the server stopped, then start it\n"
             "# and run `compoundgraph init`. NEO4J_ADMIN names neo4j-admin (default: the one on PATH).\n"
-            'set -e\n"${NEO4J_ADMIN:-neo4j-admin}" ' + " ".join(shlex.quote(a) for a in run.importer_args)
-            + ' "$@"\n', encoding="utf-8")
+            'set -e\n"${NEO4J_ADMIN:-neo4j-admin}" ' + " ".join(shlex.quote(a) for a in run.importer_args) + ' "$@"\n',
+            encoding="utf-8",
+        )
         run.prepare_seconds = time.perf_counter() - started
         if launcher is None:
             return result, run

@@ -169,7 +169,8 @@ class BulkSink:
         self.db.execute(
             "CREATE TEMP TABLE gone AS SELECT c.type, c.at, c.len FROM claims c JOIN "
             "(SELECT id, max(rowid) AS last FROM claims GROUP BY id HAVING count(*) > 1) d "
-            "ON c.id = d.id AND c.rowid <> d.last")
+            "ON c.id = d.id AND c.rowid <> d.last"
+        )
         types = [t for (t,) in self.db.execute("SELECT DISTINCT type FROM gone ORDER BY type")]
         for rel in types:
             spans = self.db.execute("SELECT at, len FROM gone WHERE type = ? ORDER BY at", (rel,))

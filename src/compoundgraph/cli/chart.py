@@ -47,5 +47,8 @@ def chart(
         name = next((n["name"] for n in sg["nodes"] if n["id"] == center), center)
         page = standalone_html(sg, title=title or f"{name}: {hops}-hop link chart")
     output.write_text(page, encoding="utf-8")
-    console.print(f"wrote {output} ({len(sg['nodes'])} entities, {len(sg['edges'])} claims"
-                  + (", truncated" if sg["truncated"] else "") + ")")
+    console.print(
+        f"wrote {output} ({len(sg['nodes'])} entities, {len(sg['edges'])} claims"
+        + (", truncated" if sg["truncated"] else "")
+        + ")"
+    )

@@ -43,8 +43,9 @@ def _ids(values: list[str] | None) -> list[str] | None:
     return [i.strip() for v in values for i in v.split(",") if i.strip()]
 
 
-def _query(ego: str | None, hops: int, path: list[str] | None, min_grade: str | None, as_of: str | None
-           ) -> dict[str, Any]:
+def _query(
+    ego: str | None, hops: int, path: list[str] | None, min_grade: str | None, as_of: str | None
+) -> dict[str, Any]:
     q: dict[str, Any] = {"min_grade": min_grade, "as_of": as_of}
     if ego:
         q.update(ego=ego, hops=hops)
@@ -106,8 +107,10 @@ def register(app: typer.Typer) -> None:
             files = {**files, "victim_cases.csv": aggregates_csv(view)} if len(files) > 1 else files
         written = _write_files(files, output)
         c = view.counts()
-        out.print(f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
-                  f"-> {', '.join(str(w) for w in written)}")
+        out.print(
+            f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
+            f"-> {', '.join(str(w) for w in written)}"
+        )
         if view.dropped:
             out.print("redaction dropped: " + ", ".join(f"{k} {v}" for k, v in view.dropped.items()))
 
@@ -125,8 +128,7 @@ def register(app: typer.Typer) -> None:
 
         phrase = os.environ.get(PASSPHRASE_ENV)
         private, public = generate_keypair(directory, name, phrase.encode() if phrase else None)
-        out.print(f"private key: {private}\npublic key:  {public}\n"
-                  f"fingerprint: {fingerprint(load_public_key(public))}")
+        out.print(f"private key: {private}\npublic key:  {public}\nfingerprint: {fingerprint(load_public_key(public))}")
 
     @package.command("create")
     @handle_errors
@@ -157,15 +159,20 @@ def register(app: typer.Typer) -> None:
         chosen = [f.strip() for f in formats.split(",") if f.strip()]
         create_package(view, output, chosen, private, exporter)
         c = view.counts()
-        out.print(f"package {output} ({view.profile}): {c['entities']} entities, {c['claims']} claims, "
-                  f"{c['sources']} sources; formats {', '.join(chosen)}")
+        out.print(
+            f"package {output} ({view.profile}): {c['entities']} entities, {c['claims']} claims, "
+            f"{c['sources']} sources; formats {', '.join(chosen)}"
+        )
 
     @package.command("verify")
     @handle_errors
     def verify(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
-        public_key: Annotated[Path | None, typer.Option(
-            "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer")
+        public_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer"
+            ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
     ) -> None:
@@ -174,8 +181,19 @@ def register(app: typer.Typer) -> None:
 
         v = verify_package(package_path, public_key)
         if as_json:
-            sys.stdout.write(json.dumps({"ok": v.ok, "signature_ok": v.signature_ok, "changed": v.changed,
-                                         "added": v.added, "removed": v.removed, "problems": v.problems}) + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "ok": v.ok,
+                        "signature_ok": v.signature_ok,
+                        "changed": v.changed,
+                        "added": v.added,
+                        "removed": v.removed,
+                        "problems": v.problems,
+                    }
+                )
+                + "\n"
+            )
         else:
             (out if v.ok else err).print(("[green]OK[/] " if v.ok else "[bold red]FAILED[/] ") + v.summary())
         if not v.ok:
@@ -185,12 +203,20 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def import_(
         package_path: Annotated[Path, typer.Argument(help="Package folder or zip")],
-        public_key: Annotated[Path | None, typer.Option(
-            "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer")
+        public_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--public-key", "-k", help="Trusted public key (PEM); default: the trust store's key for the signer"
+            ),
         ] = None,
-        accept_fingerprint: Annotated[str | None, typer.Option(
-            "--accept-fingerprint", help="Accept a signer not in the trust store: its key's fingerprint, "
-            "checked with the sender (the key is then added to the trust store)")] = None,
+        accept_fingerprint: Annotated[
+            str | None,
+            typer.Option(
+                "--accept-fingerprint",
+                help="Accept a signer not in the trust store: its key's fingerprint, "
+                "checked with the sender (the key is then added to the trust store)",
+            ),
+        ] = None,
     ) -> None:
         """Verify a partner's package and load it, keeping their sources as their sources.
 
@@ -201,8 +227,10 @@ def register(app: typer.Typer) -> None:
 
         with open_store() as store:
             s = import_package(store, package_path, public_key, accept_fingerprint=accept_fingerprint)
-        out.print(f"imported {s.sources} sources, {s.entities} entities, {s.claims} claims: "
-                  f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged")
+        out.print(
+            f"imported {s.sources} sources, {s.entities} entities, {s.claims} claims: "
+            f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged"
+        )
 
     trust = typer.Typer(help="The trust store of partners' package-signing public keys.", no_args_is_help=True)
     package.add_typer(trust, name="trust")

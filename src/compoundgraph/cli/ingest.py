@@ -31,10 +31,15 @@ err = Console(stderr=True)
 @handle_errors
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files (or partner-package folders / zips) to ingest")],
-    format: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
-                                                  "found from the file when not given")] = None,
-    source_grade: Annotated[str, typer.Option("--source-grade", help="Admiralty grade of the file as a "
-                                              "source, e.g. B2 (rows may carry their own)")] = "F6",
+    format: Annotated[
+        str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; found from the file when not given")
+    ] = None,
+    source_grade: Annotated[
+        str,
+        typer.Option(
+            "--source-grade", help="Admiralty grade of the file as a source, e.g. B2 (rows may carry their own)"
+        ),
+    ] = "F6",
     handling: Annotated[str, typer.Option("--handling", help="Handling code H0-H3 of what is loaded")] = "H1",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check everything, write nothing")] = False,
     title: Annotated[str | None, typer.Option(help="Source title (default: the document's)")] = None,
@@ -42,19 +47,37 @@ def ingest_command(
     url: Annotated[str | None, typer.Option(help="Source URL")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Source publication date YYYY-MM-DD")] = None,
     kind: Annotated[str | None, typer.Option(help="Source kind: report, notice, court, news, dataset...")] = None,
-    mapping: Annotated[str | None, typer.Option(help="Chain exports: mapping name (generic, trc20, "
-                                                   "erc20) or a mapping YAML file")] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="Chain exports: mapping name (generic, trc20, erc20) or a mapping YAML file")
+    ] = None,
     chain: Annotated[str | None, typer.Option(help="Chain exports: tron, ethereum or bitcoin")] = None,
-    region: Annotated[str | None, typer.Option(help="Default phone region (e.g. KH) for numbers "
-                                                  "written without +country code in spreadsheets")] = None,
-    accept_fingerprint: Annotated[str | None, typer.Option(
-        "--accept-fingerprint", help="Partner packages: accept a signer that is not in the trust store "
-        "(its key's fingerprint, checked with the sender) and add it")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Default phone region (e.g. KH) for numbers written without +country code in spreadsheets"),
+    ] = None,
+    accept_fingerprint: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-fingerprint",
+            help="Partner packages: accept a signer that is not in the trust store "
+            "(its key's fingerprint, checked with the sender) and add it",
+        ),
+    ] = None,
     report_dir: Annotated[Path, typer.Option(help="Where the summary and rejects files go")] = Path("ingest-reports"),
-    resolve: Annotated[bool, typer.Option(help="Afterwards, merge entities sharing an identifier and propose "
-                                          "similar names as SAME_AS candidates (see `resolve list`)")] = True,
-    screen: Annotated[bool, typer.Option(help="Afterwards, list the records that are listed (sanctioned, or "
-                                         "held by a designated actor) or match a listed actor")] = True,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            help="Afterwards, merge entities sharing an identifier and propose "
+            "similar names as SAME_AS candidates (see `resolve list`)"
+        ),
+    ] = True,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            help="Afterwards, list the records that are listed (sanctioned, or "
+            "held by a designated actor) or match a listed actor"
+        ),
+    ] = True,
     bulk: bulk_cli.Bulk = False,
     bulk_dir: bulk_cli.BulkDir = None,
     neo4j_home: bulk_cli.NeoHome = None,
@@ -66,13 +89,33 @@ def ingest_command(
     Every rejected row is listed (file, line, field, reason) in a rejects CSV beside the JSON summary.
     Re-ingesting the same file changes nothing.
     """
-    options = Options(format=format, source_grade=source_grade, handling=handling, dry_run=dry_run, title=title,
-                      publisher=publisher, url=url, published=date, kind=kind, mapping=mapping, chain=chain,
-                      region=region, accept_fingerprint=accept_fingerprint)
-    with open_store() as store, Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, transient=True,
-    ) as bar:
+    options = Options(
+        format=format,
+        source_grade=source_grade,
+        handling=handling,
+        dry_run=dry_run,
+        title=title,
+        publisher=publisher,
+        url=url,
+        published=date,
+        kind=kind,
+        mapping=mapping,
+        chain=chain,
+        region=region,
+        accept_fingerprint=accept_fingerprint,
+    )
+    with (
+        open_store() as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
         tasks: dict[str, TaskID] = {}
 
         def progress(file: str, done: int, total: int | None) -> None:
@@ -82,11 +125,13 @@ def ingest_command(
 
         log = decision_log() if resolve else None
         if bulk:
-            summary = bulk_cli.ingest_bulk(paths, options, progress, report_dir, log, bulk_dir, neo4j_home,
-                                           prepare_only, keep_files)
+            summary = bulk_cli.ingest_bulk(
+                paths, options, progress, report_dir, log, bulk_dir, neo4j_home, prepare_only, keep_files
+            )
         else:
-            summary = ingest(store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log,
-                             screen=screen)
+            summary = ingest(
+                store, paths, options, progress=progress, report_dir=report_dir, resolve_log=log, screen=screen
+            )
     table = Table(title="ingest" + (" (dry run: nothing written)" if dry_run else ""))
     for col in ("file", "format"):
         table.add_column(col)

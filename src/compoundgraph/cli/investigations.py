@@ -51,8 +51,17 @@ def list_(
     for name in ("title", "owner", "modified", "version", "entities", "size", "shared with", "deleted"):
         table.add_column(name)
     for s in rows:
-        table.add_row(s.id, s.title, s.owner, s.modified, str(s.version), f"{s.entities:,}", f"{s.size:,}",
-                      ", ".join(f"{x.to} ({x.access})" for x in s.shares), s.deleted or "")
+        table.add_row(
+            s.id,
+            s.title,
+            s.owner,
+            s.modified,
+            str(s.version),
+            f"{s.entities:,}",
+            f"{s.size:,}",
+            ", ".join(f"{x.to} ({x.access})" for x in s.shares),
+            s.deleted or "",
+        )
     console.print(table)
 
 
@@ -76,9 +85,11 @@ def show(inv_id: Annotated[str, typer.Argument(help="Investigation id (inv-...)"
     console.print("shared with: " + (", ".join(f"{s.to} ({s.access})" for s in inv.shares) or "nobody"))
     hidden = sum(e.hidden for e in c.entities)
     pinned = sum(e.pinned for e in c.entities)
-    console.print(f"{len(c.entities):,} entities ({pinned:,} pinned, {hidden:,} hidden); layout {c.layout.kind}; "
-                  f"as of {c.as_of or 'today'}; min grade {c.filters.min_grade or 'any'}; "
-                  f"{len(c.traces)} saved trace(s)")
+    console.print(
+        f"{len(c.entities):,} entities ({pinned:,} pinned, {hidden:,} hidden); layout {c.layout.kind}; "
+        f"as of {c.as_of or 'today'}; min grade {c.filters.min_grade or 'any'}; "
+        f"{len(c.traces)} saved trace(s)"
+    )
     console.print(f"notes: {len(c.notes.entities):,} on entities, {len(c.notes.claims):,} on claims")
     if c.notes.investigation:
         console.print(c.notes.investigation, markup=False, highlight=False)
@@ -136,5 +147,6 @@ def import_(
         raise InvalidInput(f"not an exported investigation: {at}: {err['msg']}", where=str(path)) from exc
     with open_store(init=False) as store:
         back = investigations_of(store).restore_backup(inv, as_new=as_new)
-    console.print(f"imported {back.title!r} as {back.id} (version {back.version}, {back.entities:,} entities)",
-                  markup=False)
+    console.print(
+        f"imported {back.title!r} as {back.id} (version {back.version}, {back.entities:,} entities)", markup=False
+    )

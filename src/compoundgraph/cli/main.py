@@ -32,8 +32,7 @@ console = Console()
 err = Console(stderr=True)
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
-_GROUPS = ("ingest", "resolve", "review", "synth", "analyze", "serve", "export", "chart", "screen",
-           "investigations")
+_GROUPS = ("ingest", "resolve", "review", "synth", "analyze", "serve", "export", "chart", "screen", "investigations")
 
 
 Grade = Annotated[str | None, typer.Option("--min-grade", help="Only claims at least this good, e.g. B3")]
@@ -88,9 +87,13 @@ def load(
     if bulk:
         from ..bulk import load_jsonl_bulk, run_bulk
 
-        summary, done = run_bulk(lambda store: load_jsonl_bulk(store, paths),
-                                 bulk_cli.bulk_dir(bulk_dir), home=neo4j_home, prepare_only=prepare_only,
-                                 keep_files=keep_files)
+        summary, done = run_bulk(
+            lambda store: load_jsonl_bulk(store, paths),
+            bulk_cli.bulk_dir(bulk_dir),
+            home=neo4j_home,
+            prepare_only=prepare_only,
+            keep_files=keep_files,
+        )
         console.print(f"read {summary.sources} sources, {summary.entities} entities, {summary.claims} claims")
         bulk_cli.report(done)
         return
@@ -142,8 +145,7 @@ def show(entity_id: str) -> None:
             arrow = "->" if c.subject == entity_id else "<-"
             name = d.neighbours[other].name if other in d.neighbours else other
             src = d.sources[c.source].title if c.source in d.sources else c.source
-            table.add_row(f"{arrow} {c.type}", name, c.grade,
-                          f"{c.valid_from or ''}..{c.valid_to or ''}", src)
+            table.add_row(f"{arrow} {c.type}", name, c.grade, f"{c.valid_from or ''}..{c.valid_to or ''}", src)
         console.print(table)
 
 
@@ -220,8 +222,10 @@ def demo(
     files = sorted(SAMPLE_DIR.glob("*.jsonl"))
     with open_store(settings) as store:
         summary = load_jsonl(store, files)
-        console.print(f"public record ({', '.join(f.name for f in files)}): {summary.created} created, "
-                      f"{summary.unchanged} unchanged")
+        console.print(
+            f"public record ({', '.join(f.name for f in files)}): {summary.created} created, "
+            f"{summary.unchanged} unchanged"
+        )
         if synthetic:
             synth = store.upsert(generate(seed=1, entities=synthetic, transfers=synthetic * 2))
             console.print(f"synthetic world (seed 1): {synth.created} created, {synth.unchanged} unchanged")

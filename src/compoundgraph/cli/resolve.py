@@ -15,8 +15,9 @@ from ..store import open_store
 from .handler import handle_errors
 
 console = Console()
-resolve_app = typer.Typer(help="Identity resolution: review SAME_AS merge candidates, merge, undo.",
-                          no_args_is_help=True)
+resolve_app = typer.Typer(
+    help="Identity resolution: review SAME_AS merge candidates, merge, undo.", no_args_is_help=True
+)
 
 
 def decision_log() -> DecisionLog:
@@ -43,9 +44,15 @@ def list_command(status: Annotated[str, typer.Option(help="pending, accepted, re
     with open_store(init=False) as store:
         table = Table("candidate", "score", "type", "a", "b", "status", "matched")
         for c, a, b in pending(store, status):
-            table.add_row(c.id, str(c.properties.get("score")), a.label if a else "?",
-                          f"{a.name if a else '?'} ({c.subject})", f"{b.name if b else '?'} ({c.object})",
-                          str(c.properties.get("status")), c.quote)
+            table.add_row(
+                c.id,
+                str(c.properties.get("score")),
+                a.label if a else "?",
+                f"{a.name if a else '?'} ({c.subject})",
+                f"{b.name if b else '?'} ({c.object})",
+                str(c.properties.get("status")),
+                c.quote,
+            )
         console.print(table, soft_wrap=True)
 
 
@@ -53,8 +60,9 @@ def list_command(status: Annotated[str, typer.Option(help="pending, accepted, re
 @handle_errors
 def accept_command(
     candidate: str,
-    survivor: Annotated[str | None, typer.Option(help="Id of the entity to keep (default: the better "
-                                                    "connected)")] = None,
+    survivor: Annotated[
+        str | None, typer.Option(help="Id of the entity to keep (default: the better connected)")
+    ] = None,
     editor: Annotated[str, typer.Option(help="Who decided (logged)")] = "",
 ) -> None:
     """Merge the two entities of a candidate; the merged id is kept in the survivor's referents."""

@@ -17,8 +17,9 @@ from ..store import open_store
 from .handler import handle_errors
 
 console = Console()
-review_app = typer.Typer(help="Review proposed entities and relationships from reports: accept, reject, edit.",
-                         no_args_is_help=True)
+review_app = typer.Typer(
+    help="Review proposed entities and relationships from reports: accept, reject, edit.", no_args_is_help=True
+)
 
 
 def decision_log() -> DecisionLog:

@@ -28,10 +28,12 @@ __all__ = ["register", "serve_demo", "app_factory"]
 console = Console()
 err = Console(stderr=True)
 
-keys_app = typer.Typer(help="API keys: create (shown once), list, revoke. Keys are stored hashed.",
-                       no_args_is_help=True)
-audit_app = typer.Typer(help="The keyed, hash-chained audit log: verify it, take checkpoints, show its tail.",
-                        no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys: create (shown once), list, revoke. Keys are stored hashed.", no_args_is_help=True
+)
+audit_app = typer.Typer(
+    help="The keyed, hash-chained audit log: verify it, take checkpoints, show its tail.", no_args_is_help=True
+)
 
 
 def _api() -> ApiSettings:
@@ -61,19 +63,33 @@ def _run(host: str, port: int, workers: int, demo: bool) -> None:
 
     if demo:
         if not _is_loopback(host):
-            err.print(f"[bold red]error:[/] demo mode (no keys) only binds to loopback; {host} is not. "
-                      "Use --host 127.0.0.1 or create keys with `compoundgraph keys create`.")
+            err.print(
+                f"[bold red]error:[/] demo mode (no keys) only binds to loopback; {host} is not. "
+                "Use --host 127.0.0.1 or create keys with `compoundgraph keys create`."
+            )
             raise typer.Exit(2)
         os.environ["COMPOUNDGRAPH_API_DEMO"] = "true"  # workers are separate processes: tell them by env
-        console.print(f"[bold yellow]DEMO MODE[/]: no API key needed; bound to {host} (loopback only); "
-                      f"every caller acts as '{_api().demo_role}'.")
+        console.print(
+            f"[bold yellow]DEMO MODE[/]: no API key needed; bound to {host} (loopback only); "
+            f"every caller acts as '{_api().demo_role}'."
+        )
     settings = get_settings()
-    console.print(f"compoundgraph API on http://{host}:{port} ({settings.store_kind} store; "
-                  f"OpenAPI at /docs; audit log {_api().resolved_audit_path(settings)})")
+    console.print(
+        f"compoundgraph API on http://{host}:{port} ({settings.store_kind} store; "
+        f"OpenAPI at /docs; audit log {_api().resolved_audit_path(settings)})"
+    )
     from ..api.http import PROTOCOL
 
-    uvicorn.run("compoundgraph.cli.serve:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, http=PROTOCOL)
+    uvicorn.run(
+        "compoundgraph.cli.serve:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        http=PROTOCOL,
+    )
 
 
 def serve_demo(settings: Settings) -> None:
@@ -84,8 +100,10 @@ def serve_demo(settings: Settings) -> None:
 
     api = _api().model_copy(update={"demo": True})
     embedded = settings.model_copy(update={"neo4j_uri": ""})
-    console.print(f"[bold yellow]DEMO MODE[/]: no API key needed; bound to 127.0.0.1 (loopback only); every caller "
-                  f"acts as '{api.demo_role}'. Open http://127.0.0.1:8000/")
+    console.print(
+        f"[bold yellow]DEMO MODE[/]: no API key needed; bound to 127.0.0.1 (loopback only); every caller "
+        f"acts as '{api.demo_role}'. Open http://127.0.0.1:8000/"
+    )
     from ..api.http import PROTOCOL
 
     uvicorn.run(create_app(embedded, api=api), host="127.0.0.1", port=8000, log_level="warning", http=PROTOCOL)
@@ -152,8 +170,10 @@ def _audit() -> AuditLog:
 @audit_app.command("verify")
 @handle_errors
 def audit_verify(
-    checkpoints: Annotated[list[Path] | None, typer.Option(
-        "--checkpoint", help="A checkpoint file from `audit checkpoint` (repeatable): the log must agree")] = None,
+    checkpoints: Annotated[
+        list[Path] | None,
+        typer.Option("--checkpoint", help="A checkpoint file from `audit checkpoint` (repeatable): the log must agree"),
+    ] = None,
 ) -> None:
     """Check the keyed chain: exit 0 if intact, 1 naming the first broken line (a missing log fails too)."""
     log = _audit()
@@ -169,16 +189,19 @@ def audit_verify(
         console.print(f"audit log intact: {result.entries:,} entries ({log.path})")
         return
     where = f" at line {result.line}" if result.line else ""
-    err.print(f"[bold red]audit log broken[/]{where}: {result.problem} ({log.path}; "
-              f"{result.entries:,} entries verified before it)")
+    err.print(
+        f"[bold red]audit log broken[/]{where}: {result.problem} ({log.path}; "
+        f"{result.entries:,} entries verified before it)"
+    )
     raise typer.Exit(1)
 
 
 @audit_app.command("checkpoint")
 @handle_errors
 def audit_checkpoint(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file (default: stdout)")]
-    = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write it to this file (default: stdout)")
+    ] = None,
 ) -> None:
     """Print where the chain stands (entry count and MAC) for an outside party to keep; `verify --checkpoint`."""
     text = json.dumps(_audit().checkpoint()) + "\n"

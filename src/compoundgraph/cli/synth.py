@@ -28,13 +28,19 @@ def register(app: typer.Typer) -> None:
         scale: Annotated[str, typer.Option(help=_SCALE_HELP)] = "tiny",
         entities: Annotated[int | None, typer.Option(help="Entities (overrides the preset)")] = None,
         transfers: Annotated[int | None, typer.Option(help="Transfers (overrides the preset)")] = None,
-        output: Annotated[Path | None, typer.Option("-o", "--output",
-                                                       help="JSON-lines file to write ('-' for stdout)")] = None,
-        transfers_csv: Annotated[Path | None, typer.Option(
-            "--transfers-csv", help="Also write the transfers as a chain-export style CSV")] = None,
-        no_transfer_claims: Annotated[bool, typer.Option(
-            "--no-transfer-claims", help="Leave TRANSFERRED claims out of the JSON lines (e.g. with --transfers-csv)"
-        )] = False,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="JSON-lines file to write ('-' for stdout)")
+        ] = None,
+        transfers_csv: Annotated[
+            Path | None, typer.Option("--transfers-csv", help="Also write the transfers as a chain-export style CSV")
+        ] = None,
+        no_transfer_claims: Annotated[
+            bool,
+            typer.Option(
+                "--no-transfer-claims",
+                help="Leave TRANSFERRED claims out of the JSON lines (e.g. with --transfers-csv)",
+            ),
+        ] = False,
         load: Annotated[bool, typer.Option("--load", help="Load the world into the configured store as well")] = False,
     ) -> None:
         """Generate a synthetic world: fictional compounds, networks, cases, wallets and laundering transfers.
@@ -56,8 +62,10 @@ def register(app: typer.Typer) -> None:
                 n = gen.write_jsonl(sys.stdout, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
             else:
                 n = gen.write_jsonl(output, seed, n_ent, n_tx, with_transfers=not no_transfer_claims)
-            err.print(f"wrote {n:,} records (seed {seed}, {n_ent:,} entities, {n_tx:,} transfers) to {output} "
-                      f"in {time.perf_counter() - started:.1f}s")
+            err.print(
+                f"wrote {n:,} records (seed {seed}, {n_ent:,} entities, {n_tx:,} transfers) to {output} "
+                f"in {time.perf_counter() - started:.1f}s"
+            )
         if transfers_csv is not None:
             started = time.perf_counter()
             rows = gen.write_transfers_csv(transfers_csv, seed, n_ent, n_tx)
@@ -74,6 +82,8 @@ def _load(seed: int, entities: int, transfers: int) -> None:
     with open_store() as store, store.writer() as writer:
         writer.add_all(gen.generate(seed, entities, transfers))
     s = writer.summary
-    err.print(f"loaded into the {store.kind} store: {s.sources:,} sources, {s.entities:,} entities, "
-              f"{s.claims:,} claims ({s.created:,} created, {s.updated:,} updated, {s.unchanged:,} unchanged) "
-              f"in {time.perf_counter() - started:.1f}s")
+    err.print(
+        f"loaded into the {store.kind} store: {s.sources:,} sources, {s.entities:,} entities, "
+        f"{s.claims:,} claims ({s.created:,} created, {s.updated:,} updated, {s.unchanged:,} unchanged) "
+        f"in {time.perf_counter() - started:.1f}s"
+    )

@@ -26,8 +26,17 @@ from ..models import Claim, Entity, Source
 from ..ontology import ontology
 from ..spreadsheet import FORMULA_PREFIXES, spreadsheet_cell
 
-__all__ = ["flat", "node_attrs", "source_attrs", "edge_attrs", "csv_bytes", "spreadsheet_cell", "LIST_SEP",
-           "typed_property", "FORMULA_PREFIXES"]
+__all__ = [
+    "flat",
+    "node_attrs",
+    "source_attrs",
+    "edge_attrs",
+    "csv_bytes",
+    "spreadsheet_cell",
+    "LIST_SEP",
+    "typed_property",
+    "FORMULA_PREFIXES",
+]
 
 LIST_SEP = "; "
 
@@ -67,8 +76,13 @@ def node_attrs(e: Entity) -> dict[str, Any]:
 
 
 def source_attrs(s: Source) -> dict[str, Any]:
-    out: dict[str, Any] = {"label": "Source", "name": s.title, "colour": ontology().source.colour,
-                           "reliability": s.reliability, "handling": s.handling}
+    out: dict[str, Any] = {
+        "label": "Source",
+        "name": s.title,
+        "colour": ontology().source.colour,
+        "reliability": s.reliability,
+        "handling": s.handling,
+    }
     for f in ("publisher", "url", "published", "kind"):
         if getattr(s, f):
             out[f"p_{f}"] = getattr(s, f)
@@ -78,8 +92,14 @@ def source_attrs(s: Source) -> dict[str, Any]:
 def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
     g = Grade.parse(c.grade)
     out: dict[str, Any] = {
-        "id": c.id, "type": c.type, "grade": c.grade, "reliability": g.reliability, "credibility": g.credibility,
-        "source": c.source, "handling": c.handling, "contested": contested,
+        "id": c.id,
+        "type": c.type,
+        "grade": c.grade,
+        "reliability": g.reliability,
+        "credibility": g.credibility,
+        "source": c.source,
+        "handling": c.handling,
+        "contested": contested,
     }
     for f in ("valid_from", "valid_to", "first_seen", "last_seen", "quote"):
         if getattr(c, f):

@@ -12,10 +12,36 @@ from .selection import ExportView
 __all__ = ["render", "aggregates_csv"]
 
 _NODE_HEAD = ["id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen"]
-_EDGE_HEAD = ["id", "type", "subject", "object", "grade", "reliability", "credibility", "source", "valid_from",
-              "valid_to", "first_seen", "last_seen", "handling", "contested", "quote", "claim_key"]
-_SOURCE_HEAD = ["id", "title", "publisher", "url", "published", "kind", "reliability", "handling", "sha256",
-                "description"]
+_EDGE_HEAD = [
+    "id",
+    "type",
+    "subject",
+    "object",
+    "grade",
+    "reliability",
+    "credibility",
+    "source",
+    "valid_from",
+    "valid_to",
+    "first_seen",
+    "last_seen",
+    "handling",
+    "contested",
+    "quote",
+    "claim_key",
+]
+_SOURCE_HEAD = [
+    "id",
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "kind",
+    "reliability",
+    "handling",
+    "sha256",
+    "description",
+]
 
 
 def render(view: ExportView) -> dict[str, bytes]:
@@ -36,5 +62,6 @@ def render(view: ExportView) -> dict[str, bytes]:
 
 
 def aggregates_csv(view: ExportView) -> bytes:
-    return csv_bytes(["compound_id", "compound_name", "nationality", "period", "cases"],
-                     (vars(a) for a in view.aggregates))
+    return csv_bytes(
+        ["compound_id", "compound_name", "nationality", "period", "cases"], (vars(a) for a in view.aggregates)
+    )

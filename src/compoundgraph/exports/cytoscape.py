@@ -23,8 +23,15 @@ def to_dict(view: ExportView) -> dict[str, Any]:
     nodes = [{"data": {"id": e.id, "value": e.id, **node_attrs(e)}} for e in view.entities.values()]
     nodes += [{"data": {"id": s.id, "value": s.id, **source_attrs(s)}} for s in view.mentioned_sources()]
     edges = [
-        {"data": {**edge_attrs(c, c.id in contested), "key": c.id, "source": c.subject, "target": c.object,
-                  "claim_source": c.source}}
+        {
+            "data": {
+                **edge_attrs(c, c.id in contested),
+                "key": c.id,
+                "source": c.subject,
+                "target": c.object,
+                "claim_source": c.source,
+            }
+        }
         for c in view.claims
     ]
     return {

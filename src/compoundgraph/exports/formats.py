@@ -20,17 +20,20 @@ class Format:
     tool: str
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("jsonl", jsonl.render, "application/x-ndjson", "compoundgraph load / package import (lossless)"),
-    Format("ftm", ftm.render, "application/x-ndjson", "Aleph, OpenSanctions / nomenklatura, ftm tools"),
-    Format("stix", stix.render, "application/stix+json;version=2.1", "MISP, OpenCTI, any STIX 2.1 platform"),
-    Format("graphml", graphml.render, "application/graphml+xml", "Gephi, Cytoscape desktop, yEd"),
-    Format("gexf", gexf.render, "application/gexf+xml", "Gephi (timeline)"),
-    Format("i2", i2.render, "text/csv", "i2 Analyst's Notebook (Import Data)"),
-    Format("cytoscape", cytoscape.render, "application/json", "Cytoscape.js, Cytoscape desktop (.cyjs)"),
-    Format("csv", csv_plain.render, "text/csv", "spreadsheets, pandas, R"),
-    Format("neo4j-admin", neo4j_admin.render, "text/csv", "neo4j-admin database import full"),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("jsonl", jsonl.render, "application/x-ndjson", "compoundgraph load / package import (lossless)"),
+        Format("ftm", ftm.render, "application/x-ndjson", "Aleph, OpenSanctions / nomenklatura, ftm tools"),
+        Format("stix", stix.render, "application/stix+json;version=2.1", "MISP, OpenCTI, any STIX 2.1 platform"),
+        Format("graphml", graphml.render, "application/graphml+xml", "Gephi, Cytoscape desktop, yEd"),
+        Format("gexf", gexf.render, "application/gexf+xml", "Gephi (timeline)"),
+        Format("i2", i2.render, "text/csv", "i2 Analyst's Notebook (Import Data)"),
+        Format("cytoscape", cytoscape.render, "application/json", "Cytoscape.js, Cytoscape desktop (.cyjs)"),
+        Format("csv", csv_plain.render, "text/csv", "spreadsheets, pandas, R"),
+        Format("neo4j-admin", neo4j_admin.render, "text/csv", "neo4j-admin database import full"),
+    )
+}
 
 
 def get_format(name: str) -> Format:

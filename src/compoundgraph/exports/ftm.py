@@ -46,12 +46,22 @@ INTERVALS: dict[str, tuple[str, str, str, dict[str, str]]] = {
 
 # ontology property -> FtM property, per FtM schema (absent: goes into ``notes``)
 _PROPS: dict[str, dict[str, str]] = {
-    "Address": {"country": "country", "locality": "city", "admin_area": "region", "lat": "latitude",
-                "lon": "longitude"},
+    "Address": {
+        "country": "country",
+        "locality": "city",
+        "admin_area": "region",
+        "lat": "latitude",
+        "lon": "longitude",
+    },
     "Organization": {"country": "country", "org_type": "classification", "registration_ids": "registrationNumber"},
     "Person": {"nationality": "nationality", "birth_year": "birthDate", "roles": "position"},
-    "UserAccount": {"platform": "service", "handle": "username", "phone": "phone", "email": "email",
-                    "url": "sourceUrl"},
+    "UserAccount": {
+        "platform": "service",
+        "handle": "username",
+        "phone": "phone",
+        "email": "email",
+        "url": "sourceUrl",
+    },
     "CryptoWallet": {"address": "publicKey", "chain": "blockchain", "asset": "currencySymbol"},
     "Event": {"date": "date", "kind": "summary"},
     "Note": {"url": "sourceUrl", "text": "description"},
@@ -83,8 +93,12 @@ def _entity(e: Entity, view: ExportView) -> ValueEntity:
         else:
             notes.append(f"{key}: {flat(value)}")
     if schema == "Address":
-        _add(proxy, "full", ", ".join(str(e.properties[k]) for k in ("locality", "admin_area", "country")
-                                      if e.properties.get(k)) or e.name)
+        _add(
+            proxy,
+            "full",
+            ", ".join(str(e.properties[k]) for k in ("locality", "admin_area", "country") if e.properties.get(k))
+            or e.name,
+        )
     if schema == "UserAccount" and not proxy.has("username"):  # FtM requires one
         _add(proxy, "username", e.properties.get("phone") or e.properties.get("email") or e.name)
     if schema == "Note" and not proxy.has("description"):
@@ -92,8 +106,11 @@ def _entity(e: Entity, view: ExportView) -> ValueEntity:
     _add(proxy, "summary" if not proxy.has("summary") else "notes", f"compoundgraph {e.label}")
     _add(proxy, "notes", notes)
     _add(proxy, "proof", [s for s in e.sources if s in view.sources])
-    _add(proxy, "publisher", sorted({view.sources[s].publisher for s in e.sources
-                                     if s in view.sources and view.sources[s].publisher}))
+    _add(
+        proxy,
+        "publisher",
+        sorted({view.sources[s].publisher for s in e.sources if s in view.sources and view.sources[s].publisher}),
+    )
     proxy.first_seen, proxy.last_seen = e.first_seen, e.last_seen
     proxy.datasets = {"compoundgraph"}
     return proxy
@@ -209,8 +226,11 @@ def entities(view: ExportView) -> list[ValueEntity]:
         intervals.append(link)
         if c.type == "HOLDS" and c.subject in [h for h in holders.get(c.object, [])]:
             _add(proxies[c.object], "holder", c.subject)
-        if c.type == "INVOLVED_IN" and schema_of.get(c.object) == "Event" and \
-                model[schema_of[c.subject]].is_a("LegalEntity"):
+        if (
+            c.type == "INVOLVED_IN"
+            and schema_of.get(c.object) == "Event"
+            and model[schema_of[c.subject]].is_a("LegalEntity")
+        ):
             _add(proxies[c.object], "involved", c.subject)
     for wallet_id, _ in [(k, v) for k, v in placeholders.items()]:
         _add(proxies[wallet_id.removesuffix("-holder")], "holder", wallet_id)

@@ -62,6 +62,7 @@ def to_graph(view: ExportView) -> nx.MultiDiGraph:
 
 def edge_kinds(view: ExportView) -> dict[str, str]:
     """Claim id -> GEXF edge kind: the type, numbered from the second claim of a type between two nodes."""
+
     def when(c: Any) -> str:
         return str(c.valid_from or c.properties.get("timestamp") or "")
 
@@ -83,6 +84,7 @@ def render(view: ExportView) -> dict[str, bytes]:
     buf = io.BytesIO()
     writer.write(buf)
     # networkx names the XML Schema instance namespace without its "www."
-    data = buf.getvalue().replace(b'"http://w3.org/2001/XMLSchema-instance"',
-                                  b'"http://www.w3.org/2001/XMLSchema-instance"', 1)
+    data = buf.getvalue().replace(
+        b'"http://w3.org/2001/XMLSchema-instance"', b'"http://www.w3.org/2001/XMLSchema-instance"', 1
+    )
     return {FILENAME: data}

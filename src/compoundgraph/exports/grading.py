@@ -190,12 +190,15 @@ def grading_table() -> dict[str, Any]:
     return {
         "scheme": SCHEME,
         "reliability": {
-            r: {"meaning": RELIABILITY[r], "uk_3x5x2": _UK_SOURCE[r], "europol_4x4": _EU_SOURCE[r]}
-            for r in RELIABILITY
+            r: {"meaning": RELIABILITY[r], "uk_3x5x2": _UK_SOURCE[r], "europol_4x4": _EU_SOURCE[r]} for r in RELIABILITY
         },
         "credibility": {
-            str(c): {"meaning": CREDIBILITY[c], "uk_3x5x2": _UK_INTEL[c], "europol_4x4": _EU_INFO[c],
-                     "stix_confidence": _STIX.get(c)}
+            str(c): {
+                "meaning": CREDIBILITY[c],
+                "uk_3x5x2": _UK_INTEL[c],
+                "europol_4x4": _EU_INFO[c],
+                "stix_confidence": _STIX.get(c),
+            }
             for c in CREDIBILITY
         },
         "handling": {h: {"tlp": _TLP[h], "uk_3x5x2": _UK_HANDLING[h], "europol": h} for h in _TLP},

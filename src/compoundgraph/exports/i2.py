@@ -27,19 +27,67 @@ __all__ = ["render", "I2_TYPES", "ENTITY_COLUMNS", "LINK_COLUMNS"]
 
 # compoundgraph label -> the nearest entity type of ANB's standard palette
 I2_TYPES = {
-    "Compound": "Building", "Organization": "Organisation", "ArmedGroup": "Organisation", "Person": "Person",
-    "Account": "Account", "JobAd": "Document", "Platform": "Website", "Wallet": "Account",
-    "Location": "Location", "Case": "Person", "Event": "Event", "Source": "Document",
+    "Compound": "Building",
+    "Organization": "Organisation",
+    "ArmedGroup": "Organisation",
+    "Person": "Person",
+    "Account": "Account",
+    "JobAd": "Document",
+    "Platform": "Website",
+    "Wallet": "Account",
+    "Location": "Location",
+    "Case": "Person",
+    "Event": "Event",
+    "Source": "Document",
 }
 ENTITY_COLUMNS = [
-    "Entity ID", "Entity Type", "i2 Type", "Label", "Description", "Aliases", "Identifiers", "Country",
-    "Latitude", "Longitude", "Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
-    "Source Reference", "Source Type", "Properties",
+    "Entity ID",
+    "Entity Type",
+    "i2 Type",
+    "Label",
+    "Description",
+    "Aliases",
+    "Identifiers",
+    "Country",
+    "Latitude",
+    "Longitude",
+    "Date",
+    "Grade 1",
+    "Grade 2",
+    "Grade 3",
+    "UK 3x5x2",
+    "Europol 4x4",
+    "Source Reference",
+    "Source Type",
+    "Properties",
 ]
 LINK_COLUMNS = [
-    "Link ID", "From ID", "From Type", "From Label", "To ID", "To Type", "To Label", "Link Type", "Label",
-    "Direction", "Date", "Time", "Start Date", "End Date", "Grade 1", "Grade 2", "Grade 3", "UK 3x5x2", "Europol 4x4",
-    "Source Reference", "Source Type", "Description", "Contested", "Amount", "Asset", "Transaction",
+    "Link ID",
+    "From ID",
+    "From Type",
+    "From Label",
+    "To ID",
+    "To Type",
+    "To Label",
+    "Link Type",
+    "Label",
+    "Direction",
+    "Date",
+    "Time",
+    "Start Date",
+    "End Date",
+    "Grade 1",
+    "Grade 2",
+    "Grade 3",
+    "UK 3x5x2",
+    "Europol 4x4",
+    "Source Reference",
+    "Source Type",
+    "Description",
+    "Contested",
+    "Amount",
+    "Asset",
+    "Transaction",
 ]
 
 
@@ -64,16 +112,24 @@ def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
     grade = Grade(rel, 6)
     p = e.properties
     return {
-        "Entity ID": e.id, "Entity Type": e.label, "i2 Type": I2_TYPES.get(e.label, "Entity"), "Label": e.name,
+        "Entity ID": e.id,
+        "Entity Type": e.label,
+        "i2 Type": I2_TYPES.get(e.label, "Entity"),
+        "Label": e.name,
         "Description": "; ".join(f"{k}: {flat(v)}" for k, v in sorted(p.items()) if k not in ("lat", "lon")),
-        "Aliases": LIST_SEP.join(e.aliases), "Identifiers": LIST_SEP.join(e.identifiers),
-        "Country": p.get("country", p.get("nationality", "")), "Latitude": p.get("lat", ""),
-        "Longitude": p.get("lon", ""), "Date": e.first_seen or "",
-        "Grade 1": rel, "Grade 2": "", "Grade 3": handling,
+        "Aliases": LIST_SEP.join(e.aliases),
+        "Identifiers": LIST_SEP.join(e.identifiers),
+        "Country": p.get("country", p.get("nationality", "")),
+        "Latitude": p.get("lat", ""),
+        "Longitude": p.get("lon", ""),
+        "Date": e.first_seen or "",
+        "Grade 1": rel,
+        "Grade 2": "",
+        "Grade 3": handling,
         "UK 3x5x2": admiralty_to_uk(grade, handling).source + "-" + admiralty_to_uk(grade, handling).handling,
         "Europol 4x4": admiralty_to_europol(grade).source,
-        "Source Reference": LIST_SEP.join(s.title for s in srcs), "Source Type": LIST_SEP.join(
-            sorted({s.kind for s in srcs})),
+        "Source Reference": LIST_SEP.join(s.title for s in srcs),
+        "Source Type": LIST_SEP.join(sorted({s.kind for s in srcs})),
         "Properties": LIST_SEP.join(f"{k}={flat(v)}" for k, v in sorted(p.items())),
     }
 
@@ -82,9 +138,18 @@ def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
     for e in view.entities.values():
         yield _entity_row(view, e)
     for s in view.mentioned_sources():
-        yield {"Entity ID": s.id, "Entity Type": "Source", "i2 Type": I2_TYPES["Source"],
-               "Label": s.title, "Description": s.description or s.publisher, "Date": s.published or "",
-               "Grade 1": s.reliability, "Grade 3": s.handling, "Source Reference": s.url, "Source Type": s.kind}
+        yield {
+            "Entity ID": s.id,
+            "Entity Type": "Source",
+            "i2 Type": I2_TYPES["Source"],
+            "Label": s.title,
+            "Description": s.description or s.publisher,
+            "Date": s.published or "",
+            "Grade 1": s.reliability,
+            "Grade 3": s.handling,
+            "Source Reference": s.url,
+            "Source Type": s.kind,
+        }
 
 
 def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
@@ -95,16 +160,31 @@ def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
         uk = admiralty_to_uk(g, c.handling)
         day, time = _date_time(c.properties.get("timestamp"))
         yield {
-            "Link ID": c.id, "From ID": c.subject, "From Type": view.label_of(c.subject),
-            "From Label": view.name_of(c.subject), "To ID": c.object, "To Type": view.label_of(c.object),
-            "To Label": view.name_of(c.object), "Link Type": c.type, "Label": c.type.replace("_", " ").lower(),
-            "Direction": "Arrow on head", "Date": day or c.valid_from or "", "Time": time,
-            "Start Date": c.valid_from or "", "End Date": c.valid_to or "",
-            "Grade 1": g.reliability, "Grade 2": g.credibility, "Grade 3": c.handling,
-            "UK 3x5x2": str(uk), "Europol 4x4": str(admiralty_to_europol(g, c.handling)),
-            "Source Reference": src.title if src else c.source, "Source Type": src.kind if src else "",
-            "Description": c.quote, "Contested": "yes" if c.id in contested else "no",
-            "Amount": c.properties.get("amount", ""), "Asset": c.properties.get("asset", ""),
+            "Link ID": c.id,
+            "From ID": c.subject,
+            "From Type": view.label_of(c.subject),
+            "From Label": view.name_of(c.subject),
+            "To ID": c.object,
+            "To Type": view.label_of(c.object),
+            "To Label": view.name_of(c.object),
+            "Link Type": c.type,
+            "Label": c.type.replace("_", " ").lower(),
+            "Direction": "Arrow on head",
+            "Date": day or c.valid_from or "",
+            "Time": time,
+            "Start Date": c.valid_from or "",
+            "End Date": c.valid_to or "",
+            "Grade 1": g.reliability,
+            "Grade 2": g.credibility,
+            "Grade 3": c.handling,
+            "UK 3x5x2": str(uk),
+            "Europol 4x4": str(admiralty_to_europol(g, c.handling)),
+            "Source Reference": src.title if src else c.source,
+            "Source Type": src.kind if src else "",
+            "Description": c.quote,
+            "Contested": "yes" if c.id in contested else "no",
+            "Amount": c.properties.get("amount", ""),
+            "Asset": c.properties.get("asset", ""),
             "Transaction": c.properties.get("tx_hash", ""),
         }
 

@@ -19,8 +19,9 @@ from ..errors import InvalidInput
 __all__ = ["generate_keypair", "load_private_key", "load_public_key", "fingerprint", "public_pem"]
 
 
-def generate_keypair(directory: Path, name: str = "compoundgraph", passphrase: bytes | None = None,
-                     overwrite: bool = False) -> tuple[Path, Path]:
+def generate_keypair(
+    directory: Path, name: str = "compoundgraph", passphrase: bytes | None = None, overwrite: bool = False
+) -> tuple[Path, Path]:
     """Write ``<name>.key`` (private, mode 0600) and ``<name>.pub`` (public) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     private, public = directory / f"{name}.key", directory / f"{name}.pub"

@@ -110,11 +110,13 @@ def render(view: ExportView) -> dict[str, bytes]:
 
     # every group's rows, made afresh on each pass
     nodes: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
-        label: partial(_props, entity_props, es) for label, es in by_label.items()}
+        label: partial(_props, entity_props, es) for label, es in by_label.items()
+    }
     if view.sources:
         nodes["Source"] = partial(_props, source_props, list(view.sources.values()))
     rels: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
-        rel: partial(_props, claim_props, cs) for rel, cs in by_type.items()}
+        rel: partial(_props, claim_props, cs) for rel, cs in by_type.items()
+    }
 
     used: set[str] = set()
     node_cols = {label: _columns(rows(), used) for label, rows in sorted(nodes.items())}
@@ -135,16 +137,26 @@ def render(view: ExportView) -> dict[str, bytes]:
         args.append(f"--nodes={name}")
     for rel, cols in rel_cols.items():
         header = [":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in cols.items())]
-        body = ([c.subject, c.object, rel, *(_cell(p.get(k), t, sep) for k, t in cols.items())]
-                for c, p in zip(by_type[rel], rels[rel](), strict=True))
+        body = (
+            [c.subject, c.object, rel, *(_cell(p.get(k), t, sep) for k, t in cols.items())]
+            for c, p in zip(by_type[rel], rels[rel](), strict=True)
+        )
         name = f"rels_{rel}.csv"
         files[name] = _write(header, body)
         args.append(f"--relationships={name}")
     # The database name goes before the file options: after them, Neo4j 5 reads it as one more file of the
     # last --relationships option ("File 'neo4j' doesn't exist").
     command = [
-        "neo4j-admin", "database", "import", "full", '"$DATABASE"', f"--array-delimiter={sep}",
-        "--multiline-fields=true", "--id-type=string", "--ignore-empty-strings=false", *args,
+        "neo4j-admin",
+        "database",
+        "import",
+        "full",
+        '"$DATABASE"',
+        f"--array-delimiter={sep}",
+        "--multiline-fields=true",
+        "--id-type=string",
+        "--ignore-empty-strings=false",
+        *args,
     ]
     files["import.sh"] = (
         "#!/bin/sh\n# Load this folder into an EMPTY, STOPPED Neo4j 5 database, then run `compoundgraph init`.\n"
@@ -154,8 +166,9 @@ def render(view: ExportView) -> dict[str, bytes]:
         "set -e\n"
         'cd "$(dirname "$0")"\n'
         'DATABASE="${1:-neo4j}"\n'
-        'if [ $# -gt 0 ]; then shift; fi\n'
-        '"${NEO4J_ADMIN:-neo4j-admin}" ' + " ".join(a if a.startswith('"') else shlex.quote(a) for a in command[1:])
+        "if [ $# -gt 0 ]; then shift; fi\n"
+        '"${NEO4J_ADMIN:-neo4j-admin}" '
+        + " ".join(a if a.startswith('"') else shlex.quote(a) for a in command[1:])
         + ' "$@"\n'
     ).encode("utf-8")
     return files

@@ -51,9 +51,18 @@ from .redaction import PROFILES
 from .selection import ExportView
 from .trust import TrustStore, parse_signed_at
 
-__all__ = ["create_package", "verify_package", "import_package", "read_package", "is_package", "Verification",
-           "MANIFEST",
-           "SIGNATURE", "SIGNER", "PackageInvalid"]
+__all__ = [
+    "create_package",
+    "verify_package",
+    "import_package",
+    "read_package",
+    "is_package",
+    "Verification",
+    "MANIFEST",
+    "SIGNATURE",
+    "SIGNER",
+    "PackageInvalid",
+]
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +97,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def create_package(view: ExportView, out: Path, formats: list[str], private_key: Ed25519PrivateKey,
-                   exporter: str = "compoundgraph export", overwrite: bool = False) -> Path:
+def create_package(
+    view: ExportView,
+    out: Path,
+    formats: list[str],
+    private_key: Ed25519PrivateKey,
+    exporter: str = "compoundgraph export",
+    overwrite: bool = False,
+) -> Path:
     """Write a signed package to ``out`` (a zip when it ends in ``.zip``, else a folder)."""
     if out.exists() and not overwrite and (out.is_file() or any(out.iterdir())):
         raise InvalidInput(f"{out} exists and is not empty; choose another path", where=str(out))
@@ -126,7 +141,8 @@ def create_package(view: ExportView, out: Path, formats: list[str], private_key:
             "description": profile.description if profile else "no redaction applied",
             "max_handling": profile.max_handling if profile else None,
             "victim_cases": "aggregated to counts per compound, nationality and period"
-            if profile and profile.aggregate_cases else "included as records",
+            if profile and profile.aggregate_cases
+            else "included as records",
             "dropped": view.dropped,
         },
         "handling_codes": {c: h.description for c, h in ontology().handling.items()},
@@ -135,8 +151,12 @@ def create_package(view: ExportView, out: Path, formats: list[str], private_key:
         "counts": view.counts(),
         "lossless": jsonl.FILENAME,
         "formats": chosen,
-        "signature": {"algorithm": "Ed25519", "file": SIGNATURE, "signs": MANIFEST,
-                      "public_key_sha256": fingerprint(public)},
+        "signature": {
+            "algorithm": "Ed25519",
+            "file": SIGNATURE,
+            "signs": MANIFEST,
+            "public_key_sha256": fingerprint(public),
+        },
         "files": {name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in sorted(files.items())},
     }
     body = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
@@ -222,8 +242,9 @@ def _check(archive: PackageArchive, key: Ed25519PublicKey) -> Verification:
         key.verify(sig, body)
         v.signature_ok = True
     except (InvalidSignature, ValueError, PackageInvalid):
-        v.problems.append("signature does not verify with the given public key" if SIGNATURE in archive.names
-                          else "no manifest.sig")
+        v.problems.append(
+            "signature does not verify with the given public key" if SIGNATURE in archive.names else "no manifest.sig"
+        )
     present = {n for n in archive.names if n not in _UNLISTED}
     v.removed = sorted(set(listed) - present)
     v.added = sorted(present - set(listed))
@@ -235,8 +256,10 @@ def _check(archive: PackageArchive, key: Ed25519PublicKey) -> Verification:
         v.problems.append("the manifest does not give every file's size")
         return v
     if len(listed) > MAX_FILES or sum(declared) > MAX_BYTES:  # type: ignore[arg-type]
-        v.problems.append(f"the manifest declares {len(listed):,} files and {sum(declared):,} bytes "  # type: ignore[arg-type]
-                          f"(limits {MAX_FILES:,} files, {MAX_BYTES:,} bytes)")
+        v.problems.append(
+            f"the manifest declares {len(listed):,} files and {sum(declared):,} bytes "  # type: ignore[arg-type]
+            f"(limits {MAX_FILES:,} files, {MAX_BYTES:,} bytes)"
+        )
         return v
     for name in sorted(set(listed) & present):
         size = listed[name]["bytes"]
@@ -247,8 +270,9 @@ def _check(archive: PackageArchive, key: Ed25519PublicKey) -> Verification:
     return v
 
 
-def verify_package(path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None,
-                   trust: TrustStore | None = None) -> Verification:
+def verify_package(
+    path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None, trust: TrustStore | None = None
+) -> Verification:
     """Check a package against a public key you trust (or the trust store's key for its signer)."""
     with PackageArchive(path) as archive:
         key = load_public_key(public_key) if public_key is not None else _trusted_key(archive, trust, None)[0]
@@ -261,8 +285,9 @@ def _carried_key(archive: PackageArchive) -> Ed25519PublicKey:
     return load_public_key(archive.read(SIGNER, 16 * 1024))
 
 
-def _trusted_key(archive: PackageArchive, trust: TrustStore | None, accept_fingerprint: str | None
-                 ) -> tuple[Ed25519PublicKey, bool]:
+def _trusted_key(
+    archive: PackageArchive, trust: TrustStore | None, accept_fingerprint: str | None
+) -> tuple[Ed25519PublicKey, bool]:
     """The key to check the package with: the trust store's key for its signer, or the carried key when the
     caller accepted its fingerprint. Returns the key and whether it is newly accepted."""
     trust = trust or TrustStore()
@@ -276,11 +301,19 @@ def _trusted_key(archive: PackageArchive, trust: TrustStore | None, accept_finge
     raise PackageInvalid(
         f"the package is signed by a key that is not in the trust store (fingerprint {fp}); check the "
         f"fingerprint with the sender, then add the key with `compoundgraph package trust add` or accept it "
-        f"for this import with --accept-fingerprint {fp}", where=archive.where)
+        f"for this import with --accept-fingerprint {fp}",
+        where=archive.where,
+    )
 
 
-def import_package(store: GraphStore, path: Path, public_key: Path | bytes | Ed25519PublicKey | None = None,
-                   *, trust: TrustStore | None = None, accept_fingerprint: str | None = None) -> WriteSummary:
+def import_package(
+    store: GraphStore,
+    path: Path,
+    public_key: Path | bytes | Ed25519PublicKey | None = None,
+    *,
+    trust: TrustStore | None = None,
+    accept_fingerprint: str | None = None,
+) -> WriteSummary:
     """Verify a partner's package and load its lossless records, provenance intact.
 
     The signature is checked with ``public_key`` when given, else with the trust store's key for the
@@ -344,5 +377,7 @@ def _check_references(store: GraphStore, records: list[Record], where: str) -> N
         known = set(store.node_labels(missing))
         absent = [m for m in missing if m not in known]
         if absent:
-            raise InvalidInput(f"{len(absent)} referenced id(s) are neither in the package nor in the store, "
-                               f"e.g. {absent[0]!r}", where=where)
+            raise InvalidInput(
+                f"{len(absent)} referenced id(s) are neither in the package nor in the store, e.g. {absent[0]!r}",
+                where=where,
+            )

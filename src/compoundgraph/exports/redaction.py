@@ -48,9 +48,14 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "internal": Profile("internal", "H2", False, "This agency only: everything up to H2, victim cases included."),
-    "partner": Profile("partner", "H1", True,
-                       "Partner agencies: up to H1; victim cases only as counts per compound, nationality "
-                       "and period, counts below 5 suppressed.", min_cell=5),
+    "partner": Profile(
+        "partner",
+        "H1",
+        True,
+        "Partner agencies: up to H1; victim cases only as counts per compound, nationality "
+        "and period, counts below 5 suppressed.",
+        min_cell=5,
+    ),
 }
 
 
@@ -108,8 +113,11 @@ def redact(view: ExportView, profile: Profile | str) -> ExportView:
     aggregates = _aggregate(view, victims, p, entities) if victims else []
 
     # a source nobody refers to any more goes too (it may describe only what was dropped)
-    used = {s for e in entities.values() for s in e.sources} | {c.source for c in claims} | {
-        c.object for c in claims if c.object in sources}
+    used = (
+        {s for e in entities.values() for s in e.sources}
+        | {c.source for c in claims}
+        | {c.object for c in claims if c.object in sources}
+    )
     before = {s for e in view.entities.values() for s in e.sources} | {c.source for c in view.claims}
     orphans = [k for k in sources if k in before and k not in used]
     for k in orphans:
@@ -119,8 +127,16 @@ def redact(view: ExportView, profile: Profile | str) -> ExportView:
     shown: dict[str, int | str] = {k: v for k, v in sorted(dropped.items()) if v}
     if p.aggregate_cases:  # how many victim records went is itself a count of victims
         shown.update({k: _small(v, p.min_cell) for k, v in shown.items() if "victim" in k})
-    return ExportView(sources=sources, entities=entities, claims=claims, query=view.query, profile=p.name,
-                      aggregates=aggregates, dropped=shown, exported_at=view.exported_at)
+    return ExportView(
+        sources=sources,
+        entities=entities,
+        claims=claims,
+        query=view.query,
+        profile=p.name,
+        aggregates=aggregates,
+        dropped=shown,
+        exported_at=view.exported_at,
+    )
 
 
 def _small(n: int | str, threshold: int) -> int | str:

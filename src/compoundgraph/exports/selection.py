@@ -42,8 +42,7 @@ class ExportView:
     aggregates: list[CaseAggregate] = field(default_factory=list)
     dropped: dict[str, int | str] = field(default_factory=dict)  # "<N" where a count would reveal few cases
     exported_at: str = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace(
-            "+00:00", "Z")
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     )
 
     def label_of(self, node_id: str) -> str:
@@ -95,8 +94,13 @@ def _filter_json(flt: ClaimFilter | None) -> dict[str, Any]:
     }
 
 
-def _finish(store: GraphStore, entities: dict[str, Entity], claims: Iterable[Claim], query: dict[str, Any],
-            extra_sources: Iterable[Source] = ()) -> ExportView:
+def _finish(
+    store: GraphStore,
+    entities: dict[str, Entity],
+    claims: Iterable[Claim],
+    query: dict[str, Any],
+    extra_sources: Iterable[Source] = (),
+) -> ExportView:
     """Keep claims whose ends are in the view (or a mentioned source) and fetch every source referenced."""
     claims = list(claims)
     wanted = {s for e in entities.values() for s in e.sources} | {c.source for c in claims}
@@ -104,13 +108,19 @@ def _finish(store: GraphStore, entities: dict[str, Entity], claims: Iterable[Cla
     sources = {s.id: s for s in extra_sources}
     sources.update(store.get_sources(sorted(wanted - set(sources))))
     kept = [
-        c for c in claims
-        if c.subject in entities and (c.object in entities or (c.type == "MENTIONED_IN" and c.object in sources))
+        c
+        for c in claims
+        if c.subject in entities
+        and (c.object in entities or (c.type == "MENTIONED_IN" and c.object in sources))
         and c.source in sources
     ]
     unique = {c.id: c for c in kept}
-    return ExportView(sources=dict(sorted(sources.items())), entities=dict(sorted(entities.items())),
-                      claims=sorted(unique.values(), key=lambda c: c.id), query=query)
+    return ExportView(
+        sources=dict(sorted(sources.items())),
+        entities=dict(sorted(entities.items())),
+        claims=sorted(unique.values(), key=lambda c: c.id),
+        query=query,
+    )
 
 
 def select_all(store: GraphStore, flt: ClaimFilter | None = None) -> ExportView:
@@ -118,14 +128,22 @@ def select_all(store: GraphStore, flt: ClaimFilter | None = None) -> ExportView:
     entities = {e.id: e for e in store.iter_entities()}
     if flt and flt.entity_types:
         entities = {k: e for k, e in entities.items() if e.label in flt.entity_types}
-    return _finish(store, entities, store.iter_claims(flt), {"kind": "all", "filter": _filter_json(flt)},
-                   extra_sources=store.iter_sources())
+    return _finish(
+        store,
+        entities,
+        store.iter_claims(flt),
+        {"kind": "all", "filter": _filter_json(flt)},
+        extra_sources=store.iter_sources(),
+    )
 
 
 def _claims_touching(store: GraphStore, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
     inside = set(ids)
-    return [c for c in store.claims_of(list(ids), flt) if c.subject in inside and
-            (c.object in inside or c.type == "MENTIONED_IN")]
+    return [
+        c
+        for c in store.claims_of(list(ids), flt)
+        if c.subject in inside and (c.object in inside or c.type == "MENTIONED_IN")
+    ]
 
 
 def select_ids(store: GraphStore, ids: Sequence[str], flt: ClaimFilter | None = None) -> ExportView:
@@ -138,37 +156,69 @@ def select_ids(store: GraphStore, ids: Sequence[str], flt: ClaimFilter | None = 
     missing = [i for i in ids if i not in entities]
     if missing:
         raise NotFound(f"no entity with id {missing[0][:80]!r}", where="export --ids")
-    return _finish(store, entities, _claims_touching(store, ids, flt),
-                   {"kind": "ids", "ids": ids, "filter": _filter_json(flt)})
+    return _finish(
+        store, entities, _claims_touching(store, ids, flt), {"kind": "ids", "ids": ids, "filter": _filter_json(flt)}
+    )
 
 
-def select_ego(store: GraphStore, center: str, hops: int = 1, flt: ClaimFilter | None = None,
-               limit: int = 500) -> ExportView:
+def select_ego(
+    store: GraphStore, center: str, hops: int = 1, flt: ClaimFilter | None = None, limit: int = 500
+) -> ExportView:
     """The ego network of ``center`` (the store's own traversal, supernode guard included)."""
     flt = flt or ClaimFilter()
     net = store.ego(center, hops, flt, limit)
     entities = store.get_entities(sorted(net.nodes))
     claims = [*net.claims, *(c for c in _claims_touching(store, sorted(entities), flt) if c.type == "MENTIONED_IN")]
-    return _finish(store, entities, claims,
-                   {"kind": "ego", "center": center, "hops": hops, "limit": limit, "filter": _filter_json(flt),
-                    "supernodes": net.supernodes, "truncated": net.truncated})
+    return _finish(
+        store,
+        entities,
+        claims,
+        {
+            "kind": "ego",
+            "center": center,
+            "hops": hops,
+            "limit": limit,
+            "filter": _filter_json(flt),
+            "supernodes": net.supernodes,
+            "truncated": net.truncated,
+        },
+    )
 
 
-def select_paths(store: GraphStore, source: str, target: str, max_hops: int = 4, k: int = 1,
-                 flt: ClaimFilter | None = None) -> ExportView:
+def select_paths(
+    store: GraphStore, source: str, target: str, max_hops: int = 4, k: int = 1, flt: ClaimFilter | None = None
+) -> ExportView:
     """The nodes and claims of the k shortest paths between two entities."""
     flt = flt or ClaimFilter()
     found = store.paths(source, target, max_hops, k, flt)
     ids = sorted({n.id for p in found for n in p.nodes} | {source, target})
     entities = store.get_entities(ids)
     claims = [c for p in found for c in p.claims]
-    return _finish(store, entities, claims,
-                   {"kind": "paths", "source": source, "target": target, "max_hops": max_hops, "k": k,
-                    "filter": _filter_json(flt), "paths": len(found)})
+    return _finish(
+        store,
+        entities,
+        claims,
+        {
+            "kind": "paths",
+            "source": source,
+            "target": target,
+            "max_hops": max_hops,
+            "k": k,
+            "filter": _filter_json(flt),
+            "paths": len(found),
+        },
+    )
 
 
-def select(store: GraphStore, *, ids: Sequence[str] | None = None, ego: str | None = None, hops: int = 1,
-           path: tuple[str, str] | None = None, flt: ClaimFilter | None = None) -> ExportView:
+def select(
+    store: GraphStore,
+    *,
+    ids: Sequence[str] | None = None,
+    ego: str | None = None,
+    hops: int = 1,
+    path: tuple[str, str] | None = None,
+    flt: ClaimFilter | None = None,
+) -> ExportView:
     """One entry point for the CLI and the API: ids, an ego centre, a path pair, or everything."""
     chosen = sum(x is not None and x != [] for x in (ids or None, ego, path))
     if chosen > 1:

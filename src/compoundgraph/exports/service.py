@@ -19,8 +19,13 @@ from .selection import ExportView, select
 __all__ = ["export_bytes", "build_view", "zip_files"]
 
 
-def build_view(store: GraphStore, profile: str = "internal", ids: Sequence[str] | None = None,
-               query: dict[str, Any] | None = None, flt: ClaimFilter | None = None) -> ExportView:
+def build_view(
+    store: GraphStore,
+    profile: str = "internal",
+    ids: Sequence[str] | None = None,
+    query: dict[str, Any] | None = None,
+    flt: ClaimFilter | None = None,
+) -> ExportView:
     """Select (ids, an ego / paths query, or everything) and redact for ``profile``.
 
     ``query`` is ``{"ego": id, "hops": n}`` or ``{"path": [a, b]}``, optionally with ``min_grade``,
@@ -31,8 +36,14 @@ def build_view(store: GraphStore, profile: str = "internal", ids: Sequence[str] 
     if flt is None:
         flt = ClaimFilter.make(q.get("rel_types"), q.get("entity_types"), q.get("min_grade"), q.get("as_of"))
     path = tuple(q["path"]) if q.get("path") else None
-    view = select(store, ids=list(ids) if ids else None, ego=q.get("ego"), hops=int(q.get("hops", 1)),
-                  path=path if path and len(path) == 2 else None, flt=flt)
+    view = select(
+        store,
+        ids=list(ids) if ids else None,
+        ego=q.get("ego"),
+        hops=int(q.get("hops", 1)),
+        path=path if path and len(path) == 2 else None,
+        flt=flt,
+    )
     return redact(view, prof)
 
 
@@ -40,13 +51,19 @@ def zip_files(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name in sorted(files):
-            z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), files[name],
-                       compress_type=zipfile.ZIP_DEFLATED)
+            z.writestr(
+                zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), files[name], compress_type=zipfile.ZIP_DEFLATED
+            )
     return buf.getvalue()
 
 
-def export_bytes(store: GraphStore, fmt: str, profile: str = "internal", ids: Sequence[str] | None = None,
-                 query: dict[str, Any] | None = None) -> tuple[bytes, str, str]:
+def export_bytes(
+    store: GraphStore,
+    fmt: str,
+    profile: str = "internal",
+    ids: Sequence[str] | None = None,
+    query: dict[str, Any] | None = None,
+) -> tuple[bytes, str, str]:
     """(content, media type, filename) of one export. Unknown format or profile: ``InvalidInput`` (422)."""
     spec = get_format(fmt)
     files = render(build_view(store, profile, ids, query), fmt)

@@ -64,15 +64,27 @@ _TLP = {"white": stix2.TLP_WHITE, "green": stix2.TLP_GREEN, "amber": stix2.TLP_A
 _REL_NAMES = {"LOCATED_IN": "located-at", "USES": "uses", "OWNS": "owns"}
 _ORG_THREAT = re.compile(r"crime|criminal|syndicate|gang|operator", re.I)
 # STIX 2.1 account-type-ov; another platform stays in the grading extension's ``platform``
-_ACCOUNT_TYPES = {"facebook": "facebook", "twitter": "twitter", "x": "twitter", "x (twitter)": "twitter",
-                  "skype": "skype", "openid": "openid", "ldap": "ldap"}
+_ACCOUNT_TYPES = {
+    "facebook": "facebook",
+    "twitter": "twitter",
+    "x": "twitter",
+    "x (twitter)": "twitter",
+    "skype": "skype",
+    "openid": "openid",
+    "ldap": "ldap",
+}
 _EXT_FIELDS = ("amount", "asset", "tx_hash", "timestamp")
 
 
 @CustomObservable(
     "x-compoundgraph-wallet",
-    [("chain", StringProperty(required=True)), ("address", StringProperty(required=True)),
-     ("asset", StringProperty()), ("tags", ListProperty(StringProperty)), ("name", StringProperty())],
+    [
+        ("chain", StringProperty(required=True)),
+        ("address", StringProperty(required=True)),
+        ("asset", StringProperty()),
+        ("tags", ListProperty(StringProperty)),
+        ("name", StringProperty()),
+    ],
     ["chain", "address"],
     EXT_WALLET,
 )
@@ -82,13 +94,26 @@ class Wallet:
 
 @CustomExtension(
     EXT_GRADING,
-    [("compoundgraph_id", StringProperty()), ("grade", StringProperty()), ("reliability", StringProperty()),
-     ("credibility", IntegerProperty()), ("handling", StringProperty()), ("sources", ListProperty(StringProperty)),
-     ("rel_type", StringProperty()), ("amount", StringProperty()), ("asset", StringProperty()),
-     ("tx_hash", StringProperty()), ("log_index", IntegerProperty()), ("timestamp", StringProperty()),
-     ("label", StringProperty()), ("first_seen", StringProperty()), ("last_seen", StringProperty()),
-     ("platform", StringProperty()), ("url", StringProperty()),
-     ("properties", DictionaryProperty(spec_version="2.1"))],
+    [
+        ("compoundgraph_id", StringProperty()),
+        ("grade", StringProperty()),
+        ("reliability", StringProperty()),
+        ("credibility", IntegerProperty()),
+        ("handling", StringProperty()),
+        ("sources", ListProperty(StringProperty)),
+        ("rel_type", StringProperty()),
+        ("amount", StringProperty()),
+        ("asset", StringProperty()),
+        ("tx_hash", StringProperty()),
+        ("log_index", IntegerProperty()),
+        ("timestamp", StringProperty()),
+        ("label", StringProperty()),
+        ("first_seen", StringProperty()),
+        ("last_seen", StringProperty()),
+        ("platform", StringProperty()),
+        ("url", StringProperty()),
+        ("properties", DictionaryProperty(spec_version="2.1")),
+    ],
 )
 class Grading:
     """The compoundgraph grading property-extension."""
@@ -109,31 +134,46 @@ def _ts(date: str | None, end: bool = False) -> str | None:
 
 
 def _definitions(exporter: stix2.Identity) -> list[Any]:
-    project = stix2.Identity(id=PROJECT_IDENTITY, name="compoundgraph project", identity_class="organization",
-                             created=_EPOCH, modified=_EPOCH,
-                             description="Author of the compoundgraph STIX extensions.")
+    project = stix2.Identity(
+        id=PROJECT_IDENTITY,
+        name="compoundgraph project",
+        identity_class="organization",
+        created=_EPOCH,
+        modified=_EPOCH,
+        description="Author of the compoundgraph STIX extensions.",
+    )
     wallet = stix2.ExtensionDefinition(
-        id=EXT_WALLET, created_by_ref=PROJECT_IDENTITY, created=_EPOCH, modified=_EPOCH,
-        name="x-compoundgraph-wallet", version="1.0.0", extension_types=["new-sco"],
+        id=EXT_WALLET,
+        created_by_ref=PROJECT_IDENTITY,
+        created=_EPOCH,
+        modified=_EPOCH,
+        name="x-compoundgraph-wallet",
+        version="1.0.0",
+        extension_types=["new-sco"],
         description="A crypto address (wallet) as a cyber-observable.",
         schema="Properties: chain (string, required: the ledger, e.g. tron, ethereum, bitcoin), address "
-               "(string, required: the address as written on that chain), asset (string: main asset, e.g. "
-               "USDT), tags (list of strings, e.g. exchange), name (string). Id contributing properties: "
-               "chain, address. Transfers between wallets are relationships of type 'transferred' carrying "
-               "the compoundgraph grading extension's amount, asset, tx_hash, log_index and timestamp.",
+        "(string, required: the address as written on that chain), asset (string: main asset, e.g. "
+        "USDT), tags (list of strings, e.g. exchange), name (string). Id contributing properties: "
+        "chain, address. Transfers between wallets are relationships of type 'transferred' carrying "
+        "the compoundgraph grading extension's amount, asset, tx_hash, log_index and timestamp.",
     )
     grading = stix2.ExtensionDefinition(
-        id=EXT_GRADING, created_by_ref=PROJECT_IDENTITY, created=_EPOCH, modified=_EPOCH,
-        name="compoundgraph grading", version="1.0.0", extension_types=["property-extension"],
+        id=EXT_GRADING,
+        created_by_ref=PROJECT_IDENTITY,
+        created=_EPOCH,
+        modified=_EPOCH,
+        name="compoundgraph grading",
+        version="1.0.0",
+        extension_types=["property-extension"],
         description="Admiralty grade, handling code and provenance of a compoundgraph object or claim.",
         schema="Properties: compoundgraph_id, label (entity type), rel_type (claim type), grade (Admiralty "
-               "A-F + 1-6, e.g. B2), reliability (A-F), credibility (1-6), handling (H0-H3; H0 TLP:CLEAR, "
-               "H1 GREEN, H2 AMBER, H3 RED), sources (compoundgraph source ids), first_seen and last_seen "
-               "(when compoundgraph's sources first and last reported it), platform (an account's platform "
-               "when account-type-ov has no value for it), url (a source's address when the source has no "
-               "document hash for an external reference), properties (every other property of the object "
-               "or claim, as strings), and for transfers amount (decimal string), asset, tx_hash, "
-               "log_index, timestamp (ISO 8601 UTC, to the second).",
+        "A-F + 1-6, e.g. B2), reliability (A-F), credibility (1-6), handling (H0-H3; H0 TLP:CLEAR, "
+        "H1 GREEN, H2 AMBER, H3 RED), sources (compoundgraph source ids), first_seen and last_seen "
+        "(when compoundgraph's sources first and last reported it), platform (an account's platform "
+        "when account-type-ov has no value for it), url (a source's address when the source has no "
+        "document hash for an external reference), properties (every other property of the object "
+        "or claim, as strings), and for transfers amount (decimal string), asset, tx_hash, "
+        "log_index, timestamp (ISO 8601 UTC, to the second).",
     )
     return [project, wallet, grading, exporter]
 
@@ -142,8 +182,13 @@ class _Builder:
     def __init__(self, view: ExportView, exporter: str) -> None:
         self.view = view
         self.now = view.exported_at
-        self.me = stix2.Identity(id=stix_id("identity", f"exporter:{exporter}"), name=exporter,
-                                 identity_class="organization", created=self.now, modified=self.now)
+        self.me = stix2.Identity(
+            id=stix_id("identity", f"exporter:{exporter}"),
+            name=exporter,
+            identity_class="organization",
+            created=self.now,
+            modified=self.now,
+        )
         self.ids: dict[str, str] = {}
         self.objects: list[Any] = []
         self.markings: set[str] = set()
@@ -152,8 +197,10 @@ class _Builder:
         colour = tlp_name(handling)
         self.markings.add(colour)
         # ids and plain dicts, not objects: stix2 deep-copies objects passed in, per object
-        return {"object_marking_refs": [_TLP[colour].id],
-                "extensions": {EXT_GRADING: {"extension_type": "property-extension", **ext}}}
+        return {
+            "object_marking_refs": [_TLP[colour].id],
+            "extensions": {EXT_GRADING: {"extension_type": "property-extension", **ext}},
+        }
 
     def sdo(self, handling: str, ext: dict[str, Any]) -> dict[str, Any]:
         return {"created_by_ref": self.me.id, "created": self.now, "modified": self.now, **self.common(handling, ext)}
@@ -165,8 +212,11 @@ class _Builder:
     def add_entity(self, e: Entity) -> None:
         p = e.properties
         handling = self.entity_handling(e)
-        ext = _seen({"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
-                    e.first_seen, e.last_seen)
+        ext = _seen(
+            {"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
+            e.first_seen,
+            e.last_seen,
+        )
         kw = self.sdo(handling, ext)
         desc = "; ".join(f"{k}: {v}" for k, v in sorted(p.items()) if k not in ("text",))
         obj: Any
@@ -183,45 +233,75 @@ class _Builder:
                 loc["region"] = "south-eastern-asia"
             obj = stix2.Location(id=stix_id("location", e.id), name=e.name, description=desc or None, **loc, **kw)
         elif e.label == "Organization" and _ORG_THREAT.search(str(p.get("org_type", ""))):
-            obj = stix2.IntrusionSet(id=stix_id("intrusion-set", e.id), name=e.name, aliases=e.aliases or None,
-                                     description=desc or None, **kw)
+            obj = stix2.IntrusionSet(
+                id=stix_id("intrusion-set", e.id),
+                name=e.name,
+                aliases=e.aliases or None,
+                description=desc or None,
+                **kw,
+            )
         elif e.label == "Organization":
-            obj = stix2.Identity(id=stix_id("identity", e.id), name=e.name, identity_class="organization",
-                                 description=desc or None, **kw)
+            obj = stix2.Identity(
+                id=stix_id("identity", e.id), name=e.name, identity_class="organization", description=desc or None, **kw
+            )
         elif e.label in ("Person", "ArmedGroup"):
             kinds = ["criminal"] if e.label == "Person" else ["crime-syndicate"]
-            obj = stix2.ThreatActor(id=stix_id("threat-actor", e.id), name=e.name, threat_actor_types=kinds,
-                                    aliases=e.aliases or None, description=desc or None, **kw)
+            obj = stix2.ThreatActor(
+                id=stix_id("threat-actor", e.id),
+                name=e.name,
+                threat_actor_types=kinds,
+                aliases=e.aliases or None,
+                description=desc or None,
+                **kw,
+            )
         elif e.label == "Platform":
-            obj = stix2.Infrastructure(id=stix_id("infrastructure", e.id), name=e.name, description=desc or None,
-                                       **kw)
+            obj = stix2.Infrastructure(id=stix_id("infrastructure", e.id), name=e.name, description=desc or None, **kw)
         elif e.label == "Account":
             login = p.get("handle") or p.get("phone") or p.get("email") or e.name
             platform = str(p.get("platform", ""))
             if platform:
                 ext["platform"] = platform
-            obj = stix2.UserAccount(account_login=str(login), display_name=e.name,
-                                    account_type=_ACCOUNT_TYPES.get(platform.strip().lower()),
-                                    **self.common(handling, ext))
+            obj = stix2.UserAccount(
+                account_login=str(login),
+                display_name=e.name,
+                account_type=_ACCOUNT_TYPES.get(platform.strip().lower()),
+                **self.common(handling, ext),
+            )
         elif e.label == "Wallet":
             tags = p.get("tags")
-            obj = Wallet(chain=str(p.get("chain", "unknown")), address=str(p.get("address", e.name)),  # type: ignore[call-arg]
-                         asset=str(p["asset"]) if p.get("asset") else None,
-                         tags=[str(t) for t in tags] if isinstance(tags, list) and tags else None, name=e.name,
-                         **self.common(handling, ext))
-            self.objects.append(stix2.Indicator(
-                id=stix_id("indicator", f"wallet:{e.id}"), name=f"Wallet {e.name}",
-                description=f"Crypto address on {p.get('chain', 'an unknown chain')} named in compoundgraph.",
-                pattern=f"[x-compoundgraph-wallet:address = '{_quote(str(p.get('address', e.name)))}']",
-                pattern_type="stix", valid_from=self.now, indicator_types=["attribution"], **kw))
+            obj = Wallet(
+                chain=str(p.get("chain", "unknown")),
+                address=str(p.get("address", e.name)),  # type: ignore[call-arg]
+                asset=str(p["asset"]) if p.get("asset") else None,
+                tags=[str(t) for t in tags] if isinstance(tags, list) and tags else None,
+                name=e.name,
+                **self.common(handling, ext),
+            )
+            self.objects.append(
+                stix2.Indicator(
+                    id=stix_id("indicator", f"wallet:{e.id}"),
+                    name=f"Wallet {e.name}",
+                    description=f"Crypto address on {p.get('chain', 'an unknown chain')} named in compoundgraph.",
+                    pattern=f"[x-compoundgraph-wallet:address = '{_quote(str(p.get('address', e.name)))}']",
+                    pattern_type="stix",
+                    valid_from=self.now,
+                    indicator_types=["attribution"],
+                    **kw,
+                )
+            )
         elif e.label == "JobAd":
             url = p.get("url")
-            pattern, ptype = ((f"[url:value = '{_quote(str(url))}']", "stix") if url else
-                              (re.escape(e.name), "pcre"))
-            obj = stix2.Indicator(id=stix_id("indicator", e.id), name=e.name,
-                                  description=str(p.get("text") or desc or e.name), pattern=pattern,
-                                  pattern_type=ptype, valid_from=_ts(str(p["posted_at"])) if p.get("posted_at")
-                                  else self.now, indicator_types=["malicious-activity"], **kw)
+            pattern, ptype = (f"[url:value = '{_quote(str(url))}']", "stix") if url else (re.escape(e.name), "pcre")
+            obj = stix2.Indicator(
+                id=stix_id("indicator", e.id),
+                name=e.name,
+                description=str(p.get("text") or desc or e.name),
+                pattern=pattern,
+                pattern_type=ptype,
+                valid_from=_ts(str(p["posted_at"])) if p.get("posted_at") else self.now,
+                indicator_types=["malicious-activity"],
+                **kw,
+            )
         elif e.label == "Case":
             obj = None  # notes need their object_refs: written once claims are known
         elif e.label == "Event":
@@ -235,26 +315,48 @@ class _Builder:
     def add_referring(self, e: Entity, refs: list[str]) -> None:
         """Cases (notes) and events (reports) need the ids of what they refer to."""
         handling = self.entity_handling(e)
-        ext = _seen({"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
-                    e.first_seen, e.last_seen)
+        ext = _seen(
+            {"compoundgraph_id": e.id, "label": e.label, "handling": handling, "sources": list(e.sources)},
+            e.first_seen,
+            e.last_seen,
+        )
         refs = sorted(set(refs)) or [self.me.id]
         desc = "; ".join(f"{k}: {v}" for k, v in sorted(e.properties.items()))
         if e.label == "Case":
-            obj: Any = stix2.Note(id=stix_id("note", e.id), abstract=e.name, content=desc or e.name,
-                                  object_refs=refs, allow_custom=True, **self.sdo(handling, ext))
+            obj: Any = stix2.Note(
+                id=stix_id("note", e.id),
+                abstract=e.name,
+                content=desc or e.name,
+                object_refs=refs,
+                allow_custom=True,
+                **self.sdo(handling, ext),
+            )
         else:
             date = e.properties.get("date")
-            obj = stix2.Report(id=stix_id("report", e.id), name=e.name, description=desc or None,
-                               published=_ts(str(date)) if date else self.now, report_types=["threat-report"],
-                               object_refs=refs, allow_custom=True, **self.sdo(handling, ext))
+            obj = stix2.Report(
+                id=stix_id("report", e.id),
+                name=e.name,
+                description=desc or None,
+                published=_ts(str(date)) if date else self.now,
+                report_types=["threat-report"],
+                object_refs=refs,
+                allow_custom=True,
+                **self.sdo(handling, ext),
+            )
         self.ids[e.id] = obj.id
         self.objects.append(obj)
 
     def add_claim(self, c: Claim, target: str) -> str:
         g = Grade.parse(c.grade)
-        ext: dict[str, Any] = {"compoundgraph_id": c.id, "grade": c.grade, "reliability": g.reliability,
-                               "credibility": g.credibility, "handling": c.handling, "sources": [c.source],
-                               "rel_type": c.type}
+        ext: dict[str, Any] = {
+            "compoundgraph_id": c.id,
+            "grade": c.grade,
+            "reliability": g.reliability,
+            "credibility": g.credibility,
+            "handling": c.handling,
+            "sources": [c.source],
+            "rel_type": c.type,
+        }
         _seen(ext, c.first_seen, c.last_seen)
         for k in _EXT_FIELDS:
             if c.properties.get(k) is not None:
@@ -273,8 +375,13 @@ class _Builder:
         rel = stix2.Relationship(
             id=stix_id("relationship", c.id),
             relationship_type=_REL_NAMES.get(c.type, c.type.lower().replace("_", "-")),
-            source_ref=self.ids[c.subject], target_ref=target, description=c.quote or None,
-            confidence=stix_confidence(g), start_time=start, stop_time=stop, allow_custom=True,
+            source_ref=self.ids[c.subject],
+            target_ref=target,
+            description=c.quote or None,
+            confidence=stix_confidence(g),
+            start_time=start,
+            stop_time=stop,
+            allow_custom=True,
             **self.sdo(c.handling, ext),
         )
         self.objects.append(rel)
@@ -288,10 +395,17 @@ class _Builder:
             ref.update(url=s.url, hashes={"SHA-256": s.sha256})
         elif s.url:
             ext["url"] = s.url
-        obj = stix2.Report(id=self.ids[s.id], name=s.title, description=s.description or None,
-                           published=_ts(s.published) or self.now, report_types=["threat-report"],
-                           object_refs=sorted(set(refs)) or [self.me.id], external_references=[ref],
-                           allow_custom=True, **self.sdo(s.handling, ext))
+        obj = stix2.Report(
+            id=self.ids[s.id],
+            name=s.title,
+            description=s.description or None,
+            published=_ts(s.published) or self.now,
+            report_types=["threat-report"],
+            object_refs=sorted(set(refs)) or [self.me.id],
+            external_references=[ref],
+            allow_custom=True,
+            **self.sdo(s.handling, ext),
+        )
         self.objects.append(obj)
 
 

@@ -108,12 +108,16 @@ class TrustStore:
     # -- signers -------------------------------------------------------------------------------------
     def add(self, key: Path | bytes | Ed25519PublicKey, name: str) -> TrustedSigner:
         public = load_public_key(key)
-        signer = TrustedSigner(fingerprint(public), name.strip()[:100] or "unnamed", _now(),
-                               public_pem(public).decode("ascii"))
+        signer = TrustedSigner(
+            fingerprint(public), name.strip()[:100] or "unnamed", _now(), public_pem(public).decode("ascii")
+        )
         with self._locked():
             data = self._read()
-            data["signers"][signer.fingerprint] = {"name": signer.name, "added": signer.added,
-                                                   "public_key": signer.public_key}
+            data["signers"][signer.fingerprint] = {
+                "name": signer.name,
+                "added": signer.added,
+                "public_key": signer.public_key,
+            }
             self._write(data)
         return signer
 
@@ -144,7 +148,9 @@ class TrustStore:
         if signed_at < seen_at or (signed_at == seen_at and manifest_sha256 != last["manifest_sha256"]):
             raise PackageInvalid(
                 f"this package was signed at {signed_at.isoformat()}, before the newest package already "
-                f"imported from the same signer ({seen_at.isoformat()}): refused as a replay", where=where)
+                f"imported from the same signer ({seen_at.isoformat()}): refused as a replay",
+                where=where,
+            )
 
     def record(self, fp: str, signed_at: dt.datetime, manifest_sha256: str) -> None:
         with self._locked():
@@ -152,6 +158,9 @@ class TrustStore:
             last = data["seen"].get(_norm(fp))
             if last and parse_signed_at(last["signed_at"], "trust store") > signed_at:
                 return
-            data["seen"][_norm(fp)] = {"signed_at": signed_at.isoformat(), "manifest_sha256": manifest_sha256,
-                                       "imported": _now()}
+            data["seen"][_norm(fp)] = {
+                "signed_at": signed_at.isoformat(),
+                "manifest_sha256": manifest_sha256,
+                "imported": _now(),
+            }
             self._write(data)

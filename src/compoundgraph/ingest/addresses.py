@@ -36,9 +36,15 @@ _B58_SET = frozenset(_B58)
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _ETH = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _CHAIN_ALIASES = {
-    "tron": "tron", "trx": "tron", "trc20": "tron",
-    "ethereum": "ethereum", "eth": "ethereum", "erc20": "ethereum", "erc-20": "ethereum",
-    "bitcoin": "bitcoin", "btc": "bitcoin",
+    "tron": "tron",
+    "trx": "tron",
+    "trc20": "tron",
+    "ethereum": "ethereum",
+    "eth": "ethereum",
+    "erc20": "ethereum",
+    "erc-20": "ethereum",
+    "bitcoin": "bitcoin",
+    "btc": "bitcoin",
 }
 
 

@@ -24,8 +24,7 @@ from ..ids import normalize
 from ..models import Claim, Entity, Source
 from ..store.base import GraphStore
 
-__all__ = ["Options", "Reject", "Item", "Context", "file_source", "sha256_file", "formula_like", "build",
-           "RowError"]
+__all__ = ["Options", "Reject", "Item", "Context", "file_source", "sha256_file", "formula_like", "build", "RowError"]
 
 # A spreadsheet cell that a spreadsheet program would evaluate: "=cmd|' /C calc'!A0", "@SUM(1+1)",
 # "+HYPERLINK(...)", "-2+3*cmd|...". Phone numbers (+855 12...) and negative numbers are not formulas.

@@ -37,8 +37,7 @@ __all__ = ["Mapping", "load_mapping", "mappings", "match_mapping", "read_chain",
 MAPPINGS_DIR = mappings_dir()  # shipped in the package (importlib.resources), or the checkout's ingest/mappings
 _HASH = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-FIELDS = ("tx_hash", "log_index", "from", "to", "amount", "asset", "decimals", "timestamp", "chain",
-          "token_contract")
+FIELDS = ("tx_hash", "log_index", "from", "to", "amount", "asset", "decimals", "timestamp", "chain", "token_contract")
 
 
 @dataclass
@@ -64,8 +63,10 @@ class Mapping:
                     break
         missing = [f for f in ("tx_hash", "from", "to", "amount") if f not in out]
         if missing:
-            raise InvalidInput(f"mapping {self.name!r}: the header has no column for {', '.join(missing)} "
-                               f"(expected one of {[self.columns.get(m) for m in missing]})")
+            raise InvalidInput(
+                f"mapping {self.name!r}: the header has no column for {', '.join(missing)} "
+                f"(expected one of {[self.columns.get(m) for m in missing]})"
+            )
         return out
 
 
@@ -84,11 +85,15 @@ def load_mapping(path: Path | Traversable) -> Mapping:
     detect = data.get("detect_any") or ([data["detect"]] if data.get("detect") else [])
     chain = data.get("chain")
     return Mapping(
-        name=str(data.get("name") or path.name.rsplit(".", 1)[0]), description=str(data.get("description") or ""),
-        chain=normalize_chain(chain) if chain else None, columns=cols,
+        name=str(data.get("name") or path.name.rsplit(".", 1)[0]),
+        description=str(data.get("description") or ""),
+        chain=normalize_chain(chain) if chain else None,
+        columns=cols,
         detect_any=[[str(c).strip().lower() for c in d] for d in detect],
-        amount_is_raw=bool(data.get("amount_is_raw")), timestamp_format=str(data.get("timestamp_format") or "auto"),
-        defaults=dict(data.get("defaults") or {}), path=str(path),
+        amount_is_raw=bool(data.get("amount_is_raw")),
+        timestamp_format=str(data.get("timestamp_format") or "auto"),
+        defaults=dict(data.get("defaults") or {}),
+        path=str(path),
     )
 
 
@@ -175,17 +180,44 @@ def _timestamp(text: str, fmt: str) -> str | None:
 
 
 _KNOWN = {
-    "Claim": {"id", "type", "subject", "object", "source", "grade", "valid_from", "valid_to", "first_seen",
-              "last_seen", "handling", "quote", "key", "properties"},
-    "Entity": {"id", "label", "name", "aliases", "identifiers", "properties", "sources", "first_seen", "last_seen",
-               "referents"},
+    "Claim": {
+        "id",
+        "type",
+        "subject",
+        "object",
+        "source",
+        "grade",
+        "valid_from",
+        "valid_to",
+        "first_seen",
+        "last_seen",
+        "handling",
+        "quote",
+        "key",
+        "properties",
+    },
+    "Entity": {
+        "id",
+        "label",
+        "name",
+        "aliases",
+        "identifiers",
+        "properties",
+        "sources",
+        "first_seen",
+        "last_seen",
+        "referents",
+    },
 }
 
 
 @lru_cache(maxsize=4)
 def _defaults(cls: type[Entity] | type[Claim]) -> dict[str, Any]:
-    return {name: (lambda f=f: f.get_default(call_default_factory=True))
-            for name, f in cls.model_fields.items() if name not in _KNOWN.get(cls.__name__, set())}
+    return {
+        name: (lambda f=f: f.get_default(call_default_factory=True))
+        for name, f in cls.model_fields.items()
+        if name not in _KNOWN.get(cls.__name__, set())
+    }
 
 
 _new, _set = object.__new__, object.__setattr__
@@ -230,14 +262,16 @@ def read_chain(path: Path, options: Options, ctx: Context) -> Iterator[Item]:
             raise InvalidInput("the file is empty (no header row)", where=str(path))
         mapping = mapping or match_mapping(header)
         if mapping is None:
-            raise InvalidInput("no chain mapping matches this header; pass --mapping (see ingest/mappings/)",
-                               where=str(path))
+            raise InvalidInput(
+                "no chain mapping matches this header; pass --mapping (see ingest/mappings/)", where=str(path)
+            )
         try:
             cols = mapping.resolve(header)
         except InvalidInput as exc:
             raise InvalidInput(exc.detail, where=str(path)) from exc
-        source = file_source(path, options, kind="chain-export",
-                             description=f"transfer export read with mapping {mapping.name}")
+        source = file_source(
+            path, options, kind="chain-export", description=f"transfer export read with mapping {mapping.name}"
+        )
         yield source, "file"
         rows = _Rows(mapping, cols, len(header), options, source.id, str(path))
         while True:
@@ -257,8 +291,9 @@ def read_chain(path: Path, options: Options, ctx: Context) -> Iterator[Item]:
 class _Rows:
     """One file's rows to records, with what repeats across rows (wallets, chains, grades) worked out once."""
 
-    def __init__(self, mapping: Mapping, cols: dict[str, int], width: int, options: Options, source_id: str,
-                 file: str) -> None:
+    def __init__(
+        self, mapping: Mapping, cols: dict[str, int], width: int, options: Options, source_id: str, file: str
+    ) -> None:
         self.mapping, self.width, self.source_id, self.file = mapping, width, source_id, file
         self.grade, self.handling = str(options.grade), options.handling
         self.default_chain = normalize_chain(options.chain) if options.chain else mapping.chain
@@ -304,8 +339,9 @@ class _Rows:
                     new[(row[idx], chain)] = None
         if new:
             for key, found in validate_addresses(list(new)).items():
-                wallets[key] = found if isinstance(found, AddressError) else (found, wallet_id(found.chain,
-                                                                                                found.address))
+                wallets[key] = (
+                    found if isinstance(found, AddressError) else (found, wallet_id(found.chain, found.address))
+                )
 
     def read(self, line: int, row: list[str], out: list[Item]) -> None:
         """Append the row's records (new wallets, then its claim) or its reject to ``out``."""
@@ -363,8 +399,11 @@ class _Rows:
         (w_from, id_from), (w_to, id_to) = ends
         # the model's canonical amount is str(Decimal(...)), which writes amounts under 1e-6 as "1E-18";
         # every other fixed-point amount is already that string
-        props: dict[str, Any] = {"tx_hash": tx, "amount": str(Decimal(amount)) if amount.startswith("0.000000")
-                                 else amount, "chain": w_from.chain}
+        props: dict[str, Any] = {
+            "tx_hash": tx,
+            "amount": str(Decimal(amount)) if amount.startswith("0.000000") else amount,
+            "chain": w_from.chain,
+        }
         if log:
             props["log_index"] = int(log)
             key = f"{tx}:{int(log)}"
@@ -387,22 +426,50 @@ class _Rows:
                     emitted.add(wid)
                     self.fresh.append(wid)
                     out.append((self.wallet(w, wid, props.get("asset")), where))
-        out.append((_construct(Claim, {
-            "id": claim_id(id_from, "TRANSFERRED", id_to, self.source_id, key), "type": "TRANSFERRED",
-            "subject": id_from, "object": id_to, "source": self.source_id, "grade": self.grade,
-            "valid_from": ts[:10] if ts else None, "valid_to": None, "first_seen": None, "last_seen": None,
-            "handling": self.handling, "quote": "", "key": key, "properties": props,
-        }), where))
+        out.append(
+            (
+                _construct(
+                    Claim,
+                    {
+                        "id": claim_id(id_from, "TRANSFERRED", id_to, self.source_id, key),
+                        "type": "TRANSFERRED",
+                        "subject": id_from,
+                        "object": id_to,
+                        "source": self.source_id,
+                        "grade": self.grade,
+                        "valid_from": ts[:10] if ts else None,
+                        "valid_to": None,
+                        "first_seen": None,
+                        "last_seen": None,
+                        "handling": self.handling,
+                        "quote": "",
+                        "key": key,
+                        "properties": props,
+                    },
+                ),
+                where,
+            )
+        )
 
     def wallet(self, w: WalletAddress, wid: str, asset: str | None) -> Entity:
         props: dict[str, Any] = {"chain": w.chain, "address": w.address}
         if asset:
             props["asset"] = asset
-        return _construct(Entity, {  # type: ignore[no-any-return]
-            "id": wid, "label": "Wallet", "name": w.address, "aliases": [], "identifiers": [w.address],
-            "properties": props, "sources": [self.source_id], "first_seen": None, "last_seen": None,
-            "referents": [],
-        })
+        return _construct(  # type: ignore[no-any-return]
+            Entity,
+            {
+                "id": wid,
+                "label": "Wallet",
+                "name": w.address,
+                "aliases": [],
+                "identifiers": [w.address],
+                "properties": props,
+                "sources": [self.source_id],
+                "first_seen": None,
+                "last_seen": None,
+                "referents": [],
+            },
+        )
 
 
 def sniff_is_chain(path: Path) -> bool:
@@ -410,5 +477,3 @@ def sniff_is_chain(path: Path) -> bool:
         return match_mapping(read_header(path)) is not None
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
-
-

@@ -20,14 +20,28 @@ from .base import RowError, formula_like
 from .gazetteer import country_code
 from .identifiers import normalize_email, normalize_handle, normalize_phone
 
-__all__ = ["cell_text", "coerce_property", "to_date", "to_country", "to_grade", "split_list", "wallet_id",
-           "slug", "LIST_SEP", "MAX_CELL"]
+__all__ = [
+    "cell_text",
+    "coerce_property",
+    "to_date",
+    "to_country",
+    "to_grade",
+    "split_list",
+    "wallet_id",
+    "slug",
+    "LIST_SEP",
+    "MAX_CELL",
+]
 
 LIST_SEP = re.compile(r"\s*[;|]\s*")
 MAX_CELL = 20_000
 _COUNTRY_PROPS = {"country", "nationality"}
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+}
 _LONG_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
 
 

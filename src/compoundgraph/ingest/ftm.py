@@ -37,8 +37,14 @@ __all__ = ["read_ftm", "THING_MAP", "EDGE_MAP", "MAX_LINE"]
 
 MAX_LINE = 16 * 1024 * 1024
 THING_MAP = {
-    "Person": "Person", "Organization": "Organization", "Company": "Organization", "LegalEntity": "Organization",
-    "PublicBody": "Organization", "CryptoWallet": "Wallet", "Address": "Location", "UserAccount": "Account",
+    "Person": "Person",
+    "Organization": "Organization",
+    "Company": "Organization",
+    "LegalEntity": "Organization",
+    "PublicBody": "Organization",
+    "CryptoWallet": "Wallet",
+    "Address": "Location",
+    "UserAccount": "Account",
 }
 # schema -> (relationship, subject property, object property)
 EDGE_MAP = {
@@ -48,8 +54,16 @@ EDGE_MAP = {
     "Employment": ("EMPLOYED_BY", "employee", "employer"),
 }
 _SKIP = {"indexText"}  # derived by FtM tools, not data
-_CHAINS = {"trx": "tron", "tron": "tron", "usdt-trc20": "tron", "eth": "ethereum", "ethereum": "ethereum",
-           "btc": "bitcoin", "bitcoin": "bitcoin", "xbt": "bitcoin"}
+_CHAINS = {
+    "trx": "tron",
+    "tron": "tron",
+    "usdt-trc20": "tron",
+    "eth": "ethereum",
+    "ethereum": "ethereum",
+    "btc": "bitcoin",
+    "bitcoin": "bitcoin",
+    "xbt": "bitcoin",
+}
 
 
 def _first(proxy: Any, prop: str) -> str | None:
@@ -75,8 +89,11 @@ def _thing(proxy: Any, label: str, source_id: str) -> Entity:
     names = proxy.get("name", quiet=True)
     props: dict[str, Any] = {}
     used = {"name", "alias", "weakAlias", "previousName"}
-    aliases = [*proxy.get("alias", quiet=True), *proxy.get("weakAlias", quiet=True),
-               *proxy.get("previousName", quiet=True)]
+    aliases = [
+        *proxy.get("alias", quiet=True),
+        *proxy.get("weakAlias", quiet=True),
+        *proxy.get("previousName", quiet=True),
+    ]
     eid = _ftm_entity_id(label, proxy.id)
     country = _first(proxy, "country") if proxy.schema.get("country") else None
     if label == "Person":
@@ -154,8 +171,17 @@ def _thing(proxy: Any, label: str, source_id: str) -> Entity:
     if not names:
         raise RowError("name", f"the {proxy.schema.name} has no name")
     props.update(_leftovers(proxy, used | {"country"} if "country" in props or "nationality" in props else used))
-    return build(Entity, {"id": eid, "label": label, "name": names[0], "aliases": [*names[1:], *aliases],
-                          "properties": props, "sources": [source_id]})
+    return build(
+        Entity,
+        {
+            "id": eid,
+            "label": label,
+            "name": names[0],
+            "aliases": [*names[1:], *aliases],
+            "properties": props,
+            "sources": [source_id],
+        },
+    )
 
 
 def read_ftm(path: Path, options: Options, ctx: Context) -> Iterator[Item]:
@@ -219,8 +245,10 @@ def _proxies(path: Path) -> Iterator[tuple[str, Any]]:
                 yield where, Reject(str(path), where, "record", "not UTF-8")
                 continue
             except (ValueError, InvalidData, TypeError) as exc:
-                yield where, Reject(str(path), where, "schema" if "schema" in str(exc).lower() else "record",
-                                    str(exc)[:300])
+                yield (
+                    where,
+                    Reject(str(path), where, "schema" if "schema" in str(exc).lower() else "record", str(exc)[:300]),
+                )
                 continue
             yield where, proxy
 
@@ -238,21 +266,44 @@ def _end(ids: dict[str, tuple[str, str]], ctx: Context, ref: str | None, field: 
     raise RowError(field, "refers to an entity that is neither in the file nor in the store", ref)
 
 
-def _edge(item: Any, ids: dict[str, tuple[str, str]], source_id: str, grade: str, options: Options,
-          ctx: Context, path: Path, where: str) -> Iterator[Item]:
+def _edge(
+    item: Any,
+    ids: dict[str, tuple[str, str]],
+    source_id: str,
+    grade: str,
+    options: Options,
+    ctx: Context,
+    path: Path,
+    where: str,
+) -> Iterator[Item]:
     if isinstance(item, tuple):
         _, rel, ref, obj_id, proxy = item
         subj, subj_label = _end(ids, ctx, ref, "holder" if rel == "HOLDS" else "owner")
         obj_label = "Wallet" if rel == "HOLDS" else "Account"
         if not ontology().relationships[rel].allows(subj_label, obj_label):
             _bad_pair(rel, subj_label, obj_label)
-        yield build(Claim, {"type": rel, "subject": subj, "object": obj_id, "source": source_id, "grade": grade,
-                            "handling": options.handling, "properties": {"ftm_id": proxy.id}}), where
+        yield (
+            build(
+                Claim,
+                {
+                    "type": rel,
+                    "subject": subj,
+                    "object": obj_id,
+                    "source": source_id,
+                    "grade": grade,
+                    "handling": options.handling,
+                    "properties": {"ftm_id": proxy.id},
+                },
+            ),
+            where,
+        )
         return
     proxy = item
     name = proxy.schema.name
-    dates = {"valid_from": to_date((_first(proxy, "startDate") or "")[:10] or None, "startDate"),
-             "valid_to": to_date((_first(proxy, "endDate") or "")[:10] or None, "endDate")}
+    dates = {
+        "valid_from": to_date((_first(proxy, "startDate") or "")[:10] or None, "startDate"),
+        "valid_to": to_date((_first(proxy, "endDate") or "")[:10] or None, "endDate"),
+    }
     if name in EDGE_MAP:
         rel, sp, op = EDGE_MAP[name]
         subj, sl = _end(ids, ctx, _first(proxy, sp), sp)
@@ -260,8 +311,23 @@ def _edge(item: Any, ids: dict[str, tuple[str, str]], source_id: str, grade: str
         if not ontology().relationships[rel].allows(sl, ol):
             _bad_pair(rel, sl, ol)
         props = _leftovers(proxy, {sp, op, "startDate", "endDate"})
-        yield build(Claim, {"type": rel, "subject": subj, "object": obj, "source": source_id, "grade": grade,
-                            "handling": options.handling, "key": proxy.id, "properties": props, **dates}), where
+        yield (
+            build(
+                Claim,
+                {
+                    "type": rel,
+                    "subject": subj,
+                    "object": obj,
+                    "source": source_id,
+                    "grade": grade,
+                    "handling": options.handling,
+                    "key": proxy.id,
+                    "properties": props,
+                    **dates,
+                },
+            ),
+            where,
+        )
         return
     if name in ("Payment", "Sanction"):
         yield from _event(proxy, ids, ctx, source_id, grade, options, where)
@@ -273,8 +339,9 @@ def _bad_pair(rel: str, s: str, o: str) -> None:
     raise RowError("schema", f"{rel} cannot join a {s} to a {o} in the ontology")
 
 
-def _event(proxy: Any, ids: dict[str, tuple[str, str]], ctx: Context, source_id: str, grade: str,
-           options: Options, where: str) -> Iterator[Item]:
+def _event(
+    proxy: Any, ids: dict[str, tuple[str, str]], ctx: Context, source_id: str, grade: str, options: Options, where: str
+) -> Iterator[Item]:
     name = proxy.schema.name
     if name == "Payment":
         payer, pl = _end(ids, ctx, _first(proxy, "payer"), "payer")
@@ -284,11 +351,24 @@ def _event(proxy: Any, ids: dict[str, tuple[str, str]], ctx: Context, source_id:
         if pl == bl == "Wallet":
             tx = _first(proxy, "transactionNumber") or proxy.id
             props = {"tx_hash": tx, "amount": amount, "asset": _first(proxy, "currency")}
-            props.update(_leftovers(proxy, {"payer", "beneficiary", "amount", "currency", "transactionNumber",
-                                            "date"}))
-            yield build(Claim, {"type": "TRANSFERRED", "subject": payer, "object": ben, "source": source_id,
-                                "grade": grade, "handling": options.handling, "key": proxy.id,
-                                "valid_from": to_date(date, "date"), "properties": props}), where
+            props.update(_leftovers(proxy, {"payer", "beneficiary", "amount", "currency", "transactionNumber", "date"}))
+            yield (
+                build(
+                    Claim,
+                    {
+                        "type": "TRANSFERRED",
+                        "subject": payer,
+                        "object": ben,
+                        "source": source_id,
+                        "grade": grade,
+                        "handling": options.handling,
+                        "key": proxy.id,
+                        "valid_from": to_date(date, "date"),
+                        "properties": props,
+                    },
+                ),
+                where,
+            )
             return
         ends = [(payer, "payer"), (ben, "beneficiary")]
         event_props: dict[str, Any] = {"kind": "payment", "date": to_date(date, "date")}
@@ -301,19 +381,43 @@ def _event(proxy: Any, ids: dict[str, tuple[str, str]], ctx: Context, source_id:
         ent, _ = _end(ids, ctx, _first(proxy, "entity"), "entity")
         ends = [(ent, "sanctioned")]
         date = (_first(proxy, "startDate") or _first(proxy, "listingDate") or _first(proxy, "date") or "")[:10] or None
-        event_props = {"kind": "sanction", "date": to_date(date, "startDate"),
-                       "authority": _first(proxy, "authority"), "reference": _first(proxy, "unscId")
-                       or _first(proxy, "programId") or _first(proxy, "program")}
+        event_props = {
+            "kind": "sanction",
+            "date": to_date(date, "startDate"),
+            "authority": _first(proxy, "authority"),
+            "reference": _first(proxy, "unscId") or _first(proxy, "programId") or _first(proxy, "program"),
+        }
         used = {"entity", "authority", "startDate"}
     event_props.update(_leftovers(proxy, used))
     title = f"{name} {proxy.caption}" if proxy.caption and proxy.caption != name else f"{name} {proxy.id}"
-    event = build(Entity, {"id": _ftm_entity_id("Event", proxy.id), "label": "Event", "name": title[:300],
-                           "properties": event_props, "sources": [source_id]})
+    event = build(
+        Entity,
+        {
+            "id": _ftm_entity_id("Event", proxy.id),
+            "label": "Event",
+            "name": title[:300],
+            "properties": event_props,
+            "sources": [source_id],
+        },
+    )
     ctx.remember(event)
     yield event, where
     for eid, role in ends:
-        yield build(Claim, {"type": "INVOLVED_IN", "subject": eid, "object": event.id, "source": source_id,
-                            "grade": grade, "handling": options.handling, "properties": {"role": role}}), where
+        yield (
+            build(
+                Claim,
+                {
+                    "type": "INVOLVED_IN",
+                    "subject": eid,
+                    "object": event.id,
+                    "source": source_id,
+                    "grade": grade,
+                    "handling": options.handling,
+                    "properties": {"role": role},
+                },
+            ),
+            where,
+        )
 
 
 def sniff_is_ftm(path: Path) -> bool:

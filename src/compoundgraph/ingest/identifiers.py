@@ -24,8 +24,10 @@ _URL = re.compile(r"\bhttps?://[^\s<>\"'()\[\]]{3,2000}", re.I)
 _TME = re.compile(r"(?<![\w/.])(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z][A-Za-z0-9_]{4,31})\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{4,31})\b")
 _DOMAIN = re.compile(r"(?<![\w@./-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,12}))\b(?!@)")
-_WALLET = re.compile(r"\b(?:0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|bc1[02-9ac-hj-np-z]{11,87}|"
-                     r"[13][1-9A-HJ-NP-Za-km-z]{25,34})\b")
+_WALLET = re.compile(
+    r"\b(?:0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|bc1[02-9ac-hj-np-z]{11,87}|"
+    r"[13][1-9A-HJ-NP-Za-km-z]{25,34})\b"
+)
 # Top-level domains accepted for bare domains in prose ("Jobs.com"); URLs with a scheme need no list.
 TLDS = frozenset(
     "com net org info biz io co me app dev xyz top vip site online shop asia tv cc ws ly gg to in cn hk tw mo "

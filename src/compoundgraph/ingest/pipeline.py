@@ -65,8 +65,10 @@ def detect_format(path: Path) -> str:
         return "spreadsheet"
     if suffix in TEXT_SUFFIXES:
         return "text"
-    raise InvalidInput(f"cannot tell the format of a {suffix or 'extension-less'} file; pass --format "
-                       f"({', '.join(FORMATS)})", where=str(path))
+    raise InvalidInput(
+        f"cannot tell the format of a {suffix or 'extension-less'} file; pass --format ({', '.join(FORMATS)})",
+        where=str(path),
+    )
 
 
 def _precheck(path: Path, fmt: str, options: Options) -> None:
@@ -146,7 +148,13 @@ def _items(path: Path, fmt: str, options: Options, ctx: Context, index: list[Ent
 
 def _count_lines(path: Path, fmt: str) -> int | None:
     if fmt not in ("chain", "ftm", "jsonl", "spreadsheet") or path.suffix.lower() not in (
-            ".csv", ".tsv", ".jsonl", ".ndjson", ".ftm", ".json"):
+        ".csv",
+        ".tsv",
+        ".jsonl",
+        ".ndjson",
+        ".ftm",
+        ".json",
+    ):
         return None
     with path.open("rb") as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
@@ -162,8 +170,13 @@ def _check(record: Source | Entity | Claim, ctx: Context, path: Path, where: str
     if isinstance(record, Entity):
         known = ctx.label_of(record.id)
         if known and known != record.label:
-            return Reject(str(path), where, "type", f"entity {record.id} is a {known} in the graph; "
-                          f"this row says {record.label}", record.name[:200])
+            return Reject(
+                str(path),
+                where,
+                "type",
+                f"entity {record.id} is a {known} in the graph; this row says {record.label}",
+                record.name[:200],
+            )
         for s in record.sources:
             if ctx.label_of(s) != SOURCE_LABEL:
                 return Reject(str(path), where, "sources", f"cites {s}, which is not a source in the graph")
@@ -178,9 +191,15 @@ def _check_claim(record: Claim, ctx: Context, path: Path, where: str) -> Reject 
     obj = known.get(record.object) or ctx.label_of(record.object)
     source = known.get(record.source) or ctx.label_of(record.source)
     if subject is None or obj is None or source is None:
-        field, ref = next((f, r) for f, r, lab in (("subject", record.subject, subject),
-                                                   ("object", record.object, obj),
-                                                   ("source", record.source, source)) if lab is None)
+        field, ref = next(
+            (f, r)
+            for f, r, lab in (
+                ("subject", record.subject, subject),
+                ("object", record.object, obj),
+                ("source", record.source, source),
+            )
+            if lab is None
+        )
         return Reject(str(path), where, field, f"{ref} is neither in this file nor in the graph")
     if source != SOURCE_LABEL:
         return Reject(str(path), where, "source", f"{record.source} is not a source")
@@ -302,13 +321,17 @@ def _package(store: GraphStore, path: Path, options: Options, summary: IngestSum
     try:
         from ..exports.package import import_package
     except ImportError as exc:
-        raise InvalidInput("this is a partner package (it has manifest.json), but package import "
-                           "(compoundgraph.exports.package) is not installed", where=str(path)) from exc
+        raise InvalidInput(
+            "this is a partner package (it has manifest.json), but package import "
+            "(compoundgraph.exports.package) is not installed",
+            where=str(path),
+        ) from exc
     if options.dry_run:
         raise InvalidInput("--dry-run is not available for partner packages", where=str(path))
     from ..exports.trust import TrustStore
 
-    result: Any = import_package(store, path, trust=TrustStore(options.trust_path),
-                                 accept_fingerprint=options.accept_fingerprint)
+    result: Any = import_package(
+        store, path, trust=TrustStore(options.trust_path), accept_fingerprint=options.accept_fingerprint
+    )
     for f in ("sources", "entities", "claims", "created", "updated", "unchanged"):
         setattr(summary, f, getattr(summary, f) + int(getattr(result, f, 0)))

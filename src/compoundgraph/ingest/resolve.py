@@ -42,13 +42,26 @@ from ..ontology import ontology
 from ..store.base import ClaimFilter, GraphStore
 
 __all__ = [
-    "Candidate", "RESOLVER_SOURCE", "find_candidates", "scan", "pending", "accept", "reject", "undo",
-    "DecisionLog", "MergedIds", "score_names",
+    "Candidate",
+    "RESOLVER_SOURCE",
+    "find_candidates",
+    "scan",
+    "pending",
+    "accept",
+    "reject",
+    "undo",
+    "DecisionLog",
+    "MergedIds",
+    "score_names",
 ]
 
 RESOLVER_SOURCE = Source(
-    id="src-compoundgraph-resolver", title="compoundgraph identity resolution", publisher="compoundgraph",
-    kind="resolver", reliability="F", handling="H1",
+    id="src-compoundgraph-resolver",
+    title="compoundgraph identity resolution",
+    publisher="compoundgraph",
+    kind="resolver",
+    reliability="F",
+    handling="H1",
     description="Merge candidates proposed by name similarity; each needs an editor's decision.",
 )
 THRESHOLD = 88.0
@@ -113,8 +126,9 @@ def score_names(a: Entity, b: Entity) -> tuple[float, str]:
         for y in _forms(b):
             if re.findall(r"\d+", x) != re.findall(r"\d+", y):
                 continue  # "Unit 7" and "Unit 9", "recruit01" and "recruit02": numbers tell things apart
-            s = float(max(fuzz.ratio(x, y), fuzz.token_sort_ratio(x, y),
-                          fuzz.ratio(x.replace(" ", ""), y.replace(" ", ""))))
+            s = float(
+                max(fuzz.ratio(x, y), fuzz.token_sort_ratio(x, y), fuzz.ratio(x.replace(" ", ""), y.replace(" ", "")))
+            )
             if s > best:
                 best, matched = s, f"{x} ~ {y}"
     return round(best, 1), matched
@@ -161,12 +175,24 @@ def find_candidates(
 
 def same_as_claim(c: Candidate, status: str = "pending") -> Claim:
     grade = "F2" if c.score >= 95 else "F3"
-    return Claim(type="SAME_AS", subject=c.a, object=c.b, source=RESOLVER_SOURCE.id, grade=grade,
-                 quote=c.matched[:500], properties={"score": c.score, "status": status, "method": c.method})
+    return Claim(
+        type="SAME_AS",
+        subject=c.a,
+        object=c.b,
+        source=RESOLVER_SOURCE.id,
+        grade=grade,
+        quote=c.matched[:500],
+        properties={"score": c.score, "status": status, "method": c.method},
+    )
 
 
-def scan(store: GraphStore, log: DecisionLog, ids: Iterable[str] | None = None,
-         threshold: float = THRESHOLD, auto: bool = True) -> dict[str, int]:
+def scan(
+    store: GraphStore,
+    log: DecisionLog,
+    ids: Iterable[str] | None = None,
+    threshold: float = THRESHOLD,
+    auto: bool = True,
+) -> dict[str, int]:
     """Propose SAME_AS candidates; merge exact identifier matches at once when ``auto``."""
     cands = find_candidates(store, ids, threshold)
     store.upsert([RESOLVER_SOURCE])
@@ -189,8 +215,11 @@ def _pick_survivor(store: GraphStore, a: str, b: str) -> tuple[str, str]:
 
 
 def pending(store: GraphStore, status: str = "pending") -> list[tuple[Claim, Entity | None, Entity | None]]:
-    claims = [c for c in store.iter_claims(ClaimFilter.make(rel_types=["SAME_AS"]))
-              if status == "all" or c.properties.get("status") == status]
+    claims = [
+        c
+        for c in store.iter_claims(ClaimFilter.make(rel_types=["SAME_AS"]))
+        if status == "all" or c.properties.get("status") == status
+    ]
     ents = store.get_entities(sorted({i for c in claims for i in (c.subject, c.object)}))
     claims.sort(key=lambda c: (-float(str(c.properties.get("score") or 0)), c.id))
     return [(c, ents.get(c.subject), ents.get(c.object)) for c in claims]
@@ -217,16 +246,18 @@ def reject(store: GraphStore, log: DecisionLog, claim_id: str, editor: str = "")
     return done
 
 
-def accept(store: GraphStore, log: DecisionLog, claim_id: str, survivor: str | None = None,
-           editor: str = "") -> Entity:
+def accept(store: GraphStore, log: DecisionLog, claim_id: str, survivor: str | None = None, editor: str = "") -> Entity:
     """Merge the candidate's two entities into one (``survivor``, default the better connected)."""
     c = _same_as(store, claim_id)
     if c.properties.get("status") != "pending":
         raise Conflict(f"candidate {claim_id} is {c.properties.get('status')}, not pending")
     if survivor is not None and survivor not in (c.subject, c.object):
         raise InvalidInput(f"the survivor must be {c.subject} or {c.object}")
-    keep, gone = (survivor, c.object if survivor == c.subject else c.subject) if survivor else _pick_survivor(
-        store, c.subject, c.object)
+    keep, gone = (
+        (survivor, c.object if survivor == c.subject else c.subject)
+        if survivor
+        else _pick_survivor(store, c.subject, c.object)
+    )
     return _merge(store, log, c, keep, gone, action="accept", editor=editor)
 
 
@@ -236,8 +267,14 @@ class _Mutator:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def rewrite(self, source_ids: set[str], drop_claims: set[str], drop_entities: set[str],
-                replace: dict[str, Entity], add_claims: list[Claim]) -> None:
+    def rewrite(
+        self,
+        source_ids: set[str],
+        drop_claims: set[str],
+        drop_entities: set[str],
+        replace: dict[str, Entity],
+        add_claims: list[Claim],
+    ) -> None:
         store = self.store
         srcs = store.get_sources(sorted(source_ids))
         claims = [c for c in store.iter_claims() if c.source in srcs or c.object in srcs]
@@ -261,21 +298,24 @@ class _Mutator:
             w.add_all(add_claims)
 
 
-def _merge(store: GraphStore, log: DecisionLog, same_as: Claim, keep: str, gone: str, action: str,
-           editor: str) -> Entity:
+def _merge(
+    store: GraphStore, log: DecisionLog, same_as: Claim, keep: str, gone: str, action: str, editor: str
+) -> Entity:
     ents = store.get_entities([keep, gone])
     if keep not in ents or gone not in ents:
         raise NotFound(f"entity {keep if keep not in ents else gone} is no longer in the store")
     k, g = ents[keep], ents[gone]
     touching = [c for c in store.claims_of([gone], ClaimFilter()) if c.id != same_as.id]
-    survivor = Entity.model_validate({
-        **k.model_dump(),
-        "aliases": sorted({*k.aliases, g.name, *g.aliases} - {k.name}),
-        "identifiers": sorted({*k.identifiers, *g.identifiers}),
-        "properties": {**{p: v for p, v in g.properties.items()}, **k.properties},
-        "sources": sorted({*k.sources, *g.sources}),
-        "referents": sorted({*k.referents, gone, *g.referents}),
-    })
+    survivor = Entity.model_validate(
+        {
+            **k.model_dump(),
+            "aliases": sorted({*k.aliases, g.name, *g.aliases} - {k.name}),
+            "identifiers": sorted({*k.identifiers, *g.identifiers}),
+            "properties": {**{p: v for p, v in g.properties.items()}, **k.properties},
+            "sources": sorted({*k.sources, *g.sources}),
+            "referents": sorted({*k.referents, gone, *g.referents}),
+        }
+    )
     existing = {c.id for c in store.claims_of([keep], ClaimFilter())}
     moved: list[Claim] = []
     for c in touching:
@@ -283,21 +323,35 @@ def _merge(store: GraphStore, log: DecisionLog, same_as: Claim, keep: str, gone:
         obj = keep if c.object == gone else c.object
         if subj == obj:
             continue  # a claim between the two becomes a loop: it lives on in the log for undo
-        data = {**c.model_dump(), "id": "", "subject": subj, "object": obj,
-                "properties": {**c.properties, "referent": gone}}
+        data = {
+            **c.model_dump(),
+            "id": "",
+            "subject": subj,
+            "object": obj,
+            "properties": {**c.properties, "referent": gone},
+        }
         moved.append(Claim.model_validate(data))
     accepted = _with_status(same_as, "accepted")
     # the accepted SAME_AS now joins the survivor to itself: keep it only in the log
     sources = set(g.sources) | {c.source for c in touching} | {same_as.source}
     _Mutator(store).rewrite(sources, {c.id for c in touching} | {same_as.id}, {gone}, {keep: survivor}, moved)
-    log.append({
-        "action": action, "candidate": same_as.id, "survivor": keep, "merged": gone, "editor": editor,
-        "score": same_as.properties.get("score"),
-        "before": {"survivor": k.model_dump(mode="json"), "merged": g.model_dump(mode="json"),
-                   "claims": [c.model_dump(mode="json") for c in touching],
-                   "same_as": accepted.model_dump(mode="json")},
-        "created": sorted(c.id for c in moved if c.id not in existing),
-    })
+    log.append(
+        {
+            "action": action,
+            "candidate": same_as.id,
+            "survivor": keep,
+            "merged": gone,
+            "editor": editor,
+            "score": same_as.properties.get("score"),
+            "before": {
+                "survivor": k.model_dump(mode="json"),
+                "merged": g.model_dump(mode="json"),
+                "claims": [c.model_dump(mode="json") for c in touching],
+                "same_as": accepted.model_dump(mode="json"),
+            },
+            "created": sorted(c.id for c in moved if c.id not in existing),
+        }
+    )
     return survivor
 
 
@@ -323,10 +377,12 @@ def undo(store: GraphStore, log: DecisionLog, claim_id: str, editor: str = "") -
     around = store.claims_of([current.id], ClaimFilter())
     # every source around the survivor is re-written, so it disappears and comes back exactly as before
     sources = set(current.sources) | {c.source for c in around}
-    _Mutator(store).rewrite(sources, set(entry["created"]), set(), {current.id: keep_before, gone.id: gone},
-                            [*claims, same_as])
-    log.append({"action": "undo", "candidate": claim_id, "survivor": keep_before.id, "merged": gone.id,
-                "editor": editor})
+    _Mutator(store).rewrite(
+        sources, set(entry["created"]), set(), {current.id: keep_before, gone.id: gone}, [*claims, same_as]
+    )
+    log.append(
+        {"action": "undo", "candidate": claim_id, "survivor": keep_before.id, "merged": gone.id, "editor": editor}
+    )
     return keep_before, gone
 
 
@@ -353,8 +409,7 @@ class MergedIds:
                 target = moves[target]
             moves[gone] = target
         survivors = store.get_entities(sorted(set(moves.values()))) if moves else {}
-        self.to: dict[str, str] = {g: k for g, k in moves.items()
-                                   if k in survivors and g in survivors[k].referents}
+        self.to: dict[str, str] = {g: k for g, k in moves.items() if k in survivors and g in survivors[k].referents}
         self._survivors = survivors
 
     def __bool__(self) -> bool:
@@ -366,14 +421,16 @@ class MergedIds:
         if keep is None:
             return e
         k = self._survivors[keep]
-        merged = Entity.model_validate({
-            **k.model_dump(),
-            "aliases": sorted({*k.aliases, e.name, *e.aliases} - {k.name}),
-            "identifiers": sorted({*k.identifiers, *e.identifiers}),
-            "properties": {**e.properties, **k.properties},
-            "sources": sorted({*k.sources, *e.sources}),
-            "referents": sorted({*k.referents, e.id, *e.referents}),
-        })
+        merged = Entity.model_validate(
+            {
+                **k.model_dump(),
+                "aliases": sorted({*k.aliases, e.name, *e.aliases} - {k.name}),
+                "identifiers": sorted({*k.identifiers, *e.identifiers}),
+                "properties": {**e.properties, **k.properties},
+                "sources": sorted({*k.sources, *e.sources}),
+                "referents": sorted({*k.referents, e.id, *e.referents}),
+            }
+        )
         self._survivors[keep] = merged
         return merged
 
@@ -385,8 +442,15 @@ class MergedIds:
         if subj == obj:
             return None
         gone = c.subject if subj != c.subject else c.object
-        return Claim.model_validate({**c.model_dump(), "id": "", "subject": subj, "object": obj,
-                                     "properties": {**c.properties, "referent": gone}})
+        return Claim.model_validate(
+            {
+                **c.model_dump(),
+                "id": "",
+                "subject": subj,
+                "object": obj,
+                "properties": {**c.properties, "referent": gone},
+            }
+        )
 
 
 def iter_log(log: DecisionLog) -> Iterator[dict[str, Any]]:

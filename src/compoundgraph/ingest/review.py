@@ -47,8 +47,7 @@ class Candidate:
 
 
 def _proposals(store: GraphStore) -> list[Claim]:
-    return [c for c in store.iter_claims(_MENTIONS)
-            if c.properties.get("role") in ("candidate", "candidate-relation")]
+    return [c for c in store.iter_claims(_MENTIONS) if c.properties.get("role") in ("candidate", "candidate-relation")]
 
 
 def candidates(store: GraphStore, status: str = "pending") -> list[Candidate]:
@@ -68,15 +67,34 @@ def candidates(store: GraphStore, status: str = "pending") -> list[Candidate]:
             seen.add(e.id)
             st = str(e.properties.get("status") or "accepted")
             if status in ("all", st):
-                out.append(Candidate(e.id, "entity", st, e.label, e.name, c.quote, c.source,
-                                     str(e.properties.get("candidate_rule") or "")))
+                out.append(
+                    Candidate(
+                        e.id,
+                        "entity",
+                        st,
+                        e.label,
+                        e.name,
+                        c.quote,
+                        c.source,
+                        str(e.properties.get("candidate_rule") or ""),
+                    )
+                )
         else:
             st = str(c.properties.get("status"))
             if status in ("all", st):
                 s, o = ents.get(c.subject), ents.get(str(c.properties.get("proposed_object")))
-                out.append(Candidate(c.id, "relation", st, str(c.properties.get("proposed_type")),
-                                     f"{s.name if s else c.subject} -> {o.name if o else '?'}", c.quote, c.source,
-                                     str(c.properties.get("cue") or "")))
+                out.append(
+                    Candidate(
+                        c.id,
+                        "relation",
+                        st,
+                        str(c.properties.get("proposed_type")),
+                        f"{s.name if s else c.subject} -> {o.name if o else '?'}",
+                        c.quote,
+                        c.source,
+                        str(c.properties.get("cue") or ""),
+                    )
+                )
     return out
 
 
@@ -112,10 +130,18 @@ def accept(store: GraphStore, log: DecisionLog, cid: str, editor: str = "") -> E
         if _status(e) != "pending":
             raise Conflict(f"{e.name} ({e.id}) is {_status(e)}, not pending")
         sources = store.get_sources(sorted({c.source for c in claims if c.subject == e.id}))
-        done = Entity.model_validate({**e.model_dump(), "properties": {**e.properties, "status": "accepted"},
-                                      "sources": sorted({*e.sources, *sources})})  # now its report attests it
-        mentions = [_with(c, status="accepted", handling=sources[c.source].handling if c.source in sources else None)
-                    for c in claims if c.subject == e.id and c.properties.get("role") == "candidate"]
+        done = Entity.model_validate(
+            {
+                **e.model_dump(),
+                "properties": {**e.properties, "status": "accepted"},
+                "sources": sorted({*e.sources, *sources}),
+            }
+        )  # now its report attests it
+        mentions = [
+            _with(c, status="accepted", handling=sources[c.source].handling if c.source in sources else None)
+            for c in claims
+            if c.subject == e.id and c.properties.get("role") == "candidate"
+        ]
         store.upsert([done, *mentions])
         log.append({"action": "accept", "candidate": e.id, "kind": "entity", "editor": editor})
         return done
@@ -128,9 +154,16 @@ def accept(store: GraphStore, log: DecisionLog, cid: str, editor: str = "") -> E
     if waiting:
         raise Conflict(f"accept the proposed entities first: {', '.join(waiting)}")
     source = store.get_sources([rel.source])[rel.source]
-    fact = Claim(type=ontology().rel(str(rel.properties["proposed_type"])), subject=rel.subject, object=obj,
-                 source=rel.source, grade=rel.grade, quote=rel.quote, handling=source.handling,
-                 properties={"proposal": rel.id, "cue": rel.properties.get("cue"), "reviewed_by": editor or None})
+    fact = Claim(
+        type=ontology().rel(str(rel.properties["proposed_type"])),
+        subject=rel.subject,
+        object=obj,
+        source=rel.source,
+        grade=rel.grade,
+        quote=rel.quote,
+        handling=source.handling,
+        properties={"proposal": rel.id, "cue": rel.properties.get("cue"), "reviewed_by": editor or None},
+    )
     store.upsert([fact, _with(rel, status="accepted", handling=source.handling)])
     log.append({"action": "accept", "candidate": rel.id, "kind": "relation", "claim": fact.id, "editor": editor})
     return fact
@@ -143,12 +176,22 @@ def reject(store: GraphStore, log: DecisionLog, cid: str, editor: str = "") -> E
         if _status(e) != "pending":
             raise Conflict(f"{e.name} ({e.id}) is {_status(e)}, not pending")
         done = Entity.model_validate({**e.model_dump(), "properties": {**e.properties, "status": "rejected"}})
-        around = [_with(c, status="rejected") for c in claims
-                  if (c.subject == e.id or c.properties.get("proposed_object") == e.id)
-                  and c.properties.get("status") == "pending"]
+        around = [
+            _with(c, status="rejected")
+            for c in claims
+            if (c.subject == e.id or c.properties.get("proposed_object") == e.id)
+            and c.properties.get("status") == "pending"
+        ]
         store.upsert([done, *around])
-        log.append({"action": "reject", "candidate": e.id, "kind": "entity", "editor": editor,
-                    "relations": [c.id for c in around if c.properties.get("role") == "candidate-relation"]})
+        log.append(
+            {
+                "action": "reject",
+                "candidate": e.id,
+                "kind": "entity",
+                "editor": editor,
+                "relations": [c.id for c in around if c.properties.get("role") == "candidate-relation"],
+            }
+        )
         return done
     assert rel is not None
     if rel.properties.get("status") != "pending":
@@ -159,8 +202,15 @@ def reject(store: GraphStore, log: DecisionLog, cid: str, editor: str = "") -> E
     return done_rel
 
 
-def edit(store: GraphStore, log: DecisionLog, cid: str, name: str | None = None, label: str | None = None,
-         aliases: list[str] | None = None, editor: str = "") -> Entity:
+def edit(
+    store: GraphStore,
+    log: DecisionLog,
+    cid: str,
+    name: str | None = None,
+    label: str | None = None,
+    aliases: list[str] | None = None,
+    editor: str = "",
+) -> Entity:
     """Correct a pending proposed entity: its name, type or aliases (it stays pending)."""
     e, _rel, claims = _find(store, cid)
     if e is None:
@@ -168,19 +218,28 @@ def edit(store: GraphStore, log: DecisionLog, cid: str, name: str | None = None,
     if _status(e) != "pending":
         raise Conflict(f"{e.name} ({e.id}) is {_status(e)}; only a pending proposal can be edited")
     new_label = ontology().label(label) if label else e.label
-    props = {k: v for k, v in e.properties.items() if k in ("status", "candidate_rule", "proposed_in", "roles")
-             or new_label == e.label}
-    data: dict[str, Any] = {"label": new_label, "name": name or e.name,
-                            "aliases": sorted({*e.aliases, *(aliases or ())} - {name or e.name}),
-                            "properties": props, "sources": e.sources}
+    props = {
+        k: v
+        for k, v in e.properties.items()
+        if k in ("status", "candidate_rule", "proposed_in", "roles") or new_label == e.label
+    }
+    data: dict[str, Any] = {
+        "label": new_label,
+        "name": name or e.name,
+        "aliases": sorted({*e.aliases, *(aliases or ())} - {name or e.name}),
+        "properties": props,
+        "sources": e.sources,
+    }
     fresh = Entity.model_validate(data)
     if fresh.id == e.id:
         store.upsert([Entity.model_validate({**data, "id": e.id})])
         log.append({"action": "edit", "candidate": e.id, "name": fresh.name, "editor": editor})
         return fresh
     if store.get_entities([fresh.id]):
-        raise Conflict(f"{fresh.label} {fresh.name!r} is already in the graph ({fresh.id}); reject this "
-                       "proposal instead, or resolve the two as duplicates")
+        raise Conflict(
+            f"{fresh.label} {fresh.name!r} is already in the graph ({fresh.id}); reject this "
+            "proposal instead, or resolve the two as duplicates"
+        )
     touching = [c for c in claims if c.subject == e.id or c.properties.get("proposed_object") == e.id]
     moved = []
     for c in touching:
@@ -191,11 +250,23 @@ def edit(store: GraphStore, log: DecisionLog, cid: str, name: str | None = None,
         if c.properties.get("proposed_object") == e.id:
             d["properties"] = {**c.properties, "proposed_object": fresh.id}
             d["key"] = f"rel:{c.properties.get('proposed_type')}:{fresh.id}:{str(c.key).rsplit(':', 1)[-1]}"
-        d["properties"] = {**d["properties"], "proposed_label": new_label} if c.subject == e.id and \
-            c.properties.get("role") == "candidate" else d["properties"]
+        d["properties"] = (
+            {**d["properties"], "proposed_label": new_label}
+            if c.subject == e.id and c.properties.get("role") == "candidate"
+            else d["properties"]
+        )
         moved.append(Claim.model_validate(d))
-    _Mutator(store).rewrite(set(e.sources) | {c.source for c in touching}, {c.id for c in touching}, {e.id},
-                            {fresh.id: fresh}, moved)
-    log.append({"action": "edit", "candidate": e.id, "new_id": fresh.id, "name": fresh.name, "label": new_label,
-                "editor": editor})
+    _Mutator(store).rewrite(
+        set(e.sources) | {c.source for c in touching}, {c.id for c in touching}, {e.id}, {fresh.id: fresh}, moved
+    )
+    log.append(
+        {
+            "action": "edit",
+            "candidate": e.id,
+            "new_id": fresh.id,
+            "name": fresh.name,
+            "label": new_label,
+            "editor": editor,
+        }
+    )
     return fresh

@@ -38,11 +38,31 @@ from .yaml_input import load_yaml
 
 __all__ = ["read_spreadsheet", "iter_rows", "SOURCE_COLUMNS", "ENTITY_COLUMNS", "CLAIM_COLUMNS"]
 
-SOURCE_COLUMNS = ("source_title", "source_url", "source_publisher", "source_date", "source_kind",
-                  "source_reliability", "source_handling")
+SOURCE_COLUMNS = (
+    "source_title",
+    "source_url",
+    "source_publisher",
+    "source_date",
+    "source_kind",
+    "source_reliability",
+    "source_handling",
+)
 ENTITY_COLUMNS = ("type", "id", "name", "aliases", "identifiers", "first_seen", "last_seen")
-CLAIM_COLUMNS = ("subject", "subject_type", "relation", "object", "object_type", "grade", "valid_from",
-                 "valid_to", "first_seen", "last_seen", "handling", "quote", "key")
+CLAIM_COLUMNS = (
+    "subject",
+    "subject_type",
+    "relation",
+    "object",
+    "object_type",
+    "grade",
+    "valid_from",
+    "valid_to",
+    "first_seen",
+    "last_seen",
+    "handling",
+    "quote",
+    "key",
+)
 MAX_ROWS_PEEK = 5
 
 
@@ -90,8 +110,9 @@ def iter_rows(path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
             raise
         except Exception as exc:
             # sheet surfaces here (expat refuses entity amplification with a ParseError)
-            raise InvalidInput(f"not a readable XLSX workbook: {type(exc).__name__}: {str(exc)[:200]}",
-                               where=str(path)) from exc
+            raise InvalidInput(
+                f"not a readable XLSX workbook: {type(exc).__name__}: {str(exc)[:200]}", where=str(path)
+            ) from exc
         finally:
             wb.close()
         return
@@ -166,14 +187,19 @@ class _Sources:
             self.seen.add(self.file.id)
             return new, self.file
         rel = cell_text(row.get("source_reliability"), "source_reliability") or self.options.grade.reliability
-        src = build(Source, {
-            "title": title or url, "url": url or "",
-            "publisher": cell_text(row.get("source_publisher"), "source_publisher") or "",
-            "published": to_date(row.get("source_date"), "source_date"),
-            "kind": cell_text(row.get("source_kind"), "source_kind") or "report",
-            "reliability": rel,
-            "handling": cell_text(row.get("source_handling"), "source_handling") or self.options.handling,
-        }, "source")
+        src = build(
+            Source,
+            {
+                "title": title or url,
+                "url": url or "",
+                "publisher": cell_text(row.get("source_publisher"), "source_publisher") or "",
+                "published": to_date(row.get("source_date"), "source_date"),
+                "kind": cell_text(row.get("source_kind"), "source_kind") or "report",
+                "reliability": rel,
+                "handling": cell_text(row.get("source_handling"), "source_handling") or self.options.handling,
+            },
+            "source",
+        )
         new = [] if src.id in self.seen else [src]
         self.seen.add(src.id)
         return new, src
@@ -211,13 +237,20 @@ def _entity(row: dict[str, Any], label: str, source: Source, options: Options) -
     for key in spec.identifiers:
         if key in props and isinstance(props[key], str):
             identifiers.append(props[key])
-    return build(Entity, {
-        "id": eid, "label": label, "name": name,
-        "aliases": split_list(row.get("aliases"), "aliases"),
-        "identifiers": identifiers, "properties": props, "sources": [source.id],
-        "first_seen": to_date(row.get("first_seen"), "first_seen"),
-        "last_seen": to_date(row.get("last_seen"), "last_seen"),
-    })
+    return build(
+        Entity,
+        {
+            "id": eid,
+            "label": label,
+            "name": name,
+            "aliases": split_list(row.get("aliases"), "aliases"),
+            "identifiers": identifiers,
+            "properties": props,
+            "sources": [source.id],
+            "first_seen": to_date(row.get("first_seen"), "first_seen"),
+            "last_seen": to_date(row.get("last_seen"), "last_seen"),
+        },
+    )
 
 
 def _end(row: dict[str, Any], side: str, ctx: Context) -> str:
@@ -250,17 +283,24 @@ def _claim(row: dict[str, Any], source: Source, ctx: Context, options: Options) 
             key = slug(col)
             props[key if key not in RESERVED else f"{key}_value"] = text
     grade = to_grade(row.get("grade"), "grade") or f"{source.reliability}{options.grade.credibility}"
-    return build(Claim, {
-        "type": rel_type, "subject": subject, "object": obj, "source": source.id, "grade": grade,
-        "valid_from": to_date(row.get("valid_from"), "valid_from"),
-        "valid_to": to_date(row.get("valid_to"), "valid_to"),
-        "first_seen": to_date(row.get("first_seen"), "first_seen"),
-        "last_seen": to_date(row.get("last_seen"), "last_seen"),
-        "handling": cell_text(row.get("handling"), "handling") or options.handling,
-        "quote": cell_text(row.get("quote"), "quote") or "",
-        "key": cell_text(row.get("key"), "key") or "",
-        "properties": props,
-    })
+    return build(
+        Claim,
+        {
+            "type": rel_type,
+            "subject": subject,
+            "object": obj,
+            "source": source.id,
+            "grade": grade,
+            "valid_from": to_date(row.get("valid_from"), "valid_from"),
+            "valid_to": to_date(row.get("valid_to"), "valid_to"),
+            "first_seen": to_date(row.get("first_seen"), "first_seen"),
+            "last_seen": to_date(row.get("last_seen"), "last_seen"),
+            "handling": cell_text(row.get("handling"), "handling") or options.handling,
+            "quote": cell_text(row.get("quote"), "quote") or "",
+            "key": cell_text(row.get("key"), "key") or "",
+            "properties": props,
+        },
+    )
 
 
 def read_spreadsheet(path: Path, options: Options, ctx: Context) -> Iterator[Item]:

@@ -46,11 +46,16 @@ class IngestSummary:
 
     def line(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
-        return (f"{verb} {self.sources} sources, {self.entities} entities, {self.claims} claims: "
-                f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.rejected} rejected"
-                + (f"; {self.merged} merged by identifier, {self.candidates} merge candidates to review"
-                   if self.merged or self.candidates else ""))
+        return (
+            f"{verb} {self.sources} sources, {self.entities} entities, {self.claims} claims: "
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.rejected} rejected"
+            + (
+                f"; {self.merged} merged by identifier, {self.candidates} merge candidates to review"
+                if self.merged or self.candidates
+                else ""
+            )
+        )
 
 
 def _safe(value: str) -> str:

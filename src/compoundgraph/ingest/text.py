@@ -48,19 +48,34 @@ __all__ = ["read_text", "load_document", "sentences", "country_role", "EntityInd
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_DOCUMENT = 50 * 1024 * 1024
 _CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("origin", re.compile(r"originat\w*|countr(?:y|ies) of origin|home countr\w*|nationals? of|"
-                          r"victims? (?:from|of \w+ nationality)|citizens? of|recruited from", re.I)),
-    ("compound_location", re.compile(
-        r"(?:compounds?|cent(?:re|er)s?|parks?|hubs?)\s+(?:(?:are|were|is|was)\s+)?(?:\w+\s+)?"
-        r"(?:located|based|operating|situated|found)?\s*(?:in|across)\b|held (?:captive )?in\b", re.I)),
+    (
+        "origin",
+        re.compile(
+            r"originat\w*|countr(?:y|ies) of origin|home countr\w*|nationals? of|"
+            r"victims? (?:from|of \w+ nationality)|citizens? of|recruited from",
+            re.I,
+        ),
+    ),
+    (
+        "compound_location",
+        re.compile(
+            r"(?:compounds?|cent(?:re|er)s?|parks?|hubs?)\s+(?:(?:are|were|is|was)\s+)?(?:\w+\s+)?"
+            r"(?:located|based|operating|situated|found)?\s*(?:in|across)\b|held (?:captive )?in\b",
+            re.I,
+        ),
+    ),
     ("perpetrator_nationality", re.compile(r"perpetrat\w*|nationalities|facilitated by", re.I)),
 ]
 _RECRUIT = re.compile(r"recruit\w*|job (?:ad|advert|offer)\w*|jobs? |advertis\w*|employment", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[*_]*[A-Z0-9])")
-_ABBREV = re.compile(r"(?:\b(?:Ref|No|Nos|Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|St|Co|Ltd|Inc|para|art|e\.g|i\.e|"
-                     r"vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.)$")
-_DATE_IN_TEXT = re.compile(r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
-                           r"October|November|December) \d{4}|\d{4}-\d{2}-\d{2})\b")
+_ABBREV = re.compile(
+    r"(?:\b(?:Ref|No|Nos|Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|St|Co|Ltd|Inc|para|art|e\.g|i\.e|"
+    r"vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.)$"
+)
+_DATE_IN_TEXT = re.compile(
+    r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December) \d{4}|\d{4}-\d{2}-\d{2})\b"
+)
 
 
 @dataclass
@@ -110,8 +125,11 @@ def load_document(path: Path) -> Document:
         title = soup.title.get_text(" ", strip=True) if soup.title else ""
         if soup.title:
             soup.title.decompose()
-        blocks = [b.get_text(" ", strip=True) for b in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "td", "div"])
-                  if not b.find(["p", "li", "div", "td"])]
+        blocks = [
+            b.get_text(" ", strip=True)
+            for b in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "td", "div"])
+            if not b.find(["p", "li", "div", "td"])
+        ]
         text = "\n\n".join(b for b in blocks if b) or soup.get_text("\n")
     else:
         text = _decode(raw, path)
@@ -171,10 +189,15 @@ def country_role(sentence: str, position: int, demonym: bool) -> str:
 
 CANDIDATE_HANDLING = "H3"  # a proposal stays in this agency (never exported) until an editor accepts it
 PROPOSALS_SOURCE = Source(
-    id="src-compoundgraph-proposals", title="compoundgraph text loader: names proposed for review",
-    publisher="compoundgraph", kind="proposals", reliability="F", handling=CANDIDATE_HANDLING,
+    id="src-compoundgraph-proposals",
+    title="compoundgraph text loader: names proposed for review",
+    publisher="compoundgraph",
+    kind="proposals",
+    reliability="F",
+    handling=CANDIDATE_HANDLING,
     description="Attests entities the text loader proposed from reports until an editor accepts them; "
-                "each proposal's MENTIONED_IN claim names its report and sentence.")
+    "each proposal's MENTIONED_IN claim names its report and sentence.",
+)
 
 
 def _quote(sentence: str) -> str:
@@ -183,8 +206,14 @@ def _quote(sentence: str) -> str:
 
 def place_properties(p: Place) -> dict[str, Any]:
     """A gazetteer place as a Location's properties, marked as gazetteer-derived with its source."""
-    props: dict[str, Any] = {"country": p.country, "kind": p.kind, "geo_source": "gazetteer", "gazetteer": p.origin,
-                             "geo_ref": p.source or None, "admin_area": p.admin_area or None}
+    props: dict[str, Any] = {
+        "country": p.country,
+        "kind": p.kind,
+        "geo_source": "gazetteer",
+        "gazetteer": p.origin,
+        "geo_ref": p.source or None,
+        "admin_area": p.admin_area or None,
+    }
     if p.lat is not None and p.lon is not None:
         props["lat"], props["lon"] = p.lat, p.lon
     if p.geonameid:
@@ -206,7 +235,8 @@ class EntityIndex:
             if e.label in ("Case", "Wallet", "Account"):
                 continue  # victims are never matched by name; wallets and accounts by identifier
             if (e.label == "Location" and e.properties.get("kind") == "country") or (
-                    e.label == "Platform" and e.name in PLATFORMS):
+                e.label == "Platform" and e.name in PLATFORMS
+            ):
                 continue  # the gazetteers find these, with roles
             if e.properties.get("status") in ("pending", "rejected"):
                 continue  # a proposal is no fact: proposed again (pending) or not at all (rejected)
@@ -253,17 +283,21 @@ def _source(path: Path, doc: Document, options: Options) -> tuple[Source, Grade]
         published = to_date(published, "published") if published else None
     except RowError:
         published = None
-    src = build(Source, {
-        "title": options.title or meta.get("title") or doc.title,
-        "publisher": options.publisher or meta.get("publisher") or "",
-        "url": options.url or meta.get("url") or "",
-        "published": published,
-        "kind": options.kind or meta.get("kind") or "report",
-        "reliability": grade.reliability,
-        "sha256": doc.sha256,
-        "handling": meta.get("handling") or options.handling,
-        "description": str(meta.get("description") or ""),
-    }, "source")
+    src = build(
+        Source,
+        {
+            "title": options.title or meta.get("title") or doc.title,
+            "publisher": options.publisher or meta.get("publisher") or "",
+            "url": options.url or meta.get("url") or "",
+            "published": published,
+            "kind": options.kind or meta.get("kind") or "report",
+            "reliability": grade.reliability,
+            "sha256": doc.sha256,
+            "handling": meta.get("handling") or options.handling,
+            "description": str(meta.get("description") or ""),
+        },
+        "source",
+    )
     return src, grade
 
 
@@ -275,14 +309,23 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
     index = index if index is not None else EntityIndex(ctx.store)
     made: set[str] = set()
 
-    def entity(label: str, name: str, props: dict[str, Any], eid: str = "",
-               attested: bool = True) -> tuple[Entity | None, str]:
+    def entity(
+        label: str, name: str, props: dict[str, Any], eid: str = "", attested: bool = True
+    ) -> tuple[Entity | None, str]:
         if not eid:
             found = ctx.find(label, name) if label in ("Platform", "Location") else None
             if found:
                 return None, found
-        e = build(Entity, {"id": eid, "label": label, "name": name, "properties": props,
-                           "sources": [source.id] if attested else [PROPOSALS_SOURCE.id]})
+        e = build(
+            Entity,
+            {
+                "id": eid,
+                "label": label,
+                "name": name,
+                "properties": props,
+                "sources": [source.id] if attested else [PROPOSALS_SOURCE.id],
+            },
+        )
         if e.id in made:
             return None, e.id
         made.add(e.id)
@@ -291,12 +334,20 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
 
     def mention(eid: str, n: int, sentence: str, role: str, matched: str, **extra: Any) -> Claim:
         quote = _quote(sentence)
-        return build(Claim, {
-            "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
-            "grade": str(grade), "handling": source.handling, "quote": quote,
-            "key": f"{role}:{digest(sentence, size=12)}",
-            "properties": {"role": role, "matched": matched[:200], "sentence": n, **extra},
-        })
+        return build(
+            Claim,
+            {
+                "type": "MENTIONED_IN",
+                "subject": eid,
+                "object": source.id,
+                "source": source.id,
+                "grade": str(grade),
+                "handling": source.handling,
+                "quote": quote,
+                "key": f"{role}:{digest(sentence, size=12)}",
+                "properties": {"role": role, "matched": matched[:200], "sentence": n, **extra},
+            },
+        )
 
     def candidate(p: Any, n: int, sentence: str) -> tuple[Entity | None, Claim, str] | None:
         props: dict[str, Any] = {"status": "pending", "candidate_rule": p.rule, "proposed_in": source.id}
@@ -304,31 +355,58 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             props["roles"] = [p.role]
         if p.aliases:
             props["expansion"] = p.aliases[0]
-        probe = build(Entity, {"label": p.label, "name": p.name, "properties": props,
-                               "sources": [PROPOSALS_SOURCE.id]})
+        probe = build(Entity, {"label": p.label, "name": p.name, "properties": props, "sources": [PROPOSALS_SOURCE.id]})
         if probe.id not in made and ctx.store is not None:
             before = ctx.store.get_entities([probe.id]).get(probe.id)
             if before is not None and before.properties.get("status") != "pending":
                 return None  # decided already: rejected, or accepted (then the index names it)
         # until it is accepted only the H3 proposals source attests a proposal, so partners never see it
         e, eid = entity(p.label, p.name, props, attested=False)
-        c = build(Claim, {
-            "type": "MENTIONED_IN", "subject": eid, "object": source.id, "source": source.id,
-            "grade": str(grade), "handling": CANDIDATE_HANDLING, "quote": _quote(sentence),
-            "key": f"candidate:{digest(sentence, size=12)}",
-            "properties": {"role": "candidate", "status": "pending", "proposed_label": p.label, "matched": p.text[:200],
-                           "rule": p.rule, "sentence": n},
-        })
+        c = build(
+            Claim,
+            {
+                "type": "MENTIONED_IN",
+                "subject": eid,
+                "object": source.id,
+                "source": source.id,
+                "grade": str(grade),
+                "handling": CANDIDATE_HANDLING,
+                "quote": _quote(sentence),
+                "key": f"candidate:{digest(sentence, size=12)}",
+                "properties": {
+                    "role": "candidate",
+                    "status": "pending",
+                    "proposed_label": p.label,
+                    "matched": p.text[:200],
+                    "rule": p.rule,
+                    "sentence": n,
+                },
+            },
+        )
         return e, c, eid
 
     def proposal(rel: str, s: Mention, o: Mention, cue: str, n: int, sentence: str) -> Claim:
-        return build(Claim, {
-            "type": "MENTIONED_IN", "subject": s.id, "object": source.id, "source": source.id,
-            "grade": str(grade), "handling": CANDIDATE_HANDLING, "quote": _quote(sentence),
-            "key": f"rel:{rel}:{o.id}:{digest(sentence, size=12)}",
-            "properties": {"role": "candidate-relation", "status": "pending", "proposed_type": rel,
-                           "proposed_object": o.id, "cue": cue[:200], "sentence": n},
-        })
+        return build(
+            Claim,
+            {
+                "type": "MENTIONED_IN",
+                "subject": s.id,
+                "object": source.id,
+                "source": source.id,
+                "grade": str(grade),
+                "handling": CANDIDATE_HANDLING,
+                "quote": _quote(sentence),
+                "key": f"rel:{rel}:{o.id}:{digest(sentence, size=12)}",
+                "properties": {
+                    "role": "candidate-relation",
+                    "status": "pending",
+                    "proposed_type": rel,
+                    "proposed_object": o.id,
+                    "cue": cue[:200],
+                    "sentence": n,
+                },
+            },
+        )
 
     context: list[Mention] = []  # compounds named so far, for "the compound"
     proposing = False
@@ -338,26 +416,37 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         for hit in find_countries(sentence):
             role = country_role(sentence, hit.start, hit.demonym)
             name = country_name(hit.code)
-            e, eid = entity("Location", name, {"country": hit.code, "kind": "country"},
-                            entity_id("Location", name, [hit.code, "country"]))
+            e, eid = entity(
+                "Location",
+                name,
+                {"country": hit.code, "kind": "country"},
+                entity_id("Location", name, [hit.code, "country"]),
+            )
             out.append((e, mention(eid, n, sentence, role, hit.text, country=hit.code)))
         countries_here = {c.properties.get("country") for _, c in out}
         place_spans: list[tuple[int, int]] = []
         places_here: list[Mention] = []
         for ph in find_places(sentence):
             place_spans.append((ph.start, ph.end))
-            e, eid = entity("Location", ph.place.name, place_properties(ph.place),
-                            entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]))
+            e, eid = entity(
+                "Location",
+                ph.place.name,
+                place_properties(ph.place),
+                entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]),
+            )
             out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
             places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
             if ph.place.country not in countries_here:  # the place's country is named through it
                 countries_here.add(ph.place.country)
                 cname = country_name(ph.place.country)
-                ce, ceid = entity("Location", cname, {"country": ph.place.country, "kind": "country"},
-                                  entity_id("Location", cname, [ph.place.country, "country"]))
+                ce, ceid = entity(
+                    "Location",
+                    cname,
+                    {"country": ph.place.country, "kind": "country"},
+                    entity_id("Location", cname, [ph.place.country, "country"]),
+                )
                 role = country_role(sentence, ph.start, False)
-                out.append((ce, mention(ceid, n, sentence, role, ph.text, country=ph.place.country,
-                                        via="place")))
+                out.append((ce, mention(ceid, n, sentence, role, ph.text, country=ph.place.country, via="place")))
         spans: list[tuple[int, int]] = []
         recruiting = bool(_RECRUIT.search(sentence))
         for p in find_platforms(sentence):
@@ -375,8 +464,11 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             elif f.kind == "email":
                 e, eid = entity("Account", f.value, {"platform": "email", "email": f.value})
             elif f.kind == "telegram":
-                e, eid = entity("Account", f"@{f.value}", {"platform": "Telegram", "handle": f.value,
-                                                          "url": f"https://t.me/{f.value}"})
+                e, eid = entity(
+                    "Account",
+                    f"@{f.value}",
+                    {"platform": "Telegram", "handle": f.value, "url": f"https://t.me/{f.value}"},
+                )
             else:  # url or domain: the site is a Platform (a known one when the domain is known)
                 known = next((name for name, (_k, d, _o) in PLATFORMS.items() if f.extra.endswith(d)), None)
                 if known:
@@ -408,8 +500,9 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         for rel, subj, obj, cue in find_relations(sentence, [*mentions, *places_here], context):
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
-                    c.id == prop.id and c.properties.get("status") != "pending" for c in ctx.store.claims_of(
-                        [subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"]))):
+                c.id == prop.id and c.properties.get("status") != "pending"
+                for c in ctx.store.claims_of([subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+            ):
                 continue  # decided already
             out.append((None, prop))
         context.extend(m for m in sorted(mentions, key=lambda m: m.start) if m.label == "Compound")

@@ -22,8 +22,13 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]  # types-PyYAML leaves it untyped
-            raise ComposerError(None, None, f"the alias *{event.anchor} is not accepted (aliases are refused in "
-                                "uploaded YAML: write the value out)", event.start_mark)
+            raise ComposerError(
+                None,
+                None,
+                f"the alias *{event.anchor} is not accepted (aliases are refused in "
+                "uploaded YAML: write the value out)",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 

@@ -175,8 +175,10 @@ class Chart(_Strict):
 class Share(_Strict):
     """Access given to another key (``key:<key id>``) or to every key of a role (``role:<role>``)."""
 
-    to: str = Field(pattern=r"^(key:[A-Za-z0-9_-]{1,64}|role:(partner|investigator|analyst|editor|admin))$",
-                    examples=["key:3f2a9c", "role:analyst"])
+    to: str = Field(
+        pattern=r"^(key:[A-Za-z0-9_-]{1,64}|role:(partner|investigator|analyst|editor|admin))$",
+        examples=["key:3f2a9c", "role:analyst"],
+    )
     access: Literal["read", "edit"] = "read"
 
 
@@ -221,20 +223,23 @@ def parse_chart(data: Any, where: str = "chart") -> Chart:
             raise InvalidInput(f"expected a JSON object, got {type(data).__name__}", where=where)
         entities = data.get("entities")
         if isinstance(entities, list) and len(entities) > MAX_ENTITIES:
-            raise TooLarge(f"{len(entities):,} entities on the chart; the limit is {MAX_ENTITIES:,}",
-                           where=f"{where}.entities")
+            raise TooLarge(
+                f"{len(entities):,} entities on the chart; the limit is {MAX_ENTITIES:,}", where=f"{where}.entities"
+            )
         try:
             chart = Chart.model_validate(data)
         except ValidationError as exc:
             at, msg = _first_error(exc)
             raise InvalidInput(msg, where=f"{where}.{at}" if at else where) from exc
     if len(chart.entities) > MAX_ENTITIES:
-        raise TooLarge(f"{len(chart.entities):,} entities on the chart; the limit is {MAX_ENTITIES:,}",
-                       where=f"{where}.entities")
+        raise TooLarge(
+            f"{len(chart.entities):,} entities on the chart; the limit is {MAX_ENTITIES:,}", where=f"{where}.entities"
+        )
     size = chart.notes.size()
     if size > MAX_NOTES_BYTES:
-        raise TooLarge(f"the notes hold {size:,} bytes; the limit is {MAX_NOTES_BYTES:,} bytes (5 MB)",
-                       where=f"{where}.notes")
+        raise TooLarge(
+            f"the notes hold {size:,} bytes; the limit is {MAX_NOTES_BYTES:,} bytes (5 MB)", where=f"{where}.notes"
+        )
     return chart
 
 

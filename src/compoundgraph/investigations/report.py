@@ -46,8 +46,7 @@ class ReportData:
     viewer: str  # who the report was made for (key id and role)
 
 
-def gather(store: GraphStore, meta: Summary, chart: Chart, flt: ClaimFilter, generated: str,
-           viewer: str) -> ReportData:
+def gather(store: GraphStore, meta: Summary, chart: Chart, flt: ClaimFilter, generated: str, viewer: str) -> ReportData:
     """Read the visible entities, the claims between them passing ``flt`` and their sources."""
     shown = [e.id for e in chart.entities if not e.hidden]
     nodes = store.node_labels(shown)
@@ -83,8 +82,13 @@ def _positions(data: ReportData) -> dict[str, tuple[float, float]]:
     xs, ys = [p[0] for p in pts.values()], [p[1] for p in pts.values()]
     if max(xs) - min(xs) < 1e-9 and max(ys) - min(ys) < 1e-9:
         n = len(pts)
-        return {k: (_W / 2 + (_W / 2 - _PADX) * math.cos(2 * math.pi * i / n),
-                    _H / 2 + (_H / 2 - _PAD) * math.sin(2 * math.pi * i / n)) for i, k in enumerate(sorted(pts))}
+        return {
+            k: (
+                _W / 2 + (_W / 2 - _PADX) * math.cos(2 * math.pi * i / n),
+                _H / 2 + (_H / 2 - _PAD) * math.sin(2 * math.pi * i / n),
+            )
+            for i, k in enumerate(sorted(pts))
+        }
     sx = (_W - 2 * _PADX) / max(max(xs) - min(xs), 1e-9)
     sy = (_H - 2 * _PAD) / max(max(ys) - min(ys), 1e-9)
     s = min(sx, sy)
@@ -96,21 +100,27 @@ def _positions(data: ReportData) -> dict[str, tuple[float, float]]:
 def _svg(data: ReportData) -> str:
     ont = ontology()
     pos = _positions(data)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W:g} {_H:g}" role="img" '
-             f'aria-label="{_e(data.meta.title)}: link chart">',
-             f'<rect width="{_W:g}" height="{_H:g}" fill="#ffffff"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W:g} {_H:g}" role="img" '
+        f'aria-label="{_e(data.meta.title)}: link chart">',
+        f'<rect width="{_W:g}" height="{_H:g}" fill="#ffffff"/>',
+    ]
     label_edges = len(data.claims) <= 200
     for n, c in enumerate(data.claims, 1):
         if c.subject not in pos or c.object not in pos:
             continue
         (x1, y1), (x2, y2) = pos[c.subject], pos[c.object]
         dash = _DASH[_style(c.grade)]
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" '
-                     f'stroke-width="1.4"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}>'
-                     f'<title>[{n}] {_e(c.type)} {_e(c.grade)}</title></line>')
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" '
+            f'stroke-width="1.4"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}>'
+            f"<title>[{n}] {_e(c.type)} {_e(c.grade)}</title></line>"
+        )
         if label_edges:
-            parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="10" '
-                         f'fill="#333" text-anchor="middle">[{n}]</text>')
+            parts.append(
+                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="10" '
+                f'fill="#333" text-anchor="middle">[{n}]</text>'
+            )
     for i, node in data.nodes.items():
         if i not in pos:
             continue
@@ -118,10 +128,14 @@ def _svg(data: ReportData) -> str:
         colour = ont.display(node.label).colour if node.label in ont.labels or node.label == SOURCE_LABEL else "#888"
         name = node.name if len(node.name) <= 32 else node.name[:31] + "…"
         badge = "*" if i in data.chart.notes.entities else ""
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{_e(colour)}" stroke="#222" stroke-width="1">'
-                     f'<title>{_e(node.label)}: {_e(node.name)} ({_e(i)})</title></circle>')
-        parts.append(f'<text x="{x:.1f}" y="{y + 22:.1f}" font-size="11" text-anchor="middle" fill="#111">'
-                     f'{_e(name)}{badge}</text>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{_e(colour)}" stroke="#222" stroke-width="1">'
+            f"<title>{_e(node.label)}: {_e(node.name)} ({_e(i)})</title></circle>"
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + 22:.1f}" font-size="11" text-anchor="middle" fill="#111">'
+            f"{_e(name)}{badge}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -136,11 +150,15 @@ def _legend(data: ReportData) -> str:
     lines = []
     for style, letters in _STYLES.items():
         dash = _DASH[style]
-        lines.append(f'<li><svg width="40" height="10" aria-hidden="true"><line x1="0" y1="5" x2="40" y2="5" '
-                     f'stroke="#555" stroke-width="2"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
-                     f'</svg> source reliability {letters[0]}–{letters[1]}</li>')
-    return (f'<div class="legend"><h3>Legend</h3><ul>{"".join(items)}</ul><ul>{"".join(lines)}</ul>'
-            '<p>[n]: claim number in the list below. *: the entity has a note.</p></div>')
+        lines.append(
+            f'<li><svg width="40" height="10" aria-hidden="true"><line x1="0" y1="5" x2="40" y2="5" '
+            f'stroke="#555" stroke-width="2"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
+            f"</svg> source reliability {letters[0]}–{letters[1]}</li>"
+        )
+    return (
+        f'<div class="legend"><h3>Legend</h3><ul>{"".join(items)}</ul><ul>{"".join(lines)}</ul>'
+        "<p>[n]: claim number in the list below. *: the entity has a note.</p></div>"
+    )
 
 
 def _claim_item(n: int, c: Claim, data: ReportData) -> str:
@@ -165,14 +183,16 @@ def _claim_item(n: int, c: Claim, data: ReportData) -> str:
         bits.append(f"reliability {_e(s.reliability)}, handling {_e(s.handling)}")
         src = ", ".join(bits)
     note = data.chart.notes.claims.get(c.id)
-    return (f'<li id="claim-{n}"><p><b>[{n}] {_e(subj.name if subj else c.subject)} — {_e(c.type)} → '
-            f'{_e(obj.name if obj else c.object)}</b> <span class="grade">grade {_e(c.grade)}</span> '
-            f'<span class="handling">{_e(c.handling)}</span></p>'
-            f'<p>Held: {_e(when)}{"; " + _e(seen) if seen else ""}</p>'
-            + (f"<blockquote>{_e(c.quote)}</blockquote>" if c.quote else "")
-            + f'<p class="source">Source: {src}</p>'
-            + (f'<p class="note">Note: {_e(note)}</p>' if note else "")
-            + "</li>")
+    return (
+        f'<li id="claim-{n}"><p><b>[{n}] {_e(subj.name if subj else c.subject)} — {_e(c.type)} → '
+        f'{_e(obj.name if obj else c.object)}</b> <span class="grade">grade {_e(c.grade)}</span> '
+        f'<span class="handling">{_e(c.handling)}</span></p>'
+        f"<p>Held: {_e(when)}{'; ' + _e(seen) if seen else ''}</p>"
+        + (f"<blockquote>{_e(c.quote)}</blockquote>" if c.quote else "")
+        + f'<p class="source">Source: {src}</p>'
+        + (f'<p class="note">Note: {_e(note)}</p>' if note else "")
+        + "</li>"
+    )
 
 
 _CSS = """
@@ -198,17 +218,33 @@ def render_html(data: ReportData) -> str:
     """The report as one HTML document (escaped throughout; no scripts, no external resources)."""
     c = data.chart
     f = c.filters
-    filters = "; ".join(x for x in (
-        f"types: {', '.join(f.types)}" if f.types else "",
-        f"relationships: {', '.join(f.rel_types)}" if f.rel_types else "",
-        f"minimum grade {f.min_grade}" if f.min_grade else "") if x) or "none"
+    filters = (
+        "; ".join(
+            x
+            for x in (
+                f"types: {', '.join(f.types)}" if f.types else "",
+                f"relationships: {', '.join(f.rel_types)}" if f.rel_types else "",
+                f"minimum grade {f.min_grade}" if f.min_grade else "",
+            )
+            if x
+        )
+        or "none"
+    )
     top = _most_restrictive(data)
-    caveat = (f'<p class="caveat">Handling {_e(top[0])}: {_e(top[1])} This report contains information at this '
-              "level; handle the whole report accordingly.</p>") if top else ""
+    caveat = (
+        (
+            f'<p class="caveat">Handling {_e(top[0])}: {_e(top[1])} This report contains information at this '
+            "level; handle the whole report accordingly.</p>"
+        )
+        if top
+        else ""
+    )
     hidden = sum(e.hidden for e in c.entities)
     entity_notes = "".join(
         f"<li><b>{_e(data.nodes[i].name if i in data.nodes else i)}</b> ({_e(i)}): {_e(t)}</li>"
-        for i, t in sorted(c.notes.entities.items()) if i in data.nodes)
+        for i, t in sorted(c.notes.entities.items())
+        if i in data.nodes
+    )
     claims = "".join(_claim_item(n, cl, data) for n, cl in enumerate(data.claims, 1))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -224,7 +260,8 @@ by key {_e(data.meta.modified_by)}. Report made {_e(data.generated)} for {_e(dat
 {caveat}</header>
 <section class="chart"><h2>Chart</h2>
 <figure>{_svg(data)}<figcaption>{len(data.nodes)} entities, {len(data.claims)} claims{
-    f"; {hidden} hidden entities left out" if hidden else ""}.</figcaption></figure>
+        f"; {hidden} hidden entities left out" if hidden else ""
+    }.</figcaption></figure>
 {_legend(data)}</section>
 <section><h2>Notes</h2>
 <p>{_e(c.notes.investigation) if c.notes.investigation else "No notes on the investigation."}</p>

@@ -30,19 +30,22 @@ class GraphChanges:
         return bool(self.gone or self.merged)
 
     def as_json(self) -> dict[str, Any]:
-        return {"changed": self.changed, "gone": self.gone, "merged": self.merged,
-                "message": self.message()}
+        return {"changed": self.changed, "gone": self.gone, "merged": self.merged, "message": self.message()}
 
     def message(self) -> str:
         if not self.changed:
             return "the graph has not changed under this investigation"
         parts = []
         if self.merged:
-            parts.append(f"{len(self.merged)} entit{'y was' if len(self.merged) == 1 else 'ies were'} merged "
-                         "into another and now show as the entity they were merged into")
+            parts.append(
+                f"{len(self.merged)} entit{'y was' if len(self.merged) == 1 else 'ies were'} merged "
+                "into another and now show as the entity they were merged into"
+            )
         if self.gone:
-            parts.append(f"{len(self.gone)} entit{'y is' if len(self.gone) == 1 else 'ies are'} no longer in "
-                         "the graph (retracted or removed)")
+            parts.append(
+                f"{len(self.gone)} entit{'y is' if len(self.gone) == 1 else 'ies are'} no longer in "
+                "the graph (retracted or removed)"
+            )
         return "; ".join(parts)
 
 
@@ -68,8 +71,9 @@ def follow_changes(store: GraphStore, chart: Chart) -> tuple[Chart, GraphChanges
             break
         survivors = {k: further.get(v, v) for k, v in survivors.items()}
     survivors = {k: v for k, v in survivors.items() if v in present}
-    changes = GraphChanges(gone=sorted(i for i in missing if i not in survivors),
-                           merged=dict(sorted(survivors.items())))
+    changes = GraphChanges(
+        gone=sorted(i for i in missing if i not in survivors), merged=dict(sorted(survivors.items()))
+    )
     placed: dict[str, ChartEntity] = {}
     for e in chart.entities:
         if e.id in present:
@@ -82,8 +86,10 @@ def follow_changes(store: GraphStore, chart: Chart) -> tuple[Chart, GraphChanges
         target = survivors.get(k, k)
         if target in placed:
             notes[target] = f"{notes[target]}\n\n{text}" if target in notes else text
-    updated = chart.model_copy(update={
-        "entities": list(placed.values()),
-        "notes": chart.notes.model_copy(update={"entities": notes}),
-    })
+    updated = chart.model_copy(
+        update={
+            "entities": list(placed.values()),
+            "notes": chart.notes.model_copy(update={"entities": notes}),
+        }
+    )
     return updated, changes

@@ -53,9 +53,7 @@ class Ontology:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.version = int(data.get("version", 1))
-        self.labels: dict[str, LabelDef] = {
-            name: _label(name, spec) for name, spec in data["labels"].items()
-        }
+        self.labels: dict[str, LabelDef] = {name: _label(name, spec) for name, spec in data["labels"].items()}
         self.source: LabelDef = _label(SOURCE_LABEL, data["source_label"][SOURCE_LABEL])
         common = dict(data.get("claim_properties") or {})  # properties any claim may carry (stance)
         self.relationships: dict[str, RelDef] = {
@@ -68,8 +66,7 @@ class Ontology:
             for name, spec in data["relationships"].items()
         }
         self.handling: dict[str, HandlingCode] = {
-            h["code"]: HandlingCode(h["code"], h["description"], rank)
-            for rank, h in enumerate(data["handling"])
+            h["code"]: HandlingCode(h["code"], h["description"], rank) for rank, h in enumerate(data["handling"])
         }
 
     # -- allow-list -------------------------------------------------------------------------------
@@ -82,9 +79,7 @@ class Ontology:
     def rel(self, name: str) -> str:
         """Return ``name`` if it is a relationship type, else refuse it."""
         if name not in self.relationships:
-            raise InvalidInput(
-                f"unknown relationship type {name[:60]!r}; known: {', '.join(self.relationships)}"
-            )
+            raise InvalidInput(f"unknown relationship type {name[:60]!r}; known: {', '.join(self.relationships)}")
         return name
 
     def node_label(self, name: str) -> str:
@@ -106,8 +101,7 @@ class Ontology:
         """A JSON-ready view for the UI legend and API."""
         return {
             "labels": {
-                n: {"description": d.description, "colour": d.colour, "icon": d.icon,
-                    "properties": d.properties}
+                n: {"description": d.description, "colour": d.colour, "icon": d.icon, "properties": d.properties}
                 for n, d in [*self.labels.items(), (SOURCE_LABEL, self.source)]
             },
             "relationships": {

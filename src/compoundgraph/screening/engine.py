@@ -34,13 +34,26 @@ from ..store.base import EntityDetail, SearchHit
 from .inputs import Batch, Ident, ScreenRow
 from .names import forms, score_name
 
-__all__ = ["Options", "Policy", "EventLink", "Distance", "Hit", "RowResult", "Screening", "screen",
-           "NAMED_LABELS", "IDENTIFIED_LABELS", "TARGET_LABELS", "HOW_ORDER"]
+__all__ = [
+    "Options",
+    "Policy",
+    "EventLink",
+    "Distance",
+    "Hit",
+    "RowResult",
+    "Screening",
+    "screen",
+    "NAMED_LABELS",
+    "IDENTIFIED_LABELS",
+    "TARGET_LABELS",
+    "HOW_ORDER",
+]
 
 # Which entities a name may hit (wallets and accounts are named by their address or handle: identifiers only)
 NAMED_LABELS = frozenset({"Person", "Organization", "ArmedGroup", "Compound", "Platform"})
-IDENTIFIED_LABELS = frozenset({"Person", "Organization", "ArmedGroup", "Compound", "Platform", "Account", "Wallet",
-                               "JobAd"})
+IDENTIFIED_LABELS = frozenset(
+    {"Person", "Organization", "ArmedGroup", "Compound", "Platform", "Account", "Wallet", "JobAd"}
+)
 TARGET_LABELS = ("Compound", "ArmedGroup")
 # The actors' network that distances are measured on: not through sources, events, places or platforms (one
 # sanction notice, one city or one social network would put everyone two hops from everyone), nor through
@@ -78,8 +91,9 @@ class Options:
 FilterMaker = Callable[[Sequence[str] | None, Sequence[str] | None, str | None, str | None], ClaimFilter]
 
 
-def _plain_filter(rel_types: Sequence[str] | None, entity_types: Sequence[str] | None, min_grade: str | None,
-                  as_of: str | None) -> ClaimFilter:
+def _plain_filter(
+    rel_types: Sequence[str] | None, entity_types: Sequence[str] | None, min_grade: str | None, as_of: str | None
+) -> ClaimFilter:
     return ClaimFilter.make(rel_types, entity_types, min_grade, as_of)
 
 
@@ -189,14 +203,25 @@ class _Screener:
         wallet_ids = {wallet_id(i.chain, i.value) for row in rows for i in row.identifiers if i.kind == "wallet"}
         # a wallet is found by its id (chain + address: the primary key); only the others need the index
         entities = self.store.get_entities(sorted(wallet_ids)) if wallet_ids else {}
-        ident_queries = list(dict.fromkeys(
-            i.value for row in rows for i in row.identifiers
-            if i.kind != "wallet" or wallet_id(i.chain, i.value) not in entities))
+        ident_queries = list(
+            dict.fromkeys(
+                i.value
+                for row in rows
+                for i in row.identifiers
+                if i.kind != "wallet" or wallet_id(i.chain, i.value) not in entities
+            )
+        )
         name_queries = list(dict.fromkeys(q for row in rows for name in row.names for q in forms(name) if q))
-        found = dict(zip(ident_queries, self.store.match_candidates(ident_queries, _CANDIDATES, names=False),
-                         strict=True)) if ident_queries else {}
-        named = dict(zip(name_queries, self.store.match_candidates(name_queries, _CANDIDATES),
-                         strict=True)) if name_queries else {}
+        found = (
+            dict(zip(ident_queries, self.store.match_candidates(ident_queries, _CANDIDATES, names=False), strict=True))
+            if ident_queries
+            else {}
+        )
+        named = (
+            dict(zip(name_queries, self.store.match_candidates(name_queries, _CANDIDATES), strict=True))
+            if name_queries
+            else {}
+        )
         more = sorted({i for ids in (*found.values(), *named.values()) for i in ids} - entities.keys())
         if more:
             entities.update(self.store.get_entities(more))
@@ -255,17 +280,30 @@ class _Screener:
         direct = self._events_of(todo, allowed)
         # wallets and accounts are listed through whoever holds, controls or uses them
         held = [i for i in todo if labels[i] in ("Wallet", "Account")]
-        holder_claims = [c for c in self.store.claims_of(held, self.holders)
-                         if c.object in held and c.subject not in held] if held else []
+        holder_claims = (
+            [c for c in self.store.claims_of(held, self.holders) if c.object in held and c.subject not in held]
+            if held
+            else []
+        )
         holders = sorted({c.subject for c in holder_claims})
         through = self._events_of(holders, None)
         for eid in todo:
             listed = list(direct.get(eid, []))
             for c in holder_claims:
                 if c.object == eid and (allowed is None or c.id in allowed.get(eid, set())):
-                    listed += [EventLink(s.event, s.name, s.kind, s.date, s.authority,
-                                        str(Grade.parse(s.grade).weakest(Grade.parse(c.grade))), c.subject)
-                               for s in through.get(c.subject, []) if s.is_sanction]
+                    listed += [
+                        EventLink(
+                            s.event,
+                            s.name,
+                            s.kind,
+                            s.date,
+                            s.authority,
+                            str(Grade.parse(s.grade).weakest(Grade.parse(c.grade))),
+                            c.subject,
+                        )
+                        for s in through.get(c.subject, [])
+                        if s.is_sanction
+                    ]
             best: dict[tuple[str, str | None], EventLink] = {}
             for s in listed:
                 k = (s.event, s.via)
@@ -276,8 +314,9 @@ class _Screener:
     def _events_of(self, ids: list[str], allowed: dict[str, set[str]] | None) -> dict[str, list[EventLink]]:
         if not ids:
             return {}
-        claims = [c for c in self.store.claims_of(ids, self.event_filter)
-                  if c.type == "INVOLVED_IN" and c.subject in ids]
+        claims = [
+            c for c in self.store.claims_of(ids, self.event_filter) if c.type == "INVOLVED_IN" and c.subject in ids
+        ]
         if allowed is not None:
             claims = [c for c in claims if c.id in allowed.get(c.subject, set())]
         events = self.store.get_entities(sorted({c.object for c in claims}))
@@ -287,8 +326,11 @@ class _Screener:
             if ev is None:
                 continue
             p = ev.properties
-            out.setdefault(c.subject, []).append(EventLink(
-                ev.id, ev.name, str(p.get("kind", "")), _text(p.get("date")), _text(p.get("authority")), c.grade))
+            out.setdefault(c.subject, []).append(
+                EventLink(
+                    ev.id, ev.name, str(p.get("kind", "")), _text(p.get("date")), _text(p.get("authority")), c.grade
+                )
+            )
         return out
 
     def events(self, eid: str) -> list[EventLink]:
@@ -364,16 +406,26 @@ def _identifier_hit(ident: Ident, e: Entity) -> Hit | None:
             return Hit(e.id, e.label, e.name, "exact identifier", ident.raw, v, 1.0, {"identifier_exact": 1.0})
     for v in values:
         if v == ident.value or normalize(v) in want:
-            if e.label == "Wallet" and ident.kind == "wallet" and ident.chain and e.properties.get("chain") not in (
-                    None, ident.chain):
+            if (
+                e.label == "Wallet"
+                and ident.kind == "wallet"
+                and ident.chain
+                and e.properties.get("chain") not in (None, ident.chain)
+            ):
                 continue  # the same string on another chain is another wallet
-            return Hit(e.id, e.label, e.name, "normalised identifier", ident.raw, v, 1.0,
-                       {"identifier_normalised": 1.0})
+            return Hit(
+                e.id, e.label, e.name, "normalised identifier", ident.raw, v, 1.0, {"identifier_normalised": 1.0}
+            )
     return None
 
 
-def screen(store: GraphStore, batch: Batch, options: Options | None = None, policy: Policy | None = None,
-           progress: Callable[[int], None] | None = None) -> Screening:
+def screen(
+    store: GraphStore,
+    batch: Batch,
+    options: Options | None = None,
+    policy: Policy | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Screening:
     """Screen every row of ``batch``; rows come back in input order, each with its hits (identifiers first)."""
     options = options or Options()
     s = _Screener(store, options, policy or Policy())

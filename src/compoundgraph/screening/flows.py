@@ -21,18 +21,21 @@ from .report import hit_json
 __all__ = ["listed_wallets", "reached", "headline", "mark_trace"]
 
 
-def listed_wallets(store: GraphStore, wallets: Sequence[str], names: dict[str, str] | None = None,
-                   flt: ClaimFilter | None = None) -> dict[str, list[dict[str, Any]]]:
+def listed_wallets(
+    store: GraphStore, wallets: Sequence[str], names: dict[str, str] | None = None, flt: ClaimFilter | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """The listed wallets among ``wallets``: their sanctions (as in a screening answer), read with the
     handling code and hidden sources of ``flt`` (the trace's own filter)."""
     if not wallets:
         return {}
     flt = flt or ClaimFilter()
 
-    def make(rels: Sequence[str] | None, types: Sequence[str] | None, grade: str | None,
-             when: str | None) -> ClaimFilter:
-        return ClaimFilter.make(rels, types, grade, when, max_handling=flt.max_handling,
-                                hidden_sources=flt.hidden_sources)
+    def make(
+        rels: Sequence[str] | None, types: Sequence[str] | None, grade: str | None, when: str | None
+    ) -> ClaimFilter:
+        return ClaimFilter.make(
+            rels, types, grade, when, max_handling=flt.max_handling, hidden_sources=flt.hidden_sources
+        )
 
     options = Options(max_hops=0, min_grade=str(flt.min_grade) if flt.min_grade else None, as_of=flt.as_of)
     s = _Screener(store, options, Policy(claim_filter=make))
@@ -70,12 +73,19 @@ def headline(listed: list[dict[str, Any]]) -> str:
             amounts[x["asset"]] = amounts.get(x["asset"], Decimal(0)) + Decimal(x["amount"][x["method"]])
     wallets = sorted({x["wallet"] for x in listed})
     total = ", ".join(f"{flows.money(v)} {a}" for a, v in sorted(amounts.items())) or "the traced funds themselves"
-    return (f"LISTED: this trace touches {len(wallets)} listed wallet{'s' if len(wallets) > 1 else ''} "
-            f"(sanctioned or held by a designated actor); {total} reached them")
+    return (
+        f"LISTED: this trace touches {len(wallets)} listed wallet{'s' if len(wallets) > 1 else ''} "
+        f"(sanctioned or held by a designated actor); {total} reached them"
+    )
 
 
-def mark_trace(store: GraphStore, r: flows.TraceResult, rerun: Callable[[str], flows.TraceResult],
-               names: dict[str, str], flt: ClaimFilter) -> tuple[str, list[dict[str, Any]]]:
+def mark_trace(
+    store: GraphStore,
+    r: flows.TraceResult,
+    rerun: Callable[[str], flows.TraceResult],
+    names: dict[str, str],
+    flt: ClaimFilter,
+) -> tuple[str, list[dict[str, Any]]]:
     """The headline and the listed wallets of a trace. ``rerun(method)`` traces again with the other
     attribution method (only when a listed wallet was reached), so both amounts are given."""
     touched = list(dict.fromkeys([*r.wallets(), *(ep.wallet for ep in r.endpoints)]))
@@ -88,7 +98,15 @@ def mark_trace(store: GraphStore, r: flows.TraceResult, rerun: Callable[[str], f
     out = []
     for (w, asset), (amount, hops) in sorted(mine.items(), key=lambda kv: (kv[1][1], kv[0])):
         other = theirs.get((w, asset), (Decimal(0), hops))[0]
-        out.append({"wallet": w, "name": names.get(w, w), "asset": asset, "hops": hops, "method": r.method,
-                    "amount": {r.method: flows.money(amount), other_method: flows.money(other)},
-                    "sanctions": listed[w]})
+        out.append(
+            {
+                "wallet": w,
+                "name": names.get(w, w),
+                "asset": asset,
+                "hops": hops,
+                "method": r.method,
+                "amount": {r.method: flows.money(amount), other_method: flows.money(other)},
+                "sanctions": listed[w],
+            }
+        )
     return headline(out), out

@@ -33,8 +33,20 @@ MAX_ROWS = 1_000_000
 # field -> header spellings (after folding to lower case with "_" between words)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "key": ("key", "id", "ref", "reference", "row_id", "customer_id", "case_ref"),
-    "name": ("name", "full_name", "fullname", "entity", "entity_name", "customer", "customer_name", "company",
-             "company_name", "person", "person_name", "alias"),
+    "name": (
+        "name",
+        "full_name",
+        "fullname",
+        "entity",
+        "entity_name",
+        "customer",
+        "customer_name",
+        "company",
+        "company_name",
+        "person",
+        "person_name",
+        "alias",
+    ),
     "wallet": ("wallet", "address", "wallet_address", "crypto_address", "deposit_address", "wallet_addresses"),
     "chain": ("chain", "network", "blockchain"),
     "phone": ("phone", "phone_number", "mobile", "telephone", "tel", "whatsapp"),
@@ -43,8 +55,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "domain": ("domain", "website", "url", "site"),
     "dob": ("dob", "date_of_birth", "birth_date", "birthdate", "born", "birth_year"),
     "country": ("country", "nationality", "jurisdiction", "citizenship", "country_code"),
-    "registration": ("registration", "registration_number", "registration_id", "reg_no", "company_number",
-                     "registration_no"),
+    "registration": (
+        "registration",
+        "registration_number",
+        "registration_id",
+        "reg_no",
+        "company_number",
+        "registration_no",
+    ),
 }
 _HEADER = {spelling: f for f, spellings in COLUMNS.items() for spelling in spellings}
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
@@ -160,12 +178,13 @@ def parse_row(n: int, where: str, cells: dict[str, Any]) -> tuple[ScreenRow, lis
             row.errors.append(f"{column}: invalid wallet address {v[:64]!r}: {exc}")
             continue
         row.identifiers.append(Ident("wallet", v, w.address, w.chain))
-    checks = (("phone", lambda v: normalize_phone(v, row.country),
-               "not a valid phone number (write it with +country code)"),
-              ("email", normalize_email, "not an e-mail address"),
-              ("handle", normalize_handle, "not a handle (5-32 letters, digits or _, or a t.me link)"),
-              ("domain", lambda v: domain_of(v) if "." in domain_of(v) else None, "not a domain or URL"),
-              ("registration", lambda v: v.strip() or None, "empty registration number"))
+    checks = (
+        ("phone", lambda v: normalize_phone(v, row.country), "not a valid phone number (write it with +country code)"),
+        ("email", normalize_email, "not an e-mail address"),
+        ("handle", normalize_handle, "not a handle (5-32 letters, digits or _, or a t.me link)"),
+        ("domain", lambda v: domain_of(v) if "." in domain_of(v) else None, "not a domain or URL"),
+        ("registration", lambda v: v.strip() or None, "empty registration number"),
+    )
     for kind, fn, reason in checks:
         for column, v in each(kind):
             value = fn(v)

@@ -55,7 +55,8 @@ GENERIC = frozenset(
     "co company ltd limited inc incorporated corp corporation llc plc pte sdn bhd jsc pvt group holding holdings "
     "international investment investments entertainment technology technologies tech trading development "
     "industrial industries enterprise enterprises real estate property properties resort resorts hotel casino "
-    "park zone plaza compound syndicate services service logistics financial finance bank".split())
+    "park zone plaza compound syndicate services service logistics financial finance bank".split()
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -122,8 +123,9 @@ def _countries(e: Entity) -> set[str]:
     return out
 
 
-def score_name(name: str, entity: Entity, country: str | None = None,
-               birth_year: int | None = None) -> tuple[float, str, dict[str, float]]:
+def score_name(
+    name: str, entity: Entity, country: str | None = None, birth_year: int | None = None
+) -> tuple[float, str, dict[str, float]]:
     """(score 0-1, the entity's name or alias that scored best, features) of ``name`` against ``entity``."""
     q = forms(name)
     best: tuple[float, str, dict[str, float]] = (0.0, "", {})

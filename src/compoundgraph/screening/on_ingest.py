@@ -48,8 +48,12 @@ def screen_records(store: GraphStore, ids: Sequence[str], threshold: float = 0.9
     ``{"screened": 0, "skipped": why}`` for a load too large to screen here."""
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_RECORDS:
-        return {"screened": 0, "listed": [], "skipped": f"{len(ids):,} records: more than {MAX_RECORDS:,}; "
-                "run `compoundgraph screen` on the file instead"}
+        return {
+            "screened": 0,
+            "listed": [],
+            "skipped": f"{len(ids):,} records: more than {MAX_RECORDS:,}; "
+            "run `compoundgraph screen` on the file instead",
+        }
     entities = [e for e in store.get_entities(ids).values() if e.label not in _SKIPPED_LABELS]
     out: list[dict[str, Any]] = []
     with store.reading():
@@ -59,17 +63,34 @@ def screen_records(store: GraphStore, ids: Sequence[str], threshold: float = 0.9
         for h in own:
             h.events = s.events(h.entity)
             if h.listed:
-                out.append({"record": h.entity, "label": h.label, "name": h.name, "hit": h.entity,
-                            "how": "is listed" if all(x.via is None for x in h.sanctions) else "held by a listed actor",
-                            "score": 1.0, "sanctions": hit_json(h)["sanctions"]})
+                out.append(
+                    {
+                        "record": h.entity,
+                        "label": h.label,
+                        "name": h.name,
+                        "hit": h.entity,
+                        "how": "is listed" if all(x.via is None for x in h.sanctions) else "held by a listed actor",
+                        "score": 1.0,
+                        "sanctions": hit_json(h)["sanctions"],
+                    }
+                )
         listed_here = {x["record"] for x in out}
         rows = rows_of_entities([e for e in entities if e.id not in listed_here])
         result = screen(store, Batch([r for r, _ in rows], []), Options(threshold=threshold, max_hops=0, limit=5))
         for (_row, e), r in zip(rows, result.rows, strict=True):
             for h in r.hits:
                 if h.entity != e.id and h.listed:
-                    out.append({"record": e.id, "label": e.label, "name": e.name, "hit": h.entity,
-                                "hit_name": h.name, "how": h.how, "score": h.score,
-                                "sanctions": hit_json(h)["sanctions"]})
+                    out.append(
+                        {
+                            "record": e.id,
+                            "label": e.label,
+                            "name": e.name,
+                            "hit": h.entity,
+                            "hit_name": h.name,
+                            "how": h.how,
+                            "score": h.score,
+                            "sanctions": hit_json(h)["sanctions"],
+                        }
+                    )
     out.sort(key=lambda x: (-x["score"], x["record"], x["hit"]))
     return {"screened": len(entities), "listed": out[:SHOWN], "more": max(0, len(out) - SHOWN)}

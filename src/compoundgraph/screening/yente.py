@@ -25,27 +25,69 @@ from .engine import Hit
 from .inputs import ScreenRow, parse_row
 from .names import FEATURES
 
-__all__ = ["DATASETS", "EntityExample", "EntityMatchQuery", "ScoredEntity", "EntityMatches", "EntityMatchResponse",
-           "TotalSpec", "query_row", "schema_of", "scored_entity", "can_match", "matcher_docs", "check_dataset",
-           "MAX_QUERIES"]
+__all__ = [
+    "DATASETS",
+    "EntityExample",
+    "EntityMatchQuery",
+    "ScoredEntity",
+    "EntityMatches",
+    "EntityMatchResponse",
+    "TotalSpec",
+    "query_row",
+    "schema_of",
+    "scored_entity",
+    "can_match",
+    "matcher_docs",
+    "check_dataset",
+    "MAX_QUERIES",
+]
 
 # yente serves named datasets; the graph is one collection, offered under these names
-DATASETS = {"default": "everything in the graph", "compoundgraph": "everything in the graph",
-            "sanctions": "only entities listed in a sanction event (directly or through their holder)"}
+DATASETS = {
+    "default": "everything in the graph",
+    "compoundgraph": "everything in the graph",
+    "sanctions": "only entities listed in a sanction event (directly or through their holder)",
+}
 MAX_QUERIES = 100
 # FtM property -> screening column
 _PROPERTY_COLUMNS = {
-    "name": "name", "alias": "name", "previousName": "name", "weakAlias": "name",
-    "birthDate": "dob", "nationality": "country", "country": "country", "jurisdiction": "country",
-    "citizenship": "country", "registrationNumber": "registration", "idNumber": "registration",
-    "taxNumber": "registration", "leiCode": "registration", "innCode": "registration", "ogrnCode": "registration",
-    "email": "email", "phone": "phone", "website": "domain", "publicKey": "wallet", "username": "handle",
+    "name": "name",
+    "alias": "name",
+    "previousName": "name",
+    "weakAlias": "name",
+    "birthDate": "dob",
+    "nationality": "country",
+    "country": "country",
+    "jurisdiction": "country",
+    "citizenship": "country",
+    "registrationNumber": "registration",
+    "idNumber": "registration",
+    "taxNumber": "registration",
+    "leiCode": "registration",
+    "innCode": "registration",
+    "ogrnCode": "registration",
+    "email": "email",
+    "phone": "phone",
+    "website": "domain",
+    "publicKey": "wallet",
+    "username": "handle",
 }
 _FTM_PROPS = {  # ontology property -> FtM property, for the answer's entities
-    "nationality": "nationality", "country": "country", "registration_ids": "registrationNumber",
-    "birth_year": "birthDate", "address": "publicKey", "chain": "blockchain", "asset": "currencySymbol",
-    "handle": "username", "phone": "phone", "email": "email", "url": "sourceUrl", "domain": "website",
-    "locality": "city", "admin_area": "region", "roles": "position",
+    "nationality": "nationality",
+    "country": "country",
+    "registration_ids": "registrationNumber",
+    "birth_year": "birthDate",
+    "address": "publicKey",
+    "chain": "blockchain",
+    "asset": "currencySymbol",
+    "handle": "username",
+    "phone": "phone",
+    "email": "email",
+    "url": "sourceUrl",
+    "domain": "website",
+    "locality": "city",
+    "admin_area": "region",
+    "roles": "position",
 }
 
 
@@ -61,8 +103,9 @@ class EntityExample(BaseModel):
 class EntityMatchQuery(BaseModel):
     weights: dict[str, float] = Field({}, examples=[{"name_literal": 0.8}])
     config: dict[str, Any] = Field({}, description="accepted for compatibility; compoundgraph has no options here")
-    queries: dict[str, EntityExample] = Field(..., examples=[{"q1": {"schema": "Person",
-                                                                      "properties": {"name": ["陈志"]}}}])
+    queries: dict[str, EntityExample] = Field(
+        ..., examples=[{"q1": {"schema": "Person", "properties": {"name": ["陈志"]}}}]
+    )
 
 
 class TotalSpec(BaseModel):
@@ -166,22 +209,38 @@ def scored_entity(hit: Hit, entity: Entity | None, threshold: float) -> ScoredEn
         props["topics"] = ["sanction"]
         props["program"] = sorted({e.name for e in hit.sanctions})
     notes = [f"matched by {hit.how}: {hit.matched}"]
-    notes += [f"{e.kind}: {e.name}" + (f" ({e.date})" if e.date else "") + (f" via {e.via}" if e.via else "")
-              for e in hit.events]
+    notes += [
+        f"{e.kind}: {e.name}" + (f" ({e.date})" if e.date else "") + (f" via {e.via}" if e.via else "")
+        for e in hit.events
+    ]
     if hit.distance is not None:
         d = hit.distance
-        notes.append("is a " + d.target_label if d.hops == 0 else
-                     f"{d.hops} hops from {d.target_label} {d.target_name} (grade {d.grade})")
+        notes.append(
+            "is a " + d.target_label
+            if d.hops == 0
+            else f"{d.hops} hops from {d.target_label} {d.target_name} (grade {d.grade})"
+        )
     props["notes"] = notes
     return ScoredEntity(
-        id=hit.entity, caption=hit.name, schema=schema, properties=props, datasets=["compoundgraph"],
-        referents=list(entity.referents) if entity else [], target=hit.listed,
-        first_seen=entity.first_seen if entity else None, last_seen=entity.last_seen if entity else None,
+        id=hit.entity,
+        caption=hit.name,
+        schema=schema,
+        properties=props,
+        datasets=["compoundgraph"],
+        referents=list(entity.referents) if entity else [],
+        target=hit.listed,
+        first_seen=entity.first_seen if entity else None,
+        last_seen=entity.last_seen if entity else None,
         last_change=entity.last_seen if entity else None,
-        score=hit.score, features=hit.features, match=hit.score >= threshold)
+        score=hit.score,
+        features=hit.features,
+        match=hit.score >= threshold,
+    )
 
 
 def matcher_docs() -> dict[str, dict[str, Any]]:
     """yente's ``matcher`` block: each feature with its description and coefficient."""
-    return {name: {"description": text, "coefficient": 1.0 if not name.endswith("_mismatch") else -1.0,
-                   "url": ""} for name, text in FEATURES.items()}
+    return {
+        name: {"description": text, "coefficient": 1.0 if not name.endswith("_mismatch") else -1.0, "url": ""}
+        for name, text in FEATURES.items()
+    }

@@ -57,9 +57,7 @@ def open_store(settings: Settings | None = None, *, init: bool = True) -> Iterat
     """Open the configured store (Neo4j when a URI is set, else embedded) and close it afterwards."""
     settings = settings or get_settings()
     if not settings.neo4j_uri:
-        store: GraphStore = EmbeddedStore(
-            settings.embedded_path, settings.batch_size, settings.supernode_threshold
-        )
+        store: GraphStore = EmbeddedStore(settings.embedded_path, settings.batch_size, settings.supernode_threshold)
         try:
             yield store
         finally:
@@ -72,8 +70,13 @@ def open_store(settings: Settings | None = None, *, init: bool = True) -> Iterat
     driver = make_driver(settings)
     try:
         try:
-            neo = Neo4jStore(driver, settings.neo4j_database, settings.batch_size,
-                             settings.supernode_threshold, uri=settings.neo4j_uri)
+            neo = Neo4jStore(
+                driver,
+                settings.neo4j_database,
+                settings.batch_size,
+                settings.supernode_threshold,
+                uri=settings.neo4j_uri,
+            )
             if init:
                 neo.init_schema()
         except (ServiceUnavailable, AuthError, OSError) as exc:

@@ -183,7 +183,10 @@ class GraphStore(abc.ABC):
         claims = list(self.iter_claims(flt))
         index = {e.id: i for i, e in enumerate(ents)}
         return GraphColumns.from_keys(
-            np.arange(len(ents)), [e.id for e in ents], [e.label for e in ents], [e.name for e in ents],
+            np.arange(len(ents)),
+            [e.id for e in ents],
+            [e.label for e in ents],
+            [e.name for e in ents],
             np.array([index.get(c.subject, -1) for c in claims], dtype=np.int64),
             np.array([index.get(c.object, -1) for c in claims], dtype=np.int64),
             "".join(claim_fingerprint(c) for c in claims),

@@ -29,8 +29,17 @@ from neo4j.graph import Node, Path, Relationship
 
 from ..errors import CompoundGraphError, Forbidden, InvalidInput, StoreUnavailable
 
-__all__ = ["ConsoleResult", "run_read_only", "classify", "gate", "QueryTimeout", "NotSupported", "MAX_QUERY",
-           "PROCEDURES", "FIRST_CLAUSES"]
+__all__ = [
+    "ConsoleResult",
+    "run_read_only",
+    "classify",
+    "gate",
+    "QueryTimeout",
+    "NotSupported",
+    "MAX_QUERY",
+    "PROCEDURES",
+    "FIRST_CLAUSES",
+]
 
 MAX_QUERY = 20_000  # characters
 
@@ -85,14 +94,23 @@ FIRST_CLAUSES = ("MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL")
 _STRINGS_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
 _WORD = r"(?<![\w.$`])"  # a keyword, not a property (n.show), a parameter ($call) or part of a name
 _COMMANDS = [
-    (re.compile(_WORD + r"SHOW\b", re.I),
-     "SHOW commands list server state (other users' running queries with their parameters, settings, users, "
-     "procedures); refused"),
+    (
+        re.compile(_WORD + r"SHOW\b", re.I),
+        "SHOW commands list server state (other users' running queries with their parameters, settings, users, "
+        "procedures); refused",
+    ),
     (re.compile(_WORD + r"TERMINATE\b", re.I), "TERMINATE stops other users' transactions; refused"),
-    (re.compile(_WORD + r"(?:GRANT|DENY|REVOKE|RENAME|ENABLE|DEALLOCATE|REALLOCATE|DRYRUN)\b|"
-                + _WORD + r"(?:CREATE|DROP|ALTER|START|STOP)\s+(?:OR\s+REPLACE\s+)?"
-                r"(?:COMPOSITE\s+)?(?:DATABASE|USER|ROLE|ALIAS|SERVER|PRIVILEGE)S?\b", re.I),
-     "administration commands are refused"),
+    (
+        re.compile(
+            _WORD
+            + r"(?:GRANT|DENY|REVOKE|RENAME|ENABLE|DEALLOCATE|REALLOCATE|DRYRUN)\b|"
+            + _WORD
+            + r"(?:CREATE|DROP|ALTER|START|STOP)\s+(?:OR\s+REPLACE\s+)?"
+            r"(?:COMPOSITE\s+)?(?:DATABASE|USER|ROLE|ALIAS|SERVER|PRIVILEGE)S?\b",
+            re.I,
+        ),
+        "administration commands are refused",
+    ),
 ]
 _CALL = re.compile(_WORD + r"CALL\b", re.I)
 _NAME_PART = re.compile(r"\s*(?:`((?:[^`]|``)*)`|([A-Za-z_][\w]*))\s*")
@@ -107,8 +125,7 @@ def _why(text: str, query_type: str) -> str:
     m = _WRITE_WORDS.search(_blank(text))
     clause = f" ({' '.join(m.group(1).upper().split())})" if m else ""
     kind = _TYPES.get(query_type, query_type or "unknown")
-    return (f"the console runs read-only queries; EXPLAIN classifies this one as {kind}{clause}, "
-            "so it was not run")
+    return f"the console runs read-only queries; EXPLAIN classifies this one as {kind}{clause}, so it was not run"
 
 
 def gate(text: str, query_type: str) -> None:
@@ -131,13 +148,17 @@ def classify(text: str) -> None:
     if first not in FIRST_CLAUSES:
         write = _WRITE_WORDS.match(blank.lstrip())
         opening = " ".join(write.group(1).upper().split()) if write else first[:40]
-        raise Forbidden(f"the console runs queries that start with {', '.join(FIRST_CLAUSES[:-1])} or "
-                        f"{FIRST_CLAUSES[-1]}; this one starts with {opening or 'a name in backticks'}",
-                        where="query")
+        raise Forbidden(
+            f"the console runs queries that start with {', '.join(FIRST_CLAUSES[:-1])} or "
+            f"{FIRST_CLAUSES[-1]}; this one starts with {opening or 'a name in backticks'}",
+            where="query",
+        )
     for name in _procedures(text):
         if name.lower() not in PROCEDURES:
-            raise Forbidden(f"CALL {name[:80]}: the console calls only these procedures: "
-                            f"{', '.join(sorted(PROCEDURES))}", where="query")
+            raise Forbidden(
+                f"CALL {name[:80]}: the console calls only these procedures: {', '.join(sorted(PROCEDURES))}",
+                where="query",
+            )
 
 
 def _procedures(text: str) -> list[str]:
@@ -148,7 +169,7 @@ def _procedures(text: str) -> list[str]:
         pos = m.end()
         while pos < len(code) and code[pos].isspace():
             pos += 1
-        if code[pos:pos + 1] in ("{", "("):
+        if code[pos : pos + 1] in ("{", "("):
             continue
         parts: list[str] = []
         while True:
@@ -157,7 +178,7 @@ def _procedures(text: str) -> list[str]:
                 break
             parts.append(part.group(1).replace("``", "`") if part.group(1) is not None else part.group(2))
             pos = part.end()
-            if code[pos:pos + 1] != ".":
+            if code[pos : pos + 1] != ".":
                 break
             pos += 1
         if not parts:
@@ -247,16 +268,26 @@ def _json(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, Node):
-        return {"element": "node", "id": value.get("id"), "labels": sorted(value.labels),
-                "properties": {k: _json(v) for k, v in value.items() if k != "search_text"}}
+        return {
+            "element": "node",
+            "id": value.get("id"),
+            "labels": sorted(value.labels),
+            "properties": {k: _json(v) for k, v in value.items() if k != "search_text"},
+        }
     if isinstance(value, Relationship):
-        return {"element": "relationship", "type": value.type,
-                "from": value.start_node.get("id") if value.start_node else None,
-                "to": value.end_node.get("id") if value.end_node else None,
-                "properties": {k: _json(v) for k, v in value.items()}}
+        return {
+            "element": "relationship",
+            "type": value.type,
+            "from": value.start_node.get("id") if value.start_node else None,
+            "to": value.end_node.get("id") if value.end_node else None,
+            "properties": {k: _json(v) for k, v in value.items()},
+        }
     if isinstance(value, Path):
-        return {"element": "path", "nodes": [_json(n) for n in value.nodes],
-                "relationships": [_json(r) for r in value.relationships]}
+        return {
+            "element": "path",
+            "nodes": [_json(n) for n in value.nodes],
+            "relationships": [_json(r) for r in value.relationships],
+        }
     if isinstance(value, (list, tuple)):
         return [_json(v) for v in value]
     if isinstance(value, dict):

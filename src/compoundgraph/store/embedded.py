@@ -141,8 +141,11 @@ class EmbeddedStore(GraphStore):
                     raise StoreUnavailable(f"cannot upgrade embedded store {self.path} to schema 2: {exc}") from exc
             db.executescript(_INDEX_SQL)
             if db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,):
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
-                           "excluded.value", (SCHEMA_VERSION,))
+                db.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
+                    "excluded.value",
+                    (SCHEMA_VERSION,),
+                )
 
     def close(self) -> None:
         for conn in self._conns:
@@ -152,8 +155,7 @@ class EmbeddedStore(GraphStore):
 
     def info(self) -> dict[str, Any]:
         version = self.db.execute("select sqlite_version()").fetchone()[0]
-        return {"kind": self.kind, "location": str(self.path), "server_version": f"SQLite {version}",
-                "reachable": True}
+        return {"kind": self.kind, "location": str(self.path), "server_version": f"SQLite {version}", "reachable": True}
 
     # -- writes ------------------------------------------------------------------------------------
     def writer(self, batch_size: int | None = None) -> Writer:
@@ -179,8 +181,7 @@ class EmbeddedStore(GraphStore):
                 attested = [
                     _entity(doc)
                     for (doc,) in db.execute(
-                        "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) "
-                        "OR doc LIKE ?",
+                        "SELECT doc FROM entities WHERE id IN (SELECT value FROM json_each(?)) OR doc LIKE ?",
                         (json.dumps(sorted(touched)), f'%"{source_id}"%'),
                     )
                 ]
@@ -235,9 +236,7 @@ class EmbeddedStore(GraphStore):
                 "SELECT id, label, name FROM entities WHERE id IN (SELECT value FROM json_each(?))", (j,)
             )
         }
-        for i, doc in self.db.execute(
-            "SELECT id, doc FROM sources WHERE id IN (SELECT value FROM json_each(?))", (j,)
-        ):
+        for i, doc in self.db.execute("SELECT id, doc FROM sources WHERE id IN (SELECT value FROM json_each(?))", (j,)):
             out[i] = Node(i, SOURCE_LABEL, json.loads(doc)["title"])
         return out
 
@@ -245,11 +244,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a='c')}
+              AND {_FILTER.format(a="c")}
             UNION
             SELECT c.doc FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a='c')}
+              AND {_FILTER.format(a="c")}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -257,11 +256,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.object FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a='c')}
+              AND {_FILTER.format(a="c")}
             UNION
             SELECT c.subject FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a='c')}
+              AND {_FILTER.format(a="c")}
         """
         return {n for (n,) in self.db.execute(sql, _params(flt, ids))} - set(ids)
 
@@ -271,12 +270,12 @@ class EmbeddedStore(GraphStore):
               SELECT c.subject AS n, c.object AS m FROM claims c
               WHERE c.subject IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-                AND {_FILTER.format(a='c')}
+                AND {_FILTER.format(a="c")}
               UNION ALL
               SELECT c.object AS n, c.subject AS m FROM claims c
               WHERE c.object IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-                AND {_FILTER.format(a='c')}
+                AND {_FILTER.format(a="c")}
             ) WHERE n != m GROUP BY n
         """
         return {n: d for n, d in self.db.execute(sql, _params(flt, ids)).fetchall() if d > above}
@@ -285,7 +284,7 @@ class EmbeddedStore(GraphStore):
         # "+c.object" keeps SQLite from probing the index once per (subject, object) pair of the two lists
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
-              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_FILTER.format(a='c')}
+              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_FILTER.format(a="c")}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -335,27 +334,50 @@ class EmbeddedStore(GraphStore):
             words = sorted({w for w in q.split() if len(w) >= 3}) if names else []
             ids: list[str] = []
             if not names and len(q) >= 3:
-                ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
-                                                (quoted([q])[0], limit))]
+                ids = [
+                    i
+                    for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?", (quoted([q])[0], limit))
+                ]
             elif words:
-                ids = [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?",
-                                                (" AND ".join(quoted(words)), limit))]
+                ids = [
+                    i
+                    for (i,) in db.execute(
+                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(words)), limit)
+                    )
+                ]
                 heads = sorted({w[:3] for w in words})
                 if len(ids) < limit and len(words) > 1 and heads != words:
-                    ids += [i for (i,) in db.execute(  # unranked: bm25 over every match costs 5x the lookup
-                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(heads)), limit))]
+                    ids += [
+                        i
+                        for (i,) in db.execute(  # unranked: bm25 over every match costs 5x the lookup
+                            "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(heads)), limit)
+                        )
+                    ]
                 tails = sorted({w[-3:] for w in words})
                 if not ids and len(words) > 1 and tails != words:
-                    ids = [i for (i,) in db.execute(
-                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(tails)), limit))]
+                    ids = [
+                        i
+                        for (i,) in db.execute(
+                            "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(tails)), limit)
+                        )
+                    ]
                 if not ids and len(words) >= 3:  # a word the graph's name lacks ("Lotus Registry Holdings")
                     for skip in words:
-                        ids += [i for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?", (
-                            " AND ".join(quoted([w for w in words if w != skip])), limit))]
+                        ids += [
+                            i
+                            for (i,) in db.execute(
+                                "SELECT id FROM search WHERE text MATCH ? LIMIT ?",
+                                (" AND ".join(quoted([w for w in words if w != skip])), limit),
+                            )
+                        ]
             elif len(q) >= 3:  # "li li": the trigram index serves LIKE on three characters or more
-                ids = [i for (i,) in db.execute(
-                    "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
-                    ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit))]
+                ids = [
+                    i
+                    for (i,) in db.execute(
+                        "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
+                        ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit),
+                    )
+                ]
             out.append(list(dict.fromkeys(ids)))
         return out
 
@@ -377,7 +399,7 @@ class EmbeddedStore(GraphStore):
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
         flt = flt or ClaimFilter()
         p = _params(flt)
-        sql = f"""SELECT c.doc FROM claims c WHERE {_FILTER.format(a='c')}
+        sql = f"""SELECT c.doc FROM claims c WHERE {_FILTER.format(a="c")}
                   AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                         AND c.object_label IN (SELECT value FROM json_each(:types))))
                   ORDER BY c.id"""
@@ -397,15 +419,20 @@ class EmbeddedStore(GraphStore):
             db.execute("BEGIN")  # one snapshot for both scans
         try:
             with gc_paused():  # a hundred thousand entity rows would trigger full collections for nothing
-                ents = db.execute("SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
-                                  "OR label IN (SELECT value FROM json_each(:types))", p).fetchall()
+                ents = db.execute(
+                    "SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
+                    "OR label IN (SELECT value FROM json_each(:types))",
+                    p,
+                ).fetchall()
                 groups = db.execute(
                     f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
                         FROM claims c
-                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a='c')}
+                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a="c")}
                         AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                               AND c.object_label IN (SELECT value FROM json_each(:types))))
-                        GROUP BY c.type""", p).fetchall()
+                        GROUP BY c.type""",
+                    p,
+                ).fetchall()
         finally:
             if own:
                 db.execute("COMMIT")
@@ -416,6 +443,10 @@ class EmbeddedStore(GraphStore):
 
         return GraphColumns.from_keys(
             np.fromiter((r[0] for r in ents), dtype=np.int64, count=len(ents)),
-            [r[1] for r in ents], [r[2] for r in ents], [r[3] for r in ents],
-            ints(1), ints(2), "".join(g[3] for g in groups),
+            [r[1] for r in ents],
+            [r[2] for r in ents],
+            [r[3] for r in ents],
+            ints(1),
+            ints(2),
+            "".join(g[3] for g in groups),
         )

@@ -29,14 +29,16 @@ __all__ = ["EmbeddedWriter"]
 _CLAIM_INDEXES = {
     "claims_subject_object": "ON claims(subject, object, object_label)",
     "claims_projection": "ON claims(type, s, o, fp, grade_r, grade_c, handling_rank, valid_from, valid_to, "
-                         "subject_label, object_label)",
+    "subject_label, object_label)",
     "claims_object_subject": "ON claims(object, subject, subject_label)",
     "claims_source": "ON claims(source)",
     "claims_type": "ON claims(type)",
 }
 # A claim row: the columns up to ``doc`` as the writer makes them; ``s`` / ``o`` are looked up here.
-_CLAIM_COLUMNS = ("id, type, subject, object, subject_label, object_label, source, grade_r, grade_c, handling_rank, "
-                  "valid_from, valid_to, fp, doc")
+_CLAIM_COLUMNS = (
+    "id, type, subject, object, subject_label, object_label, source, grade_r, grade_c, handling_rank, "
+    "valid_from, valid_to, fp, doc"
+)
 _CLAIM_INSERT = (
     f"INSERT OR REPLACE INTO claims({_CLAIM_COLUMNS}, s, o) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -130,9 +132,11 @@ class EmbeddedWriter(Writer):
             return
         old_src = self.store.get_sources([s.id for s in sources])
         new_src = [s for s in sources if old_src.get(s.id) != s]
-        self.count(created=sum(s.id not in old_src for s in sources),
-                   updated=sum(s.id in old_src for s in new_src),
-                   unchanged=len(sources) - len(new_src))
+        self.count(
+            created=sum(s.id not in old_src for s in sources),
+            updated=sum(s.id in old_src for s in new_src),
+            unchanged=len(sources) - len(new_src),
+        )
         db.executemany(
             "INSERT INTO sources(id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
             [(s.id, s.model_dump_json()) for s in new_src],
@@ -189,8 +193,11 @@ class EmbeddedWriter(Writer):
         for c in claims:
             s_label, o_label, src_label = known.get(c.subject), known.get(c.object), known.get(c.source)
             if s_label is None or o_label is None or src_label is None:
-                field, ref = next((f, r) for f, r in (("subject", c.subject), ("object", c.object),
-                                                      ("source", c.source)) if r not in known)
+                field, ref = next(
+                    (f, r)
+                    for f, r in (("subject", c.subject), ("object", c.object), ("source", c.source))
+                    if r not in known
+                )
                 raise InvalidInput(f"claim {c.type} refers to {field} {ref[:80]!r}, which is not in the store")
             if src_label != SOURCE_LABEL:
                 raise InvalidInput(f"claim.source {c.source!r} is not a source")
@@ -201,8 +208,24 @@ class EmbeddedWriter(Writer):
                 unchanged += 1
                 continue
             g = Grade.parse(c.grade)
-            rows.append((c.id, c.type, c.subject, c.object, s_label, o_label, c.source, g.r, g.c,
-                         ont.handling_rank(c.handling), c.valid_from, c.valid_to, fp, doc.decode()))
+            rows.append(
+                (
+                    c.id,
+                    c.type,
+                    c.subject,
+                    c.object,
+                    s_label,
+                    o_label,
+                    c.source,
+                    g.r,
+                    g.c,
+                    ont.handling_rank(c.handling),
+                    c.valid_from,
+                    c.valid_to,
+                    fp,
+                    doc.decode(),
+                )
+            )
         updated = sum(1 for r in rows if r[0] in existing) if existing else 0
         self.count(created=len(rows) - updated, updated=updated, unchanged=unchanged)
         db.executemany(_CLAIM_INSERT, rows)

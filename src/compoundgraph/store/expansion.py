@@ -188,14 +188,18 @@ def pick(
         deg = store.degrees(new, flt)
         new.sort(key=lambda n: (-deg.get(n, 0), w.depth[n], n))
     elif order == "grade":
+
         def best(n: str) -> tuple[int, int]:
             gs = [c.grade_obj for c in w.via.get(n, ())]
             return min(((g.r, g.credibility) for g in gs), default=(9, 9))
+
         new.sort(key=lambda n: (*best(n), w.depth[n], n))
     elif order == "recent":
+
         def latest(n: str) -> str:
             ds = [d for c in w.via.get(n, ()) for d in (c.valid_from, c.first_seen, c.last_seen) if d]
             return max(ds, default="")
+
         new.sort(key=lambda n: (_Desc(latest(n)), w.depth[n], n))
     else:
         new.sort(key=lambda n: (w.depth[n], n))

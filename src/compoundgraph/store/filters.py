@@ -76,9 +76,7 @@ class ClaimFilter:
             return False
         if self.min_grade and not claim.grade_obj.at_least(self.min_grade):
             return False
-        if self.max_handling and ontology().handling_rank(claim.handling) > ontology().handling_rank(
-            self.max_handling
-        ):
+        if self.max_handling and ontology().handling_rank(claim.handling) > ontology().handling_rank(self.max_handling):
             return False
         if self.hidden_sources and not self.hidden_sources_pass(claim):
             return False

@@ -35,8 +35,20 @@ from .embedded import EmbeddedStore
 __all__ = ["InvestigationStore", "EmbeddedInvestigations", "Neo4jInvestigations", "investigations_of"]
 
 # the columns of a row, in order; ``chart`` and ``shares`` are JSON text
-_META = ("id", "title", "owner", "created", "modified", "modified_by", "version", "entities", "size", "shares",
-         "deleted", "deleted_by")
+_META = (
+    "id",
+    "title",
+    "owner",
+    "created",
+    "modified",
+    "modified_by",
+    "version",
+    "entities",
+    "size",
+    "shares",
+    "deleted",
+    "deleted_by",
+)
 _COLUMNS = (*_META, "chart")
 
 
@@ -106,9 +118,21 @@ class InvestigationStore(abc.ABC):
         title = _title(title)
         stamp = now()
         doc = _chart_json(chart)
-        row = {"id": new_id(), "title": title, "owner": owner, "created": stamp, "modified": stamp,
-               "modified_by": owner, "version": 1, "entities": len(chart.entities), "size": len(doc.encode()),
-               "shares": "[]", "deleted": None, "deleted_by": None, "chart": doc}
+        row = {
+            "id": new_id(),
+            "title": title,
+            "owner": owner,
+            "created": stamp,
+            "modified": stamp,
+            "modified_by": owner,
+            "version": 1,
+            "entities": len(chart.entities),
+            "size": len(doc.encode()),
+            "shares": "[]",
+            "deleted": None,
+            "deleted_by": None,
+            "chart": doc,
+        }
         self._insert(row)
         return _investigation(row)
 
@@ -117,14 +141,20 @@ class InvestigationStore(abc.ABC):
         version and shares; ``as_new`` gives it a fresh id instead. An id already in the store is refused."""
         chart = parse_chart(inv.chart)
         doc = _chart_json(chart)
-        row = {**{k: getattr(inv, k) for k in _META}, "chart": doc, "entities": len(chart.entities),
-               "size": len(doc.encode()), "shares": json.dumps([x.model_dump() for x in inv.shares]),
-               "title": _title(inv.title)}
+        row = {
+            **{k: getattr(inv, k) for k in _META},
+            "chart": doc,
+            "entities": len(chart.entities),
+            "size": len(doc.encode()),
+            "shares": json.dumps([x.model_dump() for x in inv.shares]),
+            "title": _title(inv.title),
+        }
         if as_new:
             row["id"] = new_id()
         elif self._fetch(inv.id) is not None:
-            raise Conflict(f"investigation {inv.id} is already in the store; import it as a new one instead",
-                           where="id")
+            raise Conflict(
+                f"investigation {inv.id} is already in the store; import it as a new one instead", where="id"
+            )
         self._insert(row)
         return _investigation(row)
 
@@ -145,8 +175,15 @@ class InvestigationStore(abc.ABC):
         rows = sorted(self._rows(include_deleted), key=lambda r: (r["modified"], r["id"]), reverse=True)
         return [_summary(r) for r in rows]
 
-    def update(self, inv_id: str, version: int, actor: str, title: str | None = None, chart: Chart | None = None,
-               shares: list[Share] | None = None) -> Investigation:
+    def update(
+        self,
+        inv_id: str,
+        version: int,
+        actor: str,
+        title: str | None = None,
+        chart: Chart | None = None,
+        shares: list[Share] | None = None,
+    ) -> Investigation:
         """Save a new version based on ``version``; 409 naming who changed it and when if it is stale."""
         changes: dict[str, Any] = {}
         if title is not None:
@@ -163,27 +200,54 @@ class InvestigationStore(abc.ABC):
         """Soft delete: hidden from every read until an admin restores it."""
         current = self.summary(inv_id)
         stamp = now()
-        changed = self._change(inv_id, current.version if version is None else version, actor,
-                               {"deleted": stamp, "deleted_by": actor}, parse=False)
+        changed = self._change(
+            inv_id,
+            current.version if version is None else version,
+            actor,
+            {"deleted": stamp, "deleted_by": actor},
+            parse=False,
+        )
         return changed
 
     def restore(self, inv_id: str, actor: str) -> Summary:
         current = self.summary(inv_id, include_deleted=True)
         if not current.deleted:
             raise InvalidInput(f"investigation {inv_id[:80]!r} is not deleted", where="id")
-        return self._change(inv_id, current.version, actor, {"deleted": None, "deleted_by": None}, parse=False,
-                            include_deleted=True)
+        return self._change(
+            inv_id, current.version, actor, {"deleted": None, "deleted_by": None}, parse=False, include_deleted=True
+        )
 
     @overload
-    def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: Literal[True] = True,
-                include_deleted: bool = False) -> Investigation: ...
+    def _change(
+        self,
+        inv_id: str,
+        version: int,
+        actor: str,
+        changes: dict[str, Any],
+        parse: Literal[True] = True,
+        include_deleted: bool = False,
+    ) -> Investigation: ...
 
     @overload
-    def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: Literal[False],
-                include_deleted: bool = False) -> Summary: ...
+    def _change(
+        self,
+        inv_id: str,
+        version: int,
+        actor: str,
+        changes: dict[str, Any],
+        parse: Literal[False],
+        include_deleted: bool = False,
+    ) -> Summary: ...
 
-    def _change(self, inv_id: str, version: int, actor: str, changes: dict[str, Any], parse: bool = True,
-                include_deleted: bool = False) -> Investigation | Summary:
+    def _change(
+        self,
+        inv_id: str,
+        version: int,
+        actor: str,
+        changes: dict[str, Any],
+        parse: bool = True,
+        include_deleted: bool = False,
+    ) -> Investigation | Summary:
         current = self._fetch(inv_id)
         if current is None or (current.get("deleted") and not include_deleted):
             raise _not_found(inv_id)
@@ -195,7 +259,9 @@ class InvestigationStore(abc.ABC):
             raise Conflict(
                 f"investigation {inv_id} was changed by key {row['modified_by']} at {row['modified']} "
                 f"(it is now version {row['version']}; this change was based on version {version}): "
-                "reopen it and apply the change again", where="version")
+                "reopen it and apply the change again",
+                where="version",
+            )
         return _investigation(row) if parse else _summary(row)
 
 
@@ -229,7 +295,8 @@ class EmbeddedInvestigations(InvestigationStore):
         with self.store._write_lock:
             self.store.db.execute(
                 f"INSERT INTO investigations({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                [row[c] for c in _COLUMNS])
+                [row[c] for c in _COLUMNS],
+            )
 
     def _fetch(self, inv_id: str) -> dict[str, Any] | None:
         cur = self.store.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM investigations WHERE id = ?", (inv_id,))
@@ -244,7 +311,8 @@ class EmbeddedInvestigations(InvestigationStore):
             try:
                 n = db.execute(
                     f"UPDATE investigations SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ? AND version = ?",
-                    [*(changes[c] for c in cols), inv_id, expect]).rowcount
+                    [*(changes[c] for c in cols), inv_id, expect],
+                ).rowcount
                 row = self._fetch(inv_id)
                 db.execute("COMMIT")
             except BaseException:
@@ -263,7 +331,8 @@ class EmbeddedInvestigations(InvestigationStore):
         rows = self.store.db.execute(
             "SELECT j.value, e.id FROM entities e, json_each(e.doc, '$.referents') j "
             "WHERE j.value IN (SELECT value FROM json_each(?)) ORDER BY e.id",
-            (json.dumps(list(ids)),))
+            (json.dumps(list(ids)),),
+        )
         return {gone: survivor for gone, survivor in rows}
 
     def purge(self, confirm: bool = False) -> None:
@@ -292,13 +361,12 @@ class Neo4jInvestigations(InvestigationStore):
 
     def _insert(self, row: dict[str, Any]) -> None:
         with self._session() as session:
-            session.execute_write(lambda tx: tx.run(cypher("investigations/create_investigation"),
-                                                    row=row).consume())
+            session.execute_write(lambda tx: tx.run(cypher("investigations/create_investigation"), row=row).consume())
 
     def _fetch(self, inv_id: str) -> dict[str, Any] | None:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/get_investigation"), {"id": inv_id},
-            database_=self.store.database, routing_="r")
+            cypher("investigations/get_investigation"), {"id": inv_id}, database_=self.store.database, routing_="r"
+        )
         return _row(records[0]["row"]) if records else None
 
     def _swap(self, inv_id: str, expect: int, changes: dict[str, Any]) -> tuple[bool, dict[str, Any] | None]:
@@ -317,14 +385,17 @@ class Neo4jInvestigations(InvestigationStore):
 
     def _rows(self, include_deleted: bool) -> list[dict[str, Any]]:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/list_investigations"), {"include_deleted": include_deleted},
-            database_=self.store.database, routing_="r")
+            cypher("investigations/list_investigations"),
+            {"include_deleted": include_deleted},
+            database_=self.store.database,
+            routing_="r",
+        )
         return [_row(r) for r in records[0]["rows"]] if records else []
 
     def survivors(self, ids: Sequence[str]) -> dict[str, str]:
         records, _, _ = self.store.driver.execute_query(
-            cypher("investigations/find_survivors"), {"ids": list(ids)},
-            database_=self.store.database, routing_="r")
+            cypher("investigations/find_survivors"), {"ids": list(ids)}, database_=self.store.database, routing_="r"
+        )
         out: dict[str, str] = {}
         for r in sorted(records[0]["rows"], key=lambda r: r["id"]) if records else []:
             for gone in r["gone"]:
@@ -334,8 +405,9 @@ class Neo4jInvestigations(InvestigationStore):
     def purge(self, confirm: bool = False) -> None:
         if not confirm:
             raise InvalidInput("purge needs confirm=True")
-        self.store.driver.execute_query(cypher("investigations/delete_all_investigations"),
-                                        database_=self.store.database)
+        self.store.driver.execute_query(
+            cypher("investigations/delete_all_investigations"), database_=self.store.database
+        )
 
 
 def _row(props: dict[str, Any]) -> dict[str, Any]:
@@ -361,4 +433,3 @@ def investigations_of(store: GraphStore) -> InvestigationStore:
                 raise InvalidInput(f"the {store.kind} store does not keep investigations")
             _OPEN[store] = found
         return found
-

@@ -30,8 +30,18 @@ from .cypher import cypher, statements
 __all__ = ["Neo4jStore"]
 
 _ENTITY_FIELDS = ("id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen", "referents")
-_CLAIM_FIELDS = ("id", "source", "grade", "valid_from", "valid_to", "first_seen", "last_seen", "handling",
-                 "quote", "key")
+_CLAIM_FIELDS = (
+    "id",
+    "source",
+    "grade",
+    "valid_from",
+    "valid_to",
+    "first_seen",
+    "last_seen",
+    "handling",
+    "quote",
+    "key",
+)
 _PAGE = 5_000  # rows per page when iterating everything
 _PROJECTION_PAGE = 50_000  # rows per page of graph_columns (two integers and a fingerprint a row)
 # up to this many claims of a type, an unfiltered projection reads them in one result (a plain scan, about
@@ -73,8 +83,9 @@ def claim_props(c: Claim, fp: str | None = None) -> dict[str, Any]:
         value = getattr(c, f)
         if value is not None:
             props[f] = value
-    props.update(grade_r=g.r, grade_c=g.c, handling_rank=ontology().handling_rank(c.handling),
-                 fp=fp or claim_fingerprint(c))
+    props.update(
+        grade_r=g.r, grade_c=g.c, handling_rank=ontology().handling_rank(c.handling), fp=fp or claim_fingerprint(c)
+    )
     return props
 
 
@@ -137,9 +148,7 @@ class Neo4jStore(GraphStore):
         tx = getattr(self._local, "tx", None)
         if tx is not None:
             return tx.run(query, params).data()  # type: ignore[no-any-return]
-        records, _, _ = self.driver.execute_query(
-            Query(query), params, database_=self.database, routing_="r"
-        )
+        records, _, _ = self.driver.execute_query(Query(query), params, database_=self.database, routing_="r")
         return [r.data() for r in records]
 
     def _read_rows(self, query: str, **params: Any) -> list[Any]:
@@ -147,9 +156,7 @@ class Neo4jStore(GraphStore):
         tx = getattr(self._local, "tx", None)
         if tx is not None:
             return _rows(tx.run(query, params))
-        records, _, _ = self.driver.execute_query(
-            Query(query), params, database_=self.database, routing_="r"
-        )
+        records, _, _ = self.driver.execute_query(Query(query), params, database_=self.database, routing_="r")
         return records[0]["rows"] if records else []
 
     def _write(self, fn: Any, *args: Any) -> Any:
@@ -169,8 +176,12 @@ class Neo4jStore(GraphStore):
         """The driver belongs to whoever opened it; see :func:`compoundgraph.store.open_store`."""
 
     def info(self) -> dict[str, Any]:
-        return {"kind": self.kind, "location": f"{self.uri} (database {self.database})",
-                "server_version": self.server_agent, "reachable": True}
+        return {
+            "kind": self.kind,
+            "location": f"{self.uri} (database {self.database})",
+            "server_version": self.server_agent,
+            "reachable": True,
+        }
 
     # -- writes ------------------------------------------------------------------------------------
     def writer(self, batch_size: int | None = None) -> Writer:
@@ -247,8 +258,12 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:  # a query Lucene cannot parse: fall back to the phrase alone
             if "ParseException" not in str(exc) and "parse" not in str(exc).lower():
                 raise
-            rows = self._read(cypher("read/search_entities"), lucene='"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"',
-                              limit=limit, id=query.strip())
+            rows = self._read(
+                cypher("read/search_entities"),
+                lucene='"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"',
+                limit=limit,
+                id=query.strip(),
+            )
         return [(r["id"], r["label"], r["name"], list(r["aliases"] or []), list(r["identifiers"] or [])) for r in rows]
 
     def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
@@ -290,9 +305,11 @@ class Neo4jStore(GraphStore):
         """The rows of a keyset-paged query, page by page, each page in its own read transaction: each page
         is one record, which the driver decodes far faster than a record per row, and the server never
         sorts everything at once."""
+
         def run(paging: dict[str, Any]) -> Any:
             records, _, _ = self.driver.execute_query(
-                Query(query), {**params, **paging}, database_=self.database, routing_="r")
+                Query(query), {**params, **paging}, database_=self.database, routing_="r"
+            )
             return records[0]
 
         for page in _keyset(run, _PAGE):
@@ -343,7 +360,8 @@ class Neo4jStore(GraphStore):
             tx = self._local.tx
             for rel in types:
                 if plain and tx.run(cypher("read/count_claims", rel_type=rel)).single(strict=True)["n"] <= (
-                        _PROJECTION_WHOLE):
+                    _PROJECTION_WHOLE
+                ):
                     pages: Iterator[Any] = iter([tx.run(cypher("read/project_claims_all", rel_type=rel)).single()])
                 else:
                     pages = self._tx_pages(cypher("read/project_claims_page", rel_type=rel), **params)
@@ -351,8 +369,15 @@ class Neo4jStore(GraphStore):
                     src += page["src"]
                     dst += page["dst"]
                     fps += page["fps"]
-        return GraphColumns.from_keys(np.asarray(keys, dtype=np.int64), ids, labels, names,
-                                      np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), "".join(fps))
+        return GraphColumns.from_keys(
+            np.asarray(keys, dtype=np.int64),
+            ids,
+            labels,
+            names,
+            np.asarray(src, dtype=np.int64),
+            np.asarray(dst, dtype=np.int64),
+            "".join(fps),
+        )
 
     def _tx_pages(self, query: str, **params: Any) -> Iterator[Any]:
         """The pages of a keyset-paged projection query, in the current read transaction."""

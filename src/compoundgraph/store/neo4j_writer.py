@@ -47,7 +47,8 @@ def _prepare(claims: list[Claim]) -> dict[str, list[_ClaimRow]]:
     for c in claims:
         fp = claim_fingerprint(c)
         by_type[c.type].append(
-            _ClaimRow(c, fp, {"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c, fp)}))
+            _ClaimRow(c, fp, {"id": c.id, "subject": c.subject, "object": c.object, "props": claim_props(c, fp)})
+        )
     return by_type
 
 
@@ -137,16 +138,14 @@ class Neo4jWriter(Writer):
         # entities: read, merge, write whole
         cited = sorted({s for e in entities for s in e.sources})
         if cited:
-            found = {r["id"] for r in _rows(tx.run(cypher("read/node_labels"), ids=cited))
-                     if r["label"] == SOURCE_LABEL}
+            found = {
+                r["id"] for r in _rows(tx.run(cypher("read/node_labels"), ids=cited)) if r["label"] == SOURCE_LABEL
+            }
             missing = set(cited) - found
             if missing:
                 raise InvalidInput(f"entities cite sources not in the store: {', '.join(sorted(missing)[:5])}")
         found_nodes = _rows(tx.run(cypher("read/get_nodes"), ids=[e.id for e in entities]))
-        old = {
-            e.id: e
-            for e in (entity_from(props) for props in found_nodes if props.get("label") != SOURCE_LABEL)
-        }
+        old = {e.id: e for e in (entity_from(props) for props in found_nodes if props.get("label") != SOURCE_LABEL)}
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in entities:
             merged = merge_entity(old[e.id], e) if e.id in old else e
@@ -170,8 +169,10 @@ class Neo4jWriter(Writer):
             if src_labels[sid] != SOURCE_LABEL:
                 raise InvalidInput(f"claim.source {sid!r} is not a source")
         for rel, group in prepared.items():
-            fps = {r["id"]: r["fp"] for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel),
-                                                    ids=[p.claim.id for p in group]).data()}
+            fps = {
+                r["id"]: r["fp"]
+                for r in tx.run(cypher("read/claim_fingerprints", rel_type=rel), ids=[p.claim.id for p in group]).data()
+            }
             new_rows: list[dict[str, Any]] = []
             changed_rows: list[dict[str, Any]] = []
             for p in group:

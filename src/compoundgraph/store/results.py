@@ -38,8 +38,16 @@ class GraphColumns:
     fps: np.ndarray
 
     @classmethod
-    def from_keys(cls, keys: np.ndarray, ids: list[str], labels: list[str], names: list[str],
-                  src_keys: np.ndarray, dst_keys: np.ndarray, fps_hex: str) -> GraphColumns:
+    def from_keys(
+        cls,
+        keys: np.ndarray,
+        ids: list[str],
+        labels: list[str],
+        names: list[str],
+        src_keys: np.ndarray,
+        dst_keys: np.ndarray,
+        fps_hex: str,
+    ) -> GraphColumns:
         """From a store's own integer keys (SQLite rowids, Neo4j internal ids): ``keys[i]`` is entity
         ``i``'s; a claim end whose key is not among them becomes -1. Fingerprints as one hex string.
         O(n + m), in NumPy."""

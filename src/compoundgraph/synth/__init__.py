@@ -36,8 +36,18 @@ SCALES: dict[str, dict[str, int]] = {
     "medium": {"entities": 100_000, "transfers": 1_000_000},
     "large": {"entities": 1_000_000, "transfers": 10_000_000},
 }
-CSV_COLUMNS = ("chain", "tx_hash", "log_index", "timestamp", "from_address", "to_address", "asset", "amount",
-               "decimals", "raw_amount")
+CSV_COLUMNS = (
+    "chain",
+    "tx_hash",
+    "log_index",
+    "timestamp",
+    "from_address",
+    "to_address",
+    "asset",
+    "amount",
+    "decimals",
+    "raw_amount",
+)
 
 
 def make_world(seed: int, entities: int, transfers: int) -> tuple[Plan, World]:
@@ -77,8 +87,7 @@ def _head(world: World, wallets: Wallets) -> Iterator[Rec]:
         yield from build_cell(world, i, collection)[1]
     fiu = world.src["fiu"]
     for index in range(plan.service_wallets):
-        yield world.claim(None, "HOLDS", world.service[wallets.holder(index)][0], wallets.ids[index], fiu,
-                          grade="A2")
+        yield world.claim(None, "HOLDS", world.service[wallets.holder(index)][0], wallets.ids[index], fiu, grade="A2")
 
 
 def _wallet_entities(world: World, wallets: Wallets) -> Iterator[Rec]:
@@ -88,19 +97,39 @@ def _wallet_entities(world: World, wallets: Wallets) -> Iterator[Rec]:
         props: dict[str, Any] = {"chain": chain, "address": address, "asset": "USDT"}
         if kind:
             props["tags"] = [kind]
-        yield {"record": "entity", "id": wid, "label": "Wallet", "name": address, "properties": props,
-               "sources": [fiu] if kind else sources[chain]}
+        yield {
+            "record": "entity",
+            "id": wid,
+            "label": "Wallet",
+            "name": address,
+            "properties": props,
+            "sources": [fiu] if kind else sources[chain],
+        }
 
 
 def transfer_record(t: Transfer, wallets: Wallets, sources: dict[str, str]) -> Rec:
     key = f"{t.tx_hash}:{t.log_index}"
     subject, obj, source = wallets.ids[t.sender], wallets.ids[t.receiver], sources[t.chain]
     ts = fmt_time(t.timestamp)
-    return {"record": "claim", "id": claim_id(subject, "TRANSFERRED", obj, source, key), "type": "TRANSFERRED",
-            "subject": subject, "object": obj, "source": source, "grade": "A1", "valid_from": ts[:10],
-            "handling": "H1", "key": key,
-            "properties": {"tx_hash": t.tx_hash, "log_index": t.log_index,
-                           "amount": fmt_amount(t.units, ASSETS[t.asset]), "asset": t.asset, "timestamp": ts}}
+    return {
+        "record": "claim",
+        "id": claim_id(subject, "TRANSFERRED", obj, source, key),
+        "type": "TRANSFERRED",
+        "subject": subject,
+        "object": obj,
+        "source": source,
+        "grade": "A1",
+        "valid_from": ts[:10],
+        "handling": "H1",
+        "key": key,
+        "properties": {
+            "tx_hash": t.tx_hash,
+            "log_index": t.log_index,
+            "amount": fmt_amount(t.units, ASSETS[t.asset]),
+            "asset": t.asset,
+            "timestamp": ts,
+        },
+    }
 
 
 def generate(seed: int, entities: int, transfers: int) -> Iterator[Record]:
@@ -172,7 +201,19 @@ def write_transfers_csv(out: TextIO | Path, seed: int, entities: int, transfers_
     addr = wallets.addresses
     for t in money.transfers(wallets):
         decimals = ASSETS[t.asset]
-        writer.writerow((t.chain, t.tx_hash, t.log_index, fmt_time(t.timestamp), addr[t.sender], addr[t.receiver],
-                         t.asset, fmt_amount(t.units, decimals), decimals, t.units))
+        writer.writerow(
+            (
+                t.chain,
+                t.tx_hash,
+                t.log_index,
+                fmt_time(t.timestamp),
+                addr[t.sender],
+                addr[t.receiver],
+                t.asset,
+                fmt_amount(t.units, decimals),
+                decimals,
+                t.units,
+            )
+        )
         n += 1
     return n

@@ -72,8 +72,16 @@ def head(world: World, i: int) -> CellHead:
     cc = AREAS[area].country
     name = f"{world.names.word(T_COMPOUND, i)} {COMPOUND_KINDS[kind][0]}"
     op_name = f"{world.names.word(T_OPERATOR, i)} {OP_SUFFIX[i % len(OP_SUFFIX)]}"
-    return CellHead(rng, size, area, entity_id("Compound", name, [cc]), name, kind,
-                    entity_id("Organization", op_name, [cc]), op_name)
+    return CellHead(
+        rng,
+        size,
+        area,
+        entity_id("Compound", name, [cc]),
+        name,
+        kind,
+        entity_id("Organization", op_name, [cc]),
+        op_name,
+    )
 
 
 def build_cell(world: World, i: int, collection: Sequence[str] | None = None) -> tuple[list[Rec], list[Rec]]:
@@ -95,15 +103,28 @@ def build_cell(world: World, i: int, collection: Sequence[str] | None = None) ->
     lat = round(area.lat + r.uniform(-0.15, 0.15), 5)
     lon = round(area.lon + r.uniform(-0.15, 0.15), 5)
     town_id, town_name = world.towns[h.area][r.randrange(len(world.towns[h.area]))]
-    compound_props = {"country": cc, "admin_area": area.admin_area, "locality": town_name, "lat": lat, "lon": lon,
-                      "kind": COMPOUND_KINDS[h.kind][1], "status": status, "est_workers": r.randrange(2, 80) * 100}
+    compound_props = {
+        "country": cc,
+        "admin_area": area.admin_area,
+        "locality": town_name,
+        "lat": lat,
+        "lon": lon,
+        "kind": COMPOUND_KINDS[h.kind][1],
+        "status": status,
+        "est_workers": r.randrange(2, 80) * 100,
+    }
     code = f"{h.name.split()[0][:3].upper()}-{i:05d}"
     ents.append(world.entity("Compound", h.name, compound_props, [ngo, media], aliases=[code], eid=h.compound))
-    ents.append(world.entity("Organization", h.operator_name, {"org_type": "operator", "country": cc}, [ngo],
-                             eid=h.operator))
+    ents.append(
+        world.entity("Organization", h.operator_name, {"org_type": "operator", "country": cc}, [ngo], eid=h.operator)
+    )
     front_name = f"{names.word(T_FRONT, i)} {FRONT_SUFFIX[r.randrange(len(FRONT_SUFFIX))]}"
-    front = world.entity("Organization", front_name, {"org_type": "front company", "country": cc,
-                         "registration_ids": [f"REG-{cc}-{i:07d}"]}, [media])
+    front = world.entity(
+        "Organization",
+        front_name,
+        {"org_type": "front company", "country": cc, "registration_ids": [f"REG-{cc}-{i:07d}"]},
+        [media],
+    )
     ents.append(front)
     people = []
     for table, role, n in ((T_BOSS, "boss", 1), (T_MANAGER, "manager", 1), (T_RECRUITER, "recruiter", size.recruiters)):
@@ -132,8 +153,15 @@ def build_cell(world: World, i: int, collection: Sequence[str] | None = None) ->
     guards = world.armed_by_area.get(h.area, [])
     if guards:
         g = guards[i % len(guards)]
-        claim("PROTECTS", world.armed[g][0], compound, ngo, valid_from=day(opened + r.randint(0, 90)),
-              valid_to=day(raid_day) if raid_day else None, quote="Armed guards of the group man the gates.")
+        claim(
+            "PROTECTS",
+            world.armed[g][0],
+            compound,
+            ngo,
+            valid_from=day(opened + r.randint(0, 90)),
+            valid_to=day(raid_day) if raid_day else None,
+            quote="Armed guards of the group man the gates.",
+        )
     elif r.random() < 0.4:
         claim("PROTECTS", world.officials[i % len(world.officials)][0], compound, world.src["tip"])
     # contested: another source, another grade, sometimes another operator
@@ -165,9 +193,14 @@ def build_cell(world: World, i: int, collection: Sequence[str] | None = None) ->
                 salary = f"USD {r.randrange(8, 40) * 100:,}/month"
                 city = r.choice(CITIES)
                 job = r.choice(JOBS)
-                props2 = {"platform": pname, "posted_at": posted, "claimed_location": city, "claimed_salary": salary,
-                          "text": f"{job} wanted in {city}. {salary}, visa and flight paid. Message us.",
-                          "url": f"https://{domain}/jobs/{i:06d}{ad_no:03d}"}
+                props2 = {
+                    "platform": pname,
+                    "posted_at": posted,
+                    "claimed_location": city,
+                    "claimed_salary": salary,
+                    "text": f"{job} wanted in {city}. {salary}, visa and flight paid. Message us.",
+                    "url": f"https://{domain}/jobs/{i:06d}{ad_no:03d}",
+                }
                 ents.append(world.entity("JobAd", f"{job}, {city}, {salary}", props2, [ngo]))
                 ad = ents[-1]["id"]
                 ads.append(ad)
@@ -180,8 +213,19 @@ def build_cell(world: World, i: int, collection: Sequence[str] | None = None) ->
     event = None
     if raid_day is not None:
         ref = f"OP-{day(raid_day)[:4]}-{i:05d}"
-        ents.append(world.entity("Event", f"Raid on {h.name}", {"kind": "raid", "date": day(raid_day),
-                                 "authority": f"{area.admin_area} police (synthetic)", "reference": ref}, [police]))
+        ents.append(
+            world.entity(
+                "Event",
+                f"Raid on {h.name}",
+                {
+                    "kind": "raid",
+                    "date": day(raid_day),
+                    "authority": f"{area.admin_area} police (synthetic)",
+                    "reference": ref,
+                },
+                [police],
+            )
+        )
         event = ents[-1]["id"]
         claim("INVOLVED_IN", compound, event, police, valid_from=day(raid_day))
         claim("LOCATED_IN", event, town_id, police)
@@ -198,10 +242,15 @@ def build_cell(world: World, i: int, collection: Sequence[str] | None = None) ->
         rescued = event is not None and not sold and raid_day is not None and arrived < raid_day
         if sold:
             indicators = sorted({*indicators, "sold to another compound"})
-        props = {"nationality": r.choice(ORIGINS), "age_band": r.choice(("18-24", "25-34", "35-44", "45+")),
-                 "gender": r.choice(("f", "m")), "recruited_on": day(recruited),
-                 "period": f"{day(recruited)[:4]}-Q{(int(day(recruited)[5:7]) - 1) // 3 + 1}",
-                 "indicators": indicators, "outcome": "rescued" if rescued else r.choice(OUTCOMES)}
+        props = {
+            "nationality": r.choice(ORIGINS),
+            "age_band": r.choice(("18-24", "25-34", "35-44", "45+")),
+            "gender": r.choice(("f", "m")),
+            "recruited_on": day(recruited),
+            "period": f"{day(recruited)[:4]}-Q{(int(day(recruited)[5:7]) - 1) // 3 + 1}",
+            "indicators": indicators,
+            "outcome": "rescued" if rescued else r.choice(OUTCOMES),
+        }
         ents.append(world.entity("Case", f"Case {number:06d}", props, [case_src]))
         case = ents[-1]["id"]
         via = r.random()

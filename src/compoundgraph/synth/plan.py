@@ -77,8 +77,15 @@ class Plan:
 
     @property
     def shared_entities(self) -> int:
-        return (PLATFORMS + COUNTRIES + self.areas * LOCATIONS_PER_AREA + self.armed_groups + self.syndicates
-                + self.officials + self.service_orgs)
+        return (
+            PLATFORMS
+            + COUNTRIES
+            + self.areas * LOCATIONS_PER_AREA
+            + self.armed_groups
+            + self.syndicates
+            + self.officials
+            + self.service_orgs
+        )
 
     @property
     def nonwallet_entities(self) -> int:
@@ -103,8 +110,9 @@ def make_plan(seed: int, entities: int, transfers: int, areas: int) -> Plan:
     armed = max(3, cells // 10)
     syndicates = max(2, cells // 12)
     service_orgs = max(6, round(1.5 * math.sqrt(cells)))
-    plan = Plan(seed, entities, transfers, cells, armed, syndicates, armed, service_orgs, areas,
-                tuple(offsets), cell_entities)
+    plan = Plan(
+        seed, entities, transfers, cells, armed, syndicates, armed, service_orgs, areas, tuple(offsets), cell_entities
+    )
     wallets = entities - plan.nonwallet_entities
     service = 3 * service_orgs
     collection = max(cells, 8, round(0.04 * wallets))
@@ -112,5 +120,20 @@ def make_plan(seed: int, entities: int, transfers: int, areas: int) -> Plan:
     victim = wallets - service - collection - hop
     if victim < 20:
         raise InvalidInput(f"{entities} entities leave too few for wallets; ask for more entities")
-    return Plan(seed, entities, transfers, cells, armed, syndicates, armed, service_orgs, areas, tuple(offsets),
-                cell_entities, service, collection, hop, victim)
+    return Plan(
+        seed,
+        entities,
+        transfers,
+        cells,
+        armed,
+        syndicates,
+        armed,
+        service_orgs,
+        areas,
+        tuple(offsets),
+        cell_entities,
+        service,
+        collection,
+        hop,
+        victim,
+    )

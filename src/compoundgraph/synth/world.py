@@ -52,42 +52,112 @@ AREAS = (
 )
 AREA_PICK = [i for i, a in enumerate(AREAS) for _ in range(a.weight)]
 _ARMED_AREAS = [0, 1, 2, 0, 1, 2, 7, 4, 0, 8]  # armed groups sit mostly on Myanmar's borders
-_COUNTRY_CENTRE = {"MM": (19.7, 96.1), "KH": (12.6, 104.9), "LA": (18.0, 102.6), "PH": (14.6, 121.0),
-                   "TH": (13.8, 100.5)}
+_COUNTRY_CENTRE = {
+    "MM": (19.7, 96.1),
+    "KH": (12.6, 104.9),
+    "LA": (18.0, 102.6),
+    "PH": (14.6, 121.0),
+    "TH": (13.8, 100.5),
+}
 
 # (key, title, publisher, kind, reliability, handling, credibility range)
 SOURCES = (
     ("police", "Regional police raid bulletins (synthetic)", "Synthetic Border Police", "notice", "A", "H1", (1, 2)),
     ("ngo", "Field report on border compounds (synthetic)", "Synthetic Watch NGO", "report", "B", "H1", (2, 3)),
-    ("media", "Investigative series on scam compounds (synthetic)", "The Synthetic Daily", "news", "C", "H0",
-     (2, 4)),
+    ("media", "Investigative series on scam compounds (synthetic)", "The Synthetic Daily", "news", "C", "H0", (2, 4)),
     ("tip", "Tip-line submissions (synthetic)", "Synthetic task-force tip line", "tip", "D", "H2", (3, 5)),
-    ("casework", "Victim-support casework extract (synthetic)", "Synthetic Support Network", "casework", "B", "H2",
-     (1, 3)),
-    ("fiu", "Wallet attribution note (synthetic)", "Synthetic Financial Intelligence Unit", "report", "B", "H2",
-     (2, 3)),
+    (
+        "casework",
+        "Victim-support casework extract (synthetic)",
+        "Synthetic Support Network",
+        "casework",
+        "B",
+        "H2",
+        (1, 3),
+    ),
+    (
+        "fiu",
+        "Wallet attribution note (synthetic)",
+        "Synthetic Financial Intelligence Unit",
+        "report",
+        "B",
+        "H2",
+        (2, 3),
+    ),
     ("tron", "TRC-20 token transfer export (synthetic)", "Synthetic block explorer", "dataset", "A", "H1", (1, 1)),
     ("eth", "ERC-20 and ETH transfer export (synthetic)", "Synthetic block explorer", "dataset", "A", "H1", (1, 1)),
 )
 
-_PLATFORMS = (("Chatterly", "messaging"), ("Jobnest", "job-board"), ("Flikbook", "social"),
-              ("Tiklo", "social"), ("Linkora", "social"), ("Whispr", "messaging"), ("Heartmatch", "dating"),
-              ("Workpal", "job-board"), ("Vidzo", "social"), ("Pingo", "messaging"))
+_PLATFORMS = (
+    ("Chatterly", "messaging"),
+    ("Jobnest", "job-board"),
+    ("Flikbook", "social"),
+    ("Tiklo", "social"),
+    ("Linkora", "social"),
+    ("Whispr", "messaging"),
+    ("Heartmatch", "dating"),
+    ("Workpal", "job-board"),
+    ("Vidzo", "social"),
+    ("Pingo", "messaging"),
+)
 assert len(_PLATFORMS) == PLATFORMS
-COMPOUND_KINDS = (("Park", "compound"), ("Compound", "compound"), ("Zone", "special zone"),
-                   ("Garden City", "compound"), ("Resort", "casino complex"), ("Tech Park", "compound"),
-                   ("Plaza", "casino complex"), ("Industrial Estate", "compound"))
+COMPOUND_KINDS = (
+    ("Park", "compound"),
+    ("Compound", "compound"),
+    ("Zone", "special zone"),
+    ("Garden City", "compound"),
+    ("Resort", "casino complex"),
+    ("Tech Park", "compound"),
+    ("Plaza", "casino complex"),
+    ("Industrial Estate", "compound"),
+)
 OP_SUFFIX = ("Technology Co., Ltd.", "Group", "Network Co.", "Development Co.", "Entertainment Ltd.")
 FRONT_SUFFIX = ("Trading Ltd.", "Investment Co.", "Real Estate Co.", "Logistics Ltd.", "Hospitality Co.")
 _ARMED_KINDS = ("Border Guard Force", "People's Militia", "Democratic Army", "Defence Army")
 NATIONALITIES = ("CN", "MM", "TH", "KH", "LA", "MY", "TW", "PH")
-ORIGINS = ("ID", "VN", "PH", "TH", "MM", "CN", "MY", "KE", "UG", "ET", "IN", "LK", "NP", "BD", "PK", "BR", "TW",
-            "KR", "LA", "KH")
-JOBS = ("Customer service", "Data entry", "Online marketing", "IT support", "Translator", "Sales assistant",
-         "Game tester", "Casino host")
+ORIGINS = (
+    "ID",
+    "VN",
+    "PH",
+    "TH",
+    "MM",
+    "CN",
+    "MY",
+    "KE",
+    "UG",
+    "ET",
+    "IN",
+    "LK",
+    "NP",
+    "BD",
+    "PK",
+    "BR",
+    "TW",
+    "KR",
+    "LA",
+    "KH",
+)
+JOBS = (
+    "Customer service",
+    "Data entry",
+    "Online marketing",
+    "IT support",
+    "Translator",
+    "Sales assistant",
+    "Game tester",
+    "Casino host",
+)
 CITIES = ("Bangkok", "Kuala Lumpur", "Singapore", "Dubai", "Ho Chi Minh City", "Phnom Penh", "Manila", "Taipei")
-INDICATORS = ("passport confiscated", "debt bondage", "threats of violence", "physical violence",
-               "restricted movement", "withheld wages", "forced to commit fraud", "excessive hours")
+INDICATORS = (
+    "passport confiscated",
+    "debt bondage",
+    "threats of violence",
+    "physical violence",
+    "restricted movement",
+    "withheld wages",
+    "forced to commit fraud",
+    "excessive hours",
+)
 OUTCOMES = ("escaped", "released", "repatriated", "detained", "unknown")
 _SERVICE_TYPES = ("exchange", "otc", "payment-provider")
 _SERVICE_NAMES = {"exchange": "{} Exchange", "otc": "{} OTC Desk", "payment-provider": "{}Pay Services"}
@@ -130,18 +200,21 @@ class World:
             self.src[key] = sid
             self.grade_range[sid] = (rel, lo, hi)
             self.handling[sid] = handling
-        self.platforms = [(entity_id("Platform", name, []), name, kind, f"{name.lower()}.example")
-                          for name, kind in _PLATFORMS]
-        self.countries = {cc: entity_id("Location", cc_name, [cc, "country"])
-                          for cc, cc_name in self._country_names().items()}
+        self.platforms = [
+            (entity_id("Platform", name, []), name, kind, f"{name.lower()}.example") for name, kind in _PLATFORMS
+        ]
+        self.countries = {
+            cc: entity_id("Location", cc_name, [cc, "country"]) for cc, cc_name in self._country_names().items()
+        }
         self.provinces = [entity_id("Location", a.admin_area, [a.country, "province"]) for a in AREAS]
         self.towns = [[self._town(a, k) for k in range(LOCATIONS_PER_AREA - 1)] for a in range(len(AREAS))]
         self.armed = [self._armed(g) for g in range(plan.armed_groups)]
         self.armed_by_area: dict[int, list[int]] = {}
         for g, (_gid, _name, area) in enumerate(self.armed):
             self.armed_by_area.setdefault(area, []).append(g)
-        self.syndicates = [self._org(T_SYNDICATE, s, "Syndicate", "KH" if s % 2 else "MM")
-                           for s in range(plan.syndicates)]
+        self.syndicates = [
+            self._org(T_SYNDICATE, s, "Syndicate", "KH" if s % 2 else "MM") for s in range(plan.syndicates)
+        ]
         self.service = [self._service_org(s) for s in range(plan.service_orgs)]
         self.officials = [self._official(g) for g in range(plan.officials)]
 
@@ -177,8 +250,15 @@ class World:
         rel, lo, hi = self.grade_range[source]
         return f"{rel}{rng.randint(lo, hi)}"
 
-    def entity(self, label: str, name: str, props: dict[str, Any], sources: Sequence[str],
-               aliases: Sequence[str] = (), eid: str | None = None) -> Rec:
+    def entity(
+        self,
+        label: str,
+        name: str,
+        props: dict[str, Any],
+        sources: Sequence[str],
+        aliases: Sequence[str] = (),
+        eid: str | None = None,
+    ) -> Rec:
         if eid is None:
             eid = model_entity_id(label, name, props)
         rec: Rec = {"record": "entity", "id": eid, "label": label, "name": name}
@@ -188,11 +268,27 @@ class World:
         rec["sources"] = sorted(set(sources))
         return rec
 
-    def claim(self, rng: random.Random | None, rel: str, subject: str, obj: str, source: str, *,
-              grade: str | None = None,
-              valid_from: str | None = None, valid_to: str | None = None, quote: str = "") -> Rec:
-        rec: Rec = {"record": "claim", "id": claim_id(subject, rel, obj, source), "type": rel, "subject": subject,
-                    "object": obj, "source": source}
+    def claim(
+        self,
+        rng: random.Random | None,
+        rel: str,
+        subject: str,
+        obj: str,
+        source: str,
+        *,
+        grade: str | None = None,
+        valid_from: str | None = None,
+        valid_to: str | None = None,
+        quote: str = "",
+    ) -> Rec:
+        rec: Rec = {
+            "record": "claim",
+            "id": claim_id(subject, rel, obj, source),
+            "type": rel,
+            "subject": subject,
+            "object": obj,
+            "source": source,
+        }
         if grade is None:
             assert rng is not None, "a claim without a fixed grade draws one"
             grade = self.grade(rng, source)
@@ -209,10 +305,18 @@ class World:
     # -- sources and shared entities -------------------------------------------------------------
     def sources(self) -> Iterator[Rec]:
         for n, (key, title, publisher, kind, rel, handling, _g) in enumerate(SOURCES):
-            yield {"record": "source", "id": self.src[key], "title": title, "publisher": publisher,
-                   "url": self._source_url(key), "published": day(2_190 + 30 * n), "kind": kind,
-                   "reliability": rel, "handling": handling,
-                   "description": f"Synthetic data generated by compoundgraph synth, seed {self.plan.seed}."}
+            yield {
+                "record": "source",
+                "id": self.src[key],
+                "title": title,
+                "publisher": publisher,
+                "url": self._source_url(key),
+                "published": day(2_190 + 30 * n),
+                "kind": kind,
+                "reliability": rel,
+                "handling": handling,
+                "description": f"Synthetic data generated by compoundgraph synth, seed {self.plan.seed}.",
+            }
 
     def shared_entities(self) -> Iterator[Rec]:
         ngo, fiu = self.src["ngo"], self.src["fiu"]
@@ -221,32 +325,53 @@ class World:
             yield self.entity("Platform", name, {"kind": kind, "domain": domain}, [ngo], eid=pid)
         for cc, cc_name in self._country_names().items():
             lat, lon = _COUNTRY_CENTRE[cc]
-            yield self.entity("Location", cc_name, {"country": cc, "kind": "country", "lat": lat, "lon": lon}, [ngo],
-                              eid=self.countries[cc])
+            yield self.entity(
+                "Location",
+                cc_name,
+                {"country": cc, "kind": "country", "lat": lat, "lon": lon},
+                [ngo],
+                eid=self.countries[cc],
+            )
         for a, area in enumerate(AREAS):
-            yield self.entity("Location", area.admin_area, {"country": area.country, "kind": "province",
-                              "lat": area.lat, "lon": area.lon}, [ngo], eid=self.provinces[a])
+            yield self.entity(
+                "Location",
+                area.admin_area,
+                {"country": area.country, "kind": "province", "lat": area.lat, "lon": area.lon},
+                [ngo],
+                eid=self.provinces[a],
+            )
             for tid, tname in self.towns[a]:
                 lat, lon = self._jitter(rng, area, 0.2)
-                yield self.entity("Location", tname, {"country": area.country, "kind": "town", "lat": lat,
-                                  "lon": lon}, [ngo], eid=tid)
+                yield self.entity(
+                    "Location", tname, {"country": area.country, "kind": "town", "lat": lat, "lon": lon}, [ngo], eid=tid
+                )
         for g, (gid, name, home) in enumerate(self.armed):
             short = "".join(w[0] for w in name.replace("'", "").split()).upper()
-            yield self.entity("ArmedGroup", name, {"country": AREAS[home].country,
-                              "areas": [AREAS[home].admin_area]}, [ngo], aliases=[short], eid=gid)
+            yield self.entity(
+                "ArmedGroup",
+                name,
+                {"country": AREAS[home].country, "areas": [AREAS[home].admin_area]},
+                [ngo],
+                aliases=[short],
+                eid=gid,
+            )
             oid, oname, oprops = self.officials[g]
             yield self.entity("Person", oname, oprops, [self.src["tip"]], eid=oid)
         for sid, name, country in self.syndicates:
             yield self.entity("Organization", name, {"org_type": "crime group", "country": country}, [ngo], eid=sid)
         for oid, name, country, kind in self.service:
-            yield self.entity("Organization", name, {"org_type": kind, "country": country, "tags": [kind]},
-                              [fiu], eid=oid)
+            yield self.entity(
+                "Organization", name, {"org_type": kind, "country": country, "tags": [kind]}, [fiu], eid=oid
+            )
 
     def _official(self, g: int) -> tuple[str, str, dict[str, Any]]:
         rng = random.Random(f"compoundgraph-synth:{self.plan.seed}:official:{g}")
         name = f"{self.names.given(rng)} {self.names.word(T_OFFICIAL, g)}"
-        props: dict[str, Any] = {"roles": ["official"], "nationality": AREAS[self.armed[g][2]].country,
-                                 "birth_year": rng.randint(1955, 1985)}
+        props: dict[str, Any] = {
+            "roles": ["official"],
+            "nationality": AREAS[self.armed[g][2]].country,
+            "birth_year": rng.randint(1955, 1985),
+        }
         return entity_id("Person", name, [props["nationality"], props["birth_year"]]), name, props
 
     @staticmethod
@@ -262,8 +387,14 @@ class World:
                 yield self.claim(rng, "LOCATED_IN", tid, self.provinces[a], ngo, grade="A1")
         for g, (gid, _name, home) in enumerate(self.armed):
             yield self.claim(rng, "LOCATED_IN", gid, self.provinces[home], ngo)
-            yield self.claim(rng, "COLLUDES_WITH", self.officials[g][0], gid, tip,
-                             quote="An official is said to take payments from the group.")
+            yield self.claim(
+                rng,
+                "COLLUDES_WITH",
+                self.officials[g][0],
+                gid,
+                tip,
+                quote="An official is said to take payments from the group.",
+            )
             others = self.armed_by_area.get(home, [])
             for h in others:
                 if h > g:

@@ -60,8 +60,9 @@ class LayoutRequest(BaseModel):
     nodes: list[str] = Field(max_length=layout.MAX_LAYOUT_NODES)
     edges: list[tuple[str, str]] = Field(default_factory=list, max_length=200_000)
     fixed: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    mode: str | None = Field(None, description="organic, hierarchical, circular or community; none: the "
-                                                  "large-chart organic layout")
+    mode: str | None = Field(
+        None, description="organic, hierarchical, circular or community; none: the large-chart organic layout"
+    )
     groups: dict[str, str] = Field(default_factory=dict, description="id -> type, for the circular layout")
     seed: int = 7
 
@@ -100,5 +101,8 @@ def standalone(req: Annotated[ChartRequest, Body()], principal: Reader) -> Respo
         if not all(isinstance(e.get(k), str) for k in ("from", "to", "type")):
             raise InvalidInput("every edge needs from, to and type", where="/ui/standalone")
     page = chart.standalone_html({"nodes": req.nodes, "edges": req.edges}, title=req.title)
-    return Response(page, media_type="text/html; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="compoundgraph-chart.html"'})
+    return Response(
+        page,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="compoundgraph-chart.html"'},
+    )

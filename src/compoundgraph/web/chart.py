@@ -44,8 +44,7 @@ def standalone_html(subgraph: dict[str, Any], title: str = "compoundgraph chart"
     nodes = subgraph.get("nodes") or []
     edges = subgraph.get("edges") or []
     if len(nodes) > MAX_CHART_NODES:
-        raise InvalidInput(f"a standalone chart holds at most {MAX_CHART_NODES} nodes, got {len(nodes)}",
-                           where="chart")
+        raise InvalidInput(f"a standalone chart holds at most {MAX_CHART_NODES} nodes, got {len(nodes)}", where="chart")
     ids = {n["id"] for n in nodes}
     edges = [e for e in edges if e["from"] in ids and e["to"] in ids]
     placed = {n["id"]: (float(n["x"]), float(n["y"])) for n in nodes if "x" in n and "y" in n}
@@ -60,8 +59,13 @@ def standalone_html(subgraph: dict[str, Any], title: str = "compoundgraph chart"
         if n["id"] in placed:
             kw = {"x": placed[n["id"]][0], "y": placed[n["id"]][1], "physics": False}
         net.add_node(
-            n["id"], label=n.get("name") or n["id"], title=f"{n.get('name')} ({n.get('label')})\n{n['id']}",
-            color=colour, shape="dot", size=22 if n.get("supernode") else 14, **kw,
+            n["id"],
+            label=n.get("name") or n["id"],
+            title=f"{n.get('name')} ({n.get('label')})\n{n['id']}",
+            color=colour,
+            shape="dot",
+            size=22 if n.get("supernode") else 14,
+            **kw,
         )
     for e in edges:
         net.add_edge(e["from"], e["to"], **_edge_style(e))
@@ -69,8 +73,10 @@ def standalone_html(subgraph: dict[str, Any], title: str = "compoundgraph chart"
     page = _text_only(_REMOTE.sub("", net.generate_html(notebook=False)))
     legend = _legend({n.get("label", "") for n in nodes})
     head = f"<title>{html.escape(title)}</title>"
-    banner = (f'<div style="font:14px system-ui,sans-serif;padding:6px 10px"><b>{html.escape(title)}</b> · '
-              f"{len(nodes)} entities, {len(edges)} claims · dashed: credibility 4-6 · red: contested{legend}</div>")
+    banner = (
+        f'<div style="font:14px system-ui,sans-serif;padding:6px 10px"><b>{html.escape(title)}</b> · '
+        f"{len(nodes)} entities, {len(edges)} claims · dashed: credibility 4-6 · red: contested{legend}</div>"
+    )
     page = page.replace("<head>", "<head>" + head, 1)
     return page.replace("<body>", "<body>" + banner, 1)
 
@@ -119,14 +125,22 @@ def _edge_style(e: dict[str, Any]) -> dict[str, Any]:
 def _options(physics: bool, n: int) -> str:
     import json
 
-    return json.dumps({
-        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "stabilization": {"enabled": physics, "iterations": 300}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "font": {"size": 10, "align": "middle"},
-                  "smooth": {"enabled": n <= SERVER_LAYOUT_THRESHOLD, "type": "dynamic"}},
-        "nodes": {"font": {"size": 12}},
-        "interaction": {"hover": True, "hideEdgesOnDrag": n > SERVER_LAYOUT_THRESHOLD},
-    })
+    return json.dumps(
+        {
+            "physics": {
+                "enabled": physics,
+                "solver": "forceAtlas2Based",
+                "stabilization": {"enabled": physics, "iterations": 300},
+            },
+            "edges": {
+                "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                "font": {"size": 10, "align": "middle"},
+                "smooth": {"enabled": n <= SERVER_LAYOUT_THRESHOLD, "type": "dynamic"},
+            },
+            "nodes": {"font": {"size": 12}},
+            "interaction": {"hover": True, "hideEdgesOnDrag": n > SERVER_LAYOUT_THRESHOLD},
+        }
+    )
 
 
 def _legend(labels: set[str]) -> str:
@@ -135,6 +149,8 @@ def _legend(labels: set[str]) -> str:
     for name in sorted(labels):
         if name in ont.labels or name == "Source":
             d = ont.display(name)
-            parts.append(f'<span style="margin-left:10px"><span style="display:inline-block;width:10px;height:10px;'
-                         f'border-radius:5px;background:{d.colour}"></span> {html.escape(name)}</span>')
+            parts.append(
+                f'<span style="margin-left:10px"><span style="display:inline-block;width:10px;height:10px;'
+                f'border-radius:5px;background:{d.colour}"></span> {html.escape(name)}</span>'
+            )
     return "".join(parts)

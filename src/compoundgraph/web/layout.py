@@ -68,9 +68,7 @@ def positions(
         return {}
     index = {n: i for i, n in enumerate(ids)}
     pairs = {
-        (min(index[a], index[b]), max(index[a], index[b]))
-        for a, b in edges
-        if a in index and b in index and a != b
+        (min(index[a], index[b]), max(index[a], index[b])) for a, b in edges if a in index and b in index and a != b
     }
     g = ig.Graph(n=len(ids), edges=sorted(pairs))
     rng = _seeded_start(len(ids), seed)
@@ -104,8 +102,10 @@ def positions(
 def _seeded_start(n: int, seed: int) -> list[list[float]]:
     """A deterministic start on a circle-ish spiral (igraph's own random start is process-global)."""
     golden = math.pi * (3 - math.sqrt(5))
-    return [[math.sqrt(i + 0.5) * math.cos(i * golden + seed), math.sqrt(i + 0.5) * math.sin(i * golden + seed)]
-            for i in range(n)]
+    return [
+        [math.sqrt(i + 0.5) * math.cos(i * golden + seed), math.sqrt(i + 0.5) * math.sin(i * golden + seed)]
+        for i in range(n)
+    ]
 
 
 Pos = dict[str, tuple[float, float]]

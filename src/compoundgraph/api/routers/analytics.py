@@ -31,20 +31,33 @@ async def _run(request: Request, ctx: Ctx, name: str, fn: Callable[[], dict[str,
 
 @router.get("/centrality", response_model=Stamped, responses=ERRORS)
 async def centrality(
-    request: Request, principal: Analyst, ctx: Ctx, store: Store,
+    request: Request,
+    principal: Analyst,
+    ctx: Ctx,
+    store: Store,
     measure: Literal["degree", "betweenness", "pagerank", "eigenvector", "closeness"] = "pagerank",
-    top: Top = 20, min_grade: MinGrade = None, as_of: AsOf = None, types: Types = None, rel_types: RelTypes = None,
+    top: Top = 20,
+    min_grade: MinGrade = None,
+    as_of: AsOf = None,
+    types: Types = None,
+    rel_types: RelTypes = None,
 ) -> Any:
     """Who is central: degree, betweenness (sampled on large graphs), PageRank, eigenvector or closeness."""
     flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
-    return await _run(request, ctx, "centrality",
-                      lambda: service.centrality(store, flt, measure=measure, top=top))
+    return await _run(request, ctx, "centrality", lambda: service.centrality(store, flt, measure=measure, top=top))
 
 
 @router.get("/communities", response_model=Stamped, responses=ERRORS)
 async def communities(
-    request: Request, principal: Analyst, ctx: Ctx, store: Store,
-    top: Top = 20, min_grade: MinGrade = None, as_of: AsOf = None, types: Types = None, rel_types: RelTypes = None,
+    request: Request,
+    principal: Analyst,
+    ctx: Ctx,
+    store: Store,
+    top: Top = 20,
+    min_grade: MinGrade = None,
+    as_of: AsOf = None,
+    types: Types = None,
+    rel_types: RelTypes = None,
 ) -> Any:
     """Louvain communities (seeded, so reproducible), largest first."""
     flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
@@ -53,8 +66,15 @@ async def communities(
 
 @router.get("/brokers", response_model=Stamped, responses=ERRORS)
 async def brokers(
-    request: Request, principal: Analyst, ctx: Ctx, store: Store,
-    top: Top = 20, min_grade: MinGrade = None, as_of: AsOf = None, types: Types = None, rel_types: RelTypes = None,
+    request: Request,
+    principal: Analyst,
+    ctx: Ctx,
+    store: Store,
+    top: Top = 20,
+    min_grade: MinGrade = None,
+    as_of: AsOf = None,
+    types: Types = None,
+    rel_types: RelTypes = None,
 ) -> Any:
     """Brokers: articulation points, bridges and Burt's constraint."""
     flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
@@ -63,9 +83,15 @@ async def brokers(
 
 @router.get("/disruption", response_model=Stamped, responses=ERRORS)
 async def disruption(
-    request: Request, principal: Analyst, ctx: Ctx, store: Store,
+    request: Request,
+    principal: Analyst,
+    ctx: Ctx,
+    store: Store,
     k: Annotated[int, Query(ge=1, le=50, description="how many removals")] = 3,
-    min_grade: MinGrade = None, as_of: AsOf = None, types: Types = None, rel_types: RelTypes = None,
+    min_grade: MinGrade = None,
+    as_of: AsOf = None,
+    types: Types = None,
+    rel_types: RelTypes = None,
 ) -> Any:
     """Key players: which k removals fragment the network most."""
     flt = make_filter(principal, store, types, rel_types, min_grade, as_of)

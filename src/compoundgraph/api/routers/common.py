@@ -13,13 +13,17 @@ from ..security import Principal
 
 __all__ = ["Types", "RelTypes", "MinGrade", "AsOf", "split", "make_filter"]
 
-Types = Annotated[list[str] | None, Query(description="entity types, repeated or comma-separated",
-                                           examples=["Compound,Organization"])]
+Types = Annotated[
+    list[str] | None, Query(description="entity types, repeated or comma-separated", examples=["Compound,Organization"])
+]
 RelTypes = Annotated[list[str] | None, Query(description="relationship types, repeated or comma-separated")]
-MinGrade = Annotated[str | None, Query(description="only claims at least this good (Admiralty, e.g. B3)",
-                                        max_length=2, examples=["B3"])]
-AsOf = Annotated[str | None, Query(description="only claims in force on this date (YYYY-MM-DD)",
-                                    max_length=10, examples=["2024-06-01"])]
+MinGrade = Annotated[
+    str | None, Query(description="only claims at least this good (Admiralty, e.g. B3)", max_length=2, examples=["B3"])
+]
+AsOf = Annotated[
+    str | None,
+    Query(description="only claims in force on this date (YYYY-MM-DD)", max_length=10, examples=["2024-06-01"]),
+]
 
 
 def split(values: list[str] | None, limit: int = 10_000) -> list[str]:

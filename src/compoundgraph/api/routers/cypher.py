@@ -11,12 +11,16 @@ from ..schemas import CypherIn, CypherOut
 
 router = APIRouter(tags=["cypher"])
 
-_NOT_EMBEDDED = {"model": Problem, "content": {MEDIA_TYPE: {}},
-                 "description": "the server runs the embedded store: the console needs Neo4j"}
+_NOT_EMBEDDED = {
+    "model": Problem,
+    "content": {MEDIA_TYPE: {}},
+    "description": "the server runs the embedded store: the console needs Neo4j",
+}
 
 
-@router.post("/cypher", response_model=CypherOut,
-             responses={**problem_docs(401, 403, 413, 422, 504), 409: _NOT_EMBEDDED})
+@router.post(
+    "/cypher", response_model=CypherOut, responses={**problem_docs(401, 403, 413, 422, 504), 409: _NOT_EMBEDDED}
+)
 async def cypher(body: CypherIn, request: Request, principal: Analyst, ctx: Ctx) -> CypherOut:
     """Run one read-only Cypher query. It is classified with EXPLAIN first (only read-only queries run),
     executed in a READ transaction with a server-side timeout, and capped at a number of rows; a key may run

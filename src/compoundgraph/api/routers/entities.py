@@ -17,8 +17,7 @@ from .common import AsOf, MinGrade, make_filter
 router = APIRouter(prefix="/entities", tags=["entities"])
 
 
-@router.get("/{entity_id}", response_model=EntityDetailOut,
-            responses=problem_docs(401, 403, 404, 422, 504))
+@router.get("/{entity_id}", response_model=EntityDetailOut, responses=problem_docs(401, 403, 404, 422, 504))
 async def get_entity(
     request: Request,
     entity_id: Annotated[str, Path(max_length=200, examples=["compound-golden-lotus"])],
@@ -36,9 +35,11 @@ async def get_entity(
 
     d = await run_query(ctx.api.query_timeout_s, read)
     audit_detail(request, entity=entity_id)
-    return EntityDetailOut.model_validate({
-        "entity": d.entity.model_dump(mode="json"),
-        "claims": [c.model_dump(mode="json") for c in d.claims],
-        "sources": {k: s.model_dump(mode="json") for k, s in d.sources.items()},
-        "neighbours": {k: {"id": n.id, "label": n.label, "name": n.name} for k, n in d.neighbours.items()},
-    })
+    return EntityDetailOut.model_validate(
+        {
+            "entity": d.entity.model_dump(mode="json"),
+            "claims": [c.model_dump(mode="json") for c in d.claims],
+            "sources": {k: s.model_dump(mode="json") for k, s in d.sources.items()},
+            "neighbours": {k: {"id": n.id, "label": n.label, "name": n.name} for k, n in d.neighbours.items()},
+        }
+    )

@@ -31,9 +31,14 @@ def _media_types() -> dict[str, dict[str, object]]:
 Fmt = Annotated[str, Path(pattern=r"^[a-z0-9-]{2,20}$", examples=["ftm", "stix", "graphml", "gexf", "csv"])]
 
 
-@router.get("/{fmt}", response_class=Response,
-            responses={200: {"content": _media_types(), "description": "the export file"},
-                       **problem_docs(401, 403, 404, 413, 422, 429, 504)})
+@router.get(
+    "/{fmt}",
+    response_class=Response,
+    responses={
+        200: {"content": _media_types(), "description": "the export file"},
+        **problem_docs(401, 403, 404, 413, 422, 429, 504),
+    },
+)
 async def export(
     request: Request,
     principal: Reader,
@@ -48,13 +53,18 @@ async def export(
         profile = "partner"
     selection = split(ids) or None
     audit_detail(request, fmt=fmt, profile=profile, ids=len(selection or []))
-    data, media_type, filename = await run_query(ctx.api.query_timeout_s * 4, export_bytes, ctx.store, fmt,
-                                                 profile, selection)
+    data, media_type, filename = await run_query(
+        ctx.api.query_timeout_s * 4, export_bytes, ctx.store, fmt, profile, selection
+    )
     if len(data) > ctx.api.max_response_bytes:
         from ...errors import TooLarge
 
-        raise TooLarge(f"the export is {len(data):,} bytes; the limit is {ctx.api.max_response_bytes:,}: "
-                       "export a selection (ids=) or use the CLI")
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "X-Redaction-Profile": profile})
+        raise TooLarge(
+            f"the export is {len(data):,} bytes; the limit is {ctx.api.max_response_bytes:,}: "
+            "export a selection (ids=) or use the CLI"
+        )
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Redaction-Profile": profile},
+    )

@@ -33,8 +33,7 @@ def _when(value: str | None, name: str) -> str | None:
     return param(name, iso_date, value, name)
 
 
-@router.post("/trace", response_model=Stamped,
-             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
+@router.post("/trace", response_model=Stamped, responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
 async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
     """Follow funds forward or backward from wallets: time-respecting hops, an amount threshold, stops at
     wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended.
@@ -46,32 +45,73 @@ async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: C
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction)
 
     def run() -> dict[str, Any]:
-        out = service.trace(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
-                            min_amount=body.min_amount, since=since, until=until, method=body.method,
-                            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+        out = service.trace(
+            store,
+            body.wallets,
+            flt,
+            direction=body.direction,
+            max_hops=body.max_hops,
+            min_amount=body.min_amount,
+            since=since,
+            until=until,
+            method=body.method,
+            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS,
+        )
         return {**out, "flow_layout": flow_layout(out)}
 
     return await run_query(ctx.api.query_timeout_s, run)
 
 
-_CSV_COLUMNS = ("wallet", "name", "asset", "haircut", "fifo", "difference", "reasons_haircut", "reasons_fifo",
-                "hops_haircut", "hops_fifo", "tags")
+_CSV_COLUMNS = (
+    "wallet",
+    "name",
+    "asset",
+    "haircut",
+    "fifo",
+    "difference",
+    "reasons_haircut",
+    "reasons_fifo",
+    "hops_haircut",
+    "hops_fifo",
+    "tags",
+)
 
 
 def _csv_rows(out: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for e in out["endpoints"]:
-        yield {"wallet": e["wallet"], "name": e["name"], "asset": e["asset"], "haircut": e["amounts"]["haircut"],
-               "fifo": e["amounts"]["fifo"], "difference": e["difference"],
-               "reasons_haircut": "; ".join(e["reasons"]["haircut"]), "reasons_fifo": "; ".join(e["reasons"]["fifo"]),
-               "hops_haircut": e["hops"]["haircut"], "hops_fifo": e["hops"]["fifo"], "tags": "; ".join(e["tags"])}
+        yield {
+            "wallet": e["wallet"],
+            "name": e["name"],
+            "asset": e["asset"],
+            "haircut": e["amounts"]["haircut"],
+            "fifo": e["amounts"]["fifo"],
+            "difference": e["difference"],
+            "reasons_haircut": "; ".join(e["reasons"]["haircut"]),
+            "reasons_fifo": "; ".join(e["reasons"]["fifo"]),
+            "hops_haircut": e["hops"]["haircut"],
+            "hops_fifo": e["hops"]["fifo"],
+            "tags": "; ".join(e["tags"]),
+        }
 
 
-@router.post("/compare", response_model=Stamped,
-             responses={200: {"content": {"text/csv": {}}, "description": "the comparison (JSON, or CSV with "
-                              "format=csv)"}, **problem_docs(401, 403, 404, 413, 422, 429, 504)})
-async def compare(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store,
-                  format: Annotated[Literal["json", "csv"], Query(description="csv: the end-point table only, "
-                                                                  "for spreadsheets")] = "json") -> Any:
+@router.post(
+    "/compare",
+    response_model=Stamped,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "the comparison (JSON, or CSV with format=csv)"},
+        **problem_docs(401, 403, 404, 413, 422, 429, 504),
+    },
+)
+async def compare(
+    body: TraceIn,
+    request: Request,
+    principal: Investigator,
+    ctx: Ctx,
+    store: Store,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="csv: the end-point table only, for spreadsheets")
+    ] = "json",
+) -> Any:
     """The same trace under haircut and FIFO side by side: one row per end point with both amounts and their
     difference, each method's totals (equal to the traced amount), and both stamps. ``method`` is ignored.
     ``format=csv`` answers the end-point table as CSV (UTF-8, spreadsheet-safe cells)."""
@@ -81,13 +121,24 @@ async def compare(body: TraceIn, request: Request, principal: Investigator, ctx:
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction, methods="haircut,fifo")
 
     def run() -> dict[str, Any]:
-        out = compare_methods(store, body.wallets, flt, direction=body.direction, max_hops=body.max_hops,
-                              min_amount=body.min_amount, since=since, until=until,
-                              stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS)
+        out = compare_methods(
+            store,
+            body.wallets,
+            flt,
+            direction=body.direction,
+            max_hops=body.max_hops,
+            min_amount=body.min_amount,
+            since=since,
+            until=until,
+            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS,
+        )
         return {**out, "stamp": out["stamps"]["haircut"]}
 
     out = await run_query(ctx.api.query_timeout_s, run)
     if format == "csv":
-        return Response(csv_bytes(_CSV_COLUMNS, _csv_rows(out)), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="trace-haircut-fifo.csv"'})
+        return Response(
+            csv_bytes(_CSV_COLUMNS, _csv_rows(out)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="trace-haircut-fifo.csv"'},
+        )
     return out

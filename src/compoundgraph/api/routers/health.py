@@ -41,8 +41,13 @@ async def health(ctx: Ctx, caller: OptionalCaller) -> HealthOut:
     if caller is None or caller.role != "admin":
         return HealthOut(status=status, store={"kind": ctx.store.kind}, versions={}, demo=ctx.api.demo)
     store = {k: str(v) for k, v in info.items() if k in ("kind", "location", "server_version", "error")}
-    versions = {"compoundgraph": __version__, "python": platform.python_version(),
-                "fastapi": _version("fastapi"), "neo4j-driver": _version("neo4j"), "networkx": _version("networkx")}
+    versions = {
+        "compoundgraph": __version__,
+        "python": platform.python_version(),
+        "fastapi": _version("fastapi"),
+        "neo4j-driver": _version("neo4j"),
+        "networkx": _version("networkx"),
+    }
     return HealthOut(status=status, store=store, versions=versions, demo=ctx.api.demo)
 
 
@@ -52,5 +57,6 @@ async def stats(principal: Reader, store: Store, ctx: Ctx) -> StatsOut:
     whole graph holds - no victim cases or the relationships that join them, no restricted sources)."""
     count = functools.partial(partner_counts, store) if principal.is_partner else store.counts
     counts = await run_query(ctx.api.query_timeout_s, count)
-    return StatsOut(store=store.kind, labels=counts["labels"], relationships=counts["relationships"],
-                    sources=counts["sources"])
+    return StatsOut(
+        store=store.kind, labels=counts["labels"], relationships=counts["relationships"], sources=counts["sources"]
+    )

@@ -30,8 +30,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CHUNK = 1 << 20
 
 
-@router.post("/ingest", response_model=IngestOut,
-             responses=problem_docs(401, 403, 413, 422, 429, 504))
+@router.post("/ingest", response_model=IngestOut, responses=problem_docs(401, 403, 413, 422, 429, 504))
 async def ingest(
     request: Request,
     principal: Editor,
@@ -41,8 +40,9 @@ async def ingest(
     source_grade: Annotated[str | None, Form(max_length=2, description="Admiralty grade for the file's claims")] = None,
     handling: Annotated[str | None, Form(max_length=2, description="handling code for the file's claims")] = None,
     dry_run: Annotated[bool, Form(description="check and count, write nothing")] = False,
-    accept_fingerprint: Annotated[str | None, Form(
-        max_length=80, description="partner packages: accept this signer key (not in the trust store)")] = None,
+    accept_fingerprint: Annotated[
+        str | None, Form(max_length=80, description="partner packages: accept this signer key (not in the trust store)")
+    ] = None,
 ) -> Any:
     """Check and load one file. Nothing is written when the file has an error (422 says where)."""
     if source_grade:
@@ -61,13 +61,22 @@ async def ingest(
             while chunk := await file.read(_CHUNK):
                 size += len(chunk)
                 if size > ctx.api.max_upload_bytes:
-                    raise TooLarge(f"the upload is over the limit of {ctx.api.max_upload_bytes:,} bytes",
-                                   where="file")
+                    raise TooLarge(f"the upload is over the limit of {ctx.api.max_upload_bytes:,} bytes", where="file")
                 digest.update(chunk)
                 out.write(chunk)
         audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
-        summary = await run_query(ctx.api.query_timeout_s * 10, _ingest, ctx.store, path, fmt, source_grade,
-                                  handling, dry_run, accept_fingerprint, default_trust_path(ctx.settings))
+        summary = await run_query(
+            ctx.api.query_timeout_s * 10,
+            _ingest,
+            ctx.store,
+            path,
+            fmt,
+            source_grade,
+            handling,
+            dry_run,
+            accept_fingerprint,
+            default_trust_path(ctx.settings),
+        )
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
 
 
@@ -79,17 +88,23 @@ def safe_upload_name(filename: str | None) -> str:
     return name if name.strip("._-") else "upload"
 
 
-def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, handling: str | None,
-            dry_run: bool, accept_fingerprint: str | None = None, trust_path: Path | None = None
-            ) -> dict[str, Any]:
+def _ingest(
+    store: GraphStore,
+    path: Path,
+    fmt: str | None,
+    grade: str | None,
+    handling: str | None,
+    dry_run: bool,
+    accept_fingerprint: str | None = None,
+    trust_path: Path | None = None,
+) -> dict[str, Any]:
     try:
         from ...ingest.base import Options
         from ...ingest.pipeline import ingest as run_ingest
     except ImportError:  # a build without the ingest package: the project's own format still loads
         run_ingest = None  # type: ignore[assignment]
     if run_ingest is not None:
-        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint,
-                          trust_path=trust_path)
+        options = Options(format=fmt, dry_run=dry_run, accept_fingerprint=accept_fingerprint, trust_path=trust_path)
         if grade:
             options.source_grade = grade
         if handling:
@@ -103,8 +118,11 @@ def _ingest(store: GraphStore, path: Path, fmt: str | None, grade: str | None, h
         out.pop("rejects_path", None)
         return {k: v for k, v in out.items() if _plain(v)}
     if fmt not in (None, "jsonl") or path.suffix not in (".jsonl", ".json", ".ndjson"):
-        raise InvalidInput(f"format {fmt or path.suffix!r} needs the ingest package, which this build lacks; "
-                           "compoundgraph JSON lines (.jsonl) are accepted", where="fmt")
+        raise InvalidInput(
+            f"format {fmt or path.suffix!r} needs the ingest package, which this build lacks; "
+            "compoundgraph JSON lines (.jsonl) are accepted",
+            where="fmt",
+        )
     if dry_run:
         counts = {"sources": 0, "entities": 0, "claims": 0}
         for record in read_jsonl(path):

@@ -42,11 +42,17 @@ from .common import make_filter
 router = APIRouter(prefix="/investigations", tags=["investigations"])
 
 InvId = Annotated[str, Path(min_length=1, max_length=80, examples=["inv-3f2a9c0d1e4b5a69"])]
-_CONFLICT: dict[int | str, dict[str, Any]] = {409: {
-    "model": Problem, "content": {MEDIA_TYPE: {}},
-    "description": "Conflict: someone saved the investigation since the version this change is based on"}}
-_CHART_DOC = (f"the chart (see docs/investigations.md): entities with positions, filters, as_of, notes, layout; at "
-              f"most {MAX_ENTITIES:,} entities and {MAX_NOTES_BYTES // (1024 * 1024)} MB of notes")
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": Problem,
+        "content": {MEDIA_TYPE: {}},
+        "description": "Conflict: someone saved the investigation since the version this change is based on",
+    }
+}
+_CHART_DOC = (
+    f"the chart (see docs/investigations.md): entities with positions, filters, as_of, notes, layout; at "
+    f"most {MAX_ENTITIES:,} entities and {MAX_NOTES_BYTES // (1024 * 1024)} MB of notes"
+)
 
 
 class CreateIn(BaseModel):
@@ -61,10 +67,12 @@ class UpdateIn(BaseModel):
 
 
 class SharesIn(BaseModel):
-    version: int | None = Field(None, ge=1, description="the version this change is based on; omit to take the "
-                                "current one")
-    shares: list[dict[str, Any]] = Field(max_length=200, examples=[[{"to": "key:3f2a9c", "access": "read"},
-                                                                     {"to": "role:analyst", "access": "edit"}]])
+    version: int | None = Field(
+        None, ge=1, description="the version this change is based on; omit to take the current one"
+    )
+    shares: list[dict[str, Any]] = Field(
+        max_length=200, examples=[[{"to": "key:3f2a9c", "access": "read"}, {"to": "role:analyst", "access": "edit"}]]
+    )
 
 
 class ChangesOut(BaseModel):
@@ -131,9 +139,15 @@ def _answer(request: Request, out: InvestigationOut, status: int = 200) -> Respo
     return response
 
 
-@router.post("", response_model=None, status_code=201,
-             responses={201: {"model": InvestigationOut, "description": "the new investigation (version 1)"},
-                        **problem_docs(401, 403, 413, 422)})
+@router.post(
+    "",
+    response_model=None,
+    status_code=201,
+    responses={
+        201: {"model": InvestigationOut, "description": "the new investigation (version 1)"},
+        **problem_docs(401, 403, 413, 422),
+    },
+)
 async def create(body: CreateIn, request: Request, principal: Investigator, store: Store, ctx: Ctx) -> Any:
     """Save a new investigation owned by the caller's key (version 1)."""
     chart = parse_chart(body.chart)
@@ -149,7 +163,10 @@ async def create(body: CreateIn, request: Request, principal: Investigator, stor
 
 @router.get("", response_model=ListOut, responses=problem_docs(401, 403, 422))
 async def list_investigations(
-    request: Request, principal: Reader, store: Store, ctx: Ctx,
+    request: Request,
+    principal: Reader,
+    store: Store,
+    ctx: Ctx,
     deleted: Annotated[bool, Query(description="admins: list the deleted investigations (to restore)")] = False,
 ) -> Any:
     """The caller's own investigations and those shared with them, most recently modified first (no charts)."""
@@ -195,10 +212,12 @@ async def open_investigation(inv_id: InvId, request: Request, principal: Reader,
     return _answer(request, out)
 
 
-@router.put("/{inv_id}", response_model=None,
-            responses={**_CHART_ANSWER, **problem_docs(401, 403, 404, 413, 422), **_CONFLICT})
-async def update(inv_id: InvId, body: UpdateIn, request: Request, principal: Investigator, store: Store,
-                 ctx: Ctx) -> Any:
+@router.put(
+    "/{inv_id}", response_model=None, responses={**_CHART_ANSWER, **problem_docs(401, 403, 404, 413, 422), **_CONFLICT}
+)
+async def update(
+    inv_id: InvId, body: UpdateIn, request: Request, principal: Investigator, store: Store, ctx: Ctx
+) -> Any:
     """Save a new version (title and/or chart) based on ``version``: 409, naming who saved it and when, if
     someone saved it since. Needs edit access."""
     audit_detail(request, investigation=inv_id, based_on=body.version, op="update")
@@ -215,10 +234,10 @@ async def update(inv_id: InvId, body: UpdateIn, request: Request, principal: Inv
     return _answer(request, out)
 
 
-@router.put("/{inv_id}/shares", response_model=SummaryOut,
-            responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
-async def share(inv_id: InvId, body: SharesIn, request: Request, principal: Investigator, store: Store,
-                ctx: Ctx) -> Any:
+@router.put("/{inv_id}/shares", response_model=SummaryOut, responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
+async def share(
+    inv_id: InvId, body: SharesIn, request: Request, principal: Investigator, store: Store, ctx: Ctx
+) -> Any:
     """Replace who the investigation is shared with: ``key:<key id>`` or ``role:<role>`` (that role and above),
     each ``read`` or ``edit``. Owner only. Partner keys and ``role:partner`` may only be given read access."""
     shares = parse_shares(body.shares)
@@ -243,10 +262,13 @@ async def share(inv_id: InvId, body: SharesIn, request: Request, principal: Inve
     return out
 
 
-@router.delete("/{inv_id}", response_model=SummaryOut,
-               responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
+@router.delete("/{inv_id}", response_model=SummaryOut, responses={**problem_docs(401, 403, 404, 422), **_CONFLICT})
 async def delete(
-    inv_id: InvId, request: Request, principal: Investigator, store: Store, ctx: Ctx,
+    inv_id: InvId,
+    request: Request,
+    principal: Investigator,
+    store: Store,
+    ctx: Ctx,
     version: Annotated[int | None, Query(ge=1, description="refuse (409) if saved since this version")] = None,
 ) -> Any:
     """Delete (soft: hidden from everyone until an admin restores it). Owner only."""
@@ -271,10 +293,14 @@ async def restore(inv_id: InvId, request: Request, principal: Admin, store: Stor
     return await run_query(ctx.api.query_timeout_s, run)
 
 
-
-@router.get("/{inv_id}/report", response_class=HTMLResponse,
-            responses={200: {"content": {"text/html": {}}, "description": "the report, one self-contained HTML file"},
-                       **problem_docs(401, 403, 404, 422, 504)})
+@router.get(
+    "/{inv_id}/report",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "the report, one self-contained HTML file"},
+        **problem_docs(401, 403, 404, 422, 504),
+    },
+)
 async def report(inv_id: InvId, request: Request, principal: Reader, store: Store, ctx: Ctx) -> HTMLResponse:
     """A case report of the investigation as one self-contained HTML file (opens offline, prints to PDF): the
     chart drawn from the saved positions with a legend, the as-of date and filters, the most restrictive
@@ -328,15 +354,34 @@ async def check_traces(inv_id: InvId, request: Request, principal: Investigator,
                 p = TraceIn.model_validate(t.params)
                 flt = make_filter(principal, store, as_of=p.as_of)
                 now_stamp = analytics.trace(
-                    store, p.wallets, flt, direction=p.direction, max_hops=p.max_hops, min_amount=p.min_amount,
-                    since=p.since, until=p.until, method=p.method,
-                    stop_tags=p.stop_tags if p.stop_tags is not None else STOP_TAGS)["stamp"]["id"]
+                    store,
+                    p.wallets,
+                    flt,
+                    direction=p.direction,
+                    max_hops=p.max_hops,
+                    min_amount=p.min_amount,
+                    since=p.since,
+                    until=p.until,
+                    method=p.method,
+                    stop_tags=p.stop_tags if p.stop_tags is not None else STOP_TAGS,
+                )["stamp"]["id"]
             except (CompoundGraphError, ValueError) as exc:
-                out.append(TraceCheckOut(index=n, title=t.title, saved_stamp=saved, current_stamp=None, changed=None,
-                                         error=str(exc)[:500]))
+                out.append(
+                    TraceCheckOut(
+                        index=n,
+                        title=t.title,
+                        saved_stamp=saved,
+                        current_stamp=None,
+                        changed=None,
+                        error=str(exc)[:500],
+                    )
+                )
                 continue
-            out.append(TraceCheckOut(index=n, title=t.title, saved_stamp=saved, current_stamp=now_stamp,
-                                     changed=now_stamp != saved))
+            out.append(
+                TraceCheckOut(
+                    index=n, title=t.title, saved_stamp=saved, current_stamp=now_stamp, changed=now_stamp != saved
+                )
+            )
         return TraceChecksOut(traces=out)
 
     found = await run_query(ctx.api.query_timeout_s, run)

@@ -47,18 +47,21 @@ def policy_for(principal: Principal, store: GraphStore) -> Policy:
     partner = claim_filter(principal, store)  # hidden sources read once for the whole batch
     return Policy(
         claim_filter=lambda rels, types, grade, as_of: claim_filter(
-            principal, store, rels, types, grade, as_of, hidden=partner.hidden_sources),
+            principal, store, rels, types, grade, as_of, hidden=partner.hidden_sources
+        ),
         visible_hits=lambda hits: redact_hits(principal, store, hits),
         redact_detail=lambda d: redact_detail(principal, store, partner, d),
     )
 
 
 class ScreenIn(BaseModel):
-    rows: list[dict[str, Any]] = Field(..., description="one object per subject; fields as in the CSV columns "
-                                       "(name, wallet, chain, phone, email, handle, domain, dob, country, "
-                                       "registration, key)",
-                                       examples=[[{"key": "c1", "name": "陈志"},
-                                                  {"wallet": "TBGufTauTQkbeCfHMsg1Fgu8LTcxQzrref"}]])
+    rows: list[dict[str, Any]] = Field(
+        ...,
+        description="one object per subject; fields as in the CSV columns "
+        "(name, wallet, chain, phone, email, handle, domain, dob, country, "
+        "registration, key)",
+        examples=[[{"key": "c1", "name": "陈志"}, {"wallet": "TBGufTauTQkbeCfHMsg1Fgu8LTcxQzrref"}]],
+    )
     threshold: float = Field(0.85, gt=0, le=1, description="lowest name score (0-1) that counts as a hit")
     limit: int = Field(5, ge=1, le=100, description="most hits per row")
     max_hops: int = Field(3, ge=0, le=6, description="hops searched for a compound or armed group")
@@ -71,15 +74,22 @@ def _options(body: ScreenIn) -> Options:
 
     param("min_grade", lambda: ClaimFilter.make(min_grade=body.min_grade))
     param("as_of", lambda: ClaimFilter.make(as_of=body.as_of))
-    return Options(threshold=body.threshold, limit=body.limit, max_hops=body.max_hops, min_grade=body.min_grade,
-                   as_of=body.as_of)
+    return Options(
+        threshold=body.threshold, limit=body.limit, max_hops=body.max_hops, min_grade=body.min_grade, as_of=body.as_of
+    )
 
 
-@router.post("/screen", response_model=None, responses={
-    200: {"description": "each row with its hits (JSON), or one line per hit (CSV with ?format=csv)",
-          "content": {"application/json": {"schema": {"type": "object"}},
-                      "text/csv": {"schema": {"type": "string"}}}},
-    **problem_docs(401, 403, 413, 422, 429, 504)})
+@router.post(
+    "/screen",
+    response_model=None,
+    responses={
+        200: {
+            "description": "each row with its hits (JSON), or one line per hit (CSV with ?format=csv)",
+            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+        },
+        **problem_docs(401, 403, 413, 422, 429, 504),
+    },
+)
 async def screen_rows(
     body: ScreenIn,
     request: Request,
@@ -95,20 +105,23 @@ async def screen_rows(
     grade on that path. Cells that fail their check (a wallet's checksum, a phone number) are reported on
     their row; unknown fields are listed in ``unknown_columns``."""
     if len(body.rows) > MAX_ROWS:
-        raise InvalidInput(f"{len(body.rows):,} rows; at most {MAX_ROWS:,} a request (the CLI takes files of "
-                           "any size)", where="rows")
+        raise InvalidInput(
+            f"{len(body.rows):,} rows; at most {MAX_ROWS:,} a request (the CLI takes files of any size)", where="rows"
+        )
     options = _options(body)
     batch = from_records((f"rows[{i}]", r) for i, r in enumerate(body.rows))
     audit_detail(request, rows=len(body.rows), threshold=body.threshold)
     result: Screening = await run_query(
-        ctx.api.query_timeout_s * 10, lambda: screen(ctx.store, batch, options, policy_for(principal, ctx.store)))
+        ctx.api.query_timeout_s * 10, lambda: screen(ctx.store, batch, options, policy_for(principal, ctx.store))
+    )
     if format == "csv":
         return Response(as_csv(result), media_type="text/csv; charset=utf-8")
     return request.app.state.json_response(as_json(result))  # type: ignore[no-any-return]
 
 
-@router.post("/match/{dataset}", response_model=EntityMatchResponse,
-             responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
+@router.post(
+    "/match/{dataset}", response_model=EntityMatchResponse, responses=problem_docs(401, 403, 404, 413, 422, 429, 504)
+)
 async def match(
     body: EntityMatchQuery,
     request: Request,
@@ -133,21 +146,30 @@ async def match(
     rows = [query_row(n, key, ex) for n, (key, ex) in enumerate(body.queries.items(), start=1)]
     options = Options(threshold=min(cutoff, threshold), limit=100, max_hops=3)
     audit_detail(request, queries=len(rows), dataset=dataset)
-    out = await run_query(ctx.api.query_timeout_s * 10, lambda: _match(
-        ctx.store, rows, body, options, policy_for(principal, ctx.store), dataset, limit, threshold))
+    out = await run_query(
+        ctx.api.query_timeout_s * 10,
+        lambda: _match(ctx.store, rows, body, options, policy_for(principal, ctx.store), dataset, limit, threshold),
+    )
     response.headers["x-batch-size"] = str(len(out))
     return EntityMatchResponse(responses=out, matcher=matcher_docs(), limit=limit)
 
 
-def _match(store: GraphStore, rows: list[ScreenRow], body: EntityMatchQuery, options: Options, policy: Policy,
-           dataset: str, limit: int, threshold: float) -> dict[str, EntityMatches]:
+def _match(
+    store: GraphStore,
+    rows: list[ScreenRow],
+    body: EntityMatchQuery,
+    options: Options,
+    policy: Policy,
+    dataset: str,
+    limit: int,
+    threshold: float,
+) -> dict[str, EntityMatches]:
     result = screen(store, Batch(rows, []), options, policy)
     ids = sorted({h.entity for r in result.rows for h in r.hits})
     entities = store.get_entities(ids) if ids else {}
     out: dict[str, EntityMatches] = {}
     for (key, example), r in zip(body.queries.items(), result.rows, strict=True):
-        hits = [h for h in r.hits if can_match(example.schema_, h.label)
-                and (dataset != "sanctions" or h.listed)]
+        hits = [h for h in r.hits if can_match(example.schema_, h.label) and (dataset != "sanctions" or h.listed)]
         hits.sort(key=lambda h: (-h.score, HOW_ORDER[h.how], h.name, h.entity))
         results = [scored_entity(h, entities.get(h.entity), threshold) for h in hits]
         out[key] = EntityMatches(results=results[:limit], total=TotalSpec(value=len(results)), query=example)

@@ -70,8 +70,9 @@ class CountsOut(BaseModel):
     by_type: dict[str, int] = Field(description="new nodes per entity type")
     by_rel: dict[str, int] = Field(description="new nodes reached through each relationship type")
     by_hop: dict[int, int] = Field(description="new nodes per distance from the centre")
-    supernodes: dict[str, int] = Field(description="nodes reached but not expanded: more neighbours than the "
-                                                   "server's supernode threshold")
+    supernodes: dict[str, int] = Field(
+        description="nodes reached but not expanded: more neighbours than the server's supernode threshold"
+    )
     threshold: int = Field(description="the server's supernode threshold")
     capped: bool = Field(description="the count stopped early: new is a lower bound")
 
@@ -82,8 +83,9 @@ async def _ego(request: Request, principal: Principal, store: GraphStore, ctx: A
     new_rels = _rels("new_rel_types", q.new_rel_types)
 
     def read() -> EgoNetwork:
-        net = store.ego(q.id, q.hops, flt, q.limit, split(q.exclude, 50_000), split(q.avoid, 50_000),
-                        q.order, new_types, new_rels)
+        net = store.ego(
+            q.id, q.hops, flt, q.limit, split(q.exclude, 50_000), split(q.avoid, 50_000), q.order, new_types, new_rels
+        )
         return _redacted(principal, store, flt, net)
 
     net = await run_query(ctx.api.query_timeout_s, read)
@@ -94,11 +96,16 @@ async def _ego(request: Request, principal: Principal, store: GraphStore, ctx: A
 def _redacted(principal: Principal, store: GraphStore, flt: ClaimFilter, net: EgoNetwork) -> EgoNetwork:
     """Redact with the claims' excluded ends in view (so a claim to a hidden node the caller named in
     ``exclude`` goes too), then leave those ends out of the answer again."""
-    whole = EgoNetwork(net.center, {**net.context, **net.nodes}, net.claims, net.hops, net.supernodes,
-                       net.truncated)
+    whole = EgoNetwork(net.center, {**net.context, **net.nodes}, net.claims, net.hops, net.supernodes, net.truncated)
     seen = redact_ego(principal, store, flt, whole)
-    return EgoNetwork(seen.center, {k: v for k, v in seen.nodes.items() if k not in net.context}, seen.claims,
-                      seen.hops, seen.supernodes, seen.truncated)
+    return EgoNetwork(
+        seen.center,
+        {k: v for k, v in seen.nodes.items() if k not in net.context},
+        seen.claims,
+        seen.hops,
+        seen.supernodes,
+        seen.truncated,
+    )
 
 
 def _types(name: str, values: list[str] | None) -> list[str]:
@@ -124,29 +131,47 @@ async def ego(
     min_grade: MinGrade = None,
     as_of: AsOf = None,
     limit: Annotated[int, Query(ge=1, le=10_000, description="most nodes in the answer")] = 500,
-    exclude: Annotated[list[str] | None, Query(description="ids already shown: not returned, not counted as "
-                                                           "new, but traversed")] = None,
+    exclude: Annotated[
+        list[str] | None, Query(description="ids already shown: not returned, not counted as new, but traversed")
+    ] = None,
     avoid: Annotated[list[str] | None, Query(description="ids not to traverse (nor return)")] = None,
-    order: Annotated[Order | None, Query(description="selective expansion: keep the best new nodes first "
-                                                     "(degree, grade, recent, id)")] = None,
-    new_types: Annotated[list[str] | None, Query(description="selective expansion: only new nodes of these "
-                                                             "types (and the nodes joining them)")] = None,
-    new_rel_types: Annotated[list[str] | None, Query(description="selective expansion: only new nodes reached "
-                                                                 "through these relationship types")] = None,
+    order: Annotated[
+        Order | None,
+        Query(description="selective expansion: keep the best new nodes first (degree, grade, recent, id)"),
+    ] = None,
+    new_types: Annotated[
+        list[str] | None,
+        Query(description="selective expansion: only new nodes of these types (and the nodes joining them)"),
+    ] = None,
+    new_rel_types: Annotated[
+        list[str] | None,
+        Query(description="selective expansion: only new nodes reached through these relationship types"),
+    ] = None,
 ) -> Response:
     """The neighbourhood of ``id`` up to ``hops``, at most ``limit`` nodes. Nodes with more neighbours than
     the supernode threshold are included but not expanded, with their degree in ``supernodes``. Ids in
     ``exclude`` are not returned but are traversed; claims joining new nodes to them are returned."""
     q = EgoRequest(
-        id=id, hops=hops, types=types, rel_types=rel_types, min_grade=min_grade, as_of=as_of, limit=limit,
-        exclude=split(exclude, 50_000), avoid=split(avoid, 50_000), order=order, new_types=new_types,
-        new_rel_types=new_rel_types)
+        id=id,
+        hops=hops,
+        types=types,
+        rel_types=rel_types,
+        min_grade=min_grade,
+        as_of=as_of,
+        limit=limit,
+        exclude=split(exclude, 50_000),
+        avoid=split(avoid, 50_000),
+        order=order,
+        new_types=new_types,
+        new_rel_types=new_rel_types,
+    )
     return await _ego(request, principal, store, ctx, q)
 
 
 @router.post("/ego", response_model=None, responses=ERRORS)
-async def ego_post(request: Request, principal: Reader, store: Store, ctx: Ctx,
-                   q: Annotated[EgoRequest, Body()]) -> Response:
+async def ego_post(
+    request: Request, principal: Reader, store: Store, ctx: Ctx, q: Annotated[EgoRequest, Body()]
+) -> Response:
     """``GET /subgraph/ego`` with its parameters in a JSON body (for long ``exclude`` lists)."""
     return await _ego(request, principal, store, ctx, q)
 
@@ -165,8 +190,9 @@ class CountsRequest(BaseModel):
 
 
 @router.post("/ego/counts", response_model=CountsOut, responses=problem_docs(401, 403, 404, 413, 422, 504))
-async def ego_counts(request: Request, principal: Reader, store: Store, ctx: Ctx,
-                     q: Annotated[CountsRequest, Body()]) -> CountsOut:
+async def ego_counts(
+    request: Request, principal: Reader, store: Store, ctx: Ctx, q: Annotated[CountsRequest, Body()]
+) -> CountsOut:
     """How many new nodes expanding ``id`` at ``hops`` would add (not in ``exclude``), per entity type,
     relationship type and hop, without sending them: what the UI's selective-expand guard shows."""
     flt = make_filter(principal, store, q.types, q.rel_types, q.min_grade, q.as_of)
@@ -181,9 +207,18 @@ async def ego_counts(request: Request, principal: Reader, store: Store, ctx: Ctx
     # the partner filter already keeps the walk off victim cases and restricted claims; belt and braces
     hidden = [t for t in by_type if principal.is_partner and t in HIDDEN_LABELS]
     new = res.new - sum(by_type.pop(t) for t in hidden)
-    return CountsOut(center=res.center, hops=res.hops, new=new, known=res.known, by_type=by_type,
-                     by_rel=res.by_rel, by_hop=res.by_hop, supernodes=res.supernodes,
-                     threshold=store.supernode_threshold, capped=res.capped)
+    return CountsOut(
+        center=res.center,
+        hops=res.hops,
+        new=new,
+        known=res.known,
+        by_type=by_type,
+        by_rel=res.by_rel,
+        by_hop=res.by_hop,
+        supernodes=res.supernodes,
+        threshold=store.supernode_threshold,
+        capped=res.capped,
+    )
 
 
 @router.get("/paths", response_model=None, responses=ERRORS)

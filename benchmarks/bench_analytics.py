@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_analytics.py                      # 100,000 entities, 1,000,000 transfers
     .venv/bin/python benchmarks/bench_analytics.py --entities 10000 --transfers 50000   # while developing
 
-Targets (issue 4): PageRank <= 3 s including the projection; sampled betweenness (k = 256) <= 60 s;
+Targets: PageRank <= 3 s including the projection; sampled betweenness (k = 256) <= 60 s;
 Louvain <= 30 s; a 4-hop time-respecting trace from one wallet <= 1 s.
 
 Two parts. First, in memory: the analysed graph is built from the synthetic world's JSON-lines dicts

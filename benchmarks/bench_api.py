@@ -14,7 +14,7 @@ For each store (embedded SQLite, Neo4j on port 7714 with data in ``.neo4j-local/
 5. print p50/p95/p99 latency, requests/s, errors, and the ratio of HTTP p50 to the direct-call p50.
 
 ``--profile`` also splits one request's time in process: store traversal, JSON shaping (views), response
-model validation and JSON rendering. Targets (issue 5): p95 <= 50 ms on Neo4j, <= 20 ms embedded, no errors.
+model validation and JSON rendering. Targets: p95 <= 50 ms on Neo4j, <= 20 ms embedded, no errors.
 """
 
 from __future__ import annotations

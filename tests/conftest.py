@@ -40,10 +40,15 @@ from tests.support.world import WORLD
 
 @pytest.fixture(scope="session", autouse=True)
 def _trust_store_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Package imports record the newest package per signer in the trust store: the tests' one lives in a
-    temporary folder, never in the working tree's data/ (tests that need their own set the variable)."""
+    """Package imports record the newest package per signer in the trust store, and saved investigations are
+    sealed with a key made on first use: the tests' ones live in a temporary folder, never in the working
+    tree's data/ (tests that need their own set the variable)."""
     os.environ.setdefault(
         "COMPOUNDGRAPH_TRUST_STORE_PATH", str(tmp_path_factory.mktemp("trust") / "trusted-signers.json")
+    )
+    # and the key that seals saved investigations
+    os.environ.setdefault(
+        "COMPOUNDGRAPH_INVESTIGATIONS_KEY_PATH", str(tmp_path_factory.mktemp("keys") / "investigations.key")
     )
     get_settings.cache_clear()
 

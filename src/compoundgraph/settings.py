@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Trusted package signers (``compoundgraph package trust``); empty: ``trusted-signers.json`` beside
     # the embedded store.
     trust_store_path: Path | None = None
+    # The key that seals saved investigations' charts and notes at rest; empty: ``investigations.key`` beside
+    # the embedded store (made on first use, mode 0600). Keep it apart from the database, and backed up.
+    investigations_key_path: Path | None = None
     # Records per write transaction (UNWIND batch size).
     batch_size: int = Field(default=5_000, ge=1, le=100_000)
     # A neighbour with more neighbours than this is shown but not expanded in ego networks.

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..investigations.model import Chart, Investigation, Share, Summary, new_id, now, parse_chart
+from ..investigations.sealing import seal, unseal
 from .base import GraphStore
 from .cypher import cypher, statements
 from .embedded import EmbeddedStore
@@ -65,11 +66,12 @@ def _summary(row: dict[str, Any]) -> Summary:
 def _investigation(row: dict[str, Any]) -> Investigation:
     """A stored row back as a record; a row whose content no longer parses is refused, naming it."""
     where = f"investigation {row['id']}"
+    text = unseal(row["chart"], row["id"])
     try:
-        chart = Chart.model_validate_json(row["chart"])  # the fast path: straight from the stored JSON
+        chart = Chart.model_validate_json(text)  # the fast path: straight from the stored JSON
     except ValidationError:
         try:
-            doc = json.loads(row["chart"])
+            doc = json.loads(text)
         except (TypeError, ValueError) as exc:
             raise InvalidInput(f"the saved chart is not JSON ({exc}); it cannot be opened", where=where) from exc
         parse_chart(doc, where=f"{where}: chart")  # raises, naming the field
@@ -118,8 +120,9 @@ class InvestigationStore(abc.ABC):
         title = _title(title)
         stamp = now()
         doc = _chart_json(chart)
+        inv_id = new_id()
         row = {
-            "id": new_id(),
+            "id": inv_id,
             "title": title,
             "owner": owner,
             "created": stamp,
@@ -131,7 +134,7 @@ class InvestigationStore(abc.ABC):
             "shares": "[]",
             "deleted": None,
             "deleted_by": None,
-            "chart": doc,
+            "chart": seal(doc, inv_id),
         }
         self._insert(row)
         return _investigation(row)
@@ -151,7 +154,8 @@ class InvestigationStore(abc.ABC):
         }
         if as_new:
             row["id"] = new_id()
-        elif self._fetch(inv.id) is not None:
+        row["chart"] = seal(doc, row["id"])
+        if not as_new and self._fetch(inv.id) is not None:
             raise Conflict(
                 f"investigation {inv.id} is already in the store; import it as a new one instead", where="id"
             )
@@ -191,7 +195,7 @@ class InvestigationStore(abc.ABC):
         if chart is not None:
             chart = parse_chart(chart)
             doc = _chart_json(chart)
-            changes.update(chart=doc, entities=len(chart.entities), size=len(doc.encode()))
+            changes.update(chart=seal(doc, inv_id), entities=len(chart.entities), size=len(doc.encode()))
         if shares is not None:
             changes["shares"] = json.dumps([s.model_dump() for s in shares])
         return self._change(inv_id, version, actor, changes)

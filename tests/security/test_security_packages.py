@@ -6,7 +6,6 @@ Packages are made from the fixture world with real Ed25519 keys; imports go into
 from __future__ import annotations
 
 import json
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -88,7 +87,6 @@ def test_an_unsigned_bomb_is_refused_before_any_member_is_read(
     stranger = generate_keypair(tmp_path / "stranger", "x")
     pkg = _package(origin, stranger[0], tmp_path / "pkg.zip")
     bomb = _with_bomb(pkg, tmp_path / "bomb.zip", "compoundgraph.jsonl")
-    started = time.perf_counter()
     tracemalloc.start()
     try:
         v = verify_package(bomb, keys[1])
@@ -96,8 +94,7 @@ def test_an_unsigned_bomb_is_refused_before_any_member_is_read(
     finally:
         tracemalloc.stop()
     assert not v.signature_ok and "not read" in v.summary()
-    assert peak < 16 * 1024**2
-    assert time.perf_counter() - started >= 0  # (speed is not asserted; memory is)
+    assert peak < 16 * 1024**2  # memory is asserted; speed is measured in benchmarks/bench_security.py
 
 
 def test_a_manifest_declaring_too_much_is_refused(

@@ -16,27 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..exports.neo4j_admin import _kind as kind_of
+from ..exports.neo4j_admin import column_type
+from ..exports.neo4j_admin import value_kind as kind_of
 
 __all__ = ["ImportFiles", "ARRAY_DELIMITER"]
 
 ARRAY_DELIMITER = "\x1f"
 _SCALAR_KINDS = {bool: "boolean", int: "long", float: "double", str: "string"}
-
-
-def column_type(kinds: set[str]) -> str:
-    """The column type for the kinds of value seen in it, by the neo4j-admin export's rule (its
-    ``_columns``): one kind is itself, longs and doubles make a double, arrays of different kinds a string
-    array, anything else a string; none (only ever empty lists) a string array."""
-    if not kinds:
-        return "string[]"
-    if len(kinds) == 1:
-        return next(iter(kinds))
-    if kinds <= {"long", "double"}:
-        return "double"
-    if all(x.endswith("[]") for x in kinds):
-        return "string[]"
-    return "string"
 
 
 def _quote(text: str) -> str:

@@ -25,12 +25,13 @@ from typing import Any
 from ..store.neo4j import claim_props, entity_props, source_props
 from .selection import ExportView
 
-__all__ = ["render", "ARRAY_DELIMITERS"]
+__all__ = ["render", "ARRAY_DELIMITERS", "column_type", "value_kind"]
 
 ARRAY_DELIMITERS = (";", "|", "¦", "§", "¤")
 
 
-def _kind(value: Any) -> str:
+def value_kind(value: Any) -> str:
+    """The neo4j-admin type of one value (``long``, ``double``, ``boolean``, ``string``, or an array of one)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -38,7 +39,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, float):
         return "double"
     if isinstance(value, list):
-        inner = {_kind(v) for v in value} or {"string"}
+        inner = {value_kind(v) for v in value} or {"string"}
         return (inner.pop() if len(inner) == 1 else "string") + "[]"
     return "string"
 
@@ -50,25 +51,28 @@ def _columns(rows: Iterable[dict[str, Any]], used: set[str] | None = None) -> di
     for r in rows:
         for k, v in r.items():
             if v is not None and not (isinstance(v, list) and not v):
-                kinds[k].add(_kind(v))
+                kinds[k].add(value_kind(v))
             elif isinstance(v, list):
                 kinds[k]
             if used is not None and isinstance(v, list):
                 for item in v:
                     used.update(ch for ch in str(item) if ch in ARRAY_DELIMITERS)
-    out = {}
-    for k, ks in sorted(kinds.items()):
-        if not ks:  # only ever empty lists
-            out[k] = "string[]"
-        elif len(ks) == 1:
-            out[k] = ks.pop()
-        elif ks <= {"long", "double"}:
-            out[k] = "double"
-        elif ks and all(x.endswith("[]") for x in ks):
-            out[k] = "string[]"
-        else:
-            out[k] = "string"
-    return out
+    return {k: column_type(ks) for k, ks in sorted(kinds.items())}
+
+
+def column_type(kinds: set[str]) -> str:
+    """The column type for the kinds of value seen in a column: one kind is itself, longs and doubles make a
+    double, arrays of different kinds a string array, anything else a string; none (only ever empty lists)
+    a string array. (The bulk loader's CSVs follow the same rule.)"""
+    if not kinds:
+        return "string[]"
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if kinds <= {"long", "double"}:
+        return "double"
+    if all(x.endswith("[]") for x in kinds):
+        return "string[]"
+    return "string"
 
 
 def _cell(value: Any, kind: str, sep: str) -> str | None:

@@ -33,30 +33,32 @@ def _when(value: str | None, name: str) -> str | None:
     return param(name, iso_date, value, name)
 
 
+def trace_options(body: TraceIn) -> dict[str, Any]:
+    """A request's trace settings, checked (a bad date is a 422 naming it): what every route that traces
+    (``/flows/trace``, ``/flows/compare``, an investigation's saved traces) hands the service."""
+    return {
+        "direction": body.direction,
+        "max_hops": body.max_hops,
+        "min_amount": body.min_amount,
+        "since": _when(body.since, "since"),
+        "until": _when(body.until, "until"),
+        "stop_tags": body.stop_tags if body.stop_tags is not None else STOP_TAGS,
+    }
+
+
 @router.post("/trace", response_model=Stamped, responses=problem_docs(401, 403, 404, 413, 422, 429, 504))
 async def trace(body: TraceIn, request: Request, principal: Investigator, ctx: Ctx, store: Store) -> Any:
     """Follow funds forward or backward from wallets: time-respecting hops, an amount threshold, stops at
     wallets tagged as exchanges (or other ``stop_tags``), haircut or FIFO attribution of where funds ended.
     ``flow_layout`` places every wallet for a left-to-right flow view (starts left, end points right, a column
     per hop ordered by time)."""
-    since, until = _when(body.since, "since"), _when(body.until, "until")
+    options = trace_options(body)
     as_of = param("as_of", iso_date, body.as_of, "as_of")
     flt = make_filter(principal, store, as_of=as_of)
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction)
 
     def run() -> dict[str, Any]:
-        out = service.trace(
-            store,
-            body.wallets,
-            flt,
-            direction=body.direction,
-            max_hops=body.max_hops,
-            min_amount=body.min_amount,
-            since=since,
-            until=until,
-            method=body.method,
-            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS,
-        )
+        out = service.trace(store, body.wallets, flt, method=body.method, **options)
         return {**out, "flow_layout": flow_layout(out)}
 
     return await run_query(ctx.api.query_timeout_s, run)
@@ -115,23 +117,13 @@ async def compare(
     """The same trace under haircut and FIFO side by side: one row per end point with both amounts and their
     difference, each method's totals (equal to the traced amount), and both stamps. ``method`` is ignored.
     ``format=csv`` answers the end-point table as CSV (UTF-8, spreadsheet-safe cells)."""
-    since, until = _when(body.since, "since"), _when(body.until, "until")
+    options = trace_options(body)
     as_of = param("as_of", iso_date, body.as_of, "as_of")
     flt = make_filter(principal, store, as_of=as_of)
     audit_detail(request, wallets=body.wallets[:20], direction=body.direction, methods="haircut,fifo")
 
     def run() -> dict[str, Any]:
-        out = compare_methods(
-            store,
-            body.wallets,
-            flt,
-            direction=body.direction,
-            max_hops=body.max_hops,
-            min_amount=body.min_amount,
-            since=since,
-            until=until,
-            stop_tags=body.stop_tags if body.stop_tags is not None else STOP_TAGS,
-        )
+        out = compare_methods(store, body.wallets, flt, **options)
         return {**out, "stamp": out["stamps"]["haircut"]}
 
     out = await run_query(ctx.api.query_timeout_s, run)

@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from ...analytics import service as analytics
-from ...analytics.flows import STOP_TAGS
 from ...errors import CompoundGraphError, Forbidden, InvalidInput
 from ...investigations.model import (
     MAX_ENTITIES,
@@ -38,6 +37,7 @@ from ..redaction import claim_filter
 from ..schemas import TraceIn
 from ..security import Principal, role_rank
 from .common import make_filter
+from .flows import trace_options
 
 router = APIRouter(prefix="/investigations", tags=["investigations"])
 
@@ -353,18 +353,7 @@ async def check_traces(inv_id: InvId, request: Request, principal: Investigator,
             try:
                 p = TraceIn.model_validate(t.params)
                 flt = make_filter(principal, store, as_of=p.as_of)
-                now_stamp = analytics.trace(
-                    store,
-                    p.wallets,
-                    flt,
-                    direction=p.direction,
-                    max_hops=p.max_hops,
-                    min_amount=p.min_amount,
-                    since=p.since,
-                    until=p.until,
-                    method=p.method,
-                    stop_tags=p.stop_tags if p.stop_tags is not None else STOP_TAGS,
-                )["stamp"]["id"]
+                now_stamp = analytics.trace(store, p.wallets, flt, method=p.method, **trace_options(p))["stamp"]["id"]
             except (CompoundGraphError, ValueError) as exc:
                 out.append(
                     TraceCheckOut(

@@ -1,10 +1,18 @@
 // The claim filter, included where a query reads `__CLAIM_FILTER__`: relationship `r` between nodes `a` and
-// `b` passes when its type, grade, handling code and dates pass and it neither rests on nor points at a
-// hidden source. The same rule as ClaimFilter.passes (Python) and _FILTER (the embedded store's SQL);
-// tests hold the three equal. The neighbour-type check differs per query and stays in each file.
+// `b` passes when its type, grade, handling code and dates pass, it neither rests on nor points at a
+// hidden source, and - unless $proposals - it is no proposal awaiting review (a candidate's own mention or
+// proposed relationship not accepted) and touches no proposed entity that is pending or rejected. The same
+// rule as ClaimFilter.base_passes (Python) and _FILTER (the embedded store's SQL); tests hold the three
+// equal. The stance part is cypher/fragments/claim_stance.cypher. The neighbour-type check differs per
+// query and stays in each file.
 (size($rel_types) = 0 OR type(r) IN $rel_types)
   AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
   AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
                           AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
   AND (size($hidden_sources) = 0
        OR NOT (r.source IN $hidden_sources OR a.id IN $hidden_sources OR b.id IN $hidden_sources))
+  AND ($proposals
+       OR (NOT (type(r) = 'MENTIONED_IN' AND coalesce(r.role, '') IN ['candidate', 'candidate-relation']
+                AND coalesce(r.status, '') <> 'accepted')
+           AND NOT (a.candidate_rule IS NOT NULL AND coalesce(a.status, '') IN ['pending', 'rejected'])
+           AND NOT (b.candidate_rule IS NOT NULL AND coalesce(b.status, '') IN ['pending', 'rejected'])))

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .errors import CompoundGraphError, InvalidInput
 from .models import Claim, Entity, Record, Source
-from .store.base import GraphStore, WriteSummary
+from .store.base import ClaimFilter, GraphStore, WriteSummary
 
 __all__ = ["read_jsonl", "load_jsonl", "dump_jsonl", "record_to_json", "parse_record"]
 
@@ -129,7 +129,8 @@ def dump_jsonl(store: GraphStore, path: Path) -> int:
     """Write everything in the store to ``path`` in load order (sources, entities, claims)."""
     n = 0
     with path.open("w", encoding="utf-8") as out:
-        for it in (store.iter_sources(), store.iter_entities(), store.iter_claims()):
+        everything = ClaimFilter(proposals=True)  # proposals awaiting review too: a dump is a backup
+        for it in (store.iter_sources(), store.iter_entities(proposals=True), store.iter_claims(everything)):
             for record in it:
                 out.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
                 n += 1

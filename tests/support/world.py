@@ -66,3 +66,81 @@ def random_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
             )
         )
     return out
+
+
+def review_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
+    """``random_world`` with what the review and stance rules must tell apart: proposed entities (pending,
+    accepted, rejected) with their mentions and a proposed relationship as the text loader writes them, a
+    fact touching a pending proposal, and links that are denied, corroborated or asserted with different
+    periods."""
+    rng = random.Random(seed)
+    out = random_world(seed, restricted)
+    sources = [r for r in out if isinstance(r, Source)]
+    report = sources[-1]
+    known = [r for r in out if isinstance(r, Entity) and r.label in ("Person", "Organization")]
+    places = [r for r in out if isinstance(r, Entity) and r.label == "Location"]
+    made: dict[str, Entity] = {}
+    for status in ("pending", "accepted", "rejected"):
+        e = Entity(
+            label="Compound",
+            name=f"Proposed {status} Technology Park",
+            properties={"status": status, "candidate_rule": "park", "proposed_in": report.id},
+            sources=[report.id],
+        )
+        made[status] = e
+        out.append(e)
+        out.append(
+            Claim(
+                type="MENTIONED_IN",
+                subject=e.id,
+                object=report.id,
+                source=report.id,
+                grade="B2",
+                handling="H3" if status != "accepted" else "H1",
+                quote=f"The {status} park was named here.",
+                properties={"role": "candidate", "status": status, "sentence": 1},
+            )
+        )
+    for status in ("pending", "accepted"):
+        out.append(
+            Claim(
+                type="MENTIONED_IN",
+                subject=known[0].id,
+                object=report.id,
+                source=report.id,
+                grade="B2",
+                handling="H3",
+                quote=f"{known[0].name} runs the park ({status}).",
+                key=f"rel:OPERATES:{made['accepted'].id}:{status}",
+                properties={
+                    "role": "candidate-relation",
+                    "status": status,
+                    "proposed_type": "OPERATES",
+                    "proposed_object": made["accepted"].id,
+                },
+            )
+        )
+    out.append(  # a fact about a proposal still pending (another loader named the same park)
+        Claim(type="LOCATED_IN", subject=made["pending"].id, object=places[0].id, source=sources[0].id, grade="C3")
+    )
+    facts = [
+        r
+        for r in out
+        if isinstance(r, Claim) and r.type in ("OPERATES", "PROTECTS", "MEMBER_OF", "EMPLOYED_BY", "USES", "HOLDS")
+    ]
+    for i, c in enumerate(rng.sample(facts, min(12, len(facts)))):
+        other = rng.choice([s for s in sources if s.id != c.source])
+        extra: dict[str, object] = {"id": "", "source": other.id}
+        if i % 3 == 0:  # denied
+            extra["properties"] = {**c.properties, "stance": "denies"}
+        elif i % 3 == 1:  # the same said again: corroborated
+            extra["properties"] = dict(c.properties)
+        else:  # asserted for another period: contested
+            extra.update(valid_from="2019-01-01", valid_to="2019-12-31")
+            if not (c.valid_from or c.valid_to):
+                third = rng.choice([s for s in sources if s.id not in (c.source, other.id)])
+                out.append(
+                    Claim.model_validate({**c.model_dump(), "id": "", "source": third.id, "valid_from": "2021-01-01"})
+                )
+        out.append(Claim.model_validate({**c.model_dump(), **extra}))
+    return out

@@ -55,6 +55,8 @@ __all__ = [
     "score_names",
 ]
 
+_ALL = ClaimFilter(proposals=True)  # a merge moves every claim, proposals awaiting review included
+
 RESOLVER_SOURCE = Source(
     id="src-compoundgraph-resolver",
     title="compoundgraph identity resolution",
@@ -277,9 +279,9 @@ class _Mutator:
     ) -> None:
         store = self.store
         srcs = store.get_sources(sorted(source_ids))
-        claims = [c for c in store.iter_claims() if c.source in srcs or c.object in srcs]
+        claims = [c for c in store.iter_claims(_ALL) if c.source in srcs or c.object in srcs]
         touched = {i for c in claims for i in (c.subject, c.object)} | set(replace)
-        ents = [e for e in store.iter_entities() if e.id in touched or set(e.sources) & set(srcs)]
+        ents = [e for e in store.iter_entities(proposals=True) if e.id in touched or set(e.sources) & set(srcs)]
         # the resolver's own SAME_AS source and others go too; all come back below
         for sid in sorted(srcs):
             store.retract_source(sid)
@@ -305,7 +307,7 @@ def _merge(
     if keep not in ents or gone not in ents:
         raise NotFound(f"entity {keep if keep not in ents else gone} is no longer in the store")
     k, g = ents[keep], ents[gone]
-    touching = [c for c in store.claims_of([gone], ClaimFilter()) if c.id != same_as.id]
+    touching = [c for c in store.claims_of([gone], _ALL) if c.id != same_as.id]
     survivor = Entity.model_validate(
         {
             **k.model_dump(),
@@ -316,7 +318,7 @@ def _merge(
             "referents": sorted({*k.referents, gone, *g.referents}),
         }
     )
-    existing = {c.id for c in store.claims_of([keep], ClaimFilter())}
+    existing = {c.id for c in store.claims_of([keep], _ALL)}
     moved: list[Claim] = []
     for c in touching:
         subj = keep if c.subject == gone else c.subject
@@ -374,7 +376,7 @@ def undo(store: GraphStore, log: DecisionLog, claim_id: str, editor: str = "") -
     if keep_before.id not in now:
         raise Conflict(f"the survivor {keep_before.id} is no longer in the store; cannot undo")
     current = now[keep_before.id]
-    around = store.claims_of([current.id], ClaimFilter())
+    around = store.claims_of([current.id], _ALL)
     # every source around the survivor is re-written, so it disappears and comes back exactly as before
     sources = set(current.sources) | {c.source for c in around}
     _Mutator(store).rewrite(

@@ -31,7 +31,7 @@ from .resolve import DecisionLog, _Mutator
 __all__ = ["Candidate", "candidates", "accept", "reject", "edit", "STATUSES"]
 
 STATUSES = ("pending", "accepted", "rejected")
-_MENTIONS = ClaimFilter.make(rel_types=["MENTIONED_IN"])
+_MENTIONS = ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True)
 
 
 @dataclass(frozen=True)

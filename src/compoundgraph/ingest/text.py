@@ -231,7 +231,7 @@ class EntityIndex:
         self.short: dict[str, set[tuple[str, str]]] = defaultdict(set)  # exact-case short names (acronyms)
         if store is None:
             return
-        for e in store.iter_entities():
+        for e in store.iter_entities(proposals=True):  # proposals too: a report never proposes one twice
             if e.label in ("Case", "Wallet", "Account"):
                 continue  # victims are never matched by name; wallets and accounts by identifier
             if (e.label == "Location" and e.properties.get("kind") == "country") or (
@@ -501,7 +501,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
                 c.id == prop.id and c.properties.get("status") != "pending"
-                for c in ctx.store.claims_of([subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+                for c in ctx.store.claims_of([subj.id], ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True))
             ):
                 continue  # decided already
             out.append((None, prop))

@@ -23,7 +23,7 @@ from ..errors import InvalidInput, NotFound
 from ..ids import normalize
 from ..models import Claim, Entity, Source, claim_fingerprint
 from . import expansion
-from .filters import ClaimFilter
+from .filters import ClaimFilter, is_proposal
 from .ranking import rank_match, search_text
 from .results import EgoNetwork, EntityDetail, GraphColumns, Node, Path, SearchHit, WriteSummary
 from .writer import Writer, merge_entity
@@ -168,7 +168,8 @@ class GraphStore(abc.ABC):
     def iter_sources(self) -> Iterator[Source]: ...
 
     @abc.abstractmethod
-    def iter_entities(self) -> Iterator[Entity]: ...
+    def iter_entities(self, proposals: bool = False) -> Iterator[Entity]:
+        """Every entity in id order; proposed entities pending review or rejected only with ``proposals``."""
 
     @abc.abstractmethod
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]: ...
@@ -179,7 +180,7 @@ class GraphStore(abc.ABC):
         narrow query; this reference version iterates the records. O(n + m).
         """
         types = set(flt.entity_types) if flt and flt.entity_types else None
-        ents = [e for e in self.iter_entities() if types is None or e.label in types]
+        ents = [e for e in self.iter_entities(flt.proposals if flt else False) if types is None or e.label in types]
         claims = list(self.iter_claims(flt))
         index = {e.id: i for i, e in enumerate(ents)}
         return GraphColumns.from_keys(
@@ -193,6 +194,11 @@ class GraphStore(abc.ABC):
         )
 
     # -- composite reads, shared ------------------------------------------------------------------
+    @staticmethod
+    def _proposed(entities: dict[str, Entity], flt: ClaimFilter) -> set[str]:
+        """The ids among ``entities`` that ``flt`` does not let through as proposals awaiting review."""
+        return set() if flt.proposals else {k for k, e in entities.items() if is_proposal(e.properties)}
+
     @contextmanager
     def reading(self) -> Iterator[None]:
         """Group the reads of one traversal (Neo4j runs them in one read transaction: one snapshot, and
@@ -202,10 +208,11 @@ class GraphStore(abc.ABC):
     @_grouped
     def entity(self, entity_id: str, flt: ClaimFilter | None = None) -> EntityDetail:
         """An entity with its claims (both directions) and their sources."""
+        flt = flt or ClaimFilter()
         found = self.get_entities([entity_id])
-        if entity_id not in found:
+        if entity_id not in found or self._proposed(found, flt):
             raise NotFound(f"no entity with id {entity_id[:80]!r}")
-        claims = sorted(self.claims_of([entity_id], flt or ClaimFilter()), key=_claim_order)
+        claims = sorted(self.claims_of([entity_id], flt), key=_claim_order)
         src_ids = {c.source for c in claims} | set(found[entity_id].sources)
         others = {c.object if c.subject == entity_id else c.subject for c in claims}
         return EntityDetail(
@@ -263,7 +270,7 @@ class GraphStore(abc.ABC):
             raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
         flt = flt or ClaimFilter()
         start = self.node_labels([center])
-        if center not in start:
+        if center not in start or self._proposed(self.get_entities([center]), flt):
             raise NotFound(f"no entity with id {center[:80]!r}")
         skip = set(exclude) - {center}
         selective = order is not None or bool(new_types) or bool(new_rel_types)
@@ -313,7 +320,7 @@ class GraphStore(abc.ABC):
         if not 1 <= hops <= MAX_HOPS:
             raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
         flt = flt or ClaimFilter()
-        if center not in self.node_labels([center]):
+        if center not in self.node_labels([center]) or self._proposed(self.get_entities([center]), flt):
             raise NotFound(f"no entity with id {center[:80]!r}")
         return expansion.counts(self, center, hops, flt, exclude, avoid)
 
@@ -338,8 +345,9 @@ class GraphStore(abc.ABC):
             raise InvalidInput(f"k must be between 1 and 50, got {k}")
         flt = flt or ClaimFilter()
         ends = self.node_labels([source, target])
+        proposed = self._proposed(self.get_entities([source, target]), flt)
         for end in (source, target):
-            if end not in ends:
+            if end not in ends or end in proposed:
                 raise NotFound(f"no entity with id {end[:80]!r}")
         if source == target:
             raise InvalidInput("a path needs two different entities")
@@ -400,7 +408,7 @@ class GraphStore(abc.ABC):
     def to_networkx(self, flt: ClaimFilter | None = None) -> nx.MultiDiGraph:
         """Project the store to a MultiDiGraph: nodes carry label and name, edges carry the claim."""
         g = nx.MultiDiGraph()
-        for e in self.iter_entities():
+        for e in self.iter_entities(flt.proposals if flt else False):
             if flt and flt.entity_types and e.label not in flt.entity_types:
                 continue
             g.add_node(e.id, label=e.label, name=e.name, properties=e.properties)

@@ -36,8 +36,7 @@ def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) 
     """The text of query ``name`` with an allow-listed label or relationship type formatted in."""
     text = _read(name)
     if "__CLAIM_FILTER__" in text:
-        fragment = "\n".join(ln for ln in _read("fragments/claim_filter").splitlines() if not ln.startswith("//"))
-        text = text.replace("__CLAIM_FILTER__", "(" + fragment + ")")
+        text = text.replace("__CLAIM_FILTER__", _claim_filter())
     if "__LABEL__" in text:
         if label is None:
             raise CompoundGraphError(f"query {name} needs a label")
@@ -47,6 +46,20 @@ def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) 
             raise CompoundGraphError(f"query {name} needs a relationship type")
         text = text.replace("__REL_TYPE__", ontology().rel(rel_type))
     return text
+
+
+def _fragment(name: str) -> str:
+    return "\n".join(ln for ln in _read(name).splitlines() if not ln.startswith("//"))
+
+
+@cache
+def _claim_filter() -> str:
+    """The claim filter on ``r`` (between ``a`` and ``b``) and its stance part, whose sibling claims ``r2``
+    pass the same filter (the fragment with ``r`` renamed)."""
+    base = _fragment("fragments/claim_filter")
+    siblings = re.sub(r"\br\b", "r2", base)
+    stance = _fragment("fragments/claim_stance").replace("__SIBLING_FILTER__", "(" + siblings + ")")
+    return f"(({base}) AND ({stance}))"
 
 
 def statements(name: str, **kw: str) -> list[str]:

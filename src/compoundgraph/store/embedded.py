@@ -25,6 +25,7 @@ from ..models import Claim, Entity, Source, trusted
 from ..ontology import SOURCE_LABEL
 from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer
 from .embedded_writer import _INDEX_SQL, EmbeddedWriter
+from .filters import is_proposal
 
 __all__ = ["EmbeddedStore"]
 
@@ -43,8 +44,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokeniz
 """
 SCHEMA_VERSION = "2"
 
-# The same claim filter as cypher/read/*.cypher, in SQL. ``{alias}`` is the claims table alias.
-_FILTER = """
+# A proposed entity, pending or rejected (filters.is_proposal); entities_status indexes the first test.
+_PROPOSED_ENTITY = (
+    "json_extract(doc, '$.properties.status') IN ('pending', 'rejected') "
+    "AND json_extract(doc, '$.properties.candidate_rule') IS NOT NULL"
+)
+_ENTITY_INDEXES = "CREATE INDEX IF NOT EXISTS entities_status ON entities(json_extract(doc, '$.properties.status'));\n"
+
+# The same claim filter as cypher/fragments/claim_filter.cypher, in SQL. ``{a}`` is the claims table alias.
+# Proposed entities are found by the rowids ``s`` / ``o`` (in the projection's covering index; 0 for a
+# source end, never a rowid).
+_BASE = """
     (:n_rel = 0 OR {a}.type IN (SELECT value FROM json_each(:rel_types)))
     AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
     AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
@@ -52,7 +62,51 @@ _FILTER = """
     AND (:n_hidden = 0 OR ({a}.source NOT IN (SELECT value FROM json_each(:hidden_sources))
                            AND {a}.subject NOT IN (SELECT value FROM json_each(:hidden_sources))
                            AND {a}.object NOT IN (SELECT value FROM json_each(:hidden_sources))))
-"""
+    AND (:proposals = 1
+         OR (NOT ({a}.type = 'MENTIONED_IN'
+                  AND coalesce(json_extract({a}.doc, '$.properties.role'), '') IN ('candidate', 'candidate-relation')
+                  AND coalesce(json_extract({a}.doc, '$.properties.status'), '') <> 'accepted')
+             AND coalesce({a}.s, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)
+             AND coalesce({a}.o, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)))
+""".replace("__PROPOSED__", _PROPOSED_ENTITY)
+
+
+_NOT_PROPOSED = f"(:proposals = 1 OR rowid NOT IN (SELECT rowid FROM entities WHERE {_PROPOSED_ENTITY}))"
+
+
+def _siblings(a: str, where: str) -> str:
+    """The claims of ``a``'s link (same ends, same type) that pass the rest of the filter, and ``where``."""
+    return (
+        f"FROM claims d WHERE d.subject = {a}.subject AND d.object = {a}.object AND d.type = {a}.type "
+        f"AND {where} AND {_BASE.format(a='d')}"
+    )
+
+
+def _stance(a: str) -> str:
+    """The stance part (cypher/fragments/claim_stance.cypher): the claim's stance, and its link's."""
+    denied = _siblings(a, "json_extract(d.doc, '$.properties.stance') = 'denies'")
+    periods = _siblings(
+        a,
+        "coalesce(json_extract(d.doc, '$.properties.stance'), 'asserts') = 'asserts' "
+        "AND (d.valid_from IS NOT NULL OR d.valid_to IS NOT NULL)",
+    )
+    return f"""
+    (:n_stances = 0
+     OR coalesce(json_extract({a}.doc, '$.properties.stance'), 'asserts') IN (SELECT value FROM json_each(:stances)))
+    AND (:link IS NULL
+         OR (:link = 'contested'
+             AND (EXISTS (SELECT 1 {denied})
+                  OR (SELECT count(DISTINCT coalesce(d.valid_from, '') || '|' || coalesce(d.valid_to, ''))
+                      {periods}) > 1))
+         OR (:link = 'corroborated'
+             AND NOT EXISTS (SELECT 1 {denied})
+             AND (SELECT count(DISTINCT d.source) {_siblings(a, "1")}) > 1))
+    """
+
+
+def _filter(a: str) -> str:
+    """The whole claim filter on the claims table under alias ``a``."""
+    return f"({_BASE.format(a=a)} AND {_stance(a)})"
 
 
 def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
@@ -69,6 +123,10 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
         "hidden_sources": json.dumps(p["hidden_sources"]),
         "n_hidden": len(p["hidden_sources"]),
         "ids": json.dumps(list(ids)),
+        "proposals": int(p["proposals"]),
+        "stances": json.dumps(p["stances"]),
+        "n_stances": len(p["stances"]),
+        "link": p["link"],
     }
 
 
@@ -139,7 +197,7 @@ class EmbeddedStore(GraphStore):
                     if db.in_transaction:
                         db.execute("ROLLBACK")
                     raise StoreUnavailable(f"cannot upgrade embedded store {self.path} to schema 2: {exc}") from exc
-            db.executescript(_INDEX_SQL)
+            db.executescript(_INDEX_SQL + _ENTITY_INDEXES)
             if db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,):
                 db.execute(
                     "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
@@ -244,11 +302,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a="c")}
+              AND {_filter("c")}
             UNION
             SELECT c.doc FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a="c")}
+              AND {_filter("c")}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -256,11 +314,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.object FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a="c")}
+              AND {_filter("c")}
             UNION
             SELECT c.subject FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_FILTER.format(a="c")}
+              AND {_filter("c")}
         """
         return {n for (n,) in self.db.execute(sql, _params(flt, ids))} - set(ids)
 
@@ -270,12 +328,12 @@ class EmbeddedStore(GraphStore):
               SELECT c.subject AS n, c.object AS m FROM claims c
               WHERE c.subject IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-                AND {_FILTER.format(a="c")}
+                AND {_filter("c")}
               UNION ALL
               SELECT c.object AS n, c.subject AS m FROM claims c
               WHERE c.object IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-                AND {_FILTER.format(a="c")}
+                AND {_filter("c")}
             ) WHERE n != m GROUP BY n
         """
         return {n: d for n, d in self.db.execute(sql, _params(flt, ids)).fetchall() if d > above}
@@ -284,7 +342,7 @@ class EmbeddedStore(GraphStore):
         # "+c.object" keeps SQLite from probing the index once per (subject, object) pair of the two lists
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
-              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_FILTER.format(a="c")}
+              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_filter("c")}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -313,7 +371,9 @@ class EmbeddedStore(GraphStore):
             if row:
                 ids.setdefault(row[0], None)
         found = self.get_entities(list(ids))
-        return [(e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values()]
+        return [
+            (e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values() if not is_proposal(e.properties)
+        ]
 
     def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
         """Per query, from the trigram index: rows holding every word of 3+ characters (any order, so a
@@ -382,9 +442,18 @@ class EmbeddedStore(GraphStore):
         return out
 
     def counts(self) -> dict[str, dict[str, int]]:
+        p = _params(ClaimFilter())  # facts only: no proposal awaiting review
         return {
-            "labels": dict(self.db.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label")),
-            "relationships": dict(self.db.execute("SELECT type, count(*) FROM claims GROUP BY type ORDER BY type")),
+            "labels": dict(
+                self.db.execute(
+                    f"SELECT label, count(*) FROM entities WHERE {_NOT_PROPOSED} GROUP BY label ORDER BY label", p
+                )
+            ),
+            "relationships": dict(
+                self.db.execute(
+                    f"SELECT type, count(*) FROM claims c WHERE {_BASE.format(a='c')} GROUP BY type ORDER BY type", p
+                )
+            ),
             "sources": {SOURCE_LABEL: self.db.execute("SELECT count(*) FROM sources").fetchone()[0]},
         }
 
@@ -392,14 +461,15 @@ class EmbeddedStore(GraphStore):
         for (doc,) in self.db.execute("SELECT doc FROM sources ORDER BY id"):
             yield _source(doc)
 
-    def iter_entities(self) -> Iterator[Entity]:
-        for (doc,) in self.db.execute("SELECT doc FROM entities ORDER BY id"):
+    def iter_entities(self, proposals: bool = False) -> Iterator[Entity]:
+        sql = f"SELECT doc FROM entities WHERE {_NOT_PROPOSED} ORDER BY id"
+        for (doc,) in self.db.execute(sql, {"proposals": int(proposals)}):
             yield _entity(doc)
 
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
         flt = flt or ClaimFilter()
         p = _params(flt)
-        sql = f"""SELECT c.doc FROM claims c WHERE {_FILTER.format(a="c")}
+        sql = f"""SELECT c.doc FROM claims c WHERE {_filter("c")}
                   AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                         AND c.object_label IN (SELECT value FROM json_each(:types))))
                   ORDER BY c.id"""
@@ -420,14 +490,14 @@ class EmbeddedStore(GraphStore):
         try:
             with gc_paused():  # a hundred thousand entity rows would trigger full collections for nothing
                 ents = db.execute(
-                    "SELECT rowid, id, label, name FROM entities WHERE :n_types = 0 "
-                    "OR label IN (SELECT value FROM json_each(:types))",
+                    "SELECT rowid, id, label, name FROM entities WHERE (:n_types = 0 "
+                    f"OR label IN (SELECT value FROM json_each(:types))) AND {_NOT_PROPOSED}",
                     p,
                 ).fetchall()
                 groups = db.execute(
                     f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
                         FROM claims c
-                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_FILTER.format(a="c")}
+                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_filter("c")}
                         AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                               AND c.object_label IN (SELECT value FROM json_each(:types))))
                         GROUP BY c.type""",

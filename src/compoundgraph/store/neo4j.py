@@ -299,6 +299,13 @@ class Neo4jStore(GraphStore):
             if n:
                 rels[rel] = n
         sources = self._read(cypher("read/count_label", label=SOURCE_LABEL))[0]["n"]
+        # facts only: proposals awaiting review (and what touches a proposed entity) are not counted
+        for r in self._read(cypher("read/count_proposed_entities")):
+            labels[r["label"]] -= r["n"]
+        for r in self._read(cypher("read/count_proposal_claims")):
+            rels[r["type"]] -= r["n"]
+        labels = {k: v for k, v in labels.items() if v}
+        rels = {k: v for k, v in rels.items() if v}
         return {"labels": labels, "relationships": rels, "sources": {SOURCE_LABEL: sources}}
 
     def _pages(self, query: str, **params: Any) -> Iterator[list[Any]]:
@@ -320,8 +327,8 @@ class Neo4jStore(GraphStore):
         for rows in self._pages(cypher("read/iter_sources_page")):
             yield from map(source_from, rows)
 
-    def iter_entities(self) -> Iterator[Entity]:
-        for rows in self._pages(cypher("read/iter_entities_page")):
+    def iter_entities(self, proposals: bool = False) -> Iterator[Entity]:
+        for rows in self._pages(cypher("read/iter_entities_page"), proposals=proposals):
             yield from map(entity_from, rows)
 
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
@@ -350,7 +357,9 @@ class Neo4jStore(GraphStore):
         dst: list[int] = []
         fps: list[str] = []
         with self.reading():  # internal ids are only stable within one transaction
-            for page in self._tx_pages(cypher("read/project_entities_page"), entity_types=params["entity_types"]):
+            for page in self._tx_pages(
+                cypher("read/project_entities_page"), entity_types=params["entity_types"], proposals=flt.proposals
+            ):
                 keys += page["keys"]
                 ids += page["ids"]
                 labels += page["labels"]

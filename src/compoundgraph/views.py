@@ -6,7 +6,8 @@
   "nodes": [{"id", "label", "name", "hop" (int|null), "colour", "icon",
              "supernode": {"degree": 140} | null}],
   "edges": [{"id", "type", "from", "to", "grade", "source", "valid_from", "valid_to", "handling",
-             "quote", "contested": bool, "properties": {...}}],
+             "quote", "stance": "asserts" | "denies", "contested": bool, "corroborated": bool,
+             "properties": {...}}],
   "supernodes": {"id": degree},
   "truncated": bool,
   "paths": [{"nodes": [ids], "edges": [claim ids], "grade": "B2", "hops": 2}]   # path queries only
@@ -28,6 +29,7 @@ from typing import Any
 from .models import Claim
 from .ontology import ontology
 from .store.base import EgoNetwork, Node, Path
+from .store.filters import link_is, stance_of
 
 __all__ = [
     "node_json",
@@ -60,7 +62,7 @@ STANCES = ("asserts", "denies")
 
 def stance(c: Claim) -> str:
     """``denies`` when the claim's source denies the link, else ``asserts``."""
-    return "denies" if c.properties.get("stance") == "denies" else "asserts"
+    return stance_of(c)
 
 
 def _links(claims: Iterable[Claim]) -> list[list[Claim]]:
@@ -72,26 +74,16 @@ def _links(claims: Iterable[Claim]) -> list[list[Claim]]:
 
 def contested_ids(claims: Iterable[Claim]) -> set[str]:
     """Ids of the claims of contested links: a source denies the link, or its asserting sources give
-    different periods."""
-    out: set[str] = set()
-    for g in _links(claims):
-        asserting = [c for c in g if stance(c) == "asserts"]
-        periods = {(c.valid_from, c.valid_to) for c in asserting if c.valid_from or c.valid_to}
-        if len(asserting) < len(g) or len(periods) > 1:
-            out.update(c.id for c in g)
-    return out
+    different periods (the claim filter's rule, :func:`compoundgraph.store.filters.link_is`)."""
+    return {c.id for g in _links(claims) if link_is(g, "contested") for c in g}
 
 
 def corroborated_ids(claims: Iterable[Claim]) -> set[str]:
     """Ids of the claims of corroborated links: two or more sources assert the link and none denies it."""
-    out: set[str] = set()
-    for g in _links(claims):
-        if all(stance(c) == "asserts" for c in g) and len({c.source for c in g}) > 1:
-            out.update(c.id for c in g)
-    return out
+    return {c.id for g in _links(claims) if link_is(g, "corroborated") for c in g}
 
 
-def edge_json(c: Claim, contested: bool = False) -> dict[str, Any]:
+def edge_json(c: Claim, contested: bool = False, corroborated: bool = False) -> dict[str, Any]:
     return {
         "id": c.id,
         "type": c.type,
@@ -103,7 +95,9 @@ def edge_json(c: Claim, contested: bool = False) -> dict[str, Any]:
         "valid_to": c.valid_to,
         "handling": c.handling,
         "quote": c.quote,
+        "stance": stance(c),
         "contested": contested,
+        "corroborated": corroborated,
         "properties": c.properties,
     }
 
@@ -119,12 +113,13 @@ def subgraph_json(
 ) -> dict[str, Any]:
     claims = list(claims)
     contested = contested_ids(claims)
+    corroborated = corroborated_ids(claims)
     supernodes = supernodes or {}
     hops = hops or {}
     return {
         "center": center,
         "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id)) for n in nodes],
-        "edges": [edge_json(c, c.id in contested) for c in claims],
+        "edges": [edge_json(c, c.id in contested, c.id in corroborated) for c in claims],
         "supernodes": supernodes,
         "truncated": truncated,
     }

@@ -24,7 +24,7 @@ def test_cli_review_list_accept_reject_edit(store: GraphStore, cli_env: Path) ->
     assert out.exit_code == 0, out.output
     listed = runner.invoke(app, ["review", "list"], env={"COLUMNS": "400"})
     assert listed.exit_code == 0 and "Lucky Crane Casino Compound" in listed.output and "run by" in listed.output
-    ents = {e.name: e for e in store.iter_entities()}
+    ents = {e.name: e for e in store.iter_entities(proposals=True)}
     compound, group = ents["Lucky Crane Casino Compound"], ents["Red Orchid Entertainment Group"]
     too_early = runner.invoke(
         app,
@@ -33,7 +33,7 @@ def test_cli_review_list_accept_reject_edit(store: GraphStore, cli_env: Path) ->
             "accept",
             next(
                 c.id
-                for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+                for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True))
                 if c.properties.get("proposed_type") == "OPERATES"
             ),
         ],
@@ -43,7 +43,7 @@ def test_cli_review_list_accept_reject_edit(store: GraphStore, cli_env: Path) ->
         assert runner.invoke(app, ["review", "accept", eid, "--editor", "tester"]).exit_code == 0
     operates = next(
         c
-        for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
+        for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True))
         if c.properties.get("proposed_type") == "OPERATES"
     )
     done = runner.invoke(app, ["review", "accept", operates.id])

@@ -22,11 +22,11 @@ from tests.support.world import INGEST, SAMPLE
 F = INGEST
 REPORT = F / "field-report-moei-crossing.md"
 FIRST = SAMPLE / "public_record.jsonl"
-MENTIONS = ClaimFilter.make(rel_types=["MENTIONED_IN"])
+MENTIONS = ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True)  # proposals awaiting review too
 
 
 def _by_role(store: GraphStore) -> dict[str, dict[str, list[object]]]:
-    ents = {e.id: e for e in store.iter_entities()}
+    ents = {e.id: e for e in store.iter_entities(proposals=True)}
     out: dict[str, dict[str, list[object]]] = {}
     for c in store.iter_claims(MENTIONS):
         out.setdefault(str(c.properties.get("role")), {}).setdefault(ents[c.subject].name, []).append(c)
@@ -116,7 +116,8 @@ def test_new_names_are_proposed_and_reviewed(store: GraphStore, tmp_path: Path) 
         ("Person", "Boss Liang"),
     } <= names
     assert not any(name == "DKBA" for _label, name in names)  # known: linked, not proposed
-    ents = {e.name: e for e in store.iter_entities()}
+    assert not {"Brother Kai", "Silver Heron Technology Park"} & {e.name for e in store.iter_entities()}
+    ents = {e.name: e for e in store.iter_entities(proposals=True)}
     assert ents["Brother Kai"].properties["roles"] == ["recruiter"]
     park = ents["Silver Heron Technology Park"]
     dkba = ents["DKBA"]

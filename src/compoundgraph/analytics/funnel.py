@@ -1,8 +1,11 @@
-"""The recruitment funnel: job ad -> account -> recruiter -> transit places -> compound, for a compound or a case.
+"""The recruitment funnel: job ad -> account -> recruiter -> transit places -> compound, for a compound, a
+recruiter or a case.
 
 One pass over the store contract (``claims_of``), so it answers the same on both stores:
 
-- the cases: those held at or sold to the compound (``HELD_AT``, ``SOLD_TO``), or the one case asked for;
+- the cases: those held at or sold to the compound (``HELD_AT``, ``SOLD_TO``); those recruited via the
+  recruiter (a person or organisation), the accounts it uses (``USES``) or the job ads those accounts posted
+  (``POSTED``); or the one case asked for;
 - per case, each stage with what the claims say and when: the job ads, accounts, platforms, persons and
   organisations it was recruited via (``RECRUITED_VIA``), the accounts that posted the ads (``POSTED``) and the
   platforms they ran on (``ON_PLATFORM``), the recruiters who use those accounts (``USES``) or recruit for the
@@ -22,6 +25,7 @@ from typing import Any
 from ..errors import InvalidInput, NotFound
 from ..models import Claim
 from ..store.base import ClaimFilter, GraphStore
+from ..store.filters import is_proposal
 
 __all__ = ["funnel", "STAGES"]
 
@@ -47,18 +51,46 @@ def _step(c: Claim, other: str, names: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_RECRUITERS = ("Person", "Organization")
+
+
 def funnel(
-    store: GraphStore, compound: str | None = None, case: str | None = None, flt: ClaimFilter | None = None
+    store: GraphStore,
+    compound: str | None = None,
+    case: str | None = None,
+    flt: ClaimFilter | None = None,
+    recruiter: str | None = None,
 ) -> dict[str, Any]:
-    """The funnel into ``compound`` (every case held at or sold to it), or the route of one ``case``."""
-    if (compound is None) == (case is None):
-        raise InvalidInput("give a compound or a case")
+    """The funnel into ``compound`` (every case held at or sold to it), out of ``recruiter`` (every case
+    recruited via it, its accounts or their ads), or the route of one ``case``."""
+    given = [(k, v) for k, v in (("compound", compound), ("recruiter", recruiter), ("case", case)) if v is not None]
+    if len(given) != 1:
+        raise InvalidInput("give one of a compound, a recruiter or a case")
+    kind, start = given[0]
     flt = flt or ClaimFilter()
-    start = compound or case or ""
     found = store.get_entities([start])
-    if start not in found or found[start].label != ("Compound" if compound else "Case"):
-        raise NotFound(f"no {'compound' if compound else 'case'} {start!r}")
-    if compound:
+    labels = {"compound": ("Compound",), "recruiter": _RECRUITERS, "case": ("Case",)}[kind]
+    if (
+        start not in found
+        or found[start].label not in labels
+        or (not flt.proposals and is_proposal(found[start].properties))
+    ):
+        raise NotFound(f"no {kind} {start!r}")
+    if recruiter:
+        accounts = sorted(
+            {c.object for c in store.claims_of([recruiter], _with_types(flt, ("USES",))) if c.subject == recruiter}
+        )
+        posted = store.claims_of(accounts, _with_types(flt, ("POSTED",))) if accounts else []
+        ads = sorted({c.object for c in posted if c.subject in accounts})
+        targets = {recruiter, *accounts, *ads}
+        cases = sorted(
+            {
+                c.subject
+                for c in store.claims_of(sorted(targets), _with_types(flt, ("RECRUITED_VIA",)))
+                if c.object in targets
+            }
+        )
+    elif compound:
         cases = sorted(
             {
                 c.subject
@@ -124,6 +156,7 @@ def funnel(
         routes.append({"case": k, "name": case_entity.name if case_entity else k, "stages": stages})
     return {
         "compound": compound,
+        "recruiter": recruiter,
         "case": case,
         "cases": len(cases),
         "routes": routes,

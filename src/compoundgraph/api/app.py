@@ -45,6 +45,8 @@ AUDITED_PREFIXES = (
     "/screen",
     "/match",
     "/investigations",
+    "/review",
+    "/funnel",
 )
 
 DESCRIPTION = """\

@@ -60,6 +60,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    409: "Conflict",
     413: "Too large",
     415: "Unsupported media type",
     422: "Invalid input",
@@ -71,7 +72,7 @@ _TITLES = {
 # Declared on every route so OpenAPI documents the error shape (schemathesis checks against it).
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": _TITLES.get(code, "Error"), "content": {MEDIA_TYPE: {}}}
-    for code in (401, 403, 404, 413, 422, 429, 503, 504)
+    for code in (401, 403, 404, 409, 413, 422, 429, 503, 504)
 }
 
 

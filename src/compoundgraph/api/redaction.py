@@ -65,11 +65,14 @@ def claim_filter(
     min_grade: str | None = None,
     as_of: str | None = None,
     hidden: Iterable[str] | None = None,
+    stances: Iterable[str] | None = None,
+    link: str | None = None,
 ) -> ClaimFilter:
     """The caller's filter, narrowed for partners (``hidden``: the restricted sources, when the caller has
-    already read them for this request)."""
+    already read them for this request). Proposals awaiting review never pass it, whoever calls: they are
+    read through the review routes only."""
     if not principal.is_partner:
-        return ClaimFilter.make(rel_types, entity_types, min_grade, as_of)
+        return ClaimFilter.make(rel_types, entity_types, min_grade, as_of, stances=stances, link=link)
     types = list(entity_types or [])
     if types:
         wanted = {ontology().label(t) for t in types}  # validate first: unknown types are 422, not 403
@@ -85,6 +88,8 @@ def claim_filter(
         as_of,
         max_handling=PARTNER_HANDLING,
         hidden_sources=hidden_sources(store) if hidden is None else hidden,
+        stances=stances,
+        link=link,
     )
 
 

@@ -54,7 +54,16 @@ class EdgeOut(BaseModel):
     valid_to: str | None = None
     handling: str = Field(examples=["H1"])
     quote: str = ""
-    contested: bool = Field(description="another source makes the same link (both edges stay visible)")
+    stance: Literal["asserts", "denies"] = Field(
+        "asserts", description="whether this claim's source asserts the link or denies it"
+    )
+    contested: bool = Field(
+        description="the link is disputed: a source denies it, or the sources asserting it give different "
+        "periods (every claim stays visible)"
+    )
+    corroborated: bool = Field(
+        False, description="two or more sources assert the link and none denies it (a link can be both)"
+    )
     properties: dict[str, Prop] = {}
 
     model_config = ConfigDict(populate_by_name=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from ..ingest.resolve import DecisionLog
 from ..ingest.review import accept, candidates, edit, reject
+from ..ingest.review import decision_log as review_log
 from ..models import Entity
 from ..settings import get_settings
 from ..store import open_store
@@ -24,7 +24,7 @@ review_app = typer.Typer(
 
 def decision_log() -> DecisionLog:
     """Review decisions are logged beside the store, as merge decisions are."""
-    return DecisionLog(Path(get_settings().embedded_path).parent / "review-decisions.jsonl")
+    return review_log(get_settings())
 
 
 @review_app.command("list")

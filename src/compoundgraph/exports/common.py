@@ -3,7 +3,7 @@
 Every format shows the same fields under the same names: node ``label`` (type), ``name``, ``aliases``,
 ``sources``, ``first_seen``/``last_seen`` and the ontology properties as ``p_<name>``; edge ``id``
 (claim id), ``type``, ``grade`` and its two halves, ``source``, ``valid_from``/``valid_to``,
-``handling``, ``quote``, ``contested``,
+``handling``, ``quote``, ``stance`` (asserts / denies), ``contested``, ``corroborated``,
 ``claim_key`` (a transfer's tx hash:log index) and the claim's own properties (transfers) as ``p_<name>``.
 Lists are joined with ``"; "``; absent values are left out (GraphML has no null).
 
@@ -25,6 +25,7 @@ from ..grades import Grade
 from ..models import Claim, Entity, Source
 from ..ontology import ontology
 from ..spreadsheet import FORMULA_PREFIXES, spreadsheet_cell
+from ..store.filters import stance_of
 
 __all__ = [
     "flat",
@@ -89,7 +90,7 @@ def source_attrs(s: Source) -> dict[str, Any]:
     return out
 
 
-def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
+def edge_attrs(c: Claim, contested: bool, corroborated: bool = False) -> dict[str, Any]:
     g = Grade.parse(c.grade)
     out: dict[str, Any] = {
         "id": c.id,
@@ -99,7 +100,9 @@ def edge_attrs(c: Claim, contested: bool) -> dict[str, Any]:
         "credibility": g.credibility,
         "source": c.source,
         "handling": c.handling,
+        "stance": stance_of(c),
         "contested": contested,
+        "corroborated": corroborated,
     }
     for f in ("valid_from", "valid_to", "first_seen", "last_seen", "quote"):
         if getattr(c, f):

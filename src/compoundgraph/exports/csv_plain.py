@@ -26,7 +26,9 @@ _EDGE_HEAD = [
     "first_seen",
     "last_seen",
     "handling",
+    "stance",
     "contested",
+    "corroborated",
     "quote",
     "claim_key",
 ]
@@ -48,9 +50,12 @@ def render(view: ExportView) -> dict[str, bytes]:
     # rows are made while they are written; the property columns come from a first look at the records
     props = sorted({f"p_{k}" for e in view.entities.values() for k in e.properties})
     nodes = ({"id": e.id, **node_attrs(e)} for e in view.entities.values())
-    contested = view.contested()
+    contested, corroborated = view.contested(), view.corroborated()
     eprops = sorted({f"p_{k}" for c in view.claims for k in c.properties})
-    edges = ({"subject": c.subject, "object": c.object, **edge_attrs(c, c.id in contested)} for c in view.claims)
+    edges = (
+        {"subject": c.subject, "object": c.object, **edge_attrs(c, c.id in contested, c.id in corroborated)}
+        for c in view.claims
+    )
     out = {
         "nodes.csv": csv_bytes(_NODE_HEAD + props, nodes),
         "edges.csv": csv_bytes(_EDGE_HEAD + eprops, edges),

@@ -18,14 +18,14 @@ FILENAME = "graph.cyjs"
 
 
 def to_dict(view: ExportView) -> dict[str, Any]:
-    contested = view.contested()
+    contested, corroborated = view.contested(), view.corroborated()
     # ``value`` (= id), ``directed`` and ``multigraph`` let networkx's cytoscape_graph() read the file too
     nodes = [{"data": {"id": e.id, "value": e.id, **node_attrs(e)}} for e in view.entities.values()]
     nodes += [{"data": {"id": s.id, "value": s.id, **source_attrs(s)}} for s in view.mentioned_sources()]
     edges = [
         {
             "data": {
-                **edge_attrs(c, c.id in contested),
+                **edge_attrs(c, c.id in contested, c.id in corroborated),
                 "key": c.id,
                 "source": c.subject,
                 "target": c.object,

@@ -26,6 +26,7 @@ from followthemoney import ValueEntity, model
 
 from ..models import Claim, Entity, Source
 from ..ontology import ontology
+from ..store.filters import stance_of
 from .common import flat
 from .selection import ExportView
 
@@ -155,7 +156,8 @@ def _interval(c: Claim, schema: str, view: ExportView) -> ValueEntity:
     _add(proxy, "startDate", c.valid_from)
     _add(proxy, "endDate", c.valid_to)
     _add(proxy, "recordId", c.id)
-    _add(proxy, "summary", f"{c.type}; Admiralty {c.grade}; handling {c.handling}")
+    denied = "; the source denies it" if stance_of(c) == "denies" else ""
+    _add(proxy, "summary", f"{c.type}; Admiralty {c.grade}; handling {c.handling}{denied}")
     _add(proxy, "description", c.quote)
     _add(proxy, "proof", c.source)
     if src:

@@ -43,9 +43,9 @@ def to_graph(view: ExportView) -> nx.MultiDiGraph:
         g.add_node(e.id, **_node(node_attrs(e)))
     for s in view.mentioned_sources():
         g.add_node(s.id, **_node(source_attrs(s)))
-    contested = view.contested()
+    contested, corroborated = view.contested(), view.corroborated()
     for c in view.claims:
-        attrs = edge_attrs(c, c.id in contested)
+        attrs = edge_attrs(c, c.id in contested, c.id in corroborated)
         attrs["rel_type"] = attrs.pop("type")
         attrs["label"] = c.type
         start, end = c.valid_from, c.valid_to

@@ -61,9 +61,9 @@ def to_graph(view: ExportView) -> nx.MultiDiGraph:
         g.add_node(e.id, **_node(node_attrs(e)))
     for s in view.mentioned_sources():
         g.add_node(s.id, **_node(source_attrs(s)))
-    contested = view.contested()
+    contested, corroborated = view.contested(), view.corroborated()
     for c in view.claims:
-        attrs = edge_attrs(c, c.id in contested)
+        attrs = edge_attrs(c, c.id in contested, c.id in corroborated)
         # the claim id is the GraphML edge id (igraph reads it as ``id``); ``claim_id`` keeps it as a column
         attrs["claim_id"] = attrs.pop("id")
         attrs["label"] = c.type

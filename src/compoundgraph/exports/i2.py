@@ -19,6 +19,7 @@ from typing import Any
 
 from ..grades import Grade
 from ..models import Entity
+from ..store.filters import stance_of
 from .common import LIST_SEP, csv_bytes, flat
 from .grading import admiralty_to_europol, admiralty_to_uk
 from .selection import ExportView
@@ -85,6 +86,8 @@ LINK_COLUMNS = [
     "Source Type",
     "Description",
     "Contested",
+    "Corroborated",
+    "Stance",
     "Amount",
     "Asset",
     "Transaction",
@@ -153,7 +156,7 @@ def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
 
 
 def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
-    contested = view.contested()
+    contested, corroborated = view.contested(), view.corroborated()
     for c in view.claims:
         g = Grade.parse(c.grade)
         src = view.sources.get(c.source)
@@ -183,6 +186,8 @@ def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
             "Source Type": src.kind if src else "",
             "Description": c.quote,
             "Contested": "yes" if c.id in contested else "no",
+            "Corroborated": "yes" if c.id in corroborated else "no",
+            "Stance": stance_of(c),
             "Amount": c.properties.get("amount", ""),
             "Asset": c.properties.get("asset", ""),
             "Transaction": c.properties.get("tx_hash", ""),

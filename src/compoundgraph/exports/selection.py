@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import InvalidInput, NotFound
 from ..models import Claim, Entity, Source
 from ..store.base import ClaimFilter, GraphStore
-from ..views import contested_ids
+from ..views import contested_ids, corroborated_ids
 
 __all__ = ["ExportView", "CaseAggregate", "select_all", "select_ids", "select_ego", "select_paths", "select"]
 
@@ -65,6 +65,9 @@ class ExportView:
 
     def contested(self) -> set[str]:
         return contested_ids(self.claims)
+
+    def corroborated(self) -> set[str]:
+        return corroborated_ids(self.claims)
 
     def counts(self) -> dict[str, Any]:
         labels: dict[str, int] = {}

@@ -20,15 +20,17 @@ Every decision is appended to a JSON-lines log beside the store (as the resolver
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Claim, Entity
 from ..ontology import ontology
+from ..settings import Settings
 from ..store.base import ClaimFilter, GraphStore
 from .resolve import DecisionLog, _Mutator
 
-__all__ = ["Candidate", "candidates", "accept", "reject", "edit", "STATUSES"]
+__all__ = ["Candidate", "candidates", "accept", "reject", "edit", "decision_log", "STATUSES"]
 
 STATUSES = ("pending", "accepted", "rejected")
 _MENTIONS = ClaimFilter.make(rel_types=["MENTIONED_IN"], proposals=True)
@@ -44,6 +46,11 @@ class Candidate:
     quote: str
     source: str
     rule: str
+
+
+def decision_log(settings: Settings) -> DecisionLog:
+    """Review decisions are logged beside the store, as merge decisions are (the CLI and the API alike)."""
+    return DecisionLog(Path(settings.embedded_path).parent / "review-decisions.jsonl")
 
 
 def _proposals(store: GraphStore) -> list[Claim]:

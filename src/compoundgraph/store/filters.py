@@ -19,7 +19,16 @@ from ..grades import Grade
 from ..models import Claim, iso_date
 from ..ontology import ontology
 
-__all__ = ["ClaimFilter", "is_proposal", "is_proposal_claim", "PROPOSAL_STATUSES", "LINK_STANCES", "STANCES", "link_is"]
+__all__ = [
+    "ClaimFilter",
+    "is_proposal",
+    "is_proposal_claim",
+    "PROPOSAL_STATUSES",
+    "LINK_STANCES",
+    "STANCES",
+    "link_is",
+    "stance_of",
+]
 
 # A proposed entity (from a report, see ``ingest/review.py``) that is pending or was rejected is not a fact:
 # it carries ``candidate_rule`` and one of these statuses. The same test is written in the embedded store's
@@ -45,7 +54,8 @@ def is_proposal_claim(claim: Claim) -> bool:
     )
 
 
-def _stance(claim: Claim) -> str:
+def stance_of(claim: Claim) -> str:
+    """``denies`` when the claim's source denies the link, else ``asserts``."""
     return "denies" if claim.properties.get("stance") == "denies" else "asserts"
 
 
@@ -131,7 +141,7 @@ class ClaimFilter:
         :func:`is_proposal`). The ``link`` part needs the claim's siblings: :meth:`select` applies it."""
         if not self.base_passes(claim, other_label, proposed):
             return False
-        return not self.stances or _stance(claim) in self.stances
+        return not self.stances or stance_of(claim) in self.stances
 
     def base_passes(
         self, claim: Claim, other_label: str | None = None, proposed: Collection[str] = frozenset()
@@ -173,7 +183,7 @@ def link_is(siblings: list[Claim], link: str) -> bool:
     """Whether the link made of ``siblings`` is ``contested`` (a source denies it, or its asserting sources
     give different periods) or ``corroborated`` (two or more sources assert it, none denies it); a link can
     be both (two sources agree on it but not on when)."""
-    asserting = [c for c in siblings if _stance(c) == "asserts"]
+    asserting = [c for c in siblings if stance_of(c) == "asserts"]
     if link == "contested":
         periods = {(c.valid_from or "", c.valid_to or "") for c in asserting if c.valid_from or c.valid_to}
         return len(asserting) < len(siblings) or len(periods) > 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query
 
@@ -11,7 +11,7 @@ from ..deps import param
 from ..redaction import claim_filter
 from ..security import Principal
 
-__all__ = ["Types", "RelTypes", "MinGrade", "AsOf", "split", "make_filter"]
+__all__ = ["Types", "RelTypes", "MinGrade", "AsOf", "Stance", "Link", "split", "make_filter"]
 
 Types = Annotated[
     list[str] | None, Query(description="entity types, repeated or comma-separated", examples=["Compound,Organization"])
@@ -23,6 +23,20 @@ MinGrade = Annotated[
 AsOf = Annotated[
     str | None,
     Query(description="only claims in force on this date (YYYY-MM-DD)", max_length=10, examples=["2024-06-01"]),
+]
+
+Stance = Annotated[
+    list[str] | None,
+    Query(
+        description="only claims whose source asserts or denies the link (asserts hides denials)", examples=["asserts"]
+    ),
+]
+Link = Annotated[
+    Literal["corroborated", "contested"] | None,
+    Query(
+        description="only the claims of corroborated links (two or more sources assert it, none denies it) or of "
+        "contested ones (a source denies it, or the asserting sources give different periods)"
+    ),
 ]
 
 
@@ -41,11 +55,15 @@ def make_filter(
     rel_types: list[str] | None = None,
     min_grade: str | None = None,
     as_of: str | None = None,
+    stance: list[str] | None = None,
+    link: str | None = None,
 ) -> ClaimFilter:
     """Validate each part on its own, so a 422 names the parameter at fault; partners are narrowed."""
-    t, r = split(types), split(rel_types)
+    t, r, st = split(types), split(rel_types), split(stance)
     param("types", lambda: ClaimFilter.make(entity_types=t))
     param("rel_types", lambda: ClaimFilter.make(rel_types=r))
     param("min_grade", lambda: ClaimFilter.make(min_grade=min_grade))
     param("as_of", lambda: ClaimFilter.make(as_of=as_of))
-    return claim_filter(principal, store, r, t, min_grade, as_of)
+    param("stance", lambda: ClaimFilter.make(stances=st))
+    param("link", lambda: ClaimFilter.make(link=link))
+    return claim_filter(principal, store, r, t, min_grade, as_of, stances=st, link=link)

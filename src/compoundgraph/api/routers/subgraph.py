@@ -24,7 +24,7 @@ from ..problems import problem_docs
 from ..redaction import HIDDEN_LABELS, check_visible, redact_ego, redact_paths
 from ..schemas import Subgraph
 from ..security import Principal
-from .common import AsOf, MinGrade, RelTypes, Types, make_filter, split
+from .common import AsOf, Link, MinGrade, RelTypes, Stance, Types, make_filter, split
 
 router = APIRouter(prefix="/subgraph", tags=["subgraph"])
 
@@ -58,6 +58,10 @@ class EgoRequest(BaseModel):
     order: Order | None = None
     new_types: list[str] | None = None
     new_rel_types: list[str] | None = None
+    stance: list[str] | None = Field(None, description="only claims whose source asserts or denies the link")
+    link: Literal["corroborated", "contested"] | None = Field(
+        None, description="only the claims of corroborated or of contested links"
+    )
 
 
 class CountsOut(BaseModel):
@@ -78,7 +82,7 @@ class CountsOut(BaseModel):
 
 
 async def _ego(request: Request, principal: Principal, store: GraphStore, ctx: Any, q: EgoRequest) -> Response:
-    flt = make_filter(principal, store, q.types, q.rel_types, q.min_grade, q.as_of)
+    flt = make_filter(principal, store, q.types, q.rel_types, q.min_grade, q.as_of, q.stance, q.link)
     new_types = _types("new_types", q.new_types)
     new_rels = _rels("new_rel_types", q.new_rel_types)
 
@@ -147,6 +151,8 @@ async def ego(
         list[str] | None,
         Query(description="selective expansion: only new nodes reached through these relationship types"),
     ] = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Response:
     """The neighbourhood of ``id`` up to ``hops``, at most ``limit`` nodes. Nodes with more neighbours than
     the supernode threshold are included but not expanded, with their degree in ``supernodes``. Ids in
@@ -164,6 +170,8 @@ async def ego(
         order=order,
         new_types=new_types,
         new_rel_types=new_rel_types,
+        stance=stance,
+        link=link,
     )
     return await _ego(request, principal, store, ctx, q)
 

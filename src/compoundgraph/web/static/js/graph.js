@@ -11,6 +11,7 @@ import { refreshGeo } from "./mapview.js";
 import { select } from "./panel.js";
 import { nodeStyle, styledEdges } from "./style.js";
 import { renderTimeline } from "./timeline.js";
+import { linkStances } from "./stance.js";
 
 export function restyle() {
   invalidate();
@@ -31,7 +32,7 @@ export async function addSubgraph(sg, opts) {
   // send 2,000 updates to vis-network for 500 new nodes)
   const shownBefore = shownNow();
   const superBefore = new Map(state.supernodes);
-  const contestedBefore = new Set([...state.raw.edges.values()].filter((e) => e.contested).map((e) => e.id));
+  const contestedBefore = new Set([...state.raw.edges.values()].filter((e) => e.contested || e.corroborated).map((e) => e.id));
   const wasBig = before.size > SERVER_LAYOUT;
   for (const n of sg.nodes || []) {
     state.raw.nodes.set(n.id, n);
@@ -44,7 +45,8 @@ export async function addSubgraph(sg, opts) {
   for (const e of sg.edges || []) {
     // contested is a property of the claim set: keep it if either view said so
     const old = state.raw.edges.get(e.id);
-    state.raw.edges.set(e.id, old && old.contested && !e.contested ? Object.assign({}, e, { contested: true }) : e);
+    state.raw.edges.set(e.id, old && (old.contested || old.corroborated) ?
+      Object.assign({}, e, { contested: e.contested || old.contested, corroborated: e.corroborated || old.corroborated }) : e);
   }
   markContested();
   if (opts.highlight) { state.highlight = new Set(opts.highlight); }
@@ -65,7 +67,7 @@ export async function addSubgraph(sg, opts) {
     for (const id of superBefore.keys()) if (state.raw.nodes.has(id) && !state.supernodes.has(id)) touched.add(id);
     nodes.update([...touched].map((id) => Object.assign(nodeStyle(state.raw.nodes.get(id)), pos[id] || {})));
     const newEdges = new Set((sg.edges || []).map((e) => e.id));
-    edges.update(styledEdges().filter((e) => newEdges.has(e.id) || (e.cgContested && !contestedBefore.has(e.id)) ||
+    edges.update(styledEdges().filter((e) => newEdges.has(e.id) || ((e.cgContested || e.cgCorroborated) && !contestedBefore.has(e.id)) ||
       touched.has(e.from) || touched.has(e.to)));
   }
   performance.mark("cg:styled");
@@ -76,14 +78,10 @@ export async function addSubgraph(sg, opts) {
   return fresh;
 }
 function markContested() {
-  const groups = new Map();
+  const { contested, corroborated } = linkStances([...state.raw.edges.values()]);
   for (const e of state.raw.edges.values()) {
-    const k = `${e.from}|${e.type}|${e.to}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k).push(e);
-  }
-  for (const g of groups.values()) {
-    if (new Set(g.map((e) => e.source)).size > 1) g.forEach((e) => { e.contested = true; });
+    if (contested.has(e.id)) e.contested = true;
+    if (corroborated.has(e.id)) e.corroborated = true;
   }
 }
 export function removeNodes(ids) {

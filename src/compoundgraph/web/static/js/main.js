@@ -16,6 +16,8 @@ import { select, showEntity } from "./panel.js";
 import { openChart } from "./search.js";
 import { currentTimeline } from "./timeline.js";
 import "./exports.js";  // the export buttons (nothing imports it for a value)
+import { openFunnel } from "./funnel.js";
+import { openReview } from "./review.js";
 
 $("#api-key").value = localStorage.getItem("cg-api-key") || "";
 $("#guard").value = String(guardLimit()); $("#sn-guard").value = String(guardLimit());
@@ -58,5 +60,5 @@ async function init() {
 }
 
 window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-  addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, settles: 0, settledAt: null, ready: false };
+  addSubgraph, sliderValue, openReview, openFunnel, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, settles: 0, settledAt: null, ready: false };
 init();

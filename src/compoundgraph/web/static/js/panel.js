@@ -8,6 +8,7 @@ import { expand } from "./expand.js";
 import { grade, inForce, labelDisplay, passesGrade } from "./filters.js";
 import { map } from "./mapview.js";
 import { markTimeline } from "./timeline.js";
+import { linkStances, stanceBadges } from "./stance.js";
 
 export function select(ids, center) {
   const visible = ids.filter((id) => nodes.get(id));
@@ -40,14 +41,8 @@ export async function showEntity(id, focusClaim) {
   const e = d.entity || d;
   const disp = labelDisplay(e.label);
   const claims = claimList(d);
-  const contested = new Set();
-  const groups = new Map();
-  for (const c of claims) {
-    const k = `${c.subject}|${c.type}|${c.object}`;
-    if (!groups.has(k)) groups.set(k, new Set());
-    groups.get(k).add(c.source);
-  }
-  for (const c of claims) if (groups.get(`${c.subject}|${c.type}|${c.object}`).size > 1) contested.add(c.id);
+  const stances = linkStances(claims);
+  const contested = stances.contested;
   const props = Object.assign({}, e.properties || {});
   const rows = [];
   if ((e.aliases || []).length) rows.push(["aliases", e.aliases.join("; ")]);
@@ -86,7 +81,7 @@ export async function showEntity(id, focusClaim) {
     const amount = c.type === "TRANSFERRED" && props2.amount != null ? ` ${fmtAmount(props2.amount)} ${props2.asset || ""}` : "";
     el.innerHTML = `<summary>${out ? "→" : "←"} <b>${esc(c.type)}</b> <a href="#" class="other">${esc(neighbourName(d, other))}</a>${esc(amount)}
         <span class="grade ${g.c >= 4 ? "low" : ""}" title="reliability ${esc(c.grade[0])}, credibility ${esc(c.grade[1])}">${esc(c.grade)}</span>
-        ${contested.has(c.id) ? '<span class="badge contested">contested</span>' : ""}
+        ${stanceBadges(c, stances)}
         ${passesGrade(c.grade) && inForce(c, state.filters.asOf) ? "" : '<span class="badge">filtered out</span>'}</summary>
       <div class="when">${c.valid_from || c.valid_to ? `valid ${esc(c.valid_from || "…")} – ${esc(c.valid_to || "…")}` : "no validity dates"}
         ${c.first_seen ? ` · reported ${esc(c.first_seen)}${c.last_seen && c.last_seen !== c.first_seen ? " – " + esc(c.last_seen) : ""}` : ""}

@@ -30,10 +30,12 @@ function edgeStyle(e, parallel) {
     if (e.traced != null && Number(e.traced) !== Number(props.amount)) label = `${fmtAmount(e.traced)} of ${label}`;
   }
   if (e.contested) label += " ⚠";
-  const colour = hl ? "#ff9800" : e.contested ? "#c62828" : "#78909c";
+  else if (e.corroborated) label += " ✓";
+  const colour = hl ? "#ff9800" : e.contested ? "#c62828" : e.corroborated ? "#2e7d32" : "#78909c";
   return {
     id: e.id, from: e.from, to: e.to, label, cgLabel: label,
-    title: `${e.type} · grade ${e.grade}` + (e.contested ? " · contested" : "") +
+    title: `${e.type} · grade ${e.grade}` + (e.contested ? " · contested" : "") + (e.corroborated ? " · corroborated" : "") +
+      (e.stance === "denies" ? " · this source denies it" : "") +
       (e.valid_from || e.valid_to ? `\n${e.valid_from || "…"} – ${e.valid_to || "…"}` : "") +
       `\nsource: ${e.source}` + (e.quote ? `\n“${e.quote}”` : ""),
     dashes: g.c >= 4,
@@ -41,7 +43,7 @@ function edgeStyle(e, parallel) {
     color: { color: colour, highlight: hl ? "#ff9800" : "#263238", hover: colour },
     smooth: parallel ? { enabled: true, type: parallel % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil(parallel / 2) } : undefined,
     hidden: !edgeVisible(e),
-    cgType: e.type, cgGrade: e.grade, cgContested: !!e.contested,
+    cgType: e.type, cgGrade: e.grade, cgContested: !!e.contested, cgCorroborated: !!e.corroborated,
   };
 }
 export function styledEdges() {

@@ -31,6 +31,7 @@ from ..models import Entity
 from ..ontology import ontology
 from ..store import ClaimFilter, GraphStore
 from ..store.base import EntityDetail, SearchHit
+from ..store.filters import is_proposal
 from .inputs import Batch, Ident, ScreenRow
 from .names import forms, score_name
 
@@ -225,6 +226,8 @@ class _Screener:
         more = sorted({i for ids in (*found.values(), *named.values()) for i in ids} - entities.keys())
         if more:
             entities.update(self.store.get_entities(more))
+        # proposals awaiting review (or rejected) are not facts: no row is screened against them
+        entities = {k: e for k, e in entities.items() if not is_proposal(e.properties)}
         out = []
         for row in rows:
             hits: dict[str, Hit] = {}

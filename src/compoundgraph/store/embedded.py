@@ -44,16 +44,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokeniz
 """
 SCHEMA_VERSION = "2"
 
-# A proposed entity, pending or rejected (filters.is_proposal); entities_status indexes the first test.
+# A proposed entity, pending or rejected (filters.is_proposal). The partial index entities_proposed holds
+# exactly those rows, so the filter's "not a proposed entity" reads a few index entries, never the documents.
 _PROPOSED_ENTITY = (
     "json_extract(doc, '$.properties.status') IN ('pending', 'rejected') "
     "AND json_extract(doc, '$.properties.candidate_rule') IS NOT NULL"
 )
-_ENTITY_INDEXES = "CREATE INDEX IF NOT EXISTS entities_status ON entities(json_extract(doc, '$.properties.status'));\n"
+_ENTITY_INDEXES = f"CREATE INDEX IF NOT EXISTS entities_proposed ON entities(id) WHERE {_PROPOSED_ENTITY};\n"
 
 # The same claim filter as cypher/fragments/claim_filter.cypher, in SQL. ``{a}`` is the claims table alias.
 # Proposed entities are found by the rowids ``s`` / ``o`` (in the projection's covering index; 0 for a
-# source end, never a rowid).
+# source end, never a rowid). ``:probe_ends = 0`` skips that probe where the caller drops such claims itself
+# (graph_columns: an end that is not among the entities it read becomes -1).
 _BASE = """
     (:n_rel = 0 OR {a}.type IN (SELECT value FROM json_each(:rel_types)))
     AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
@@ -66,8 +68,9 @@ _BASE = """
          OR (NOT ({a}.type = 'MENTIONED_IN'
                   AND coalesce(json_extract({a}.doc, '$.properties.role'), '') IN ('candidate', 'candidate-relation')
                   AND coalesce(json_extract({a}.doc, '$.properties.status'), '') <> 'accepted')
-             AND coalesce({a}.s, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)
-             AND coalesce({a}.o, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)))
+             AND (:probe_ends = 0
+                  OR (coalesce({a}.s, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)
+                      AND coalesce({a}.o, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)))))
 """.replace("__PROPOSED__", _PROPOSED_ENTITY)
 
 
@@ -127,6 +130,7 @@ def _params(flt: ClaimFilter, ids: Sequence[str] = ()) -> dict[str, Any]:
         "stances": json.dumps(p["stances"]),
         "n_stances": len(p["stances"]),
         "link": p["link"],
+        "probe_ends": 1,
     }
 
 
@@ -482,7 +486,7 @@ class EmbeddedStore(GraphStore):
         may hold up to SQLite's 1 GB limit: about 40 million claims of one type, four times the largest
         synthetic world (10 million transfers)."""
         flt = flt or ClaimFilter()
-        p = _params(flt)
+        p = {**_params(flt), "probe_ends": 0}  # proposed entities are not read: their claims get a -1 end
         db = self.db
         own = not db.in_transaction
         if own:

@@ -59,6 +59,12 @@ def test_pending_proposals_reach_no_other_read(reviewed: Api) -> None:
     assert pending and stats["labels"].get("Compound", 0) == sum(1 for e in every if e.label == "Compound") - pending
     ranked = a.get("/analytics/centrality", "analyst", params={"measure": "degree", "top": 1000}).json()
     assert lucky["id"] not in str(ranked)
+    screened = a.post("/screen", "investigator", json={"rows": [{"name": "Lucky Crane Casino Compound"}]})
+    assert screened.status_code == 200 and lucky["id"] not in screened.text
+    a.post(f"/review/{lucky['id']}/accept", "investigator")  # once accepted, a fact like any other
+    screened = a.post("/screen", "investigator", json={"rows": [{"name": "Lucky Crane Casino Compound"}]})
+    assert lucky["id"] in screened.text
+    assert a.get(f"/entities/{lucky['id']}", "investigator").status_code == 200
 
 
 def test_accept_reject_edit_with_problems_and_audit(reviewed: Api) -> None:

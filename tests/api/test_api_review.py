@@ -196,6 +196,10 @@ def test_partner_funnel_never_steps_onto_a_case(route: Api) -> None:
     assert seen.status_code == 200, seen.text
     body = seen.json()
     assert body["cases"] == 0 and body["routes"] == [] and "case-route" not in seen.text
+    network = {s: [x["name"] for x in v] for s, v in body["network"].items()}  # no case needed for these
+    assert network["recruiters"] == ["Brother Kai"] and network["accounts"] == ["@brotherkai_jobs"]
+    assert network["job_ads"] == ["Customer service in Thailand"]
+    assert network["compounds"] == ["Silver Heron Technology Park"]
     assert problem(a.get("/funnel", "partner", params={"case": "case-route-1"}))["status"] == 404
     assert a.get("/funnel", "investigator", params={"case": "case-route-1"}).status_code == 200
     assert a.store.claims_of(["case-route-2"], ClaimFilter.make(stances=["denies"]))  # what partners never see

@@ -11,7 +11,11 @@ One pass over the store contract (``claims_of``), so it answers the same on both
   platforms they ran on (``ON_PLATFORM``), the recruiters who use those accounts (``USES``) or recruit for the
   compound (``RECRUITS_FOR``), the places it passed through (``TRANSITED``, in route order: ``order``, then the
   date), and the compounds it was held at or sold to, with dates;
-- and, over all cases, how many went through each ad, account, recruiter, place and compound - the funnel.
+- and, over all cases, how many went through each ad, account, recruiter, place and compound - the funnel;
+- and, without any case, the recruiters' own network: for a compound the persons and organisations that
+  recruit for it (``RECRUITS_FOR``), or the recruiter asked for, with the accounts they use, the job ads those
+  accounts posted, their platforms, the places the recruiters passed through and the compounds they recruit
+  for (``network``: what a reader who may not see victim cases - a partner - still gets).
 
 Victims stay pseudonymous: a case is its id and pseudonymous name only. The filter (grade, date, handling,
 hidden sources) is the caller's, as for every query.
@@ -155,6 +159,7 @@ def funnel(
         case_entity = names.get(k)
         routes.append({"case": k, "name": case_entity.name if case_entity else k, "stages": stages})
     return {
+        "network": _network(store, flt, compound, recruiter),
         "compound": compound,
         "recruiter": recruiter,
         "case": case,
@@ -165,3 +170,57 @@ def funnel(
             for s in STAGES
         },
     }
+
+
+def _network(store: GraphStore, flt: ClaimFilter, compound: str | None, recruiter: str | None) -> dict[str, Any]:
+    """The stages reached from the recruiters through claims that touch no case."""
+    out: dict[str, list[dict[str, Any]]] = {s: [] for s in STAGES}
+    if compound:
+        claims = store.claims_of([compound], _with_types(flt, ("RECRUITS_FOR",)))
+        recruiters = sorted({c.subject for c in claims if c.object == compound})
+    elif recruiter:
+        recruiters = [recruiter]
+    else:
+        return out
+    if not recruiters:
+        return out
+    first = store.claims_of(recruiters, _with_types(flt, ("USES", "TRANSITED", "RECRUITS_FOR")))
+    uses = [c for c in first if c.type == "USES" and c.subject in recruiters]
+    accounts = sorted({c.object for c in uses})
+    second = store.claims_of(accounts, _with_types(flt, ("POSTED", "ON_PLATFORM"))) if accounts else []
+    posted = [c for c in second if c.type == "POSTED" and c.subject in accounts]
+    ads = sorted({c.object for c in posted})
+    third = store.claims_of(ads, _with_types(flt, ("ON_PLATFORM",))) if ads else []
+    ids = {*recruiters, *(c.object for c in first), *accounts, *ads, *(c.object for c in (*second, *third))}
+    names = store.get_entities(sorted(ids))
+    accounts_kept = {a for a in accounts if names.get(a) is not None and names[a].label == "Account"}
+    for r in recruiters:
+        if r in names and names[r].label in _RECRUITERS:
+            out["recruiters"].append({"id": r, "name": names[r].name, "label": names[r].label})
+    out["accounts"] = [_step(c, c.object, names) for c in uses if c.object in accounts_kept]
+    out["job_ads"] = [_step(c, c.object, names) for c in posted if c.subject in accounts_kept]
+    out["platforms"] = [
+        _step(c, c.object, names)
+        for c in (*second, *third)
+        if c.type == "ON_PLATFORM" and c.subject in {*accounts, *ads}
+    ]
+    transit = [c for c in first if c.type == "TRANSITED" and c.subject in recruiters]
+    out["transit"] = [
+        {**_step(c, c.object, names), "order": c.properties.get("order"), "mode": c.properties.get("mode")}
+        for c in sorted(transit, key=lambda c: (c.valid_from or "", c.object))
+    ]
+    out["compounds"] = [
+        {**_step(c, c.object, names), "how": c.type}
+        for c in first
+        if c.type == "RECRUITS_FOR"
+        and c.subject in recruiters
+        and names.get(c.object) is not None
+        and names[c.object].label == "Compound"
+    ]
+    for s in STAGES:  # one entry per entity and stage
+        seen: set[str] = set()
+        out[s] = sorted(
+            (x for x in out[s] if not (x["id"] in seen or seen.add(x["id"]))),  # type: ignore[func-returns-value]
+            key=lambda x: (str(x.get("date") or ""), str(x["name"])),
+        )
+    return out

@@ -3,7 +3,8 @@ compound, a recruiter or a case, in one query (:func:`compoundgraph.analytics.fu
 
 The claim filter is the caller's, built as for every read (grade, date, stance; partners narrowed by
 :mod:`compoundgraph.api.redaction`). Victim cases are pseudonymous; a partner never steps onto a case, so a
-partner's funnel holds no case routes, and asking for a case is 404 as for any entity a partner may not see.
+partner's funnel holds no case routes (but the recruiters' ``network``), and asking for a case is 404 as for
+any entity a partner may not see.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class FunnelOut(BaseModel):
     routes: list[dict[str, Any]]
     funnel: dict[str, list[FunnelEntry]] = Field(
         description="job_ads, accounts, platforms, recruiters, transit, compounds"
+    )
+    network: dict[str, list[dict[str, Any]]] = Field(
+        description="the same stages reached from the recruiters without any case: who recruits for the compound "
+        "(or the recruiter asked for), the accounts they use, the ads those posted, their transit and compounds"
     )
 
 

@@ -1,5 +1,6 @@
 /* The recruitment funnel of a compound, a recruiter (person or organisation) or a case, as columns
-   job ad → account → recruiter → transit → compound, each entity with how many cases went through it
+   job ad → account → recruiter → transit → compound, each entity with how many cases went through it, and
+   the recruiters' own network (who recruits for the compound, their accounts, ads, transit) marked "network"
    (GET /funnel, under the same filters as the chart). Click an entry to put it on the chart. */
 import { $, esc } from "./util.js";
 import { state } from "./state.js";
@@ -29,6 +30,14 @@ export async function openFunnel(id) {
   return f;
 }
 
+/** A stage's entities: those cases went through (with how many), then the recruiters' network beside them. */
+function items(f, key) {
+  const out = (f.funnel[key] || []).map((x) => ({ id: x.id, name: x.name, cases: x.cases }));
+  const seen = new Set(out.map((x) => x.id));
+  for (const x of (f.network || {})[key] || []) if (!seen.has(x.id)) { seen.add(x.id); out.push({ id: x.id, name: x.name, cases: null }); }
+  return out;
+}
+
 function render(f, n) {
   const el = $("#funnel-tab");
   const extra = (f.funnel.platforms || []).length ? ` · platforms: ${f.funnel.platforms.map((x) => esc(x.name)).join(", ")}` : "";
@@ -36,8 +45,10 @@ function render(f, n) {
       ${f.cases} case(s)${extra}</div>
     <div class="funnel-cols">${COLUMNS.map(([key, title], i) => `
       <div class="funnel-col" data-stage="${key}"><h4>${i ? "→ " : ""}${title}</h4>
-        ${(f.funnel[key] || []).map((x) => `<button class="funnel-item" data-id="${esc(x.id)}" title="${esc(x.id)}">
-          ${esc(x.name)} <span class="badge">${x.cases}</span></button>`).join("") || '<p class="hint">none known</p>'}
+        ${items(f, key).map((x) => `<button class="funnel-item${x.cases == null ? " network" : ""}" data-id="${esc(x.id)}"
+          title="${x.cases == null ? "the recruiters' network (no case known to pass here)" : "cases that went through it"}">
+          ${esc(x.name)} <span class="badge">${x.cases == null ? "network" : x.cases}</span></button>`).join("") ||
+          '<p class="hint">none known</p>'}
       </div>`).join("")}</div>`;
   el.querySelectorAll(".funnel-item").forEach((b) => b.addEventListener("click", () => guarded(async () => {
     if (!state.raw.nodes.has(b.dataset.id)) await expand(b.dataset.id, { confirmed: true, hops: 1 });

@@ -8,6 +8,7 @@ import { api, guarded, status } from "./api.js";
 import { expand, guardLimit } from "./expand.js";
 import { countLine, renderLegend, sliderValue, updateAsOfRange } from "./filters.js";
 import { findPaths, trace } from "./flows.js";
+import * as flows from "./flowpane.js";
 import { addSubgraph } from "./graph.js";
 import { undo } from "./history.js";
 import { relayout } from "./layout.js";
@@ -58,5 +59,5 @@ async function init() {
 }
 
 window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-  addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, settles: 0, settledAt: null, ready: false };
+  addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, settles: 0, settledAt: null, ready: false };
 init();

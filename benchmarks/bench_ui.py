@@ -24,6 +24,12 @@ Growing a chart (``--growth``, on by default; a world of ~5,000 entities):
   community), from the click to the chart settled. Baseline, same run: vis-network's own in-browser physics
   (Barnes-Hut, 1,000 stabilisation iterations) re-laying the same chart out, to ``stabilizationIterationsDone``
   (cut at ``--physics-timeout``). Target <= 3 s.
+
+The flow view (``--flow``, on by default): a 300-transfer trace (tests/support/flows.py: a start pays 20
+wallets, which pay 280 more) at 1920x1080; the trace answer is fetched first, then timed in the page from
+handing it to the workbench (``cg.flows.show``) to the flow view drawn and painted (two animation frames).
+Baseline, same run: the same answer drawn into the link chart the way the UI did before the flow view
+(``cg.addSubgraph`` with the transfers highlighted, to the chart settled). Target <= 1 s.
 """
 
 from __future__ import annotations
@@ -240,6 +246,58 @@ def growth(browser: Any, url: str, repeat: int, physics_timeout: float) -> None:
         )
 
 
+FLOW_JS = """async ([start, mode]) => {
+  const body = {wallets: [start], direction: 'forward', method: 'haircut', max_hops: 6,
+                stop_tags: ['exchange', 'otc', 'payment-provider']};
+  const res = await (await fetch('flows/trace', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                 body: JSON.stringify(body)})).json();
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const t0 = performance.now();
+  let drawn;
+  if (mode === 'flow') {
+    drawn = cg.flows.show(res, body, start);
+    await frame(); await frame();
+  } else {
+    const sg = res.subgraph;
+    await cg.addSubgraph(sg, {highlight: sg.edges.filter((e) => e.type === 'TRANSFERRED').map((e) => e.id)});
+    drawn = {edges: sg.edges.length};
+  }
+  return [(performance.now() - t0) / 1000, drawn.edges, res.flows.length];
+}"""
+
+
+def flow_view(browser: Any, repeat: int) -> None:
+    """A 300-transfer trace laid out in the flow view, against drawing it into the link chart (same run)."""
+    from tests.support.flows import fan_out
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-flow-"))
+    store = EmbeddedStore(tmp / "flows.sqlite")
+    made = fan_out(store, 300)
+    app = create_app(
+        Settings.model_validate({"embedded_path": tmp / "x.sqlite"}),
+        store=store,
+        api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl", rate_per_minute=0),
+    )
+    times: dict[str, list[float]] = {"flow": [], "chart": []}
+    flows = 0
+    with LiveServer(app) as live:
+        for _ in range(repeat):
+            for mode in ("flow", "chart"):
+                context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
+                page = context.new_page()
+                page.goto(f"{live.url}/?open={made['start']}")
+                page.wait_for_function("window.cg && cg.ready && cg.settledAt !== null", timeout=60_000, polling=20)
+                secs, _, flows = page.evaluate(FLOW_JS, [made["start"], mode])
+                times[mode].append(secs)
+                context.close()
+    store.close()
+    u, b = statistics.median(times["flow"]), statistics.median(times["chart"])
+    print(f"\nflow view of a {flows}-transfer trace laid out (answer received -> view drawn, 1920x1080)")
+    print(f"  runs {[round(x, 3) for x in times['flow']]}, baseline {[round(x, 3) for x in times['chart']]}")
+    print(f"  {'transfers':>9} {'flow view (s)':>14} {'into the link chart, before (s)':>32} {'ratio':>6}  target")
+    print(f"  {flows:>9} {u:>14.3f} {b:>32.3f} {b / u:>5.1f}x  {'met' if u <= 1.0 else 'MISSED'} (<= 1 s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 2000])
@@ -255,6 +313,9 @@ def main() -> None:
         help="also measure expanding a large chart and Lay out again",
     )
     ap.add_argument("--physics-timeout", type=float, default=60.0, help="seconds before physics counts as unsettled")
+    ap.add_argument(
+        "--flow", action=argparse.BooleanOptionalAction, default=True, help="also measure the flow view of a trace"
+    )
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -336,6 +397,12 @@ def main() -> None:
             growth(browser, live2.url, args.repeat, args.physics_timeout)
             browser.close()
         big.close()
+
+    if args.flow:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            flow_view(browser, args.repeat)
+            browser.close()
 
 
 if __name__ == "__main__":

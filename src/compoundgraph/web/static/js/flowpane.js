@@ -3,7 +3,7 @@
 import { fmtAmount } from "./util.js";
 import { api, guarded, status } from "./api.js";
 import { drawCompare } from "./flowcompare.js";
-import { METHOD_TEXT, lastOptions, rememberOptions, traceBody } from "./flowdialog.js";
+import { METHOD_TEXT, lastOptions, rememberOptions } from "./flowdialog.js";
 import { askWhereToSave, addTrace, createWithTrace, savedTrace, showSavedTraces } from "./flowsave.js";
 import { drawFlow, drawLegend } from "./flowview.js";
 
@@ -167,4 +167,3 @@ async function reopen(t, check, inv) {
     saved_stamp: check.saved_stamp, current_stamp: check.current_stamp };
   await hooks.run(p.wallets || [], { ...lastOptions(), ...optionsOf(p), draw_on_chart: false }, null, saved, p.as_of || null);
 }
-export { traceBody };

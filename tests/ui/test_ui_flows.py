@@ -103,6 +103,7 @@ def test_investigator_traces_compares_saves_and_sees_the_graph_change(
     ui.page.fill("#td-until", "2024-12-31")
     ui.page.fill("#td-asset", "USDT")
     ui.page.fill("#td-stop-other", "Mixer, casino")
+    ui.shot("flow-trace-dialog")
     before = ui.settles()
     with ui.page.expect_request("**/flows/trace") as req:
         ui.page.click("#td-run")
@@ -225,7 +226,16 @@ def test_investigator_traces_compares_saves_and_sees_the_graph_change(
     ui.shot("flow-reopened-changed")
 
 
-def test_unchanged_saved_trace_says_so(ui: UI) -> None:
+def test_a_trace_saved_into_an_existing_investigation_is_unchanged(ui: UI) -> None:
+    # an investigation saved from the chart before, with entities, notes and a layout the trace must not disturb
+    chart = {
+        "entities": [{"id": "wallet-collect", "x": 10.5, "y": -3.0, "pinned": True}],
+        "notes": {"investigation": "collection wallet first", "entities": {"wallet-collect": "seen in March"}},
+        "layout": {"kind": "manual", "viewport": {"x": 1.0, "y": 2.0, "scale": 1.5}},
+    }
+    made = httpx.post(ui.base + "/investigations", json={"title": "Existing case", "chart": chart}, timeout=60)
+    assert made.status_code == 201, made.text
+    inv = made.json()
     ui.open("?open=wallet-collect")
     ui.page.evaluate(
         "cg.trace('wallet-collect', {direction: 'backward', method: 'haircut', max_hops: 3, stop_tags: ['exchange']})"
@@ -235,8 +245,8 @@ def test_unchanged_saved_trace_says_so(ui: UI) -> None:
     assert {e.get_attribute("stroke") for e in pane.locator("path.flow-edge").all()} <= {"#e65100"}
     assert "backward trace" in pane.locator(".fp-legend").inner_text()
     ui.page.click("#fp-save")
-    ui.page.select_option("#fs-inv", "")
-    ui.page.fill("#fs-new", "Backward look")
+    ui.page.locator("dialog#flow-save").wait_for(state="visible")
+    assert ui.page.input_value("#fs-inv") == inv["id"]  # the most recent one the user may edit
     ui.page.click("#fs-save")
     ui.page.wait_for_function("/trace saved into/.test(document.querySelector('#status').textContent)")
     ui.page.click("#fp-close")
@@ -250,6 +260,12 @@ def test_unchanged_saved_trace_says_so(ui: UI) -> None:
     note = pane.locator(".fp-saved")
     ui.page.wait_for_function("document.querySelector('#flow-pane .fp-saved').textContent.includes('unchanged')")
     assert "changed" not in (note.get_attribute("class") or "").split()
+    # the rest of the investigation is as it was, one trace more, its version moved on once
+    after = httpx.get(ui.base + "/investigations/" + inv["id"], timeout=60).json()
+    assert after["version"] == inv["version"] + 1
+    assert [t["params"]["direction"] for t in after["chart"]["traces"]] == ["backward"]
+    assert after["chart"]["traces"][0]["params"]["stop_tags"] == ["exchange"]
+    assert {k: after["chart"][k] for k in chart} == {k: inv["chart"][k] for k in chart}
 
 
 # ------------------------------------------------------------------------------------------------ 300 transfers
@@ -308,6 +324,21 @@ def test_a_300_transfer_trace_is_readable_at_1920x1080(fan: tuple[UI, dict[str, 
     u.shot("flow-300-top")
     pane.locator(".fp-flow").evaluate("e => e.scrollTop = e.scrollHeight / 2")
     u.shot("flow-300-middle")
+    # grouped by path: the end points of each hop-1 wallet form one block, still without overlapping labels
+    u.page.select_option("#fp-order", "path")
+    rows = u.page.evaluate(
+        f"""() => [...document.querySelectorAll("{last}")].map(n => [n.dataset.id, n.getBoundingClientRect().top])"""
+    )
+    order = [w for w, _ in sorted(rows, key=lambda r: r[1])]
+    parent = [w.rsplit("-", 1)[0] for w in order]
+    blocks = [p for i, p in enumerate(parent) if i == 0 or p != parent[i - 1]]
+    assert len(blocks) == len(set(blocks)) == 20, blocks
+    assert not overlaps(boxes(u, last + " text"))
+    assert not overlaps(
+        boxes(u, "#flow-pane text.flow-label, #flow-pane text.flow-holder, #flow-pane text.flow-edge-label")
+    )
+    pane.locator(".fp-flow").evaluate("e => e.scrollTop = e.scrollHeight / 3")
+    u.shot("flow-300-by-path")
 
 
 def test_the_workbench_runs_under_the_csp(browser: Any, world: GraphStore, tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ function build() {
     h("p", { id: "td-error", class: "error", role: "alert" }),
     h("menu", {}, h("button", { id: "td-run", value: "run" }, "Trace"), h("button", { id: "td-cancel", value: "cancel", formnovalidate: true }, "Cancel")),
   );
+  f.addEventListener("input", () => { f.querySelector("#td-error").textContent = ""; });
   dialog = h("dialog", { id: "trace-dialog", "aria-labelledby": "td-title" }, f);
   document.body.appendChild(dialog);
   return dialog;

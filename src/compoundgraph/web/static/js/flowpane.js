@@ -15,7 +15,8 @@ function h(tag, attrs, ...kids) {
 }
 
 /** What the pane shows: the last trace answer, the body it was asked with, the comparison. */
-export const flow = { res: null, body: null, startName: "", cmp: null, sort: { key: "haircut", dir: "desc" }, saved: null, last: null };
+export const flow = { res: null, body: null, startName: "", cmp: null, sort: { key: "haircut", dir: "desc" }, saved: null, last: null,
+  order: "amount" };
 let pane = null;
 let hooks = { run: null, select: null };
 
@@ -27,6 +28,9 @@ function build() {
     h("div", { class: "fp-bar" },
       h("strong", { class: "fp-title" }), methods,
       h("button", { type: "button", id: "fp-options", title: "Change the trace options" }, "Options…"),
+      h("label", { title: "How the end points (and the columns before them) are ordered" }, "order ",
+        h("select", { id: "fp-order" }, h("option", { value: "amount" }, "largest first"),
+          h("option", { value: "path" }, "grouped by path"))),
       h("button", { type: "button", id: "fp-compare", title: "The end points under haircut and FIFO side by side" }, "Compare methods"),
       h("button", { type: "button", id: "fp-save", title: "Keep this trace (settings and stamp) in an investigation" }, "Save to investigation…"),
       h("button", { type: "button", id: "fp-saved", title: "Traces saved in investigations: did the graph under them change?" }, "Saved traces…"),
@@ -54,6 +58,7 @@ function build() {
   }));
   q("#fp-options").addEventListener("click", () => guarded(() => hooks.run(flow.body.wallets, null, flow.startName, null, flow.body.as_of || null)));
   q("#fp-compare").addEventListener("click", () => guarded(compare));
+  q("#fp-order").addEventListener("change", () => { flow.order = q("#fp-order").value; draw(); });
   q("#fp-cclose").addEventListener("click", () => { q(".fp-compare").hidden = true; enlarge(false); });
   q("#fp-enlarge").addEventListener("click", () => enlarge(q("#fp-enlarge").getAttribute("aria-pressed") !== "true"));
   q("#fp-csv").addEventListener("click", () => guarded(csv));
@@ -123,7 +128,7 @@ export function show(res, body, startName, saved) {
 /** (Re)draw the flow view at the pane's width; what was drawn (counts). */
 export function draw() {
   const host = pane.querySelector(".fp-flow");
-  flow.last = drawFlow(host, flow.res, { width: host.clientWidth - 4, onSelect: select });
+  flow.last = drawFlow(host, flow.res, { width: host.clientWidth - 4, onSelect: select, order: flow.order });
   return flow.last;
 }
 

@@ -24,7 +24,7 @@ export const STOPS = [
 const STOP_BY_KEY = new Map(STOPS.map((s) => [s.key, s]));
 const ROW = 22;            // one label line and room around it
 const HOLDER_LINE = 13;    // a second line under the label: who holds the wallet
-const TOP = 34;            // column headings
+const TOP = 18;            // room above the first row (its label)
 const R = 6;               // node radius
 const END_LABEL_W = 330;   // room right of the end-point column for its labels
 const FONT = "11px system-ui, sans-serif";
@@ -90,8 +90,10 @@ export function flowModel(res) {
 }
 
 /** Draw ``res`` (a /flows/trace answer with its flow_layout) into ``host`` (emptied first), ``width`` pixels
-    wide. ``onSelect(walletId)`` is called on a click on a wallet. Returns counts of what was drawn. */
-export function drawFlow(host, res, { width, onSelect } = {}) {
+    wide. ``onSelect(walletId)`` is called on a click on a wallet. ``order``: ``"amount"`` (the server's
+    layout: end points largest first) or ``"path"`` (each column grouped under the wallets it came from,
+    fewer crossings). Returns counts of what was drawn. */
+export function drawFlow(host, res, { width, onSelect, order } = {}) {
   host.replaceChildren();
   const lay = res.flow_layout || { positions: {}, columns: 0 };
   const pos = lay.positions || {};
@@ -103,6 +105,7 @@ export function drawFlow(host, res, { width, onSelect } = {}) {
   const byCol = Array.from({ length: cols }, () => []);
   for (const [w, p] of Object.entries(pos)) byCol[p.column].push(w);
   byCol.forEach((list) => list.sort((a, b) => pos[a].row - pos[b].row));
+  if (order === "path") groupByPath(byCol, res.flows || [], forward);
   const rowH = (w) => ROW + (holders.has(w) ? HOLDER_LINE : 0) + (pos[w].column < cols - 1 || cols === 1 ? 8 : 0);
   const natural = byCol.map((list) => list.reduce((s, w) => s + rowH(w), 0));
   const H = Math.max(...natural, ROW);
@@ -131,15 +134,14 @@ export function drawFlow(host, res, { width, onSelect } = {}) {
   marker.appendChild(el("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
   defs.appendChild(marker);
   svg.appendChild(defs);
-  // column headings
-  const heads = el("g", { class: "flow-heads" });
+  // column headings: a strip that stays at the top while the view scrolls
+  const heads = el("svg", { class: "flow-heads", width: W, height: 20 });
   for (let c = 0; c < cols; c++) {
     const last = c === cols - 1 && cols > 1;
-    const text = c === 0 ? (forward ? "start" : "start (funds arrive here)") : last ? "end points"
-      : `hop ${c} (by time ↓)`;
+    const text = c === 0 ? (forward ? "start" : "start (funds arrive here)") : last
+      ? (order === "path" ? "end points (grouped by path)" : "end points (largest first)") : `hop ${c} (by time ↓)`;
     heads.appendChild(el("text", { x: colX(c), y: 14, "text-anchor": c === 0 ? "start" : "middle", class: "flow-head" }, text));
   }
-  svg.appendChild(heads);
   const gEdges = el("g", { class: "flow-edges" });
   const gEdgeLabels = el("g", { class: "flow-edge-labels" });
   const gNodes = el("g", { class: "flow-nodes" });
@@ -193,9 +195,9 @@ export function drawFlow(host, res, { width, onSelect } = {}) {
   // edges, widest first underneath; width proportional to the traced amount
   const flows = (res.flows || []).filter((f) => at.has(f.from) && at.has(f.to));
   const max = Math.max(...flows.map((f) => Number(f.traced) || 0), 1e-12);
-  const order = flows.slice().sort((a, b) => (Number(b.traced) || 0) - (Number(a.traced) || 0));
+  const byAmount = flows.slice().sort((a, b) => (Number(b.traced) || 0) - (Number(a.traced) || 0));
   let labelled = 0;
-  for (const f of order) {
+  for (const f of byAmount) {
     // drawn left to right: the wallet nearer the start is on the left in both directions
     const [l, r] = forward ? [f.from, f.to] : [f.to, f.from];
     const a = at.get(l), b = at.get(r);
@@ -223,8 +225,33 @@ export function drawFlow(host, res, { width, onSelect } = {}) {
       break;
     }
   }
-  host.appendChild(svg);
+  const strip = document.createElement("div");
+  strip.className = "flow-heads-strip";
+  strip.appendChild(heads);
+  host.append(strip, svg);
   return { nodes: nodeCount, edges: flows.length, edgeLabels: labelled, columns: cols, height: TOP + H + 16 };
+}
+
+/** Reorder every column after the first under the wallets its funds came from (the lowest place among them,
+    then the server's order), so the flows of one wallet leave as a bundle rather than across the view. */
+function groupByPath(byCol, flows, forward) {
+  const place = new Map();
+  byCol[0].forEach((w, i) => place.set(w, i / Math.max(1, byCol[0].length)));
+  const from = new Map();
+  for (const f of flows) {
+    const [l, r] = forward ? [f.from, f.to] : [f.to, f.from];
+    if (!from.has(r)) from.set(r, []);
+    from.get(r).push(l);
+  }
+  for (let c = 1; c < byCol.length; c++) {
+    const list = byCol[c];
+    const key = new Map(list.map((w, i) => {
+      const ps = (from.get(w) || []).filter((p) => place.has(p)).map((p) => place.get(p));
+      return [w, [ps.length ? Math.min(...ps) : 2, i]];
+    }));
+    list.sort((a, b) => key.get(a)[0] - key.get(b)[0] || key.get(a)[1] - key.get(b)[1]);
+    list.forEach((w, i) => place.set(w, i / Math.max(1, list.length)));
+  }
 }
 
 /** The legend of the flow view: the trace's colour and every stop reason (those present first). */

@@ -229,21 +229,26 @@ def test_investigator_traces_compares_saves_and_sees_the_graph_change(
 def test_a_trace_saved_into_an_existing_investigation_is_unchanged(ui: UI) -> None:
     # an investigation saved from the chart before, with entities, notes and a layout the trace must not disturb
     chart = {
-        "entities": [{"id": "wallet-collect", "x": 10.5, "y": -3.0, "pinned": True}],
-        "notes": {"investigation": "collection wallet first", "entities": {"wallet-collect": "seen in March"}},
+        "entities": [{"id": "wallet-exchange", "x": 10.5, "y": -3.0, "pinned": True}],
+        "notes": {"investigation": "exchange deposits first", "entities": {"wallet-exchange": "seen in March"}},
         "layout": {"kind": "manual", "viewport": {"x": 1.0, "y": 2.0, "scale": 1.5}},
     }
     made = httpx.post(ui.base + "/investigations", json={"title": "Existing case", "chart": chart}, timeout=60)
     assert made.status_code == 201, made.text
     inv = made.json()
-    ui.open("?open=wallet-collect")
+    ui.open("?open=wallet-exchange")
     ui.page.evaluate(
-        "cg.trace('wallet-collect', {direction: 'backward', method: 'haircut', max_hops: 3, stop_tags: ['exchange']})"
+        "cg.trace('wallet-exchange', {direction: 'backward', method: 'haircut', max_hops: 3, stop_tags: ['exchange']})"
     )
     wait_method(ui, "haircut")
     pane = ui.page.locator("#flow-pane")
-    assert {e.get_attribute("stroke") for e in pane.locator("path.flow-edge").all()} <= {"#e65100"}
+    # backward: where the exchange's funds came from, in the backward colour, the start still on the left
+    assert {e.get_attribute("stroke") for e in pane.locator("path.flow-edge").all()} == {"#e65100"}
     assert "backward trace" in pane.locator(".fp-legend").inner_text()
+    start = pane.locator(".flow-node.start[data-id=wallet-exchange]").bounding_box()
+    collect = pane.locator(".flow-node.end[data-id=wallet-collect]").bounding_box()
+    assert start and collect and start["x"] < collect["x"]
+    assert "marker-start" in (pane.locator("path.flow-edge").first.evaluate("e => e.getAttributeNames().join()"))
     ui.page.click("#fp-save")
     ui.page.locator("dialog#flow-save").wait_for(state="visible")
     assert ui.page.input_value("#fs-inv") == inv["id"]  # the most recent one the user may edit

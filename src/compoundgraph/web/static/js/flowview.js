@@ -28,6 +28,7 @@ const TOP = 18;            // room above the first row (its label)
 const R = 6;               // node radius
 const END_LABEL_W = 330;   // room right of the end-point column for its labels
 const FONT = "11px system-ui, sans-serif";
+const MIN_COLUMN = 170;    // px between columns, room for a wallet's label and an edge label
 
 /** The stop categories of an end point's reasons (``stop:exchange,otc``, ``hop limit``…), most telling first. */
 export function stopKeys(reasons) {
@@ -112,7 +113,9 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
   // columns: spread across the width, the last one leaving room for the end-point labels
   const W = Math.max(width || 1000, 700);
   const left = 24;
-  const span = Math.max(W - left - END_LABEL_W, 200);
+  // never closer than a label's width: a long trace in a narrow pane scrolls sideways instead
+  const span = Math.max(W - left - END_LABEL_W, (cols - 1) * MIN_COLUMN);
+  const fullW = left + span + END_LABEL_W;
   const colX = (c) => left + (cols === 1 ? 0 : (c * span) / (cols - 1));
   const at = new Map();
   byCol.forEach((list, c) => {
@@ -125,7 +128,7 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
       y += h;
     }
   });
-  const svg = el("svg", { class: "flow-svg", width: W, height: TOP + H + 16, role: "img",
+  const svg = el("svg", { class: "flow-svg", width: fullW, height: TOP + H + 16, role: "img",
     "aria-label": `money flow ${forward ? "forward" : "backward"}: ${Object.keys(pos).length} wallets` });
   const defs = el("defs");
   // arrowheads of one size whatever the edge width (the width already says the amount)
@@ -135,12 +138,12 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
   defs.appendChild(marker);
   svg.appendChild(defs);
   // column headings: a strip that stays at the top while the view scrolls
-  const heads = el("svg", { class: "flow-heads", width: W, height: 20 });
+  const heads = el("svg", { class: "flow-heads", width: fullW, height: 20 });
   for (let c = 0; c < cols; c++) {
     const last = c === cols - 1 && cols > 1;
-    const text = c === 0 ? (forward ? "start" : "start (funds arrive here)") : last
+    const text = c === 0 ? "start" : last
       ? (order === "path" ? "end points (grouped by path)" : "end points (largest first)") : `hop ${c} (by time ↓)`;
-    heads.appendChild(el("text", { x: colX(c), y: 14, "text-anchor": c === 0 ? "start" : "middle", class: "flow-head" }, text));
+    heads.appendChild(el("text", { x: colX(c) - R, y: 14, class: "flow-head" }, text));
   }
   const gEdges = el("g", { class: "flow-edges" });
   const gEdgeLabels = el("g", { class: "flow-edge-labels" });
@@ -224,6 +227,13 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
       labelled += 1;
       break;
     }
+  }
+  if (!flows.length) {
+    const none = el("text", { x: colX(0), y: TOP + H + 10, class: "flow-empty" },
+      forward ? "No traced funds left these wallets under these settings (period, asset, minimum amount)."
+        : "No traced funds reached these wallets under these settings (period, asset, minimum amount).");
+    svg.setAttribute("height", String(TOP + H + 30));
+    svg.appendChild(none);
   }
   const strip = document.createElement("div");
   strip.className = "flow-heads-strip";

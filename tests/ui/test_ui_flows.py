@@ -371,3 +371,52 @@ def test_the_workbench_runs_under_the_csp(browser: Any, world: GraphStore, tmp_p
     assert violations == [], violations
     assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
     assert swatch != "rgba(0, 0, 0, 0)"  # the legend's colours were applied
+
+
+# ------------------------------------------------------------------------------------------------ the demo graph
+@pytest.fixture
+def demo_page(browser: Any, tmp_path: Path) -> Iterator[UI]:
+    """The demo graph as ``compoundgraph demo`` builds it (the curated record and the synthetic world)."""
+    from compoundgraph.loader import load_jsonl
+    from compoundgraph.synth import generate
+    from tests.support.world import SAMPLE
+
+    store = EmbeddedStore(tmp_path / "demo.sqlite")
+    store.init_schema()
+    load_jsonl(store, sorted(SAMPLE.glob("*.jsonl")))
+    store.upsert(generate(seed=1, entities=1_000, transfers=2_000))
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True, accept_downloads=True)
+    page = context.new_page()
+    with LiveServer(demo_app(store, tmp_path)) as live:
+        u = UI(page, live.url)
+        page.on("pageerror", lambda e: u.errors.append(str(e)))
+        yield u
+        u.shot("flow-demo")
+        context.close()
+    store.close()
+    assert not u.errors, u.errors
+
+
+def test_a_demo_wallet_traced_both_ways(demo_page: UI) -> None:
+    u = demo_page
+    wallet = "wallet-7f31cffd7572f235"  # 71 neighbours in the demo graph
+    u.open(f"?open={wallet}")
+    u.page.evaluate("id => cg.select([id])", wallet)
+    u.page.click("#panel button[data-act=trace]")
+    run_dialog(u)
+    wait_method(u, "haircut")
+    drawn = u.page.evaluate("cg.flows.flow.last")
+    assert drawn["edges"] > 0 and drawn["nodes"] > 1
+    last = f"#flow-pane .flow-node[data-column='{drawn['columns'] - 1}']"
+    assert not overlaps(boxes(u, last + " text"))
+    assert not overlaps(
+        boxes(u, "#flow-pane text.flow-label, #flow-pane text.flow-holder, #flow-pane text.flow-edge-label")
+    )
+    u.page.click("#fp-compare")
+    foot = u.page.locator("table.flow-compare tfoot tr")
+    foot.first.wait_for()
+    assert all("both add up" in t for t in foot.all_inner_texts())
+    # the methods side by side: each total equals the traced amount, per asset
+    cmp = u.page.evaluate("cg.flows.flow.cmp")
+    for asset, traced in cmp["traced"]["haircut"].items():
+        assert Decimal(cmp["totals"]["haircut"][asset]) == Decimal(traced) == Decimal(cmp["totals"]["fifo"][asset])

@@ -56,9 +56,38 @@ function el(tag, attrs, text) {
   return e;
 }
 let measureCtx = null;
-function textWidth(s) {
+function canvasWidth(s) {
   if (!measureCtx) { measureCtx = document.createElement("canvas").getContext("2d"); measureCtx.font = FONT; }
   return measureCtx.measureText(s).width;
+}
+// text widths without laying each label out: the canvas measures, scaled once per page by what SVG text of
+// each class really takes (the canvas's system-ui need not be the SVG's)
+let scale = null;
+const SCALE_GUESS = { "flow-label": 1.2, "flow-holder": 1.1, "flow-edge-label": 1.1 };
+function calibrate(host) {
+  if (scale) return;
+  const sample = "TBSUe…H7nS  17,550.41 USDT · 2024-02-01 held by";
+  const probe = el("svg", { class: "flow-svg", width: 10, height: 10 });
+  probe.style.position = "absolute";
+  probe.style.visibility = "hidden";
+  const texts = Object.keys(SCALE_GUESS).map((cls) => el("text", { class: cls }, sample));
+  probe.append(...texts);
+  host.appendChild(probe);
+  const base = canvasWidth(sample);
+  const got = Object.fromEntries(texts.map((t) => [t.getAttribute("class"), t.getComputedTextLength() / base]));
+  probe.remove();
+  if (Object.values(got).every((x) => x > 0)) scale = got;  // else the pane is not laid out yet: guess
+}
+function textWidth(s, cls) { return canvasWidth(s) * ((scale || SCALE_GUESS)[cls || "flow-label"]); }
+/** ``s`` cut with an ellipsis to at most ``room`` pixels (the whole text stays in the tooltip). */
+function fit(s, room, cls) {
+  if (textWidth(s, cls) <= room) return s;
+  let lo = 0, hi = s.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (textWidth(s.slice(0, mid) + "…", cls) <= room) lo = mid; else hi = mid - 1;
+  }
+  return s.slice(0, lo).trimEnd() + "…";
 }
 const day = (ts) => String(ts || "").slice(0, 10);
 
@@ -107,7 +136,14 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
   for (const [w, p] of Object.entries(pos)) byCol[p.column].push(w);
   byCol.forEach((list) => list.sort((a, b) => pos[a].row - pos[b].row));
   if (order === "path") groupByPath(byCol, res.flows || [], forward);
-  const rowH = (w) => ROW + (holders.has(w) ? HOLDER_LINE : 0) + (pos[w].column < cols - 1 || cols === 1 ? 8 : 0);
+  calibrate(host);
+  // a wallet's second line: who holds it, and (before the last column) what ended there
+  const inner = (w) => pos[w].column < cols - 1 || cols === 1;
+  const second = (w) => holders.has(w) || (inner(w) && ends.has(w));
+  // how far a wallet's drawing reaches above and below its centre: an inner wallet has its address above and
+  // its second line below; an end point has its label beside it and its holders just under
+  const reach = (w) => inner(w) ? [R + 16, second(w) ? R + 16 : R + 3] : second(w) ? [13, 14] : [11, 11];
+  const rowH = (w) => { const [a, b] = reach(w); return Math.max(ROW, a + b + 4); };
   const natural = byCol.map((list) => list.reduce((s, w) => s + rowH(w), 0));
   const H = Math.max(...natural, ROW);
   // columns: spread across the width, the last one leaving room for the end-point labels
@@ -117,6 +153,7 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
   const span = Math.max(W - left - END_LABEL_W, (cols - 1) * MIN_COLUMN);
   const fullW = left + span + END_LABEL_W;
   const colX = (c) => left + (cols === 1 ? 0 : (c * span) / (cols - 1));
+  const gap = cols === 1 ? END_LABEL_W : span / (cols - 1);
   const at = new Map();
   byCol.forEach((list, c) => {
     // a column shorter than the tallest is spread over the same height, its order kept
@@ -124,7 +161,8 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
     let y = TOP;
     for (const w of list) {
       const h = rowH(w) + extra;
-      at.set(w, { x: colX(c), y: y + h / 2, h });
+      const [a, b] = reach(w);
+      at.set(w, { x: colX(c), y: y + (h - a - b) / 2 + a, h });
       y += h;
     }
   });
@@ -167,22 +205,19 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
     const name = names.get(w) || w;
     const hs = holders.get(w) || [];
     const amountText = end ? end.amounts.map((a) => `${fmtAmount(a.amount)} ${a.asset}`).join(" + ") : "";
-    const labelText = shortLabel(name) + (amountText ? "  " + amountText : "");
-    // the end-point column: label right of the wallet (nothing leaves it); other columns: above it, clear
-    // of the edges that leave on the right, with the holders under it
+    const heldBy = hs.length ? "held by " + hs.map((h) => shortLabel(h.name)).join(", ") : "";
+    // the end-point column: label right of the wallet (nothing leaves it), holders under it; other columns:
+    // the address above the wallet, clear of the edges that leave on the right, and under it what ended
+    // there and who holds it. Each line is cut to the room its column has (the tooltip has it all).
     const last = col === cols - 1 && cols > 1;
+    const room = last ? END_LABEL_W - R - 14 : gap - 16;
+    const main = fit(last && amountText ? `${shortLabel(name)}  ${amountText}` : shortLabel(name), room, "flow-label");
+    const sub = fit(last ? heldBy : [amountText ? "ended " + amountText : "", heldBy].filter(Boolean).join(" · "), room, "flow-holder");
     const lx = last ? R + 4 : 2;
-    const ly = last ? (hs.length ? -2 : 4) : -R - 3;
+    const ly = last ? (sub ? -2 : 4) : -R - 3;
     const hy = last ? ly + HOLDER_LINE - 1 : R + 11;
-    const t = el("text", { x: lx, y: ly, class: "flow-label" }, labelText);
-    g.appendChild(t);
-    const lw = textWidth(labelText);
-    let hw = 0;
-    if (hs.length) {
-      const ht = "held by " + hs.map((h) => shortLabel(h.name)).join(", ");
-      g.appendChild(el("text", { x: lx, y: hy, class: "flow-holder" }, ht));
-      hw = textWidth(ht) * 0.95;
-    }
+    g.appendChild(el("text", { x: lx, y: ly, class: "flow-label" }, main));
+    if (sub) g.appendChild(el("text", { x: lx, y: hy, class: "flow-holder" }, sub));
     const tip = [name !== w ? `${name} (${w})` : w];
     if (hs.length) tip.push("held by " + hs.map((h) => h.name).join(", "));
     if (end) tip.push(`ended here: ${amountText}`, "why: " + keys.map(stopText).join(", "));
@@ -191,8 +226,8 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
     g.addEventListener("click", () => onSelect && onSelect(w));
     g.addEventListener("keydown", (ev) => { if (ev.key === "Enter" && onSelect) onSelect(w); });
     gNodes.appendChild(g);
-    boxes.push({ x: p.x + lx, y: p.y + ly - 10, w: lw, h: 13 });
-    if (hs.length) boxes.push({ x: p.x + lx, y: p.y + hy - 9, w: hw, h: 12 });
+    boxes.push({ x: p.x + lx - 1, y: p.y + ly - 11, w: textWidth(main, "flow-label") + 2, h: 14 });
+    if (sub) boxes.push({ x: p.x + lx - 1, y: p.y + hy - 10, w: textWidth(sub, "flow-holder") + 2, h: 13 });
     nodeCount += 1;
   }
   // edges, widest first underneath; width proportional to the traced amount
@@ -214,7 +249,7 @@ export function drawFlow(host, res, { width, onSelect, order } = {}) {
     path.appendChild(el("title", {}, `${names.get(f.from) || f.from} → ${names.get(f.to) || f.to}\n${fmtAmount(f.traced)} of ${fmtAmount(f.amount)} ${f.asset || ""} traced, ${f.timestamp || ""} (hop ${f.hop})`));
     gEdges.appendChild(path);
     // the label just before the wallet on the right; nudged up or down to a free slot, or left out
-    const w = textWidth(text) + 4;
+    const w = textWidth(text, "flow-edge-label") + 4;
     const lx = x2 - 10 - w;
     // baselines: just above the edge, then just below it, then a line further out each way
     const half = widthPx / 2;

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,25 @@ class ReportData:
     viewer: str  # who the report was made for (key id and role)
 
 
-def gather(store: GraphStore, meta: Summary, chart: Chart, flt: ClaimFilter, generated: str, viewer: str) -> ReportData:
-    """Read the visible entities, the claims between them passing ``flt`` and their sources."""
+def gather(
+    store: GraphStore,
+    meta: Summary,
+    chart: Chart,
+    flt: ClaimFilter,
+    generated: str,
+    viewer: str,
+    merged_into: Iterable[str] = (),
+) -> ReportData:
+    """Read the visible entities, the claims between them passing ``flt`` (only those the chart showed,
+    when it saved its claim list; ``merged_into``: entities others were merged into since) and their sources."""
     shown = [e.id for e in chart.entities if not e.hidden]
     nodes = store.node_labels(shown)
     ids = [i for i in shown if i in nodes]
-    claims = sorted(store.claims_between(ids, flt), key=lambda c: (c.type, c.subject, c.object, c.source, c.id))
+    keep = chart.claim_keeper(merged_into)
+    claims = sorted(
+        (c for c in store.claims_between(ids, flt) if keep(c.id, c.subject, c.object)),
+        key=lambda c: (c.type, c.subject, c.object, c.source, c.id),
+    )
     sources = store.get_sources(sorted({c.source for c in claims}))
     return ReportData(meta, chart, {i: nodes[i] for i in ids}, claims, sources, generated, viewer)
 

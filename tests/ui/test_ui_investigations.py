@@ -177,6 +177,12 @@ def open_from_list(u: UI, title: str) -> None:
     wait_status(u, "opened")
 
 
+def investigation_note(u: UI, text: str) -> None:
+    if not u.page.evaluate("document.querySelector('#panel .inv-notes').open"):
+        u.page.click("#panel .inv-notes summary")  # folded while an entity is shown
+    u.page.fill("#inv-note", text)
+
+
 def expand_from_panel(u: UI, node: str) -> None:
     before = u.settles()
     u.page.evaluate("id => cg.select([id])", node)
@@ -227,8 +233,7 @@ def test_investigator_saves_reloads_and_reopens_the_same_chart(demo: UI, demo_se
     demo.page.evaluate("id => cg.select([id])", centre)
     demo.page.wait_for_selector(f"#panel textarea[data-entity='{centre}']")
     demo.page.fill(f"#panel textarea[data-entity='{centre}']", "Checked against the 2024 sanctions notice.")
-    demo.page.click("#panel .inv-notes summary")  # folded while an entity is shown
-    demo.page.fill("#inv-note", "Who protects the park: the BGF chain of command.")
+    investigation_note(demo, "Who protects the park: the BGF chain of command.")
     claim = demo.page.evaluate("id => cg.edges.get().find(e => !e.hidden && (e.from === id || e.to === id)).id", centre)
     ends = demo.page.evaluate("id => { const e = cg.state.raw.edges.get(id); return [e.from, e.to]; }", claim)
     demo.page.evaluate("([from, id]) => cg.showEntity(from, id)", [ends[0], claim])
@@ -254,6 +259,7 @@ def test_investigator_saves_reloads_and_reopens_the_same_chart(demo: UI, demo_se
     demo.page.click("#inv-open")
     demo.page.wait_for_selector("#inv-open-dlg[open]")
     row = demo.page.locator("#inv-open-dlg tr", has_text=title)
+    row.wait_for()
     cells = row.locator("td").all_inner_texts()
     assert cells[1] == "demo" and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", cells[2])
     assert int(cells[3]) == len(before["ids"]) and re.match(r"[\d.]+ (kB|B)", cells[4]) and cells[5] == "mine"
@@ -329,3 +335,317 @@ def amberish(png: bytes) -> bool:
     mid = rows[len(rows) // 2][(width // 2) * channels : (width // 2) * channels + 3]
     red, green, blue = mid[0], mid[1], mid[2]
     return red > 220 and 140 < green < 210 and blue < 80
+
+
+# ------------------------------------------------------------------------------------------------ guards
+def test_unsaved_changes_are_warned_about(ui: UI, fresh_world: GraphStore) -> None:
+    ui.open("?open=org-lotus-holdings")
+    save_as(ui, "Lotus — warned")
+    saved = positions(ui)
+    drag(ui, "org-lotus-holdings", 90, 40)
+    ui.page.wait_for_function("document.querySelector('#inv-title').textContent.endsWith('•')")
+    moved = positions(ui)
+    assert moved["org-lotus-holdings"] != saved["org-lotus-holdings"]
+    # opening another (here: the saved version of this one) asks first; Cancel keeps the chart as it is
+    ui.page.click("#inv-open")
+    ui.page.locator("#inv-open-dlg tr", has_text="Lotus — warned").locator("a.inv-pick").click()
+    text = message(ui)
+    assert "Unsaved changes" in text and "has changes that are not saved" in text
+    ui.shot("investigation_unsaved_warning")
+    ui.page.click("#inv-msg-dlg button[value=cancel]")
+    assert positions(ui) == moved and ui.page.evaluate("cg.investigation.isDirty()")
+    # Discard: the saved chart comes back
+    before = ui.settles()
+    ui.page.click("#inv-open")
+    ui.page.locator("#inv-open-dlg tr", has_text="Lotus — warned").locator("a.inv-pick").click()
+    message(ui)
+    ui.page.click("#inv-msg-dlg button[value=discard]")
+    ui.wait_settles(before)
+    back = positions(ui)["org-lotus-holdings"]
+    assert abs(back[0] - saved["org-lotus-holdings"][0]) <= 1 and abs(back[1] - saved["org-lotus-holdings"][1]) <= 1
+    # leaving the page with unsaved changes: the browser asks (beforeunload)
+    drag(ui, "org-lotus-holdings", -60, 30)
+    ui.page.wait_for_function("cg.investigation.isDirty()")
+    asked: list[str] = []
+    ui.page.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
+    ui.page.close(run_before_unload=True)
+    for _ in range(100):
+        if asked:
+            break
+        ui.page.wait_for_timeout(50)
+    assert asked == ["beforeunload"]
+    assert not ui.page.is_closed()  # dismissed: the page stayed
+
+
+def test_a_stale_save_says_who_saved_and_when(ui: UI, fresh_world: GraphStore, server: LiveServer) -> None:
+    ui.open("?open=org-lotus-holdings")
+    inv_id = save_as(ui, "Lotus — two tabs")
+    # meanwhile, in another tab, the same investigation is saved again (version 2)
+    r = httpx.put(f"{server.url}/investigations/{inv_id}", json={"version": 1, "title": "Lotus — renamed"}, timeout=30)
+    assert r.status_code == 200 and r.json()["version"] == 2
+    drag(ui, "org-lotus-holdings", 50, 50)
+    ui.page.click("#inv-save")
+    text = message(ui)
+    assert "someone else saved it first" in text
+    assert re.search(r"changed by key demo at \d{4}-\d\d-\d\dT\d\d:\d\d", text), text
+    assert "it is now version 2; this change was based on version 1" in text
+    ui.shot("investigation_conflict")
+    ui.page.click("#inv-msg-dlg button[value=cancel]")  # keep editing: nothing lost
+    assert ui.page.evaluate("cg.investigation.isDirty()") and "not saved" in ui.page.inner_text("#status")
+    assert investigations_of(fresh_world).get(inv_id).version == 2
+
+
+def test_a_corrupt_layout_and_an_oversized_save_are_refused_cleanly(ui: UI, fresh_world: GraphStore) -> None:
+    ui.open("?open=org-lotus-holdings")
+    good = save_as(ui, "Lotus — good")
+    ui.page.select_option("#inv-more", "new")
+    ui.page.wait_for_function("cg.state.raw.nodes.size === 0")
+    ui.page.goto(ui.base + "/?open=compound-golden-lotus")
+    ui.page.wait_for_function("window.cg && window.cg.ready === true")
+    bad = save_as(ui, "Lotus — corrupted")
+    # the stored chart is damaged behind the server's back (a viewport scale below 0)
+    store = investigations_of(fresh_world)
+    ok, _ = store._swap(bad, 1, {"chart": json.dumps({"layout": {"viewport": {"scale": -1}}}), "version": 2})
+    assert ok
+    on_chart = ui.node_ids()
+    ui.page.click("#inv-open")
+    ui.page.locator("#inv-open-dlg tr", has_text="Lotus — corrupted").locator("a.inv-pick").click()
+    text = message(ui)
+    assert "Cannot open this investigation" in text and "viewport.scale" in text and "unchanged" in text
+    ui.page.click("#inv-msg-dlg button[value=ok]")
+    assert ui.node_ids() == on_chart and "cannot open" in ui.page.inner_text("#status")
+    # an answer the page cannot draw (a position that is not a number) is refused by the page too
+    ui.page.route(
+        f"**/investigations/{good}",
+        lambda r: r.fulfill(
+            response=r.fetch(),
+            json={
+                **r.fetch().json(),
+                "chart": {**r.fetch().json()["chart"], "entities": [{"id": "org-lotus-holdings", "x": None, "y": 0}]},
+            },
+        ),
+    )
+    ui.page.click("#inv-open")
+    ui.page.locator("#inv-open-dlg tr", has_text="Lotus — good").locator("a.inv-pick").click()
+    text = message(ui)
+    assert "The saved layout is corrupt: entity 0 (org-lotus-holdings): position x is null" in text
+    ui.page.click("#inv-msg-dlg button[value=ok]")
+    ui.page.unroute(f"**/investigations/{good}")
+    assert ui.node_ids() == on_chart
+    # more than 5 MB of notes: refused with the limit named, nothing written
+    ui.page.evaluate("cg.investigation.notes.investigation = 'x'.repeat(5400000)")
+    ui.page.select_option("#inv-more", "save-as")
+    ui.page.fill("#inv-save-title", "Lotus — too long")
+    ui.page.click("#inv-save-ok")
+    text = message(ui)
+    assert "too large" in text and "the limit is 5,242,880 bytes (5 MB)" in text and "chart.notes" in text
+    ui.shot("investigation_too_large")
+    ui.page.click("#inv-msg-dlg button[value=ok]")
+    assert sorted(s.title for s in store.summaries()) == ["Lotus — corrupted", "Lotus — good"]
+    # the page still works: the good one opens
+    ui.page.evaluate("cg.investigation.notes.investigation = ''")
+    before = ui.settles()
+    ui.page.click("#inv-open")
+    ui.page.locator("#inv-open-dlg tr", has_text="Lotus — good").locator("a.inv-pick").click()
+    ui.wait_settles(before)
+    assert "org-lotus-holdings" in ui.node_ids() and ui.page.inner_text("#inv-title") == "Lotus — good"
+
+
+# ------------------------------------------------------------------------------------------------ partners
+def test_a_partner_sees_a_shared_investigation_redacted_and_read_only(browser: Any, keyed: Keyed) -> None:
+    ids = [
+        "compound-golden-lotus",
+        "org-lotus-holdings",
+        "person-tan-weiming",
+        "person-aung-zaw",
+        "case-0001",
+        "armed-northern-hills",
+    ]
+    chart = {
+        "entities": [{"id": i, "x": 150.0 * (n % 3), "y": 120.0 * (n // 3)} for n, i in enumerate(ids)],
+        "notes": {"investigation": "For the task force", "entities": {i: f"note on {i}" for i in ids}},
+    }
+    made = keyed.call("POST", "/investigations", "investigator", json={"title": "Lotus for partners", "chart": chart})
+    assert made.status_code == 201
+    inv_id = made.json()["id"]
+    shared = keyed.call(
+        "PUT",
+        f"/investigations/{inv_id}/shares",
+        "investigator",
+        json={"shares": [{"to": f"key:{keyed.key_id('partner')}", "access": "read"}]},
+    )
+    assert shared.status_code == 200
+    theirs = keyed.call("GET", f"/investigations/{inv_id}", "partner").json()
+    visible = {e["id"] for e in theirs["chart"]["entities"]}
+    assert "case-0001" not in visible and visible < set(ids)
+
+    context, u = page_on(browser, keyed.live.url)
+    try:
+        u.page.goto(keyed.live.url + "/")
+        u.page.fill("#api-key", keyed.keys["partner"])
+        u.page.press("#api-key", "Enter")
+        u.page.dispatch_event("#api-key", "change")
+        u.page.wait_for_function("window.cg && window.cg.ready === true")
+        u.page.click("#inv-open")
+        row = u.page.locator("#inv-open-dlg tr", has_text="Lotus for partners")
+        row.wait_for()
+        assert row.locator("td").all_inner_texts()[3:6] == ["—", "—", "shared: read"]
+        before = u.settles()
+        row.locator("a.inv-pick").click()
+        u.wait_settles(before)
+        assert u.node_ids() == visible  # exactly what the API gives the partner
+        assert u.page.inner_text("#inv-title") == "Lotus for partners (read only)"
+        assert u.page.is_disabled("#inv-save")
+        notes = u.page.evaluate("Object.keys(Object.fromEntries(cg.investigation.notes.entities)).sort()")
+        assert notes == sorted(visible)
+        u.page.evaluate("cg.select(['org-lotus-holdings'])")
+        u.page.wait_for_selector("#panel textarea[data-entity='org-lotus-holdings'][readonly]")
+        u.shot("investigation_partner")
+        # it cannot be saved: not over the shared one, not as a copy of the partner's own
+        u.page.keyboard.press("Control+s")
+        assert "shared with you to read" in message(u)
+        u.page.click("#inv-msg-dlg button[value=ok]")
+        u.page.select_option("#inv-more", "save-as")
+        u.page.fill("#inv-save-title", "My copy")
+        u.page.click("#inv-save-ok")
+        text = message(u)
+        assert "Your key may not save investigations" in text
+        u.page.click("#inv-msg-dlg button[value=ok]")
+        assert [s.title for s in investigations_of(keyed.store).summaries()] == ["Lotus for partners"]
+        # the report the partner downloads is the partner's view too
+        with u.page.expect_download() as dl:
+            u.page.click("#inv-report")
+        html = Path(dl.value.path()).read_text(encoding="utf-8")
+        names = keyed.store.get_entities(ids)
+        for i in ids:
+            assert (names[i].name in html) == (i in visible), i
+        assert not u.errors and not u.blocked
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------------------------------------ pictures and report
+def test_png_and_svg_pictures_carry_title_date_and_legend(ui: UI, fresh_world: GraphStore) -> None:
+    ui.open("?open=compound-golden-lotus")
+    ui.page.fill("#asof-date", "2024-06-30")
+    ui.page.press("#asof-date", "Enter")
+    ui.page.wait_for_function("cg.state.filters.asOf === '2024-06-30'")
+    ui.page.evaluate("cg.select(['org-lotus-holdings'])")
+    ui.page.fill("#panel textarea[data-entity='org-lotus-holdings']", "Registered in 2019.")
+    save_as(ui, "Golden Lotus picture")
+    shown = ui.page.evaluate("cg.nodes.get().filter(n => !n.hidden).map(n => n.id).sort()")
+    lines = ui.page.evaluate("cg.edges.get().filter(e => !e.hidden).length")
+    types = ui.page.evaluate("[...new Set(cg.nodes.get().filter(n => !n.hidden).map(n => n.cgLabel))].sort()")
+
+    with ui.page.expect_download() as dl:
+        ui.page.select_option("#export-fmt", "svg-picture")
+    assert dl.value.suggested_filename.startswith("Golden-Lotus-picture-") and dl.value.suggested_filename.endswith(
+        ".svg"
+    )
+    text = Path(dl.value.path()).read_text(encoding="utf-8")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "investigation_picture.svg").write_text(text, encoding="utf-8")
+    root = ET.fromstring(text)
+    assert root.tag == f"{SVG}svg" and not root.findall(f".//{SVG}image")  # vector: no embedded raster
+
+    def texts(cls: str) -> list[str]:
+        return ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("class") == cls]
+
+    assert texts("title") == ["Golden Lotus picture"]
+    sub = texts("subtitle")[0]
+    assert re.search(r"made \d{4}-\d\d-\d\d \d\d:\d\d UTC", sub) and "as of 2024-06-30" in sub
+    assert f"{len(shown)} entities, {lines} claims" in sub
+    assert sorted(t.rsplit(" (", 1)[0] for t in texts("legend-type")) == types
+    assert texts("legend-line") == [
+        "credibility 1–3",
+        "credibility 4–6 (doubtful)",
+        "contested (sources disagree)",
+        "path / money flow",
+    ]
+    nodes = [g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    assert sorted(nodes) == shown
+    assert len([p for p in root.iter(f"{SVG}path") if p.get("class") == "edge"]) == lines
+    assert [c.get("data-id") for c in root.iter() if c.get("class") == "note-badge"] == ["org-lotus-holdings"]
+    width, height = float(root.get("width") or 0), float(root.get("height") or 0)
+
+    with ui.page.expect_download() as dl:
+        ui.page.click("#export-png")
+    png = Path(dl.value.path()).read_bytes()
+    (ARTIFACTS / "investigation_picture.png").write_bytes(png)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (w, h) == (round(2 * width), round(2 * height))  # print resolution: twice the picture's size
+    # the title band, the chart and the legend are really painted (decoded by the browser)
+    bands = ui.page.evaluate(
+        """async ([b64, h]) => {
+            const img = new Image(); img.src = 'data:image/png;base64,' + b64; await img.decode();
+            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+            const ink = (y0, y1) => { const d = ctx.getImageData(0, y0, c.width, y1 - y0).data; let n = 0;
+                for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) n++; return n; };
+            const legend = c.height - 2 * h;
+            return { title: ink(20, 80), chart: ink(160, legend), legend: ink(legend, c.height) }; }""",
+        [base64.b64encode(png).decode(), 60],
+    )
+    assert bands["title"] > 500 and bands["chart"] > 5000 and bands["legend"] > 500, bands
+
+
+def test_report_of_the_chart_prints_to_pdf(ui: UI, fresh_world: GraphStore, browser: Any) -> None:
+    ui.open("?open=org-lotus-holdings")
+    investigation_note(ui, "Report for the prosecutor: who runs the park.")
+    names = ui.page.evaluate("cg.nodes.get().filter(n => !n.hidden).map(n => cg.state.raw.nodes.get(n.id).name)")
+    # the chart is not saved yet: the report asks to save first
+    with ui.page.expect_download() as dl:
+        ui.page.click("#inv-report")
+        assert "Save the chart first?" in message(ui)
+        ui.page.click("#inv-msg-dlg button[value=save]")
+        ui.page.fill("#inv-save-title", "Lotus — case report")
+        ui.page.click("#inv-save-ok")
+    assert dl.value.suggested_filename.endswith("-report.html")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = ARTIFACTS / "investigation_report.html"  # with its extension, so Chromium renders it as HTML
+    dl.value.save_as(str(report))
+    html = report.read_text(encoding="utf-8")
+    assert "Lotus — case report" in html and "Report for the prosecutor" in html
+    for n in names:
+        assert n.replace("&", "&amp;") in html, n
+    # opened in Chromium and printed to PDF, then rendered page by page
+    page = browser.new_page()
+    try:
+        page.goto(report.resolve().as_uri())
+        pdf = ARTIFACTS / "investigation_report.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+    finally:
+        page.close()
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed: scripts/test installs it"
+    for old in ARTIFACTS.glob("investigation_report-*.png"):
+        old.unlink()
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(ARTIFACTS / "investigation_report")], check=True)
+    pages = sorted(ARTIFACTS.glob("investigation_report-*.png"))
+    assert len(pages) >= 2  # the chart and legend on the first page, the claims from the second
+    gray = subprocess.run(
+        [pdftoppm, "-gray", "-r", "30", "-f", "1", "-l", "1", str(pdf)], check=True, capture_output=True
+    )
+    pixels = pgm_pixels(gray.stdout)
+    assert sum(p < 128 for p in pixels) > 0.01 * len(pixels)  # the first page is not blank
+    from pypdf import PdfReader
+
+    first = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "Lotus — case report" in first and "Legend" in first
+
+
+def pgm_pixels(data: bytes) -> bytes:
+    """The pixels of a binary PGM (P5) image, 8 bits each."""
+    parts, pos = [], 0
+    while len(parts) < 4:  # magic, width, height, maxval, separated by whitespace
+        while data[pos : pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end : end + 1].isspace():
+            end += 1
+        parts.append(data[pos:end])
+        pos = end
+    assert parts[0] == b"P5" and parts[3] == b"255"
+    width, height = int(parts[1]), int(parts[2])
+    return data[pos + 1 : pos + 1 + width * height]

@@ -592,6 +592,7 @@ def test_png_and_svg_pictures_carry_title_date_and_legend(ui: UI, fresh_world: G
 
 def test_report_of_the_chart_prints_to_pdf(ui: UI, fresh_world: GraphStore, browser: Any) -> None:
     ui.open("?open=org-lotus-holdings")
+    ui.page.wait_for_selector("#panel code.eid >> text=org-lotus-holdings")  # the panel shows the entity
     investigation_note(ui, "Report for the prosecutor: who runs the park.")
     names = ui.page.evaluate("cg.nodes.get().filter(n => !n.hidden).map(n => cg.state.raw.nodes.get(n.id).name)")
     # the chart is not saved yet: the report asks to save first

@@ -312,6 +312,7 @@ function applyFilters(chart) {
 }
 /** Put an opened investigation (`body`) and its subgraph (`sg`) on the chart, replacing what was there. */
 export async function restore(body, sg) {
+  performance.mark("cg:inv-received");
   const chart = body.chart;
   const saved = new Map(chart.entities.map((e) => [e.id, e]));
   setState("busy");
@@ -331,12 +332,15 @@ export async function restore(body, sg) {
   nodes.clear(); edges.clear();
   nodes.add([...state.raw.nodes.values()].map((x) => Object.assign(nodeStyle(x), { x: saved.get(x.id).x, y: saved.get(x.id).y })));
   edges.add(styledEdges());
+  performance.mark("cg:inv-styled");
   const vp = chart.layout.viewport;
   const unset = !(chart.layout.options || {}).view;
   if (!unset) network.moveTo({ position: { x: vp.x, y: vp.y }, scale: vp.scale, animation: false });
   await draw(unset && state.raw.nodes.size > 0);
+  performance.mark("cg:inv-drawn");
   updateAsOfRange();
   afterChange();
+  performance.mark("cg:inv-after");
   adopt(body, null);
   markClean();
   $("#panel").innerHTML = `<p class="hint">“${esc(body.title)}”: click an entity or a line for its details and notes.</p>`;

@@ -177,6 +177,16 @@ def open_from_list(u: UI, title: str) -> None:
     wait_status(u, "opened")
 
 
+def sign_in(u: UI, key: str) -> None:
+    """Load the page and give it an API key (kept in this browser), as a user does in the toolbar."""
+    u.page.goto(u.base + "/")
+    u.page.wait_for_function("window.cg && window.cg.ready === true")
+    u.page.evaluate("() => { cg.ready = false; }")
+    u.page.fill("#api-key", key)
+    u.page.dispatch_event("#api-key", "change")
+    u.page.wait_for_function("window.cg && window.cg.ready === true")
+
+
 def investigation_note(u: UI, text: str) -> None:
     if not u.page.evaluate("document.querySelector('#panel .inv-notes').open"):
         u.page.click("#panel .inv-notes summary")  # folded while an entity is shown
@@ -451,6 +461,23 @@ def test_a_corrupt_layout_and_an_oversized_save_are_refused_cleanly(ui: UI, fres
     assert "org-lotus-holdings" in ui.node_ids() and ui.page.inner_text("#inv-title") == "Lotus — good"
 
 
+def test_opening_says_what_changed_in_the_graph(ui: UI, fresh_world: GraphStore, server: LiveServer) -> None:
+    ids = ["compound-golden-lotus", "org-lotus-holdings", "person-tan-weiming", "person-aung-zaw"]
+    chart = {"entities": [{"id": i, "x": 100.0 * n, "y": 0.0} for n, i in enumerate(ids)]}
+    r = httpx.post(f"{server.url}/investigations", json={"title": "Lotus — before the retraction", "chart": chart})
+    assert r.status_code == 201
+    fresh_world.retract_source("src-tipline-0042")  # the only source on Colonel Aung Zaw
+    ui.open()
+    open_from_list(ui, "Lotus — before the retraction")
+    text = message(ui)
+    assert "The graph changed since this investigation was saved" in text
+    assert "no longer in the graph" in text and "gone: person-aung-zaw" in text
+    ui.shot("investigation_what_changed")
+    ui.page.click("#inv-msg-dlg button[value=ok]")
+    assert ui.node_ids() == set(ids) - {"person-aung-zaw"}
+    assert "no longer in the graph" in ui.page.inner_text("#status")
+
+
 # ------------------------------------------------------------------------------------------------ partners
 def test_a_partner_sees_a_shared_investigation_redacted_and_read_only(browser: Any, keyed: Keyed) -> None:
     ids = [
@@ -468,24 +495,39 @@ def test_a_partner_sees_a_shared_investigation_redacted_and_read_only(browser: A
     made = keyed.call("POST", "/investigations", "investigator", json={"title": "Lotus for partners", "chart": chart})
     assert made.status_code == 201
     inv_id = made.json()["id"]
-    shared = keyed.call(
-        "PUT",
-        f"/investigations/{inv_id}/shares",
-        "investigator",
-        json={"shares": [{"to": f"key:{keyed.key_id('partner')}", "access": "read"}]},
-    )
-    assert shared.status_code == 200
+    # the owner shares it from the page: Share… with the partner's key, read only
+    context, owner = page_on(browser, keyed.live.url)
+    try:
+        sign_in(owner, keyed.keys["investigator"])
+        open_from_list(owner, "Lotus for partners")
+        owner.page.select_option("#inv-more", "share")
+        owner.page.wait_for_selector("#inv-share-dlg[open]")
+        owner.page.fill("#inv-share-who", keyed.key_id("partner"))
+        owner.page.select_option("#inv-share-access", "read")
+        owner.page.click("#inv-share-add")
+        owner.page.select_option("#inv-share-kind", "role")
+        owner.page.select_option("#inv-share-role", "analyst")
+        owner.page.select_option("#inv-share-access", "edit")
+        owner.page.click("#inv-share-add")
+        assert owner.page.locator("#inv-share-dlg .inv-shares tr").count() == 2
+        owner.shot("investigation_share")
+        owner.page.click("#inv-share-ok")
+        wait_status(owner, "shared with")
+        assert not owner.errors and not owner.blocked
+    finally:
+        context.close()
+    shares = keyed.call("GET", f"/investigations/{inv_id}", "investigator").json()["shares"]
+    assert shares == [
+        {"to": f"key:{keyed.key_id('partner')}", "access": "read"},
+        {"to": "role:analyst", "access": "edit"},
+    ]
     theirs = keyed.call("GET", f"/investigations/{inv_id}", "partner").json()
     visible = {e["id"] for e in theirs["chart"]["entities"]}
     assert "case-0001" not in visible and visible < set(ids)
 
     context, u = page_on(browser, keyed.live.url)
     try:
-        u.page.goto(keyed.live.url + "/")
-        u.page.fill("#api-key", keyed.keys["partner"])
-        u.page.press("#api-key", "Enter")
-        u.page.dispatch_event("#api-key", "change")
-        u.page.wait_for_function("window.cg && window.cg.ready === true")
+        sign_in(u, keyed.keys["partner"])
         u.page.click("#inv-open")
         row = u.page.locator("#inv-open-dlg tr", has_text="Lotus for partners")
         row.wait_for()

@@ -134,8 +134,15 @@ const shareDlg = dialog("inv-share-dlg", `<form method="dialog"><h2>Share</h2>
   <menu><button value="save" id="inv-share-ok">Save shares</button><button value="cancel">Cancel</button></menu></form>`);
 const msgDlg = dialog("inv-msg-dlg", `<form method="dialog"><h2></h2><p id="inv-msg-text"></p><ul id="inv-msg-list"></ul><menu></menu></form>`);
 
-/** A message with buttons; resolves to the value of the button pressed ("cancel" on Escape). */
-export function ask(title, text, buttons, list) {
+/** A message with buttons; resolves to the value of the button pressed ("cancel" on Escape). A message still
+    open is closed first (answered "cancel"). */
+export async function ask(title, text, buttons, list) {
+  if (msgDlg.open) {
+    // a dialog's close event comes a task later: wait for it, or it would answer this message too
+    const closed = new Promise((r) => msgDlg.addEventListener("close", r, { once: true }));
+    msgDlg.close("cancel");
+    await closed;
+  }
   msgDlg.querySelector("h2").textContent = title;
   $("#inv-msg-text").textContent = text;
   const ul = $("#inv-msg-list");
@@ -149,7 +156,6 @@ export function ask(title, text, buttons, list) {
     menu.appendChild(el);
   }
   msgDlg.returnValue = "cancel";
-  if (msgDlg.open) msgDlg.close();
   msgDlg.showModal();
   return new Promise((resolve) => msgDlg.addEventListener("close", () => resolve(msgDlg.returnValue || "cancel"), { once: true }));
 }
@@ -178,7 +184,7 @@ function adopt(body, sent) {
   inv.owner = body.owner; inv.ownerName = body.owner_name || null; inv.modified = body.modified;
   inv.modifiedBy = body.modified_by; inv.shares = body.shares || [];
   if (body.chart) inv.traces = body.chart.traces || [];
-  if (sent) inv.saved = fingerprint(Object.assign({}, sent, { traces: inv.traces }));
+  if (sent) inv.saved = fingerprint(sent);
   refreshTitle();
 }
 
@@ -205,7 +211,6 @@ export async function save(asNew) {
     if (!title) return false;
   }
   const chart = chartJSON();
-  if (fresh && asNew) chart.traces = inv.traces;
   status("saving…");
   try {
     const body = fresh ? await call("investigations", "POST", { title, chart })

@@ -234,6 +234,12 @@ def test_investigator_saves_reloads_and_reopens_the_same_chart(demo: UI, demo_se
     demo.page.click("#panel button[data-act=pin]")
     demo.page.wait_for_function("id => cg.state.pinned.has(id)", arg=centre)
     drag(demo, others[0], -80, 40)
+    # and hide one
+    hidden = grown[-1]
+    demo.page.evaluate("id => cg.select([id])", hidden)
+    demo.page.wait_for_function("id => (document.querySelector('#panel .eid') || {}).textContent === id", arg=hidden)
+    demo.page.click("#panel button[data-act=hide]")
+    demo.page.wait_for_function("id => cg.state.hidden.has(id)", arg=hidden)
     # a filter and an as-of date
     demo.page.select_option("#min-c", "5")
     demo.page.fill("#asof-date", "2025-06-30")
@@ -279,6 +285,7 @@ def test_investigator_saves_reloads_and_reopens_the_same_chart(demo: UI, demo_se
 
     after = chart_state(demo)
     assert after == before
+    assert after["pinned"] == [centre] and after["hidden"] == [hidden] and hidden not in after["shown"]
     pos_after = positions(demo)
     assert set(pos_after) == set(pos_before)
     worst = max(abs(pos_after[k][0] - pos_before[k][0]) + abs(pos_after[k][1] - pos_before[k][1]) for k in pos_before)

@@ -10,12 +10,12 @@ import { status } from "./api.js";
 import { countLine, invalidate, minGrade, updateAsOfRange } from "./filters.js";
 import { afterChange } from "./graph.js";
 import { nodeStyle, styledEdges } from "./style.js";
+import { OK, ask, askTitle, openDlg, shareDlg } from "./invdialogs.js";
+import { badges, noteHooks, notes, renderPanelNotes } from "./notes.js";
 
 /** The investigation on screen (id null: not saved yet) and the fingerprint of what was last saved/opened. */
 export const inv = { id: null, title: "", version: 0, access: "owner", owner: null, ownerName: null,
   modified: null, modifiedBy: null, shares: [], traces: [], saved: null, changes: null };
-/** Notes of the chart on screen: on the investigation, per entity id and per claim id. */
-export const notes = { investigation: "", entities: new Map(), claims: new Map() };
 
 // -- the API (problem+json errors kept whole: the status, the detail and the field at fault) ----------------
 export class ApiProblem extends Error {
@@ -94,7 +94,7 @@ export function isDirty() {
 }
 function markClean() { inv.saved = fingerprint(chartJSON()); refreshTitle(); }
 
-// -- the bar: title and buttons; the dialogs (made here, so index.html stays as it is) ------------------
+// -- the title and the buttons over the chart ----------------------------------------------------------
 const titleEl = document.createElement("span");
 titleEl.id = "inv-title";
 titleEl.title = "The investigation on the chart (• : changes not saved)";
@@ -110,57 +110,6 @@ tools.innerHTML = `<button id="inv-open" class="small" title="Open a saved inves
 tools.prepend(titleEl);
 $("#centre").prepend(tools);
 
-function dialog(id, html) {
-  const d = document.createElement("dialog");
-  d.id = id; d.className = "inv-dialog"; d.innerHTML = html;
-  document.body.appendChild(d);
-  return d;
-}
-const openDlg = dialog("inv-open-dlg", `<form method="dialog"><h2>Open an investigation</h2>
-  <p class="hint">Yours and those shared with you, most recently changed first.</p>
-  <div class="inv-list"><table><thead><tr><th>title</th><th>owner</th><th>modified</th><th>entities</th><th>size</th><th>access</th></tr></thead>
-  <tbody></tbody></table></div><menu><button value="cancel">Close</button></menu></form>`);
-const saveDlg = dialog("inv-save-dlg", `<form method="dialog"><h2>Save as</h2>
-  <label>title <input id="inv-save-title" required maxlength="200" size="40"></label>
-  <menu><button value="save" id="inv-save-ok">Save</button><button value="cancel" formnovalidate>Cancel</button></menu></form>`);
-const shareDlg = dialog("inv-share-dlg", `<form method="dialog"><h2>Share</h2>
-  <p class="hint">A key id (from <code>compoundgraph keys list</code>) or a role (that role and above); partners only read.</p>
-  <table><tbody class="inv-shares"></tbody></table>
-  <div class="row"><select id="inv-share-kind" aria-label="share with"><option value="key">key</option><option value="role">role</option></select>
-  <input id="inv-share-who" placeholder="key id" size="14" aria-label="key id">
-  <select id="inv-share-role" aria-label="role" hidden><option>partner</option><option>investigator</option><option>analyst</option><option>editor</option><option>admin</option></select>
-  <select id="inv-share-access" aria-label="access"><option value="read">read</option><option value="edit">edit</option></select>
-  <button type="button" id="inv-share-add" class="small">add</button></div>
-  <menu><button value="save" id="inv-share-ok">Save shares</button><button value="cancel">Cancel</button></menu></form>`);
-const msgDlg = dialog("inv-msg-dlg", `<form method="dialog"><h2></h2><p id="inv-msg-text"></p><ul id="inv-msg-list"></ul><menu></menu></form>`);
-
-/** A message with buttons; resolves to the value of the button pressed ("cancel" on Escape). A message still
-    open is closed first (answered "cancel"). */
-export async function ask(title, text, buttons, list) {
-  if (msgDlg.open) {
-    // a dialog's close event comes a task later: wait for it, or it would answer this message too
-    const closed = new Promise((r) => msgDlg.addEventListener("close", r, { once: true }));
-    msgDlg.close("cancel");
-    await closed;
-  }
-  msgDlg.querySelector("h2").textContent = title;
-  $("#inv-msg-text").textContent = text;
-  const ul = $("#inv-msg-list");
-  ul.innerHTML = "";
-  for (const item of list || []) { const li = document.createElement("li"); li.textContent = item; ul.appendChild(li); }
-  const menu = msgDlg.querySelector("menu");
-  menu.innerHTML = "";
-  for (const b of buttons) {
-    const el = document.createElement("button");
-    el.value = b.value; el.textContent = b.label;
-    menu.appendChild(el);
-  }
-  msgDlg.returnValue = "cancel";
-  msgDlg.showModal();
-  return new Promise((resolve) => msgDlg.addEventListener("close", () => resolve(msgDlg.returnValue || "cancel"), { once: true }));
-}
-const OK = [{ value: "ok", label: "OK" }];
-
 export function refreshTitle() {
   const dirty = isDirty();
   const name = inv.id ? inv.title : "Unsaved chart";
@@ -175,6 +124,8 @@ function changed() {
   clearTimeout(pending);
   pending = setTimeout(refreshTitle, 150);
 }
+noteHooks.readOnly = () => inv.access === "read";
+noteHooks.changed = changed;
 nodes.on("*", changed);
 network.on("dragEnd", changed);
 $("#filters").addEventListener("change", changed);
@@ -189,14 +140,6 @@ function adopt(body, sent) {
 }
 
 // -- save ----------------------------------------------------------------------------------------------
-function askTitle(initial) {
-  $("#inv-save-title").value = initial;
-  saveDlg.returnValue = "cancel";
-  saveDlg.showModal();
-  $("#inv-save-title").select();
-  return new Promise((resolve) => saveDlg.addEventListener("close", () =>
-    resolve(saveDlg.returnValue === "save" ? $("#inv-save-title").value.trim() : null), { once: true }));
-}
 /** Save the chart (a new investigation when it has none, or `asNew`); true when it was saved. */
 export async function save(asNew) {
   if (!state.ontology) return false;
@@ -465,107 +408,6 @@ export async function report() {
     return false;
   }
 }
-
-// -- notes in the side panel and badges on the chart -----------------------------------------------------
-function noteArea(value, placeholder, readonly) {
-  const t = document.createElement("textarea");
-  t.value = value || ""; t.placeholder = placeholder; t.rows = 2; t.readOnly = readonly;
-  return t;
-}
-function setNote(map, key, value) {
-  const v = value.trim() ? value : "";
-  v ? map.set(key, v) : map.delete(key);
-  network.redraw();
-  changed();
-}
-/** Note editors in the panel: the investigation's (always), the shown entity's and one per claim. */
-export function renderPanelNotes() {
-  const panel = $("#panel");
-  if (!panel) return;
-  const ro = inv.access === "read";
-  let top = panel.querySelector(".inv-notes");
-  if (!top) {
-    top = document.createElement("details");
-    top.className = "inv-notes";
-    top.open = !panel.querySelector(".eid");
-    top.innerHTML = `<summary>Investigation note</summary>`;
-    const t = noteArea("", "A note on the whole investigation (what it is for, open questions…)", ro);
-    t.id = "inv-note";
-    t.addEventListener("input", () => { notes.investigation = t.value.trim() ? t.value : ""; changed(); });
-    top.appendChild(t);
-    panel.prepend(top);
-  }
-  const it = top.querySelector("textarea");
-  if (document.activeElement !== it) it.value = notes.investigation;
-  it.readOnly = ro;
-  const eid = panel.querySelector("code.eid");
-  const id = eid && eid.textContent;
-  if (id && state.raw.nodes.has(id) && !panel.querySelector(".entity-note")) {
-    const box = document.createElement("label");
-    box.className = "entity-note";
-    box.textContent = "Note on this entity";
-    const t = noteArea(notes.entities.get(id), "Shown as a badge on the chart", ro);
-    t.dataset.entity = id;
-    t.addEventListener("input", () => setNote(notes.entities, id, t.value));
-    box.appendChild(t);
-    (panel.querySelector(".actions") || top).after(box);
-  }
-  panel.querySelectorAll("details.claim").forEach((d) => {
-    const cid = d.dataset.claim;
-    const summary = d.querySelector("summary");
-    if (summary && !summary.querySelector(".note-mark") && notes.claims.get(cid)) {
-      const m = document.createElement("span");
-      m.className = "badge note-mark"; m.textContent = "note"; m.title = notes.claims.get(cid);
-      summary.appendChild(m);
-    }
-    if (d.querySelector(".claim-note") || !state.raw.edges.has(cid)) return;
-    const box = document.createElement("label");
-    box.className = "claim-note";
-    box.textContent = "Note on this claim";
-    const t = noteArea(notes.claims.get(cid), "Shown as a badge on the line", ro);
-    t.dataset.claim = cid;
-    t.addEventListener("input", () => setNote(notes.claims, cid, t.value));
-    box.appendChild(t);
-    d.appendChild(box);
-  });
-}
-new MutationObserver(() => renderPanelNotes()).observe($("#panel"), { childList: true, subtree: true });
-renderPanelNotes();
-
-const BADGE = 7;
-/** Where the note badges were last drawn (canvas coordinates), for the tests. */
-export const badges = [];
-function drawBadge(ctx, x, y, square) {
-  ctx.beginPath();
-  if (square) ctx.rect(x - BADGE, y - BADGE, 2 * BADGE, 2 * BADGE);
-  else ctx.arc(x, y, BADGE, 0, 2 * Math.PI);
-  ctx.fillStyle = "#ffb300"; ctx.fill();
-  ctx.lineWidth = 1.5; ctx.strokeStyle = "#5d4037"; ctx.stroke();
-  ctx.fillStyle = "#3e2723"; ctx.font = "bold 10px arial"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
-  ctx.fillText("✎", x, y + 0.5);
-}
-/** The badge position of an entity note and of a claim note (canvas coordinates). */
-export function badgeAt(kind, id, pos) {
-  if (kind === "entity") { const p = pos[id]; return p ? { x: p.x + 14, y: p.y - 14 } : null; }
-  const e = state.raw.edges.get(id);
-  const a = e && pos[e.from], b = e && pos[e.to];
-  return a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 10 } : null;
-}
-network.on("afterDrawing", (ctx) => {
-  badges.length = 0;
-  if (!notes.entities.size && !notes.claims.size) return;
-  const pos = network.getPositions();
-  for (const id of notes.entities.keys()) {
-    const n = nodes.get(id);
-    const at = n && !n.hidden && badgeAt("entity", id, pos);
-    if (at) { drawBadge(ctx, at.x, at.y, false); badges.push({ kind: "entity", id, x: at.x, y: at.y }); }
-  }
-  for (const id of notes.claims.keys()) {
-    const e = edges.get(id);
-    const at = e && !e.hidden && badgeAt("claim", id, pos);
-    if (at) { drawBadge(ctx, at.x, at.y, true); badges.push({ kind: "claim", id, x: at.x, y: at.y }); }
-  }
-});
 
 // -- wiring -----------------------------------------------------------------------------------------------
 $("#inv-open").addEventListener("click", showOpenList);

@@ -6,7 +6,8 @@ import { esc, shortLabel } from "./util.js";
 import { state } from "./state.js";
 import { edges, network, nodes } from "./chart.js";
 import { minGrade } from "./filters.js";
-import { inv, notes, badgeAt } from "./investigation.js";
+import { inv } from "./investigation.js";
+import { badgeAt, notes } from "./notes.js";
 
 const R = 16;            // node radius (canvas units), as on the chart
 const PAD = 50;

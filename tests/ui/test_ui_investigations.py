@@ -30,6 +30,7 @@ import pytest
 
 from compoundgraph.api.security import KeyStore
 from compoundgraph.loader import load_jsonl
+from compoundgraph.models import Entity
 from compoundgraph.store import EmbeddedStore, GraphStore
 from compoundgraph.store.investigations import investigations_of
 from tests.support.ui import ARTIFACTS, UI, LiveServer, demo_app
@@ -469,19 +470,30 @@ def test_a_corrupt_layout_and_an_oversized_save_are_refused_cleanly(ui: UI, fres
 
 
 def test_opening_says_what_changed_in_the_graph(ui: UI, fresh_world: GraphStore, server: LiveServer) -> None:
-    ids = ["compound-golden-lotus", "org-lotus-holdings", "person-tan-weiming", "person-aung-zaw"]
-    chart = {"entities": [{"id": i, "x": 100.0 * n, "y": 0.0} for n, i in enumerate(ids)]}
-    r = httpx.post(f"{server.url}/investigations", json={"title": "Lotus — before the retraction", "chart": chart})
+    ids = ["compound-golden-lotus", "org-lotus-holdings", "person-merged-away", "person-aung-zaw"]
+    chart = {
+        "entities": [{"id": i, "x": 100.0 * n, "y": 0.0} for n, i in enumerate(ids)],
+        "notes": {"entities": {"person-merged-away": "the boss, under his old record"}},
+    }
+    r = httpx.post(f"{server.url}/investigations", json={"title": "Lotus — before the changes", "chart": chart})
     assert r.status_code == 201
-    fresh_world.retract_source("src-tipline-0042")  # the only source on Colonel Aung Zaw
+    # since it was saved: a source retracted (the only one on Colonel Aung Zaw), and a merge accepted (Tan
+    # Wei-Ming's record now carries the id saved on the chart)
+    fresh_world.retract_source("src-tipline-0042")
+    tan = fresh_world.get_entities(["person-tan-weiming"])["person-tan-weiming"]
+    fresh_world.upsert([Entity.model_validate({**tan.model_dump(), "referents": ["person-merged-away"]})])
     ui.open()
-    open_from_list(ui, "Lotus — before the retraction")
+    open_from_list(ui, "Lotus — before the changes")
     text = message(ui)
     assert "The graph changed since this investigation was saved" in text
     assert "no longer in the graph" in text and "gone: person-aung-zaw" in text
+    assert "person-merged-away → merged into person-tan-weiming" in text
     ui.shot("investigation_what_changed")
     ui.page.click("#inv-msg-dlg button[value=ok]")
-    assert ui.node_ids() == set(ids) - {"person-aung-zaw"}
+    assert ui.node_ids() == {"compound-golden-lotus", "org-lotus-holdings", "person-tan-weiming"}
+    x, y = positions(ui)["person-tan-weiming"]  # where the merged-away record was
+    assert abs(x - 200.0) <= 1 and abs(y) <= 1
+    assert ui.page.evaluate("cg.investigation.notes.entities.get('person-tan-weiming')").startswith("the boss")
     assert "no longer in the graph" in ui.page.inner_text("#status")
 
 

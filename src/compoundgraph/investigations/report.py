@@ -215,7 +215,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:22px 0 6px;border-bot
 h3{font-size:13px;margin:6px 0}
 .meta{color:#333} .caveat{border:2px solid #a00;color:#a00;padding:6px 10px;font-weight:bold;margin:10px 0}
 figure{margin:10px 0;break-inside:avoid;page-break-inside:avoid}
-figure svg{width:100%;height:auto;border:1px solid #bbb}
+figure svg{width:100%;height:auto;border:1px solid #bbb;box-sizing:border-box}
 .legend ul{list-style:none;padding:0;margin:2px 0;display:flex;flex-wrap:wrap;gap:4px 16px}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;border:1px solid #222}
 ol.claims{list-style:none;padding:0} ol.claims li{break-inside:avoid;page-break-inside:avoid;

@@ -16,6 +16,8 @@ import { map } from "./mapview.js";
 import { select, showEntity } from "./panel.js";
 import { openChart } from "./search.js";
 import { currentTimeline } from "./timeline.js";
+import { investigation } from "./investigation.js";
+import { chartPNG, chartSVG } from "./picture.js";
 import "./exports.js";  // the export buttons (nothing imports it for a value)
 
 $("#api-key").value = localStorage.getItem("cg-api-key") || "";
@@ -59,5 +61,5 @@ async function init() {
 }
 
 window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-  addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, settles: 0, settledAt: null, ready: false };
+  addSubgraph, sliderValue, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, investigation, picture: { chartSVG, chartPNG }, settles: 0, settledAt: null, ready: false };
 init();

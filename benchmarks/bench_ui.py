@@ -24,6 +24,22 @@ Growing a chart (``--growth``, on by default; a world of ~5,000 entities):
   community), from the click to the chart settled. Baseline, same run: vis-network's own in-browser physics
   (Barnes-Hut, 1,000 stabilisation iterations) re-laying the same chart out, to ``stabilizationIterationsDone``
   (cut at ``--physics-timeout``). Target <= 3 s.
+
+The flow view (``--flow``, on by default): a 300-transfer trace (tests/support/flows.py: a start pays 20
+wallets, which pay 280 more) at 1920x1080; the trace answer is fetched first, then timed in the page from
+handing it to the workbench (``cg.flows.show``) to the flow view drawn and painted (two animation frames).
+Baseline, same run: the same answer drawn into the link chart the way the UI did before the flow view
+(``cg.addSubgraph`` with the transfers highlighted, to the chart settled). Target <= 1 s.
+
+Opening a saved investigation (``--saved``, on by default; the first world):
+
+- *open saved*: a 2,000-entity chart is saved as an investigation (its positions, pins, filters, notes), then
+  a fresh page opens it from the *Open…* list: timed in the page from the click on its title to the chart
+  drawn with every entity where it was saved and the page stable (the status says it is opened): both
+  requests (the investigation and its entities and claims) and the drawing. Baseline, same run: building the
+  same 2,000 entities again from the graph in a fresh page (``cg.expand(centre, hops 3, limit 2,000)``: the
+  ego request, the server layout, drawing) - what an investigator did before charts could be saved. Target
+  <= 2 s.
 """
 
 from __future__ import annotations
@@ -240,6 +256,141 @@ def growth(browser: Any, url: str, repeat: int, physics_timeout: float) -> None:
         )
 
 
+FLOW_JS = """async ([start, mode]) => {
+  const body = {wallets: [start], direction: 'forward', method: 'haircut', max_hops: 6,
+                stop_tags: ['exchange', 'otc', 'payment-provider']};
+  const res = await (await fetch('flows/trace', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                 body: JSON.stringify(body)})).json();
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const t0 = performance.now();
+  let drawn;
+  if (mode === 'flow') {
+    drawn = cg.flows.show(res, body, start);
+    await frame(); await frame();
+  } else {
+    const sg = res.subgraph;
+    await cg.addSubgraph(sg, {highlight: sg.edges.filter((e) => e.type === 'TRANSFERRED').map((e) => e.id)});
+    drawn = {edges: sg.edges.length};
+  }
+  return [(performance.now() - t0) / 1000, drawn.edges, res.flows.length];
+}"""
+
+
+def flow_view(browser: Any, repeat: int) -> None:
+    """A 300-transfer trace laid out in the flow view, against drawing it into the link chart (same run)."""
+    from tests.support.flows import fan_out
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-flow-"))
+    store = EmbeddedStore(tmp / "flows.sqlite")
+    made = fan_out(store, 300)
+    app = create_app(
+        Settings.model_validate({"embedded_path": tmp / "x.sqlite"}),
+        store=store,
+        api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl", rate_per_minute=0),
+    )
+    times: dict[str, list[float]] = {"flow": [], "chart": []}
+    flows = 0
+    with LiveServer(app) as live:
+        for _ in range(repeat):
+            for mode in ("flow", "chart"):
+                context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
+                page = context.new_page()
+                page.goto(f"{live.url}/?open={made['start']}")
+                page.wait_for_function("window.cg && cg.ready && cg.settledAt !== null", timeout=60_000, polling=20)
+                secs, _, flows = page.evaluate(FLOW_JS, [made["start"], mode])
+                times[mode].append(secs)
+                context.close()
+    store.close()
+    u, b = statistics.median(times["flow"]), statistics.median(times["chart"])
+    print(f"\nflow view of a {flows}-transfer trace laid out (answer received -> view drawn, 1920x1080)")
+    print(f"  runs {[round(x, 3) for x in times['flow']]}, baseline {[round(x, 3) for x in times['chart']]}")
+    print(f"  {'transfers':>9} {'flow view (s)':>14} {'into the link chart, before (s)':>32} {'ratio':>6}  target")
+    print(f"  {flows:>9} {u:>14.3f} {b:>32.3f} {b / u:>5.1f}x  {'met' if u <= 1.0 else 'MISSED'} (<= 1 s)")
+
+
+SAVE_JS = """async (title) => {
+  const chart = cg.investigation.chartJSON();
+  chart.notes.investigation = 'benchmark: a saved chart of ' + chart.entities.length + ' entities';
+  const r = await fetch('investigations', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                           body: JSON.stringify({title, chart})});
+  const body = await r.json();
+  if (!r.ok) throw new Error(JSON.stringify(body));
+  return [body.id, body.entities, body.size];
+}"""
+OPEN_PROBE_JS = """() => {
+  window.__open = {};
+  new MutationObserver(() => {
+    if (/^opened/.test(document.querySelector('#status').textContent) && !window.__open.done)
+      window.__open.done = performance.now();
+  }).observe(document.querySelector('#status'), {childList: true, characterData: true, subtree: true});
+  document.querySelector('#inv-open-dlg').addEventListener('click', (ev) => {
+    if (ev.target.closest('a.inv-pick')) window.__open.t0 = performance.now(); }, {capture: true});
+}"""
+MARKS_JS = """() => { const at = (m) => (performance.getEntriesByName(m).pop() || {startTime: NaN}).startTime;
+  const t = [window.__open.t0, at('cg:inv-received'), at('cg:inv-styled'), at('cg:inv-drawn'), at('cg:inv-after'),
+             window.__open.done];
+  return t.slice(1).map((x, i) => (x - t[i]) / 1000); }"""
+REBUILD_JS = """async ([c, n]) => { const t0 = performance.now();
+  await cg.expand(c, {confirmed: true, hops: 3, limit: n});
+  return [(performance.now() - t0) / 1000, cg.state.raw.nodes.size]; }"""
+
+
+def saved_investigation(browser: Any, url: str, repeat: int, n: int = 2000) -> None:
+    """Open a saved 2,000-entity investigation from the Open… list, against building the chart again."""
+    print(f"\nopen a saved {n:,}-entity investigation (from the click in the Open… list to the chart drawn)")
+    # bypass_csp: wait_for_function evaluates its predicate with eval, which the app's CSP forbids
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True).new_page()
+    page.goto(f"{url}/?open={CENTER}&hops=3&limit={n}")
+    page.wait_for_function("window.cg && cg.ready && cg.settledAt !== null", timeout=120_000, polling=20)
+    inv_id, entities, size = page.evaluate(SAVE_JS, f"benchmark {n}")
+    page.context.close()
+    ours, base, split, marks = [], [], [], []
+    for _ in range(repeat):
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(url + "/")
+        page.wait_for_function("window.cg && cg.ready", timeout=60_000, polling=20)
+        page.evaluate(OPEN_PROBE_JS)
+        page.click("#inv-open")
+        link = page.locator(f"#inv-open-dlg tr[data-id='{inv_id}'] a.inv-pick")
+        link.wait_for()
+        link.click()
+        page.wait_for_function("window.__open.done", timeout=120_000, polling=10)
+        secs = page.evaluate("(window.__open.done - window.__open.t0) / 1000")
+        assert page.evaluate("cg.state.raw.nodes.size") == entities
+        requests = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => /investigations\\/inv-/.test(e.name))"
+            ".reduce((a, e) => Math.max(a, e.responseEnd), 0) - window.__open.t0"
+        )
+        ours.append(secs)
+        split.append(requests / 1000)
+        marks.append(page.evaluate(MARKS_JS))
+        context.close()
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(url + "/")
+        page.wait_for_function("window.cg && cg.ready", timeout=60_000, polling=20)
+        secs, rebuilt = page.evaluate(REBUILD_JS, [CENTER, n])
+        assert rebuilt == entities, f"the baseline built {rebuilt} entities, not {entities}"
+        base.append(secs)
+        context.close()
+    u, b = statistics.median(ours), statistics.median(base)
+    print(f"  saved: {entities:,} entities, {size / 1024:.0f} kB")
+    print(
+        f"  runs {[round(x, 2) for x in ours]} (of which the two requests {[round(x, 2) for x in split]}), "
+        f"baseline {[round(x, 2) for x in base]}"
+    )
+    print(
+        "  of which (median s): "
+        + ", ".join(
+            f"{name} {statistics.median(m[i] for m in marks):.2f}"
+            for i, name in enumerate(("requests", "styling", "drawing", "legend, map, timeline", "the rest"))
+        )
+    )
+    print(f"  {'entities':>8} {'open saved (s)':>15} {'build again, before (s)':>24} {'ratio':>6}  target")
+    print(f"  {entities:>8} {u:>15.2f} {b:>24.2f} {b / u:>5.1f}x  {'met' if u <= 2.0 else 'MISSED'} (<= 2 s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 2000])
@@ -254,7 +405,13 @@ def main() -> None:
         default=True,
         help="also measure expanding a large chart and Lay out again",
     )
+    ap.add_argument(
+        "--saved", action=argparse.BooleanOptionalAction, default=True, help="open a saved 2,000-entity investigation"
+    )
     ap.add_argument("--physics-timeout", type=float, default=60.0, help="seconds before physics counts as unsettled")
+    ap.add_argument(
+        "--flow", action=argparse.BooleanOptionalAction, default=True, help="also measure the flow view of a trace"
+    )
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -306,6 +463,8 @@ def main() -> None:
                 f"pyvis {[round(x[0], 2) for x in base]}",
                 flush=True,
             )
+        if args.saved:
+            saved_investigation(browser, live.url, args.repeat)
         browser.close()
     store.close()
 
@@ -336,6 +495,12 @@ def main() -> None:
             growth(browser, live2.url, args.repeat, args.physics_timeout)
             browser.close()
         big.close()
+
+    if args.flow:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            flow_view(browser, args.repeat)
+            browser.close()
 
 
 if __name__ == "__main__":

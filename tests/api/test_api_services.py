@@ -35,6 +35,18 @@ def test_trace_follows_funds_to_the_exchange(api: Api) -> None:
     assert bad["status"] == 422 and bad["where"] == "since"
 
 
+def test_trace_and_compare_keep_to_one_asset(api: Api) -> None:
+    start = {"wallets": ["wallet-collect"], "direction": "forward"}
+    usdt = api.post("/flows/trace", role="investigator", json={**start, "asset": "USDT"}).json()
+    assert usdt["traced"] and set(usdt["traced"]) == {"USDT"}
+    assert usdt["stamp"]["parameters"]["asset"] == "USDT"
+    for path in ("/flows/trace", "/flows/compare"):
+        r = api.post(path, role="investigator", json={**start, "asset": "BTC"})
+        assert r.status_code == 200, r.text
+        assert r.json()["endpoints"] == [], path  # the fixture world moves only USDT
+    assert problem(api.post("/flows/trace", role="investigator", json={**start, "asset": ""}))["status"] == 422
+
+
 def test_exports_force_the_partner_profile(api: Api) -> None:
     full = api.get("/exports/graphml", role="analyst", params={"profile": "internal"})
     assert full.status_code == 200, full.text

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from compoundgraph.models import Claim
-from compoundgraph.store import GraphStore
+from compoundgraph.store import ClaimFilter, GraphStore
 from compoundgraph.store.investigations import investigations_of
 from tests.support.api import Api, make_api, problem
 
@@ -307,3 +307,38 @@ def test_saved_traces_say_when_the_graph_under_them_changed(api: Api) -> None:
     assert again[0]["changed"] is True and again[0]["saved_stamp"] == traced["stamp"]["id"]
     assert problem(api.post(url, role="partner"))["status"] == 403
     assert api.post(url, role="analyst").status_code == 404  # not shared
+
+
+def test_the_entities_and_claims_of_a_saved_chart(api: Api) -> None:
+    """``GET /investigations/{id}/subgraph``: what the web UI draws on opening; the saved claim list is kept."""
+    made = create(api)
+    url = f"/investigations/{made['id']}"
+    sg = api.get(url + "/subgraph", role="investigator").json()
+    assert sorted(n["id"] for n in sg["nodes"]) == sorted(CHART_IDS)
+    between = {c.id for c in api.store.claims_between(CHART_IDS, ClaimFilter())}
+    assert {e["id"] for e in sg["edges"]} == between and len(between) > 2  # no list saved: every claim between
+    kept = sorted(between)[:2]
+    r = api.client.put(url, headers=h(api, "investigator"), json={"version": 1, "chart": {**chart(), "claims": kept}})
+    assert r.status_code == 200 and r.json()["chart"]["claims"] == kept
+    assert sorted(e["id"] for e in api.get(url + "/subgraph", role="investigator").json()["edges"]) == kept
+    report = api.get(url + "/report", role="investigator").text
+    assert report.count('<li id="claim-') == len(kept)
+    # partners: the redacted chart's entities, and only the claims they may read (also in the saved list)
+    api.client.put(
+        url + "/shares",
+        headers=h(api, "investigator"),
+        json={"shares": [{"to": f"key:{key_id(api, 'partner')}", "access": "read"}]},
+    )
+    theirs = api.get(url, role="partner").json()["chart"]
+    psg = api.get(url + "/subgraph", role="partner").json()
+    assert sorted(n["id"] for n in psg["nodes"]) == sorted(e["id"] for e in theirs["entities"])
+    assert "case-0001" not in {n["id"] for n in psg["nodes"]}
+    readable = {
+        c["id"]
+        for i in theirs["entities"]
+        if not i["id"].startswith("src-")
+        for c in api.get(f"/entities/{i['id']}", role="partner").json()["claims"]
+    }
+    assert set(theirs["claims"]) <= readable and {e["id"] for e in psg["edges"]} <= readable
+    assert set(theirs["claims"]) == {e["id"] for e in psg["edges"]}
+    assert api.get("/investigations/inv-0000000000000000/subgraph", role="investigator").status_code == 404

@@ -138,6 +138,7 @@ def test_trace_flow_from_wallet(ui: UI) -> None:
     ui.page.wait_for_selector("#panel button[data-act=trace]")
     before = ui.settles()
     ui.page.click("#trace")
+    ui.page.click("dialog#trace-dialog #td-run")  # today's defaults
     ui.wait_settles(before)
     assert {"wallet-tan", "wallet-peel", "wallet-exchange"} <= ui.node_ids()
     labels = {e["label"] for e in ui.visible_edges() if e["cgType"] == "TRANSFERRED"}

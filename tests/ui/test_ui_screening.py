@@ -17,6 +17,7 @@ def test_trace_view_flags_listed_wallets(ui: UI, world: GraphStore) -> None:
     ui.page.wait_for_selector("#panel button[data-act=trace]")
     before = ui.settles()
     ui.page.click("#trace")
+    ui.page.click("dialog#trace-dialog #td-run")  # today's defaults
     ui.wait_settles(before)
     results = ui.page.locator("#results-tab")
     headline = results.locator("p.trace-headline.listed")

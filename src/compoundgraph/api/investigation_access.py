@@ -83,8 +83,14 @@ def redact_chart(principal: Principal, store: GraphStore, chart: Chart) -> Chart
             "claims": {k: v for k, v in chart.notes.claims.items() if k in claims},
         }
     )
+    saved_claims = None if chart.claims is None else [c for c in chart.claims if c in claims]
     return chart.model_copy(
-        update={"entities": [e for e in chart.entities if e.id in keep], "notes": notes, "traces": []}
+        update={
+            "entities": [e for e in chart.entities if e.id in keep],
+            "claims": saved_claims,
+            "notes": notes,
+            "traces": [],
+        }
     )
 
 

@@ -193,6 +193,9 @@ class TraceIn(BaseModel):
     until: str | None = Field(None, description="ISO date or timestamp")
     method: Literal["haircut", "fifo"] = "haircut"
     stop_tags: list[str] | None = Field(None, max_length=20, description="default: exchange, otc, payment-provider")
+    asset: str | None = Field(
+        None, min_length=1, max_length=40, description="only transfers of this asset (default: every asset)"
+    )
     as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -143,6 +144,9 @@ class Chart(_Strict):
     """The saved content of an investigation."""
 
     entities: list[ChartEntity] = Field(default_factory=list)
+    # the claims the chart showed (ids): reopening and the report keep to them (plus claims on entities merged
+    # since); null: every claim between the entities
+    claims: list[str] | None = Field(default=None, max_length=200_000)
     filters: Filters = Field(default_factory=Filters)
     as_of: str | None = Field(default=None, examples=["2024-06-30"])
     notes: Notes = Field(default_factory=Notes)
@@ -170,6 +174,14 @@ class Chart(_Strict):
 
     def entity_ids(self) -> list[str]:
         return [e.id for e in self.entities]
+
+    def claim_keeper(self, merged_into: Iterable[str]) -> Callable[[str, str, str], bool]:
+        """Whether a claim (id, subject, object) belongs on this chart: every claim when no list was saved,
+        else a saved one or one touching an entity another was merged into since."""
+        if self.claims is None:
+            return lambda _id, _s, _o: True
+        saved, merged = frozenset(self.claims), frozenset(merged_into)
+        return lambda cid, subj, obj: cid in saved or subj in merged or obj in merged
 
 
 class Share(_Strict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,25 @@ class ReportData:
     viewer: str  # who the report was made for (key id and role)
 
 
-def gather(store: GraphStore, meta: Summary, chart: Chart, flt: ClaimFilter, generated: str, viewer: str) -> ReportData:
-    """Read the visible entities, the claims between them passing ``flt`` and their sources."""
+def gather(
+    store: GraphStore,
+    meta: Summary,
+    chart: Chart,
+    flt: ClaimFilter,
+    generated: str,
+    viewer: str,
+    merged_into: Iterable[str] = (),
+) -> ReportData:
+    """Read the visible entities, the claims between them passing ``flt`` (only those the chart showed,
+    when it saved its claim list; ``merged_into``: entities others were merged into since) and their sources."""
     shown = [e.id for e in chart.entities if not e.hidden]
     nodes = store.node_labels(shown)
     ids = [i for i in shown if i in nodes]
-    claims = sorted(store.claims_between(ids, flt), key=lambda c: (c.type, c.subject, c.object, c.source, c.id))
+    keep = chart.claim_keeper(merged_into)
+    claims = sorted(
+        (c for c in store.claims_between(ids, flt) if keep(c.id, c.subject, c.object)),
+        key=lambda c: (c.type, c.subject, c.object, c.source, c.id),
+    )
     sources = store.get_sources(sorted({c.source for c in claims}))
     return ReportData(meta, chart, {i: nodes[i] for i in ids}, claims, sources, generated, viewer)
 
@@ -201,7 +215,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:22px 0 6px;border-bot
 h3{font-size:13px;margin:6px 0}
 .meta{color:#333} .caveat{border:2px solid #a00;color:#a00;padding:6px 10px;font-weight:bold;margin:10px 0}
 figure{margin:10px 0;break-inside:avoid;page-break-inside:avoid}
-figure svg{width:100%;height:auto;border:1px solid #bbb}
+figure svg{width:100%;height:auto;border:1px solid #bbb;box-sizing:border-box}
 .legend ul{list-style:none;padding:0;margin:2px 0;display:flex;flex-wrap:wrap;gap:4px 16px}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;border:1px solid #222}
 ol.claims{list-style:none;padding:0} ol.claims li{break-inside:avoid;page-break-inside:avoid;

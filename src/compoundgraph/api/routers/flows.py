@@ -43,6 +43,7 @@ def trace_options(body: TraceIn) -> dict[str, Any]:
         "since": _when(body.since, "since"),
         "until": _when(body.until, "until"),
         "stop_tags": body.stop_tags if body.stop_tags is not None else STOP_TAGS,
+        "asset": body.asset,
     }
 
 

@@ -28,13 +28,15 @@ from ...investigations.model import (
 )
 from ...investigations.report import gather, render_html
 from ...investigations.service import follow_changes
+from ...store import EgoNetwork
 from ...store.investigations import investigations_of
+from ...views import subgraph_json
 from ..deps import Admin, Ctx, Investigator, Reader, Store, audit_detail
 from ..investigation_access import access_of, partner_view, redact_chart, require
 from ..limits import run_query
 from ..problems import MEDIA_TYPE, Problem, problem_docs
-from ..redaction import claim_filter
-from ..schemas import TraceIn
+from ..redaction import HIDDEN_LABELS, claim_filter, redact_ego
+from ..schemas import Subgraph, TraceIn
 from ..security import Principal, role_rank
 from .common import make_filter
 from .flows import trace_options
@@ -312,17 +314,56 @@ async def report(inv_id: InvId, request: Request, principal: Reader, store: Stor
         inv_store = investigations_of(store)
         _, _access = require(inv_store, inv_id, principal, "read")
         inv = inv_store.get(inv_id)
-        chart, _changes = follow_changes(store, inv.chart)
+        chart, changes = follow_changes(store, inv.chart)
         chart = redact_chart(principal, store, chart)
         f = chart.filters
         flt = claim_filter(principal, store, f.rel_types, None, f.min_grade, chart.as_of)
         meta = Summary.model_validate(partner_view(inv, chart)) if principal.is_partner else inv.summary()
-        data = gather(store, meta, chart, flt, now(), f"key {principal.key_id} ({principal.role})")
+        data = gather(
+            store, meta, chart, flt, now(), f"key {principal.key_id} ({principal.role})", changes.merged.values()
+        )
         audit_detail(request, version=inv.version, claims=len(data.claims))
         return render_html(data)
 
     page = await run_query(ctx.api.query_timeout_s, run)
     return HTMLResponse(page, headers={"Content-Disposition": f'inline; filename="{inv_id}-report.html"'})
+
+
+@router.get(
+    "/{inv_id}/subgraph",
+    response_model=None,
+    responses={
+        200: {"model": Subgraph, "description": "the chart's entities and the claims between them"},
+        **problem_docs(401, 403, 404, 422, 504),
+    },
+)
+async def chart_subgraph(inv_id: InvId, request: Request, principal: Reader, store: Store, ctx: Ctx) -> Response:
+    """The entities of the investigation's chart (merged ids followed, as ``GET /investigations/{id}`` opens
+    it) and every claim between them, in the subgraph shape of ``/subgraph/ego``: what the web UI draws when
+    it opens a saved chart. Partners get the partner redaction."""
+    audit_detail(request, investigation=inv_id, op="open-subgraph")
+
+    def run() -> dict[str, Any]:
+        inv_store = investigations_of(store)
+        require(inv_store, inv_id, principal, "read")
+        chart, changes = follow_changes(store, inv_store.get(inv_id).chart)
+        chart = redact_chart(principal, store, chart)
+        flt = claim_filter(principal, store)
+        ids = chart.entity_ids()
+        nodes = store.node_labels(ids)
+        if principal.is_partner:
+            nodes = {k: n for k, n in nodes.items() if n.label not in HIDDEN_LABELS}
+        keep = chart.claim_keeper(changes.merged.values())
+        claims = [c for c in store.claims_between(sorted(nodes), flt) if keep(c.id, c.subject, c.object)]
+        if principal.is_partner and nodes:
+            centre = next(iter(nodes))
+            claims = redact_ego(principal, store, flt, EgoNetwork(centre, nodes, claims, {})).claims
+        return subgraph_json([nodes[i] for i in ids if i in nodes], claims)
+
+    body = await run_query(ctx.api.query_timeout_s, run)
+    audit_detail(request, entities=len(body["nodes"]), claims=len(body["edges"]))
+    response: Response = request.app.state.json_response(body)
+    return response
 
 
 class TraceCheckOut(BaseModel):

@@ -1,9 +1,10 @@
-/* Exports of what is on screen: PNG, standalone HTML and the export formats. */
+/* Exports of what is on screen: PNG and SVG pictures, standalone HTML and the export formats. */
 import { $ } from "./util.js";
 import { state } from "./state.js";
-import { container, network } from "./chart.js";
+import { network } from "./chart.js";
 import { api, guarded } from "./api.js";
 import { edgeVisible, nodeVisible } from "./filters.js";
+import { chartPNG, chartSVG, pictureName } from "./picture.js";
 
 function download(href, name) {
   const a = document.createElement("a");
@@ -19,15 +20,15 @@ function visibleSubgraph() {
     supernodes: {}, truncated: false,
   };
 }
-$("#export-png").addEventListener("click", () => {
-  const src = container.querySelector("canvas");
-  const c = document.createElement("canvas");
-  c.width = src.width; c.height = src.height;
-  const ctx = c.getContext("2d");
-  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, c.width, c.height);
-  ctx.drawImage(src, 0, 0);
-  download(c.toDataURL("image/png"), "compoundgraph-chart.png");
-});
+// PNG and SVG of the chart alone, with the title, date, as-of date and legend burnt in (picture.js)
+$("#export-png").addEventListener("click", () => guarded(async () => {
+  const png = await chartPNG(2);
+  download(png.url, pictureName("png"));
+}));
+function exportSVG() {
+  const blob = new Blob([chartSVG().svg], { type: "image/svg+xml" });
+  download(URL.createObjectURL(blob), pictureName("svg"));
+}
 $("#export-html").addEventListener("click", () => guarded(async () => {
   const r = await api("ui/standalone", { method: "POST", body: visibleSubgraph(), raw: true });
   download(URL.createObjectURL(await r.blob()), "compoundgraph-chart.html");
@@ -36,6 +37,7 @@ $("#export-fmt").addEventListener("change", () => guarded(async () => {
   const fmt = $("#export-fmt").value;
   $("#export-fmt").value = "";
   if (!fmt) return;
+  if (fmt === "svg-picture") { exportSVG(); return; }
   const p = new URLSearchParams();
   visibleSubgraph().nodes.forEach((n) => p.append("ids", n.id));
   const r = await api(`exports/${encodeURIComponent(fmt)}?` + p.toString(), { raw: true });

@@ -1,12 +1,15 @@
-/* Paths between two entities and money-flow traces, with their results tab. */
-import { $, esc, fmtAmount } from "./util.js";
+/* Paths between two entities and money-flow traces, with their results tab; a trace opens in the flow view
+   (flowpane.js) after the trace dialog (flowdialog.js). */
+import { $, esc, fmtAmount, shortLabel } from "./util.js";
 import { state } from "./state.js";
 import { network } from "./chart.js";
 import { api, guarded, status } from "./api.js";
-import { filterParams, minGrade } from "./filters.js";
+import { filterParams } from "./filters.js";
 import { addSubgraph, restyle } from "./graph.js";
 import { select } from "./panel.js";
 import { showTab } from "./timeline.js";
+import { askTraceOptions, traceBody } from "./flowdialog.js";
+import { setHooks, show as showFlow, showPane } from "./flowpane.js";
 
 $("#paths").addEventListener("click", () => guarded(findPaths));
 export async function findPaths() {
@@ -33,20 +36,36 @@ $("#trace").addEventListener("click", () => {
   const sel = network.getSelectedNodes();
   guarded(() => trace(sel[0]));
 });
-export async function trace(id) {
+$("#flow-view").addEventListener("click", () => showPane(true));
+setHooks({ run: runTrace, select: (id) => { showPane(false); select([id], true); } });
+/** Trace the money flow from wallet ``id``: with ``options`` (see flowdialog.js) at once, without them after
+    asking in the trace dialog. The answer opens in the flow view and, as before, goes on the chart. */
+export async function trace(id, options) {
   const n = id && state.raw.nodes.get(id);
   if (!n || n.label !== "Wallet") { status("select a wallet to trace its money flow", true); return; }
+  return runTrace([id], options || null, n.name);
+}
+async function runTrace(wallets, options, startName, saved, asOf) {
+  const id = wallets[0];
+  const n = state.raw.nodes.get(id);
+  const o = options || await askTraceOptions(`from ${shortLabel(startName || (n ? n.name : id))}${wallets.length > 1 ? ` and ${wallets.length - 1} more` : ""}`);
+  if (!o) return;
   status("tracing…");
-  const body = { wallets: [id], direction: $("#trace-dir").value, max_hops: 6 };
-  const m = minGrade();
-  if (m) body.min_grade = m;
-  if (state.filters.asOf) body.as_of = state.filters.asOf;
+  const body = traceBody(wallets, o, asOf !== undefined ? asOf : state.filters.asOf);
   const res = await api("flows/trace", { method: "POST", body });
   const sg = res.subgraph || res;
+  const named = startName || (n ? n.name : ((sg.nodes || []).find((x) => x.id === id) || {}).name || id);
+  window.cg.flowDrawn = showFlow(res, body, named, saved);
+  if (o.draw_on_chart === false) { renderTraceResults(res, body, named); status(`traced ${(res.flows || []).length} transfers (${body.method})`); return res; }
   // the share of each transfer that carried traced funds goes on the edge label
   const traced = new Map((res.flows || []).map((f) => [f.claim, f.traced]));
   for (const e of sg.edges || []) if (traced.has(e.id)) e.traced = traced.get(e.id);
   await addSubgraph(sg, { highlight: (sg.edges || []).filter((e) => e.type === "TRANSFERRED").map((e) => e.id), anchor: id });
+  renderTraceResults(res, body, named);
+  status(`traced ${(res.flows || []).length} transfers (${body.method})`);
+  return res;
+}
+function renderTraceResults(res, body, startName) {
   const ends = res.endpoints || [];
   const name = (w) => state.raw.nodes.has(w)
     ? `<a href="#" class="goto" data-id="${esc(w)}">${esc(state.raw.nodes.get(w).name)}</a>` : esc(w);
@@ -57,14 +76,15 @@ export async function trace(id) {
   const listedRows = listed.map((x) => `<li>${name(x.wallet)} (${esc(x.hops)} hops): ${Object.entries(x.amount || {})
     .map(([m, v]) => `${esc(m)} ${esc(fmtAmount(v))}`).join(", ")} ${esc(x.asset || "")}; ${(x.sanctions || [])
     .map((e) => esc(e.name) + (e.via ? " via " + name(e.via) : "")).join("; ")}</li>`).join("");
-  renderResults(`<h3>Money flow ${esc(body.direction)} from ${esc(n.name)} (${esc(res.method || "")})</h3>
+  renderResults(`<h3>Money flow ${esc(body.direction)} from ${esc(startName)} (${esc(res.method || "")})</h3>
     ${headline}${listedRows ? `<ul class="listed-wallets">${listedRows}</ul>` : ""}
-    <p>${(res.flows || []).length} transfers drawn on the chart with amounts${tracedTotals ? "; traced " + tracedTotals : ""}.</p>
+    <p>${(res.flows || []).length} transfers${tracedTotals ? "; traced " + tracedTotals : ""}. <button class="small open-flow">Flow view</button></p>
     <table class="endpoints"><tr><th>end point</th><th>amount</th><th>asset</th><th>hops</th><th>why it stops</th><th>tags</th><th>held by</th><th>listed</th></tr>
     ${ends.map((r) => `<tr${r.listed ? ' class="listed"' : ""}><td>${name(r.wallet)}</td><td>${esc(fmtAmount(r.amount))}</td><td>${esc(r.asset || "")}</td>
       <td>${esc(r.hops)}</td><td>${esc((r.reasons || []).join(", "))}</td><td>${esc((r.tags || []).join(", "))}</td>
       <td>${(r.holders || []).map((h) => name(h.id)).join(", ")}</td><td>${r.listed ? "LISTED" : ""}</td></tr>`).join("")}</table>`);
   document.querySelectorAll("#results-tab .goto").forEach((a) => a.addEventListener("click", (ev) => { ev.preventDefault(); select([a.dataset.id], true); }));
+  document.querySelectorAll("#results-tab .open-flow").forEach((b) => b.addEventListener("click", () => showPane(true)));
   showTab("results-tab");
 }
 function renderResults(html) { $("#results-tab").innerHTML = html; }

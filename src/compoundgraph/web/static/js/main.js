@@ -8,6 +8,7 @@ import { api, guarded, status } from "./api.js";
 import { expand, guardLimit } from "./expand.js";
 import { countLine, renderLegend, sliderValue, updateAsOfRange } from "./filters.js";
 import { findPaths, trace } from "./flows.js";
+import * as flows from "./flowpane.js";
 import { addSubgraph } from "./graph.js";
 import { undo } from "./history.js";
 import { relayout } from "./layout.js";
@@ -15,6 +16,8 @@ import { map } from "./mapview.js";
 import { select, showEntity } from "./panel.js";
 import { openChart } from "./search.js";
 import { currentTimeline } from "./timeline.js";
+import { investigation } from "./investigation.js";
+import { chartPNG, chartSVG } from "./picture.js";
 import "./exports.js";  // the export buttons (nothing imports it for a value)
 import { openFunnel } from "./funnel.js";
 import { openReview } from "./review.js";
@@ -60,5 +63,5 @@ async function init() {
 }
 
 window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-  addSubgraph, sliderValue, openReview, openFunnel, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, settles: 0, settledAt: null, ready: false };
+  addSubgraph, sliderValue, openReview, openFunnel, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, investigation, picture: { chartSVG, chartPNG }, settles: 0, settledAt: null, ready: false };
 init();

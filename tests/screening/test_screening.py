@@ -53,9 +53,6 @@ def only(result, n: int = 0):  # type: ignore[no-untyped-def]
         ("陈伟明", "person-tan-weiming"),
         ("Lotus Holdngs", "org-lotus-holdings"),  # a typo
         ("Blue Technology", "org-blue-wave"),  # a missing word
-        ("+85512345678", "account-phone-nok"),
-        ("lotusjobs", "account-tg-lotusjobs"),
-        (ETH.lower(), ETH_ID),
     ],
 )
 def test_match_candidates_find_variants(graph: GraphStore, query: str, expected: str) -> None:
@@ -63,6 +60,24 @@ def test_match_candidates_find_variants(graph: GraphStore, query: str, expected:
     assert len(found) == 2
     assert expected in found[0], found[0]
     assert found[1] == [] or expected not in found[1]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("+85512345678", "account-phone-nok"),
+        ("lotusjobs", "account-tg-lotusjobs"),
+        ("LotusJobs", "account-tg-lotusjobs"),  # identifiers meet in normal form
+        (ETH.lower(), ETH_ID),
+    ],
+)
+def test_match_candidates_find_identifiers_by_normal_form(graph: GraphStore, query: str, expected: str) -> None:
+    found = graph.match_candidates([query, "lotusjob", "+8551234567"], 20, names=False)
+    assert expected in found[0], found[0]
+    # equality of normal forms, not a substring: one character short finds nothing
+    assert expected not in found[1] and expected not in found[2]
+    # names are not identifiers: a name lookup does not find an account by its handle's words
+    assert expected not in graph.match_candidates([query], 20)[0]
 
 
 def test_match_candidates_keep_positions_and_skip_empty(graph: GraphStore) -> None:

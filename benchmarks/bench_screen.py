@@ -347,8 +347,7 @@ def neo4j_world(entities: int, port: int) -> Path:
         "COMPOUNDGRAPH_NEO4J_URI": "",
         "COMPOUNDGRAPH_EMBEDDED_PATH": str(DATA / f"screen-{entities}.sqlite"),
     }
-    if not dump.exists():
-        subprocess.run([*cli, "dump", str(dump)], check=True, env=embedded)
+    subprocess.run([*cli, "dump", str(dump)], check=True, env=embedded)  # the world as it is now
     t = time.perf_counter()
     neo = {**env, "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{port}"}
     subprocess.run(
@@ -367,9 +366,9 @@ def neo4j_speed(args: argparse.Namespace, rng: random.Random) -> dict:
     emb = build(args.neo4j_entities)
     names, idents = labelled(emb, args.sample, rng)
     path = make_rows(emb, names, idents, args.neo4j_rows, rng)
-    neo4j_world(args.neo4j_entities, args.neo4j_port)
     env = {**os.environ, "NEO4J_LOCAL_STATE": str(DATA / f"neo4j-state-{args.neo4j_port}")}
     try:
+        neo4j_world(args.neo4j_entities, args.neo4j_port)
         with open_store(Settings(neo4j_uri=f"bolt://127.0.0.1:{args.neo4j_port}")) as neo:
             out = speed(neo, path, args.baseline_rows)
         same = speed(emb, path, 1)

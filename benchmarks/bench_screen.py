@@ -414,7 +414,9 @@ def main() -> None:
         store = build(args.entities)
         counts = store.counts()["labels"]
         print(f"store: embedded, {sum(counts.values()):,} entities ({counts.get('Wallet', 0):,} wallets)", flush=True)
-        names, idents = labelled(store, args.sample, rng)
+        path = DATA / f"rows-{args.rows}.csv"
+        reuse = args.reuse_rows and path.exists()
+        names, idents = labelled(store, args.sample, rng) if not (reuse and args.skip_quality) else ([], [])
         if not args.skip_quality:
             print("\n== quality: identifiers ==")
             print(json.dumps(quality(store, idents, 0.85), indent=1, ensure_ascii=False), flush=True)
@@ -422,8 +424,7 @@ def main() -> None:
             for th in (0.8, 0.85, 0.9):
                 print(json.dumps(quality(store, names, th), indent=1, ensure_ascii=False), flush=True)
         print("\n== speed: embedded ==")
-        path = DATA / f"rows-{args.rows}.csv"
-        if not (args.reuse_rows and path.exists()):
+        if not reuse:
             path = make_rows(store, names, idents, args.rows, rng)
         result = speed(store, path, args.baseline_rows)
         result.pop("_result")

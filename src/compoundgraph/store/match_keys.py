@@ -9,15 +9,17 @@ An entity's keys (:func:`entity_keys`), each a short string:
   scripts - in ASCII transliteration: ``w_<word>`` for every word; for words of three letters or more their
   first three letters ``h_<abc>`` and last three ``t_<xyz>`` (a typo after the third letter, or before the
   last three, still leaves one of them), and every pair of these within one name form, ``hh_<abc>_<def>``
-  and ``tt_<uvw>_<xyz>``: a pair is far rarer than either half, so a lookup walks few postings.
+  and ``tt_<uvw>_<xyz>``: a pair is far rarer than either half, so a lookup walks few postings; and for a
+  name form of several words, the form without blanks ``j_<words run together>`` (a transliteration splits
+  syllables that a romanised name writes together: 佘智江 is "she zhi jiang", the graph's "She Zhijiang").
 
-A name query is answered by steps (:func:`name_plan`), each "the entities holding every key of a set": all
-its words; failing ``limit`` candidates, the first three letters of every word, in one name form ("Tan
-Weiming" finds "Tan Wei Ming"); failing any, the last three letters of every word; failing any, for three
-words or more, all words but one (a word the graph's name lacks). Words of one or two letters are left out
-while the name has longer ones. Each step returns the first ``limit`` matching ids in id order, so both
-stores give the same candidates. Both stores keep the keys beside the entity, written by their writers and
-built for databases written before the keys existed (or by an older version of them) when the store opens.
+A name query is answered by steps (:func:`name_plan`), each "the entities holding every key of a set": all its
+words, or its words run together; failing ``limit`` candidates, the first three letters of every word, in one
+name form ("Tan Weiming" finds "Tan Wei Ming"); failing any, the last three letters of every word; failing
+any, for three words or more, all words but one (a word the graph's name lacks). Words of one or two letters
+are left out while the name has longer ones. Each step returns the first ``limit`` matching ids in id order,
+so both stores give the same candidates. Both stores keep the keys beside the entity, written by their writers
+and built for databases written before the keys existed (or by an older version of them) when the store opens.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ __all__ = ["NAME_LABELS", "MAX_WORDS", "entity_keys", "identifier_key", "name_pl
 # Entities a name can hit: wallets and accounts are named by their address or handle (identifiers only)
 NAME_LABELS = frozenset({"Person", "Organization", "ArmedGroup", "Compound", "Platform"})
 MAX_WORDS = 8  # words of a name query used for its lookups (a key set never holds more)
-KEYS_VERSION = "2"  # bump when the keys change: stores rebuild them on open
+KEYS_VERSION = "3"  # bump when the keys change: stores rebuild them on open
 
 
 def identifier_key(value: str) -> str | None:
@@ -65,6 +67,8 @@ def entity_keys(e: Entity) -> set[str]:
         for form in _name_forms([e.name, *e.aliases]):
             words = form.split()
             keys.update("w_" + w for w in words)
+            if len(words) > 1:
+                keys.add("j_" + "".join(words))
             long_words = [w for w in words if len(w) >= 3]
             for kind, part in (("h", _head), ("t", _tail)):
                 parts = sorted({part(w) for w in long_words})
@@ -100,6 +104,9 @@ def name_plan(query: str) -> list[list[list[str]]]:
     if not words:
         return []
     steps: list[list[list[str]]] = [[["w_" + w for w in words]]]
+    joined = "".join(q.split())
+    if len(q.split()) > 1 and len(joined) >= 3:  # "she zhi jiang" is "She Zhijiang", "tan wei ming" "Tan Weiming"
+        steps[0].append(["j_" + joined])
     long_words = [w for w in words if len(w) >= 3]
     heads = sorted({w[:3] for w in long_words})
     tails = sorted({w[-3:] for w in long_words})

@@ -220,6 +220,7 @@ def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
         {"name": "Prince Holding Group", "country": "KH"},
         {"name": "Karen National Army"},
         {"Wallet": ETH[:-1] + "d", "colour": "red"},
+        {"name": "佘智江"},  # she zhi jiang: the romanised name writes two syllables together
     ]
     out = []
     for store in (emb, neo):
@@ -232,6 +233,8 @@ def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
     assert first["name"] == "Chen Zhi" and first["features"]["name_translit"] == 1.0
     kna = out[0]["rows"][6]["hits"][0]
     assert kna["label"] == "ArmedGroup" and kna["listed"] and kna["distance"]["hops"] == 0
+    she = out[0]["rows"][8]["hits"][0]
+    assert she["name"] == "She Zhijiang" and she["features"]["name_fuzzy"] == 1.0
 
 
 # -- input files and the command --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from ..models import RESERVED, Claim, Entity, Source, claim_fingerprint, trusted
 from ..ontology import SOURCE_LABEL, ontology
 from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, search_text
 from .cypher import cypher, statements
-from .match_keys import entity_keys
+from .match_keys import KEYS_VERSION, entity_keys
 
 __all__ = ["Neo4jStore"]
 
@@ -48,6 +48,7 @@ _PROJECTION_PAGE = 50_000  # rows per page of graph_columns (two integers and a 
 # up to this many claims of a type, an unfiltered projection reads them in one result (a plain scan, about
 # twice as fast as pages; ~150 bytes of server heap each, so ~300 MB at most)
 _PROJECTION_WHOLE = 2_000_000
+KEYS_MARK = f"keys_v{KEYS_VERSION}"
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -58,8 +59,14 @@ def entity_props(e: Entity) -> dict[str, Any]:
         if value is not None:
             props[f] = value
     props["search_text"] = search_text(e)
-    props["match_keys"] = " ".join(sorted(entity_keys(e)))
+    props["match_keys"] = match_keys_text(e)
     return props
+
+
+def match_keys_text(e: Entity) -> str:
+    """Screening's keys as one property: blank-separated terms for the whitespace analyser, after a mark of
+    the keys' version (a term no lookup asks for), so that keys of an older version are rebuilt."""
+    return " ".join([KEYS_MARK, *sorted(entity_keys(e))])
 
 
 def entity_from(props: dict[str, Any]) -> Entity:
@@ -175,12 +182,12 @@ class Neo4jStore(GraphStore):
         """Screening's blocking keys for entities written before they existed (a page at a time)."""
         while True:
             records, _, _ = self.driver.execute_query(
-                Query(cypher("read/entities_without_keys")), {"page": _PAGE}, database_=self.database
+                Query(cypher("read/entities_without_keys")), {"page": _PAGE, "mark": KEYS_MARK}, database_=self.database
             )
             page = records[0]["rows"] if records else []
             if not page:
                 return
-            rows = [{"id": e.id, "keys": " ".join(sorted(entity_keys(e)))} for e in map(entity_from, page)]
+            rows = [{"id": e.id, "keys": match_keys_text(e)} for e in map(entity_from, page)]
             self.driver.execute_query(Query(cypher("write/set_match_keys")), {"rows": rows}, database_=self.database)
 
     def close(self) -> None:

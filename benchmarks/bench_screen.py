@@ -24,8 +24,19 @@ variant at the default. Targets: identifiers recall 1.0; names recall >= 0.9 at 
 **Speed.** ``--rows`` rows (names, wallets, decoys, handles) written to a CSV file, then read and screened by
 ``compoundgraph.screening`` (batched blocking, one candidate query per distinct value per batch). Baseline,
 in the same run: the store's own ``search`` called once per row value, as a client without screening would
-(timed on ``--baseline-rows`` rows). Printed: rows/s of both, the ratio, and the time projected for 100,000
-rows (the target: <= 60 s against 1,000,000 entities, embedded).
+(timed on ``--baseline-rows`` rows). Printed: rows/s of both, the ratio, the time projected for 100,000
+rows (the target: <= 60 s against 1,000,000 entities, embedded), the CPU seconds of this process (on a shared
+machine wall time measures the neighbours too) and the floor: the bare index work of the same rows (blocking
+lookups and reading the candidates, no scoring, context or distances). The load average is printed before and
+after.
+
+**Neo4j** (``--neo4j-port P``): the world of ``--neo4j-entities`` (default 100,000) is dumped from its embedded
+store and bulk-loaded (``compoundgraph load --bulk``) into a Neo4j this script starts on port ``P`` with
+``scripts/neo4j-local`` (data in ``data/bench-screen/neo4j-N``, reused while its stamp matches; stopped at
+the end); ``--neo4j-rows`` rows are screened there and on the embedded store in the same run, and the two
+answers compared.
+
+    .venv/bin/python benchmarks/bench_screen.py --skip-embedded --neo4j-port 7704   # Neo4j only
 """
 
 from __future__ import annotations

@@ -240,6 +240,14 @@ def test_screen_upload_limits_and_errors(world: GraphStore, tmp_path: Path) -> N
         assert extra["status"] == 422 and extra["where"] == "colour"
         nofile = problem(a.post("/screen", data={"threshold": "0.9"}, files={"other": ("a.csv", b"name\nx\n")}))
         assert nofile["status"] == 422
+        two = {"file": ("a.csv", b"name\nx\n"), "more": ("b.csv", b"name\ny\n")}
+        assert problem(a.post("/screen", files=two))["status"] == 422  # one file a request
+        junk = a.client.post(
+            "/screen",
+            content=b"--x\r\nnot a part",
+            headers={"X-API-Key": a.keys["admin"], "content-type": "multipart/form-data; boundary=x"},
+        )
+        assert problem(junk)["status"] == 422
         assert problem(a.post("/screen", role=None, files={"file": ("a.csv", b"name\nx\n")}))["status"] == 401
     finally:
         a.client.close()

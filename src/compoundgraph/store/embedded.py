@@ -177,6 +177,9 @@ class EmbeddedStore(GraphStore):
         version of them) gains them once, all or nothing, when it is opened."""
         try:
             db.execute("BEGIN IMMEDIATE")
+            if db.execute("SELECT value FROM meta WHERE key = 'match_keys'").fetchone() == (KEYS_VERSION,):
+                db.execute("COMMIT")  # another connection built them while this one waited for the lock
+                return
             db.execute("DELETE FROM match_keys")
             last = 0
             while True:

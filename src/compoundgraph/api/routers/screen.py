@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from ...errors import InvalidInput, TooLarge
 from ...screening import Options, Policy, Screening, from_records, screen
@@ -181,7 +182,10 @@ def _validated(raw: Any, loc: tuple[str, ...]) -> ScreenIn:
 async def _from_upload(request: Request, ctx: Any) -> tuple[ScreenIn, Batch]:
     """The uploaded file's rows and the form's options: saved under its sanitised name (the extension says
     the format) in a private temporary folder, with the ingest upload's size limit."""
-    form = await request.form(max_files=1, max_fields=len(_OPTION_FIELDS))
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except HTTPException as exc:  # a malformed multipart body, too many fields or files: the caller's error
+        raise InvalidInput(f"not a readable form upload: {exc.detail}", where="body") from exc
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidInput("no file: send the rows as a multipart field named 'file'", where="file")

@@ -104,11 +104,7 @@ _SCREEN_BODY = {
                         "description": "CSV, TSV, XLSX, JSON or JSON lines; one row per subject, columns as the "
                         "JSON rows' fields; the format is taken from the file name's extension",
                     },
-                    **{
-                        k: {**v, "description": v.get("description", "")}
-                        for k, v in ScreenIn.model_json_schema()["properties"].items()
-                        if k in _OPTION_FIELDS
-                    },
+                    **{k: v for k, v in ScreenIn.model_json_schema()["properties"].items() if k in _OPTION_FIELDS},
                 },
             }
         },

@@ -24,8 +24,19 @@ variant at the default. Targets: identifiers recall 1.0; names recall >= 0.9 at 
 **Speed.** ``--rows`` rows (names, wallets, decoys, handles) written to a CSV file, then read and screened by
 ``compoundgraph.screening`` (batched blocking, one candidate query per distinct value per batch). Baseline,
 in the same run: the store's own ``search`` called once per row value, as a client without screening would
-(timed on ``--baseline-rows`` rows). Printed: rows/s of both, the ratio, and the time projected for 100,000
-rows (the target: <= 60 s against 1,000,000 entities, embedded).
+(timed on ``--baseline-rows`` rows). Printed: rows/s of both, the ratio, the time projected for 100,000
+rows (the target: <= 60 s against 1,000,000 entities, embedded), the CPU seconds of this process (on a shared
+machine wall time measures the neighbours too) and the floor: the bare index work of the same rows (blocking
+lookups and reading the candidates, no scoring, context or distances). The load average is printed before and
+after.
+
+**Neo4j** (``--neo4j-port P``): the world of ``--neo4j-entities`` (default 100,000) is dumped from its embedded
+store and bulk-loaded (``compoundgraph load --bulk``) into a Neo4j this script starts on port ``P`` with
+``scripts/neo4j-local`` (data in ``data/bench-screen/neo4j-N``, reused while its stamp matches; stopped at
+the end); ``--neo4j-rows`` rows are screened there and on the embedded store in the same run, and the two
+answers compared.
+
+    .venv/bin/python benchmarks/bench_screen.py --skip-embedded --neo4j-port 7704   # Neo4j only
 """
 
 from __future__ import annotations
@@ -33,7 +44,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,9 +58,15 @@ from compoundgraph.ingest.addresses import AddressError, validate_address  # noq
 from compoundgraph.loader import load_jsonl  # noqa: E402
 from compoundgraph.models import Entity  # noqa: E402
 from compoundgraph.screening import Options, from_records, read_file, screen  # noqa: E402
+from compoundgraph.screening.engine import _CANDIDATES as CANDIDATES  # noqa: E402
+from compoundgraph.screening.engine import _CHUNK as CHUNK  # noqa: E402
+from compoundgraph.screening.inputs import Batch  # noqa: E402
+from compoundgraph.screening.names import forms  # noqa: E402
+from compoundgraph.screening.report import as_json  # noqa: E402
 from compoundgraph.store import EmbeddedStore, GraphStore  # noqa: E402
 
 PUBLIC = ROOT / "src" / "compoundgraph" / "sample" / "public_record.jsonl"
+LAUNCHER = ROOT / "scripts" / "neo4j-local"
 DATA = ROOT / "data" / "bench-screen"  # data/ is not versioned
 NAMED = ("Person", "Organization", "ArmedGroup")
 # written in Chinese characters by the press; their pinyin is the name the public record gives
@@ -255,10 +274,10 @@ def quality(store: GraphStore, cases: list[tuple[dict, str | None, str]], thresh
     }
 
 
-def speed(store: GraphStore, names: list, idents: list, rows: int, baseline_rows: int, rng: random.Random) -> dict:
+def make_rows(store: GraphStore, names: list, idents: list, rows: int, rng: random.Random) -> Path:
+    """``rows`` rows drawn from the labelled set, the synthetic accounts' handles and the decoys, as CSV."""
     pool = [c[0] for c in names] + [c[0] for c in idents]
-    handles = [{"handle": e.name} for e in _accounts(store, 2_000)]
-    pool += handles
+    pool += [{"handle": e.name} for e in _accounts(store, 2_000)]
     batch = [dict(rng.choice(pool)) for _ in range(rows)]
     path = DATA / f"rows-{rows}.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -266,31 +285,114 @@ def speed(store: GraphStore, names: list, idents: list, rows: int, baseline_rows
         w.writeheader()
         for i, row in enumerate(batch):
             w.writerow({"key": f"r{i}", **row})
-    t = time.perf_counter()
+    return path
+
+
+def floor(store: GraphStore, parsed: Batch) -> dict:
+    """The bare index work of a screening, in the same run: for each batch of rows, the blocking lookups
+    (identifiers and every name form, one query per step for the batch) and reading the candidates - what
+    no screening can skip; scoring, context and distances are left out."""
+    t, c = time.perf_counter(), time.process_time()
+    candidates = 0
+    with store.reading():
+        for start in range(0, len(parsed.rows), CHUNK):
+            rows = parsed.rows[start : start + CHUNK]
+            idents = list(dict.fromkeys(q for r in rows for i in r.identifiers for q in (i.value, i.raw)))
+            names = list(dict.fromkeys(q for r in rows for n in r.names for q in forms(n) if q))
+            found = store.match_candidates(idents, CANDIDATES, names=False) if idents else []
+            found += store.match_candidates(names, CANDIDATES) if names else []
+            ids = sorted({i for f in found for i in f})
+            candidates += len(store.get_entities(ids)) if ids else 0
+    return {
+        "seconds": round(time.perf_counter() - t, 2),
+        "cpu_seconds": round(time.process_time() - c, 2),
+        "candidates_read": candidates,
+    }
+
+
+def speed(store: GraphStore, path: Path, baseline_rows: int) -> dict:
+    t, c = time.perf_counter(), time.process_time()
     parsed = read_file(path)
     t_read = time.perf_counter() - t
     result = screen(store, parsed, Options())
-    t_all = time.perf_counter() - t
-    summary = result.summary()
+    t_all, c_all = time.perf_counter() - t, time.process_time() - c
+    rows = len(parsed.rows)
     # baseline: the store's search, one call per row value
-    sample = batch[:baseline_rows]
+    sample = parsed.rows[:baseline_rows]
     t = time.perf_counter()
     for row in sample:
-        store.search(next(iter(row.values())), 5)
+        store.search(row.names[0] if row.names else row.identifiers[0].raw if row.identifiers else row.where, 5)
     t_base = time.perf_counter() - t
     rate, base_rate = rows / t_all, len(sample) / t_base
     return {
         "rows": rows,
         "seconds": round(t_all, 2),
+        "cpu_seconds_this_process": round(c_all, 2),
         "reading_seconds": round(t_read, 2),
         "rows_per_s": round(rate),
         "baseline_rows": len(sample),
         "baseline_seconds": round(t_base, 2),
-        "baseline_rows_per_s": round(base_rate),
-        "ratio": round(rate / base_rate, 2),
+        "baseline_rows_per_s": round(base_rate, 1),
+        "ratio": round(rate / base_rate, 1),
         "projected_100k_rows_s": round(100_000 / rate, 1),
-        "summary": summary,
+        "floor_index_work": floor(store, parsed),
+        "summary": result.summary(),
+        "_result": result,
     }
+
+
+def neo4j_world(entities: int, port: int) -> Path:
+    """The embedded world of ``entities`` bulk-loaded into a Neo4j this script starts on ``port`` (data under
+    ``data/bench-screen/neo4j-<entities>``; loaded once, a stamp says what it holds)."""
+    data = DATA / f"neo4j-{entities}"
+    stamp = DATA / f"neo4j-{entities}.world.json"
+    env = {**os.environ, "NEO4J_LOCAL_STATE": str(DATA / f"neo4j-state-{port}")}
+    subprocess.run([str(LAUNCHER), "start", "--port", str(port), "--data", str(data)], check=True, env=env)
+    want = json.loads((DATA / f"screen-{entities}.world.json").read_text())
+    if stamp.exists() and json.loads(stamp.read_text()) == want:
+        return data
+    dump = DATA / f"world-{entities}.jsonl"
+    cli = [str(ROOT / ".venv" / "bin" / "compoundgraph")]
+    embedded = {
+        **env,
+        "COMPOUNDGRAPH_NEO4J_URI": "",
+        "COMPOUNDGRAPH_EMBEDDED_PATH": str(DATA / f"screen-{entities}.sqlite"),
+    }
+    subprocess.run([*cli, "dump", str(dump)], check=True, env=embedded)  # the world as it is now
+    t = time.perf_counter()
+    neo = {**env, "COMPOUNDGRAPH_NEO4J_URI": f"bolt://127.0.0.1:{port}"}
+    subprocess.run(
+        [*cli, "load", "--bulk", "--bulk-dir", str(DATA / f"bulk-{entities}"), str(dump)], check=True, env=neo
+    )
+    print(f"bulk-loaded the world into Neo4j in {time.perf_counter() - t:.0f} s", flush=True)
+    stamp.write_text(json.dumps(want))
+    return data
+
+
+def neo4j_speed(args: argparse.Namespace, rng: random.Random) -> dict:
+    """Screening on Neo4j (the world of ``--neo4j-entities``), its baseline, and the same answers as embedded."""
+    from compoundgraph.settings import Settings
+    from compoundgraph.store import open_store
+
+    emb = build(args.neo4j_entities)
+    names, idents = labelled(emb, args.sample, rng)
+    path = make_rows(emb, names, idents, args.neo4j_rows, rng)
+    env = {**os.environ, "NEO4J_LOCAL_STATE": str(DATA / f"neo4j-state-{args.neo4j_port}")}
+    try:
+        neo4j_world(args.neo4j_entities, args.neo4j_port)
+        with open_store(Settings(neo4j_uri=f"bolt://127.0.0.1:{args.neo4j_port}")) as neo:
+            out = speed(neo, path, args.baseline_rows)
+        same = speed(emb, path, 1)
+        a, b = as_json(out.pop("_result")), as_json(same.pop("_result"))
+        out["embedded_same_run_seconds"] = same["seconds"]
+        out["same_answers_as_embedded"] = a == b
+        if a != b:
+            diff = [i for i, (x, y) in enumerate(zip(a["rows"], b["rows"], strict=True)) if x != y]
+            out["rows_that_differ"] = diff[:20]
+    finally:
+        subprocess.run([str(LAUNCHER), "stop", "--port", str(args.neo4j_port)], check=False, env=env)
+        emb.close()
+    return out
 
 
 def _accounts(store: GraphStore, n: int) -> list[Entity]:
@@ -311,21 +413,38 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=300, help="synthetic names and wallets in the labelled set")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-quality", action="store_true", help="only the speed part")
+    ap.add_argument("--reuse-rows", action="store_true", help="screen data/bench-screen/rows-N.csv if it exists")
+    ap.add_argument("--neo4j-port", type=int, help="also measure Neo4j: a server started here on this port")
+    ap.add_argument("--neo4j-entities", type=int, default=100_000, help="the world bulk-loaded into Neo4j")
+    ap.add_argument("--neo4j-rows", type=int, default=10_000)
+    ap.add_argument("--skip-embedded", action="store_true", help="only the Neo4j part")
     args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()}  ({os.cpu_count()} cores)", flush=True)
     rng = random.Random(args.seed)
-    store = build(args.entities)
-    counts = store.counts()["labels"]
-    print(f"store: embedded, {sum(counts.values()):,} entities ({counts.get('Wallet', 0):,} wallets)")
-    names, idents = labelled(store, args.sample, rng)
-    if not args.skip_quality:
-        print("\n== quality: identifiers ==")
-        print(json.dumps(quality(store, idents, 0.85), indent=1, ensure_ascii=False))
-        print("\n== quality: names ==")
-        for th in (0.8, 0.85, 0.9):
-            print(json.dumps(quality(store, names, th), indent=1, ensure_ascii=False))
-    print("\n== speed ==")
-    print(json.dumps(speed(store, names, idents, args.rows, args.baseline_rows, rng), indent=1))
-    store.close()
+    if not args.skip_embedded:
+        store = build(args.entities)
+        counts = store.counts()["labels"]
+        print(f"store: embedded, {sum(counts.values()):,} entities ({counts.get('Wallet', 0):,} wallets)", flush=True)
+        path = DATA / f"rows-{args.rows}.csv"
+        reuse = args.reuse_rows and path.exists()
+        names, idents = labelled(store, args.sample, rng) if not (reuse and args.skip_quality) else ([], [])
+        if not args.skip_quality:
+            print("\n== quality: identifiers ==")
+            print(json.dumps(quality(store, idents, 0.85), indent=1, ensure_ascii=False), flush=True)
+            print("\n== quality: names ==")
+            for th in (0.8, 0.85, 0.9):
+                print(json.dumps(quality(store, names, th), indent=1, ensure_ascii=False), flush=True)
+        print("\n== speed: embedded ==")
+        if not reuse:
+            path = make_rows(store, names, idents, args.rows, rng)
+        result = speed(store, path, args.baseline_rows)
+        result.pop("_result")
+        print(json.dumps(result, indent=1), flush=True)
+        store.close()
+    if args.neo4j_port:
+        print(f"\n== speed: Neo4j ({args.neo4j_entities:,} entities, bulk-loaded) ==")
+        print(json.dumps(neo4j_speed(args, random.Random(args.seed)), indent=1), flush=True)
+    print(f"\nload average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 RESERVED = frozenset(
     "id label name aliases identifiers sources first_seen last_seen referents search_text type subject "
     "object source grade grade_r grade_c valid_from valid_to handling handling_rank quote key fp "
-    "subject_label object_label".split()
+    "subject_label object_label match_keys".split()
 )
 
 Scalar = str | int | float | bool

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
 from compoundgraph.loader import load_jsonl
-from tests.support.api import Api, problem
+from compoundgraph.store import GraphStore
+from tests.support.api import Api, make_api, problem
 from tests.support.world import ETH, ETH_ID, SCREENING
 
 
@@ -168,3 +170,98 @@ def test_match_takes_the_key_as_yente_clients_send_it(sapi: Api) -> None:
     assert ok.status_code == 200 and ok.json()["responses"]["a"]["results"][0]["id"] == "person-tan-weiming"
     bad = sapi.client.post("/match/default", json=q, headers={"Authorization": "ApiKey cg_nope_nope"})
     assert problem(bad)["status"] == 401
+
+
+# -- file uploads ------------------------------------------------------------------------------------------
+def _xlsx(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_screen_upload_csv_xlsx_and_jsonl(sapi: Api) -> None:
+    csv_file = f"key,name,wallet,favourite colour\nc1,陈伟明,,red\nc2,,{ETH.lower()},\nc3,,{ETH[:-1]}d,\n".encode()
+    r = sapi.post(
+        "/screen",
+        role="investigator",
+        files={"file": ("clients.csv", csv_file)},
+        data={"threshold": "0.9", "max_hops": "2"},
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["summary"]["rows"] == 3 and out["unknown_columns"] == ["favourite colour"]
+    tan, wallet, decoy = out["rows"]
+    assert (tan["key"], tan["where"], tan["hits"][0]["entity"]) == ("c1", "line 2", "person-tan-weiming")
+    assert tan["hits"][0]["distance"]["hops"] == 2
+    assert wallet["hits"][0]["entity"] == ETH_ID and wallet["listed"]
+    # a bad cell is reported on its row, naming the line and the column
+    assert decoy["hits"] == [] and decoy["where"] == "line 4" and decoy["errors"][0].startswith("wallet: ")
+    audit = [e for e in sapi.audit.entries() if e["path"] == "/screen"][-1]
+    assert audit["filename"] == "clients.csv" and audit["rows"] == 3 and len(audit["sha256"]) == 64
+
+    # the same answer from a workbook (a formula is refused on its row, never computed) and from JSON lines
+    book = _xlsx([["Name", "Wallet"], ["Tan Wei-Ming", None], ['=HYPERLINK("x")', None], [None, ETH.lower()]])
+    x = sapi.post("/screen?format=csv", files={"file": ("list.xlsx", book)})
+    assert x.status_code == 200 and x.headers["content-type"].startswith("text/csv"), x.text
+    lines = list(csv.DictReader(io.StringIO(x.text)))
+    assert [ln["entity"] for ln in lines] == ["person-tan-weiming", "", ETH_ID]
+    assert lines[1]["where"] == "sheet Clients row 3"
+    assert lines[1]["errors"].startswith("name: ") and "formula" in lines[1]["errors"]
+    jl = b'{"name": "Lotus Holdings"}\n\n{"wallet": "' + ETH.lower().encode() + b'"}\n'
+    j = sapi.post("/screen", files={"file": ("rows.jsonl", jl)}).json()
+    assert [r["hits"][0]["entity"] for r in j["rows"]] == ["org-lotus-holdings", ETH_ID]
+
+
+def test_screen_upload_limits_and_errors(world: GraphStore, tmp_path: Path) -> None:
+    a = make_api(world, tmp_path, max_upload_bytes=4096, max_body_bytes=1024)
+    try:
+        # an upload may be larger than a JSON body, up to the ingest uploads' cap
+        ok = a.post("/screen", files={"file": ("big.csv", b"name\n" + b"Tan Wei-Ming\n" * 200)})
+        assert ok.status_code == 200 and ok.json()["summary"]["rows"] == 200
+        assert problem(a.post("/screen", json={"rows": [{"name": "x" * 2000}]}))["status"] == 413
+        big = problem(a.post("/screen", files={"file": ("big.csv", b"name\n" + b"Tan Wei-Ming\n" * 400)}))
+        assert big["status"] == 413
+        bad_type = problem(a.post("/screen", files={"file": ("list.pdf", b"%PDF-1.4")}))
+        assert bad_type["status"] == 422 and bad_type["where"] == "file" and ".xlsx" in bad_type["detail"]
+        broken = problem(a.post("/screen", files={"file": ("list.xlsx", b"PK\x03\x04 not a workbook")}))
+        assert broken["status"] == 422 and broken["where"] == "list.xlsx" and "XLSX" in broken["detail"]
+        empty = problem(a.post("/screen", files={"file": ("empty.csv", b"name\n")}))
+        assert empty["status"] == 422 and "no rows" in empty["detail"]
+        opt = problem(a.post("/screen", files={"file": ("a.csv", b"name\nx\n")}, data={"threshold": "2"}))
+        assert opt["status"] == 422 and "threshold" in str(opt)
+        extra = problem(a.post("/screen", files={"file": ("a.csv", b"name\nx\n")}, data={"colour": "red"}))
+        assert extra["status"] == 422 and extra["where"] == "colour"
+        nofile = problem(a.post("/screen", data={"threshold": "0.9"}, files={"other": ("a.csv", b"name\nx\n")}))
+        assert nofile["status"] == 422
+        two = {"file": ("a.csv", b"name\nx\n"), "more": ("b.csv", b"name\ny\n")}
+        assert problem(a.post("/screen", files=two))["status"] == 422  # one file a request
+        junk = a.client.post(
+            "/screen",
+            content=b"--x\r\nnot a part",
+            headers={"X-API-Key": a.keys["admin"], "content-type": "multipart/form-data; boundary=x"},
+        )
+        assert problem(junk)["status"] == 422
+        assert problem(a.post("/screen", role=None, files={"file": ("a.csv", b"name\nx\n")}))["status"] == 401
+    finally:
+        a.client.close()
+
+
+def test_screen_upload_row_cap(sapi: Api) -> None:
+    many = b"name\n" + b"Tan Wei-Ming\n" * 10_001
+    r = problem(sapi.post("/screen", files={"file": ("many.csv", many)}))
+    assert r["status"] == 413 and "10,000" in r["detail"] and r["where"].startswith("many.csv, line")
+
+
+def test_screen_documents_both_bodies(sapi: Api) -> None:
+    spec = sapi.client.get("/openapi.json").json()
+    body = spec["paths"]["/screen"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    form = body["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"] and {"file", "threshold", "limit"} <= set(form["properties"])

@@ -53,9 +53,6 @@ def only(result, n: int = 0):  # type: ignore[no-untyped-def]
         ("陈伟明", "person-tan-weiming"),
         ("Lotus Holdngs", "org-lotus-holdings"),  # a typo
         ("Blue Technology", "org-blue-wave"),  # a missing word
-        ("+85512345678", "account-phone-nok"),
-        ("lotusjobs", "account-tg-lotusjobs"),
-        (ETH.lower(), ETH_ID),
     ],
 )
 def test_match_candidates_find_variants(graph: GraphStore, query: str, expected: str) -> None:
@@ -63,6 +60,24 @@ def test_match_candidates_find_variants(graph: GraphStore, query: str, expected:
     assert len(found) == 2
     assert expected in found[0], found[0]
     assert found[1] == [] or expected not in found[1]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("+85512345678", "account-phone-nok"),
+        ("lotusjobs", "account-tg-lotusjobs"),
+        ("LotusJobs", "account-tg-lotusjobs"),  # identifiers meet in normal form
+        (ETH.lower(), ETH_ID),
+    ],
+)
+def test_match_candidates_find_identifiers_by_normal_form(graph: GraphStore, query: str, expected: str) -> None:
+    found = graph.match_candidates([query, "lotusjob", "+8551234567"], 20, names=False)
+    assert expected in found[0], found[0]
+    # equality of normal forms, not a substring: one character short finds nothing
+    assert expected not in found[1] and expected not in found[2]
+    # names are not identifiers: a name lookup does not find an account by its handle's words
+    assert expected not in graph.match_candidates([query], 20)[0]
 
 
 def test_match_candidates_keep_positions_and_skip_empty(graph: GraphStore) -> None:
@@ -205,6 +220,7 @@ def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
         {"name": "Prince Holding Group", "country": "KH"},
         {"name": "Karen National Army"},
         {"Wallet": ETH[:-1] + "d", "colour": "red"},
+        {"name": "佘智江"},  # she zhi jiang: the romanised name writes two syllables together
     ]
     out = []
     for store in (emb, neo):
@@ -217,6 +233,8 @@ def test_both_stores_agree(neo4j_driver: object, tmp_path: Path) -> None:
     assert first["name"] == "Chen Zhi" and first["features"]["name_translit"] == 1.0
     kna = out[0]["rows"][6]["hits"][0]
     assert kna["label"] == "ArmedGroup" and kna["listed"] and kna["distance"]["hops"] == 0
+    she = out[0]["rows"][8]["hits"][0]
+    assert she["name"] == "She Zhijiang" and she["features"]["name_fuzzy"] == 1.0
 
 
 # -- input files and the command --------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def create_app(
         max_bytes=api.max_body_bytes,
         upload_bytes=api.max_upload_bytes,
         upload_paths=("/ingest", "/investigations"),
+        multipart_paths=("/screen",),
     )
     app.add_middleware(AuditTrail)
     app.add_middleware(SecurityHeaders)

@@ -47,19 +47,38 @@ class RateLimited(CompoundGraphError):
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` (``upload_bytes`` for paths in ``upload_paths``) with 413."""
+    """Refuse request bodies over ``max_bytes`` (``upload_bytes`` for paths in ``upload_paths``, and for
+    multipart uploads to paths in ``multipart_paths``, which take JSON too) with 413."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int, upload_paths: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int,
+        upload_paths: tuple[str, ...],
+        multipart_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_bytes = upload_bytes
         self.upload_paths = upload_paths
+        self.multipart_paths = multipart_paths
+
+    def _limit(self, scope: Scope) -> int:
+        path = scope["path"]
+        if path.startswith(self.upload_paths):
+            return self.upload_bytes
+        if path in self.multipart_paths:
+            for name, value in scope.get("headers", ()):
+                if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                    return self.upload_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"].startswith(self.upload_paths) else self.max_bytes
+        limit = self._limit(scope)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

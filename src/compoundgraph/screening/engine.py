@@ -32,6 +32,7 @@ from ..ontology import ontology
 from ..store import ClaimFilter, GraphStore
 from ..store.base import EntityDetail, SearchHit
 from ..store.filters import is_proposal
+from ..store.match_keys import NAME_LABELS
 from .inputs import Batch, Ident, ScreenRow
 from .names import forms, score_name
 
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 # Which entities a name may hit (wallets and accounts are named by their address or handle: identifiers only)
-NAMED_LABELS = frozenset({"Person", "Organization", "ArmedGroup", "Compound", "Platform"})
+NAMED_LABELS = NAME_LABELS
 IDENTIFIED_LABELS = frozenset(
     {"Person", "Organization", "ArmedGroup", "Compound", "Platform", "Account", "Wallet", "JobAd"}
 )
@@ -204,12 +205,14 @@ class _Screener:
         wallet_ids = {wallet_id(i.chain, i.value) for row in rows for i in row.identifiers if i.kind == "wallet"}
         # a wallet is found by its id (chain + address: the primary key); only the others need the index
         entities = self.store.get_entities(sorted(wallet_ids)) if wallet_ids else {}
+        # an identifier matches in normal form, of the value as read or in canonical form (E.164, EIP-55)
         ident_queries = list(
             dict.fromkeys(
-                i.value
+                q
                 for row in rows
                 for i in row.identifiers
                 if i.kind != "wallet" or wallet_id(i.chain, i.value) not in entities
+                for q in (i.value, i.raw)
             )
         )
         name_queries = list(dict.fromkeys(q for row in rows for name in row.names for q in forms(name) if q))
@@ -232,7 +235,7 @@ class _Screener:
         for row in rows:
             hits: dict[str, Hit] = {}
             for ident in row.identifiers:
-                cands = list(found.get(ident.value, []))
+                cands = [*found.get(ident.value, []), *found.get(ident.raw, [])]
                 if ident.kind == "wallet":
                     cands.insert(0, wallet_id(ident.chain, ident.value))
                 for eid in dict.fromkeys(cands):
@@ -246,7 +249,7 @@ class _Screener:
                     e = entities.get(eid)
                     if e is None or e.label not in NAMED_LABELS or (eid in hits and hits[eid].how != "name"):
                         continue
-                    score, matched, feats = score_name(name, e, row.country, row.birth_year)
+                    score, matched, feats = score_name(name, e, row.country, row.birth_year, self.options.threshold)
                     if score >= self.options.threshold and (eid not in hits or score > hits[eid].score):
                         hits[eid] = Hit(e.id, e.label, e.name, "name", name, matched, score, feats)
             ranked = sorted(hits.values(), key=lambda h: (HOW_ORDER[h.how], -h.score, normalize(h.name), h.entity))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CompoundGraphError, InvalidInput
+from ..errors import CompoundGraphError, InvalidInput, TooLarge
 from ..ids import normalize
 from ..ingest.addresses import AddressError, validate_address
 from ..ingest.base import RowError
@@ -197,13 +197,13 @@ def parse_row(n: int, where: str, cells: dict[str, Any]) -> tuple[ScreenRow, lis
     return row, unknown
 
 
-def from_records(records: Iterable[tuple[str, dict[str, Any]]]) -> Batch:
-    """Rows from ``(where, cells)`` pairs (the API's JSON body, a file's rows)."""
+def from_records(records: Iterable[tuple[str, dict[str, Any]]], max_rows: int = MAX_ROWS) -> Batch:
+    """Rows from ``(where, cells)`` pairs (the API's JSON body, a file's rows); at most ``max_rows``."""
     rows: list[ScreenRow] = []
     unknown: dict[str, None] = {}
     for n, (where, cells) in enumerate(records, start=1):
-        if n > MAX_ROWS:
-            raise InvalidInput(f"more than {MAX_ROWS:,} rows; split the input")
+        if n > max_rows:
+            raise TooLarge(f"more than {max_rows:,} rows; split the input", where=where)
         if not isinstance(cells, dict) or "__invalid__" in cells:
             row = ScreenRow(n, where, errors=["not a record of named fields"])
             rows.append(row)
@@ -227,14 +227,17 @@ def _jsonl(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"line {n}", value if isinstance(value, dict) else {"__invalid__": value}
 
 
-def read_file(path: Path) -> Batch:
-    """Rows of a CSV, TSV, XLSX, JSON or JSON-lines file; a file that cannot be read is one clear error."""
+def read_file(path: Path, max_rows: int = MAX_ROWS) -> Batch:
+    """Rows of a CSV, TSV, XLSX, JSON or JSON-lines file (at most ``max_rows``); a file that cannot be read
+    is one clear error."""
     if not path.is_file():
         raise InvalidInput("no such file", where=str(path))
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
-            return from_records(_jsonl(path))
-        return from_records((where, cells) for _sheet, where, cells in iter_rows(path))
+            return from_records(_jsonl(path), max_rows)
+        return from_records(((where, cells) for _sheet, where, cells in iter_rows(path)), max_rows)
+    except TooLarge:
+        raise
     except CompoundGraphError as exc:
         raise InvalidInput(f"cannot read the file: {exc.detail}", where=str(path)) from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:

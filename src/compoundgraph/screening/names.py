@@ -89,7 +89,19 @@ def _strip(text: str, words: frozenset[str]) -> str:
     return " ".join(w for w in text.split() if w not in words)
 
 
-def _pair(q: tuple[str, str], e: tuple[str, str]) -> dict[str, float]:
+def _bound(a: str, b: str) -> float:
+    """An upper bound of every similarity in :func:`_fuzzy` from the letters the two share: an edit-distance
+    ratio is at most twice the common letters over the total, with or without blanks, in any word order."""
+    common = (Counter(a) & Counter(b)).total()
+    blanks = min(a.count(" "), b.count(" "))
+    la, lb = len(a), len(b)
+    spaced = 2 * common / (la + lb)
+    na, nb = la - a.count(" "), lb - b.count(" ")
+    joined = 2 * (common - blanks) / (na + nb) if na + nb else 0.0
+    return max(spaced, joined)
+
+
+def _pair(q: tuple[str, str], e: tuple[str, str], floor: float = 0.0) -> dict[str, float]:
     (qn, qt), (en, et) = q, e
     if not qt or not et or _DIGITS.findall(qt) != _DIGITS.findall(et):
         return {}
@@ -99,6 +111,8 @@ def _pair(q: tuple[str, str], e: tuple[str, str]) -> dict[str, float]:
     elif qt == et:
         out["name_translit"] = 1.0
     qt, et = _strip(qt, TITLES) or qt, _strip(et, TITLES) or et
+    if not out and floor > 0 and _bound(qt, et) < floor and not _subset(qt, et):
+        return {}  # no feature can reach the floor: the costly similarities are not computed
     fz = _fuzzy(qt, et)
     qc, ec = _strip(qt, GENERIC), _strip(et, GENERIC)
     if qc and ec and (qc != qt or ec != et):
@@ -124,13 +138,16 @@ def _countries(e: Entity) -> set[str]:
 
 
 def score_name(
-    name: str, entity: Entity, country: str | None = None, birth_year: int | None = None
+    name: str, entity: Entity, country: str | None = None, birth_year: int | None = None, floor: float = 0.0
 ) -> tuple[float, str, dict[str, float]]:
-    """(score 0-1, the entity's name or alias that scored best, features) of ``name`` against ``entity``."""
+    """(score 0-1, the entity's name or alias that scored best, features) of ``name`` against ``entity``.
+
+    With a ``floor``, a pair that cannot score that much (:func:`_bound`) is answered ``(0.0, "", {})``
+    without computing its similarities; every pair that can is scored exactly as without one."""
     q = forms(name)
     best: tuple[float, str, dict[str, float]] = (0.0, "", {})
     for candidate in (entity.name, *entity.aliases):
-        feats = _pair(q, forms(candidate))
+        feats = _pair(q, forms(candidate), floor)
         top = max(feats.values(), default=0.0)
         if top > best[0]:
             best = (top, candidate, feats)

@@ -24,6 +24,7 @@ from ..ids import normalize
 from ..models import Claim, Entity, Source, claim_fingerprint
 from . import expansion
 from .filters import ClaimFilter, is_proposal
+from .match_keys import identifier_key, name_plan
 from .ranking import rank_match, search_text
 from .results import EgoNetwork, EntityDetail, GraphColumns, Node, Path, SearchHit, WriteSummary
 from .writer import Writer, merge_entity
@@ -154,11 +155,36 @@ class GraphStore(abc.ABC):
         """(id, label, name, aliases, identifiers) of entities that may match ``query``; a superset."""
 
     @abc.abstractmethod
+    def keyed_ids(self, key_sets: Sequence[Sequence[str]], limit: int) -> list[list[str]]:
+        """Screening's blocking index (:mod:`.match_keys`): for each set of keys, the ids of the first
+        ``limit`` entities, in id order, holding every key of the set. The whole batch in one query."""
+
     def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
-        """Screening's blocking step: for each query, the ids of at most ``limit`` entities whose names,
-        aliases or identifiers share its words (``names``: any order, forgiving a typo), or - for identifiers,
-        ``names=False`` - hold it as a phrase; best first; a superset the caller scores. Answered for a whole
-        batch at once (one round trip on a server)."""
+        """Screening's blocking step, for a batch of queries at once: per query, the ids of at most ``limit``
+        entities (per lookup step) that may match it - for ``names``, entities whose names or aliases share
+        its words, their first or their last three letters (see :func:`.match_keys.name_plan`); with
+        ``names=False``, entities holding the query as an identifier in normal form. A superset the caller
+        scores; one query to the store per step, whatever the batch's size."""
+        out: list[list[str]] = [[] for _ in queries]
+        if not names:
+            where = [(i, k) for i, q in enumerate(queries) if (k := identifier_key(q))]
+            found = self.keyed_ids([[k] for _, k in where], limit) if where else []
+            for (i, _), ids in zip(where, found, strict=True):
+                out[i] = ids
+            return out
+        plans = [name_plan(q) for q in queries]
+        for step in range(4):
+            todo = [
+                i
+                for i, plan in enumerate(plans)
+                if plan and plan[step] and (step == 0 or (len(out[i]) < limit if step == 1 else not out[i]))
+            ]
+            sets = [(i, keys) for i in todo for keys in plans[i][step]]
+            if not sets:
+                continue
+            for (i, _), ids in zip(sets, self.keyed_ids([k for _, k in sets], limit), strict=True):
+                out[i] += ids
+        return [list(dict.fromkeys(ids)) for ids in out]
 
     @abc.abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

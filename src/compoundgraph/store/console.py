@@ -272,7 +272,7 @@ def _json(value: Any) -> Any:
             "element": "node",
             "id": value.get("id"),
             "labels": sorted(value.labels),
-            "properties": {k: _json(v) for k, v in value.items() if k != "search_text"},
+            "properties": {k: _json(v) for k, v in value.items() if k not in ("search_text", "match_keys")},
         }
     if isinstance(value, Relationship):
         return {

@@ -26,6 +26,7 @@ from ..ontology import SOURCE_LABEL
 from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer
 from .embedded_writer import _INDEX_SQL, EmbeddedWriter
 from .filters import is_proposal
+from .match_keys import KEYS_VERSION, MAX_WORDS, entity_keys
 
 __all__ = ["EmbeddedStore"]
 
@@ -41,7 +42,29 @@ CREATE TABLE IF NOT EXISTS claims (
     grade_r INTEGER NOT NULL, grade_c INTEGER NOT NULL, handling_rank INTEGER NOT NULL,
     valid_from TEXT, valid_to TEXT, fp TEXT NOT NULL, doc TEXT NOT NULL, s INTEGER, o INTEGER);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokenize='trigram');
+CREATE TABLE IF NOT EXISTS match_keys (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 """
+# Screening's blocking index (see store/match_keys.py): postings of each key counted up to a cap (to walk each
+# set from its rarest key), then per set the ids holding every key, in id order.
+_RARE_CAP = 2_000
+_KEY_SIZES = """
+    SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM match_keys m WHERE m.key = j.value LIMIT ?2))
+    FROM json_each(?1) j
+"""
+_MAX_KEYS = MAX_WORDS  # keys in a set (name_plan never makes more)
+# The sets come as JSON ``[[k0, k1, ...], ...]``, each with its rarest key first; materialised once as columns,
+# so that the probes of each candidate are plain primary-key lookups (no JSON parsed per candidate).
+_KEYED_IDS = (
+    "WITH s AS MATERIALIZED (SELECT j.key AS pos, "
+    + ", ".join(f"json_extract(j.value, '$[{i}]') AS k{i}" for i in range(_MAX_KEYS))
+    + " FROM json_each(?1) j) "
+    "SELECT s.pos, (SELECT json_group_array(id) FROM (SELECT a.id FROM match_keys a WHERE a.key = s.k0 "
+    + " ".join(
+        f"AND (s.k{i} IS NULL OR EXISTS (SELECT 1 FROM match_keys b WHERE b.key = s.k{i} AND b.id = a.id))"
+        for i in range(1, _MAX_KEYS)
+    )
+    + " ORDER BY a.id LIMIT ?2)) FROM s"
+)
 SCHEMA_VERSION = "2"
 
 # A proposed entity, pending or rejected (filters.is_proposal). The partial index entities_proposed holds
@@ -202,12 +225,45 @@ class EmbeddedStore(GraphStore):
                         db.execute("ROLLBACK")
                     raise StoreUnavailable(f"cannot upgrade embedded store {self.path} to schema 2: {exc}") from exc
             db.executescript(_INDEX_SQL + _ENTITY_INDEXES)
+            if db.execute("SELECT value FROM meta WHERE key = 'match_keys'").fetchone() != (KEYS_VERSION,):
+                self._build_match_keys(db)
             if db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,):
                 db.execute(
                     "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = "
                     "excluded.value",
                     (SCHEMA_VERSION,),
                 )
+
+    def _build_match_keys(self, db: sqlite3.Connection) -> None:
+        """Screening's blocking keys for every entity: a store written before they existed (or by an older
+        version of them) gains them once, all or nothing, when it is opened."""
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("SELECT value FROM meta WHERE key = 'match_keys'").fetchone() == (KEYS_VERSION,):
+                db.execute("COMMIT")  # another connection built them while this one waited for the lock
+                return
+            db.execute("DELETE FROM match_keys")
+            last = 0
+            while True:
+                page = db.execute(
+                    "SELECT rowid, doc FROM entities WHERE rowid > ? ORDER BY rowid LIMIT 20000", (last,)
+                ).fetchall()
+                if not page:
+                    break
+                last = page[-1][0]
+                db.executemany(
+                    "INSERT OR IGNORE INTO match_keys(key, id) VALUES (?, ?)",
+                    [(k, e.id) for e in (_entity(doc) for _, doc in page) for k in entity_keys(e)],
+                )
+            db.execute(
+                "INSERT INTO meta VALUES ('match_keys', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (KEYS_VERSION,),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise StoreUnavailable(f"cannot build the screening keys of embedded store {self.path}: {exc}") from exc
 
     def close(self) -> None:
         for conn in self._conns:
@@ -256,6 +312,9 @@ class EmbeddedStore(GraphStore):
                     if not rest and not has_claims:
                         db.execute("DELETE FROM entities WHERE id = ?", (e.id,))
                         db.execute("DELETE FROM search WHERE id = ?", (e.id,))
+                        db.executemany(
+                            "DELETE FROM match_keys WHERE key = ? AND id = ?", [(k, e.id) for k in entity_keys(e)]
+                        )
                         removed += 1
                     elif rest != e.sources:
                         doc = e.model_dump(mode="json")
@@ -274,7 +333,8 @@ class EmbeddedStore(GraphStore):
             raise InvalidInput("delete_all needs confirm=True")
         with self._write_lock:
             self.db.executescript(
-                "BEGIN; DELETE FROM claims; DELETE FROM entities; DELETE FROM sources; DELETE FROM search; COMMIT;"
+                "BEGIN; DELETE FROM claims; DELETE FROM entities; DELETE FROM sources; DELETE FROM search; "
+                "DELETE FROM match_keys; COMMIT;"
             )
 
     # -- primitive reads ---------------------------------------------------------------------------
@@ -379,70 +439,25 @@ class EmbeddedStore(GraphStore):
             (e.id, e.label, e.name, e.aliases, e.identifiers) for e in found.values() if not is_proposal(e.properties)
         ]
 
-    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
-        """Per query, from the trigram index: rows holding every word of 3+ characters (any order, so a
-        swapped or shortened name is found); then, while fewer than ``limit``, rows holding the first three
-        letters of every such word ("Tan Weiming" finds "Tan Wei Ming", and a typo after
-        the third letter is forgiven); failing both, rows holding the last three letters of every word (a typo
-        early in a word); failing that, for three words or more, rows holding all words but one (a word the
-        graph's name lacks). Each is a trigram lookup, never a ranking of everything that shares one common
-        word. A query of short words only, and every identifier, is looked up as a phrase."""
+    def keyed_ids(self, key_sets: Sequence[Sequence[str]], limit: int) -> list[list[str]]:
+        """One statement for the batch: each set is walked from its rarest key (postings counted up to
+        ``_RARE_CAP``), the others checked by primary-key probes; the first ``limit`` ids in id order."""
+        sets = [sorted(set(ks)) for ks in key_sets]
+        keys = sorted({k for ks in sets for k in ks})
+        if not keys:
+            return [[] for _ in sets]
         db = self.db
-        out: list[list[str]] = []
-
-        def quoted(words: list[str]) -> list[str]:
-            return ['"' + w.replace('"', '""') + '"' for w in words]
-
-        for query in queries:
-            q = normalize(query)
-            words = sorted({w for w in q.split() if len(w) >= 3}) if names else []
-            ids: list[str] = []
-            if not names and len(q) >= 3:
-                ids = [
-                    i
-                    for (i,) in db.execute("SELECT id FROM search WHERE text MATCH ? LIMIT ?", (quoted([q])[0], limit))
-                ]
-            elif words:
-                ids = [
-                    i
-                    for (i,) in db.execute(
-                        "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(words)), limit)
-                    )
-                ]
-                heads = sorted({w[:3] for w in words})
-                if len(ids) < limit and len(words) > 1 and heads != words:
-                    ids += [
-                        i
-                        for (i,) in db.execute(  # unranked: bm25 over every match costs 5x the lookup
-                            "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(heads)), limit)
-                        )
-                    ]
-                tails = sorted({w[-3:] for w in words})
-                if not ids and len(words) > 1 and tails != words:
-                    ids = [
-                        i
-                        for (i,) in db.execute(
-                            "SELECT id FROM search WHERE text MATCH ? LIMIT ?", (" AND ".join(quoted(tails)), limit)
-                        )
-                    ]
-                if not ids and len(words) >= 3:  # a word the graph's name lacks ("Lotus Registry Holdings")
-                    for skip in words:
-                        ids += [
-                            i
-                            for (i,) in db.execute(
-                                "SELECT id FROM search WHERE text MATCH ? LIMIT ?",
-                                (" AND ".join(quoted([w for w in words if w != skip])), limit),
-                            )
-                        ]
-            elif len(q) >= 3:  # "li li": the trigram index serves LIKE on three characters or more
-                ids = [
-                    i
-                    for (i,) in db.execute(
-                        "SELECT id FROM search WHERE text LIKE ? ESCAPE '\\' LIMIT ?",
-                        ("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", limit),
-                    )
-                ]
-            out.append(list(dict.fromkeys(ids)))
+        sizes = dict(db.execute(_KEY_SIZES, (orjson.dumps(keys).decode(), _RARE_CAP)))
+        ordered = [sorted(ks, key=lambda k: (sizes.get(k, 0), k)) for ks in sets]
+        # a set whose rarest key is held by nobody matches nothing: not sent
+        where = [i for i, ks in enumerate(ordered) if ks and sizes.get(ks[0], 0)]
+        out: list[list[str]] = [[] for _ in sets]
+        if where:
+            if any(len(ordered[i]) > _MAX_KEYS for i in where):
+                raise InvalidInput(f"a blocking lookup takes at most {_MAX_KEYS} keys")
+            arg = orjson.dumps([ordered[i] for i in where]).decode()
+            for pos, ids in db.execute(_KEYED_IDS, (arg, limit)):
+                out[where[pos]] = orjson.loads(ids)
         return out
 
     def counts(self) -> dict[str, dict[str, int]]:

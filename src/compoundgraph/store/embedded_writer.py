@@ -12,6 +12,7 @@ from ..errors import InvalidInput
 from ..grades import Grade
 from ..models import Claim, Entity, Source, check_claim_pair, fingerprint, record_json
 from ..ontology import SOURCE_LABEL, ontology
+from .match_keys import entity_keys
 from .ranking import search_text
 from .writer import Writer, merge_entity
 
@@ -170,6 +171,15 @@ class EmbeddedWriter(Writer):
         )
         db.executemany("DELETE FROM search WHERE id = ?", [(e.id,) for e in rows if e.id in old])
         db.executemany("INSERT INTO search(id, text) VALUES (?, ?)", [(e.id, search_text(e)) for e in rows])
+        gone: list[tuple[str, str]] = []
+        added: list[tuple[str, str]] = []
+        for e in rows:
+            keys = entity_keys(e)
+            before = entity_keys(old[e.id]) if e.id in old else set()
+            gone += [(k, e.id) for k in before - keys]
+            added += [(k, e.id) for k in keys - before]
+        db.executemany("DELETE FROM match_keys WHERE key = ? AND id = ?", gone)
+        db.executemany("INSERT OR IGNORE INTO match_keys(key, id) VALUES (?, ?)", added)
         self._labels.update((e.id, e.label) for e in entities)
 
     def _write_claims(self, db: sqlite3.Connection, claims: list[Claim]) -> None:

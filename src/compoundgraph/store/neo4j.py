@@ -26,6 +26,7 @@ from ..models import RESERVED, Claim, Entity, Source, claim_fingerprint, trusted
 from ..ontology import SOURCE_LABEL, ontology
 from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, search_text
 from .cypher import cypher, statements
+from .match_keys import KEYS_VERSION, entity_keys
 
 __all__ = ["Neo4jStore"]
 
@@ -47,6 +48,7 @@ _PROJECTION_PAGE = 50_000  # rows per page of graph_columns (two integers and a 
 # up to this many claims of a type, an unfiltered projection reads them in one result (a plain scan, about
 # twice as fast as pages; ~150 bytes of server heap each, so ~300 MB at most)
 _PROJECTION_WHOLE = 2_000_000
+KEYS_MARK = f"keys_v{KEYS_VERSION}"
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -57,7 +59,14 @@ def entity_props(e: Entity) -> dict[str, Any]:
         if value is not None:
             props[f] = value
     props["search_text"] = search_text(e)
+    props["match_keys"] = match_keys_text(e)
     return props
+
+
+def match_keys_text(e: Entity) -> str:
+    """Screening's keys as one property: blank-separated terms for the whitespace analyser, after a mark of
+    the keys' version (a term no lookup asks for), so that keys of an older version are rebuilt."""
+    return " ".join([KEYS_MARK, *sorted(entity_keys(e))])
 
 
 def entity_from(props: dict[str, Any]) -> Entity:
@@ -101,10 +110,6 @@ def lucene_query(q: str) -> str:
     phrase = '"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"'
     parts = [phrase] + [f"{w}*" for w in words] + [f"{w}~" for w in words if len(w) >= 3]
     return " OR ".join(parts)
-
-
-def _phrase(q: str) -> str:
-    return '"' + _LUCENE_SPECIAL.sub(r"\\\1", q) + '"'
 
 
 class Neo4jStore(GraphStore):
@@ -171,6 +176,19 @@ class Neo4jStore(GraphStore):
                 for stmt in statements("schema/create_claim_indexes", rel_type=rel):
                     session.run(Query(stmt)).consume()
             session.run(Query("CALL db.awaitIndexes(300)")).consume()
+        self._fill_match_keys()
+
+    def _fill_match_keys(self) -> None:
+        """Screening's blocking keys for entities written before they existed (a page at a time)."""
+        while True:
+            records, _, _ = self.driver.execute_query(
+                Query(cypher("read/entities_without_keys")), {"page": _PAGE, "mark": KEYS_MARK}, database_=self.database
+            )
+            page = records[0]["rows"] if records else []
+            if not page:
+                return
+            rows = [{"id": e.id, "keys": match_keys_text(e)} for e in map(entity_from, page)]
+            self.driver.execute_query(Query(cypher("write/set_match_keys")), {"rows": rows}, database_=self.database)
 
     def close(self) -> None:
         """The driver belongs to whoever opened it; see :func:`compoundgraph.store.open_store`."""
@@ -266,24 +284,15 @@ class Neo4jStore(GraphStore):
             )
         return [(r["id"], r["label"], r["name"], list(r["aliases"] or []), list(r["identifiers"] or [])) for r in rows]
 
-    def match_candidates(self, queries: Sequence[str], limit: int, names: bool = True) -> list[list[str]]:
-        """Per query, what the full-text index ranks first for its words (phrase, prefixes, fuzzy terms; for
-        identifiers the phrase alone): the whole batch in one query."""
-        norms = [normalize(q) for q in queries]
-        where = [i for i, q in enumerate(norms) if q]  # an empty query finds nothing and is not sent
-        out: list[list[str]] = [[] for _ in norms]
+    def keyed_ids(self, key_sets: Sequence[Sequence[str]], limit: int) -> list[list[str]]:
+        """Each set as a Lucene query of required terms on the ``entity_keys`` index: one round trip."""
+        out: list[list[str]] = [[] for _ in key_sets]
+        where = [i for i, ks in enumerate(key_sets) if ks]
         if not where:
             return out
-        texts = [lucene_query(norms[i]) if names else _phrase(norms[i]) for i in where]
-        try:
-            rows = self._read_rows(cypher("read/match_candidates"), queries=texts, limit=limit)
-        except Neo4jError as exc:  # one text Lucene cannot parse: the batch again, phrases only
-            if "parse" not in str(exc).lower():
-                raise
-            texts = [_phrase(norms[i]) for i in where]
-            rows = self._read_rows(cypher("read/match_candidates"), queries=texts, limit=limit)
-        for r in rows:
-            out[where[r["i"]]] = list(dict.fromkeys(r["ids"]))
+        texts = [" ".join('+"' + k + '"' for k in sorted(set(key_sets[i]))) for i in where]
+        for r in self._read_rows(cypher("read/keyed_ids"), queries=texts, limit=limit):
+            out[where[r["i"]]] = list(r["ids"])
         return out
 
     def counts(self) -> dict[str, dict[str, int]]:

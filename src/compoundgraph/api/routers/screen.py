@@ -6,15 +6,22 @@ only hits a partner may see, and each hit's detail passes the partner redaction 
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
-from ...errors import InvalidInput
+from ...errors import InvalidInput, TooLarge
 from ...screening import Options, Policy, Screening, from_records, screen
 from ...screening.engine import HOW_ORDER
-from ...screening.inputs import Batch, ScreenRow
+from ...screening.inputs import Batch, ScreenRow, read_file
 from ...screening.report import as_csv, as_json
 from ...screening.yente import (
     DATASETS,
@@ -35,6 +42,7 @@ from ..limits import run_query
 from ..problems import problem_docs
 from ..redaction import claim_filter, redact_detail, redact_hits
 from ..security import Principal
+from .ingest import safe_upload_name
 
 router = APIRouter(tags=["screening"])
 MAX_ROWS = 10_000
@@ -79,6 +87,31 @@ def _options(body: ScreenIn) -> Options:
     )
 
 
+_UPLOAD_FORMATS = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl", ".ndjson")
+_OPTION_FIELDS = ("threshold", "limit", "max_hops", "min_grade", "as_of")
+_SCREEN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": ScreenIn.model_json_schema()},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "CSV, TSV, XLSX, JSON or JSON lines; one row per subject, columns as the "
+                        "JSON rows' fields; the format is taken from the file name's extension",
+                    },
+                    **{k: v for k, v in ScreenIn.model_json_schema()["properties"].items() if k in _OPTION_FIELDS},
+                },
+            }
+        },
+    },
+}
+
+
 @router.post(
     "/screen",
     response_model=None,
@@ -89,9 +122,9 @@ def _options(body: ScreenIn) -> Options:
         },
         **problem_docs(401, 403, 413, 422, 429, 504),
     },
+    openapi_extra={"requestBody": _SCREEN_BODY},
 )
 async def screen_rows(
-    body: ScreenIn,
     request: Request,
     principal: Reader,
     ctx: Ctx,
@@ -99,24 +132,90 @@ async def screen_rows(
 ) -> Response:
     """Screen rows of wallets, phones, e-mails, handles, domains, registration numbers and names.
 
+    The rows come as JSON (``{"rows": [...], "threshold": ...}``) or as an uploaded file (``multipart/form-data``:
+    ``file`` - CSV, TSV, XLSX, JSON or JSON lines - and the same options as form fields), which may be as large
+    as an ingest upload; either way at most 10,000 rows a request.
+
     Identifiers match exactly or in canonical form and come first; names by similarity (transliterated, in
     any word order) at or above ``threshold``, with the features behind each score. Every hit carries the
     entity's sanctions and events and its distance to the nearest compound or armed group with the best
-    grade on that path. Cells that fail their check (a wallet's checksum, a phone number) are reported on
-    their row; unknown fields are listed in ``unknown_columns``."""
-    if len(body.rows) > MAX_ROWS:
-        raise InvalidInput(
-            f"{len(body.rows):,} rows; at most {MAX_ROWS:,} a request (the CLI takes files of any size)", where="rows"
-        )
+    grade on that path. Cells that fail their check (a wallet's checksum, a phone number, a formula) are
+    reported on their row, which says where it is (``line 3``, ``sheet Clients row 7``) and names the
+    column; unknown fields are listed in ``unknown_columns``. A file that cannot be read is refused (422)."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        body, batch = await _from_upload(request, ctx)
+    else:
+        try:
+            raw = await request.json()
+        except ValueError as exc:
+            raise InvalidInput(f"the body is not JSON: {exc}", where="body") from exc
+        body = _validated(raw, ("body",))
+        if len(body.rows) > MAX_ROWS:
+            raise InvalidInput(
+                f"{len(body.rows):,} rows; at most {MAX_ROWS:,} a request (the CLI takes files of any size)",
+                where="rows",
+            )
+        batch = from_records((f"rows[{i}]", r) for i, r in enumerate(body.rows))
+        audit_detail(request, rows=len(body.rows), threshold=body.threshold)
     options = _options(body)
-    batch = from_records((f"rows[{i}]", r) for i, r in enumerate(body.rows))
-    audit_detail(request, rows=len(body.rows), threshold=body.threshold)
     result: Screening = await run_query(
         ctx.api.query_timeout_s * 10, lambda: screen(ctx.store, batch, options, policy_for(principal, ctx.store))
     )
     if format == "csv":
         return Response(as_csv(result), media_type="text/csv; charset=utf-8")
     return request.app.state.json_response(as_json(result))  # type: ignore[no-any-return]
+
+
+def _validated(raw: Any, loc: tuple[str, ...]) -> ScreenIn:
+    try:
+        return ScreenIn.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": (*loc, *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]
+        ) from exc
+
+
+async def _from_upload(request: Request, ctx: Any) -> tuple[ScreenIn, Batch]:
+    """The uploaded file's rows and the form's options: saved under its sanitised name (the extension says
+    the format) in a private temporary folder, with the ingest upload's size limit."""
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except HTTPException as exc:  # a malformed multipart body, too many fields or files: the caller's error
+        raise InvalidInput(f"not a readable form upload: {exc.detail}", where="body") from exc
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("no file: send the rows as a multipart field named 'file'", where="file")
+    unknown = sorted(k for k in form if k != "file" and k not in _OPTION_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown form fields: {', '.join(unknown)}", where=unknown[0])
+    body = _validated({"rows": [], **{k: v for k, v in form.items() if k != "file"}}, ("body",))
+    name = safe_upload_name(upload.filename)
+    if not name.lower().endswith(_UPLOAD_FORMATS):
+        raise InvalidInput(
+            f"{name!r}: not a format screening reads (the file name should end in {', '.join(_UPLOAD_FORMATS)})",
+            where="file",
+        )
+    with tempfile.TemporaryDirectory(prefix="cg-screen-") as tmp:
+        path = FilePath(tmp) / name
+        digest, size = hashlib.sha256(), 0
+        with open(path, "wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > ctx.api.max_upload_bytes:
+                    raise TooLarge(f"the upload is over the limit of {ctx.api.max_upload_bytes:,} bytes", where="file")
+                digest.update(chunk)
+                out.write(chunk)
+        audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, threshold=body.threshold)
+        try:
+            batch = await run_in_threadpool(read_file, path, MAX_ROWS)
+        except TooLarge as exc:
+            raise TooLarge(f"{exc.detail} (at most {MAX_ROWS:,} rows a request)", where=f"{name}, {exc.where}") from exc
+        except InvalidInput as exc:  # the temporary path means nothing to the caller: name the upload
+            raise InvalidInput(exc.detail, where=name) from exc
+    if not batch.rows:
+        raise InvalidInput("the file holds no rows to screen", where=name)
+    audit_detail(request, rows=len(batch.rows))
+    return body, batch
 
 
 @router.post(

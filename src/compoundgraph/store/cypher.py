@@ -1,9 +1,10 @@
 """Cypher lives in ``cypher/<area>/<verb_noun>.cypher`` and is loaded by name.
 
 Values always travel as ``$parameters``. The only things formatted into query text are a label
-(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, and the
+(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, the
 claim filter (``__CLAIM_FILTER__``), one fragment in ``cypher/fragments/claim_filter.cypher`` shared by every
-query that filters claims.
+query that filters claims, and one ring of the ego walk (``__EGO_RING__``, ``cypher/fragments/ego_ring.cypher``),
+which the walk repeats once per hop.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def _read(name: str) -> str:
 def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) -> str:
     """The text of query ``name`` with an allow-listed label or relationship type formatted in."""
     text = _read(name)
+    if "__EGO_RING__" in text:
+        text = text.replace("__EGO_RING__", _fragment("ego_ring"))
     if "__CLAIM_FILTER__" in text:
-        fragment = "\n".join(ln for ln in _read("fragments/claim_filter").splitlines() if not ln.startswith("//"))
-        text = text.replace("__CLAIM_FILTER__", "(" + fragment + ")")
+        text = text.replace("__CLAIM_FILTER__", "(" + _fragment("claim_filter") + ")")
     if "__LABEL__" in text:
         if label is None:
             raise CompoundGraphError(f"query {name} needs a label")
@@ -47,6 +49,11 @@ def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) 
             raise CompoundGraphError(f"query {name} needs a relationship type")
         text = text.replace("__REL_TYPE__", ontology().rel(rel_type))
     return text
+
+
+def _fragment(name: str) -> str:
+    """A fragment's text without its ``//`` comment lines."""
+    return "\n".join(ln for ln in _read(f"fragments/{name}").splitlines() if not ln.lstrip().startswith("//"))
 
 
 def statements(name: str, **kw: str) -> list[str]:

@@ -43,10 +43,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(id UNINDEXED, text, tokeniz
 """
 SCHEMA_VERSION = "2"
 
-# The same claim filter as cypher/read/*.cypher, in SQL. ``{alias}`` is the claims table alias.
+# The same claim filter as cypher/fragments/claim_filter.cypher, in SQL. ``{alias}`` is the claims table alias.
+# A bound at its "any" value (6, 6, 99) is decided without the row: SQLite then reads the claim's row only
+# when a test needs it (an unfiltered degree count stays inside the index).
 _FILTER = """
     (:n_rel = 0 OR {a}.type IN (SELECT value FROM json_each(:rel_types)))
-    AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
+    AND (:min_r >= 6 OR {a}.grade_r <= :min_r) AND (:min_c >= 6 OR {a}.grade_c <= :min_c)
+    AND (:max_handling >= 99 OR {a}.handling_rank <= :max_handling)
     AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
                             AND ({a}.valid_to IS NULL OR {a}.valid_to >= :as_of)))
     AND (:n_hidden = 0 OR ({a}.source NOT IN (SELECT value FROM json_each(:hidden_sources))

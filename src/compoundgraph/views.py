@@ -42,15 +42,24 @@ __all__ = [
 ]
 
 
-def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> dict[str, Any]:
-    d = ontology().display(node.label) if node.label in ontology().labels or node.label == "Source" else None
+def _look(label: str) -> tuple[str, str]:
+    """A label's display colour and icon (grey circle for a label the ontology does not know)."""
+    ont = ontology()
+    d = ont.display(label) if label in ont.labels or label == "Source" else None
+    return (d.colour, d.icon) if d else ("#999999", "circle")
+
+
+def node_json(
+    node: Node, hop: int | None = None, degree: int | None = None, look: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    colour, icon = look or _look(node.label)
     return {
         "id": node.id,
         "label": node.label,
         "name": node.name,
         "hop": hop,
-        "colour": d.colour if d else "#999999",
-        "icon": d.icon if d else "circle",
+        "colour": colour,
+        "icon": icon,
         "supernode": {"degree": degree} if degree is not None else None,
     }
 
@@ -75,6 +84,10 @@ def contested_ids(claims: Iterable[Claim]) -> set[str]:
     different periods."""
     out: set[str] = set()
     for g in _links(claims):
+        if len(g) == 1:  # most links: one claim, contested only when it denies
+            if stance(g[0]) == "denies":
+                out.add(g[0].id)
+            continue
         asserting = [c for c in g if stance(c) == "asserts"]
         periods = {(c.valid_from, c.valid_to) for c in asserting if c.valid_from or c.valid_to}
         if len(asserting) < len(g) or len(periods) > 1:
@@ -118,12 +131,14 @@ def subgraph_json(
     truncated: bool = False,
 ) -> dict[str, Any]:
     claims = list(claims)
+    nodes = list(nodes)
     contested = contested_ids(claims)
     supernodes = supernodes or {}
     hops = hops or {}
+    looks = {label: _look(label) for label in {n.label for n in nodes}}  # once per label, not per node
     return {
         "center": center,
-        "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id)) for n in nodes],
+        "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id), looks[n.label]) for n in nodes],
         "edges": [edge_json(c, c.id in contested) for c in claims],
         "supernodes": supernodes,
         "truncated": truncated,

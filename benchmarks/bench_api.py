@@ -1,26 +1,39 @@
-"""API benchmark: 2-hop ego networks of random entities under 32 concurrent clients, on both stores.
+"""API benchmark: what an investigator feels when clicking - 2-hop ego networks on a million entities.
 
-    .venv/bin/python benchmarks/bench_api.py --entities 1000000            # full scale (slow to build)
-    .venv/bin/python benchmarks/bench_api.py --entities 20000 --duration 15 # while developing
+    .venv/bin/python benchmarks/bench_api.py --neo4j-port 7705                  # full scale, both stores
+    .venv/bin/python benchmarks/bench_api.py --entities 20000 --duration 10 --neo4j-port 7705  # while developing
 
-For each store (embedded SQLite, Neo4j on port 7714 with data in ``.neo4j-local/bench-api``):
+For each store (embedded SQLite; Neo4j on ``--neo4j-port`` with data in ``--neo4j-data``):
 
-1. build a synthetic world (``compoundgraph.synth``) of ``--entities`` entities, unless the store already
-   holds it (a stamp file beside the data says which world it holds), sampling entity ids while writing;
-2. baseline, in this process: ``store.ego(id, hops=2, limit=500)`` called directly, one at a time;
-3. start ``uvicorn`` (``--workers``) on loopback in a subprocess, with a real API key and the audit log on;
-4. from a separate load process, ``--clients`` concurrent httpx clients ask
-   ``GET /subgraph/ego?id=<random>&hops=2&limit=500`` for ``--duration`` seconds (after a warm-up);
-5. print p50/p95/p99 latency, requests/s, errors, and the ratio of HTTP p50 to the direct-call p50.
+1. the world: ``compoundgraph synth`` (seed 1, ``--entities``, as many transfers) written to a JSON-lines file
+   once, then loaded unless the store already holds it (a stamp file beside the data says which world it
+   holds): the embedded store through the writer, Neo4j through the bulk loader (``neo4j-admin database
+   import``: the database must be empty);
+2. the sample: ``--sample`` entities from the world file, nine in ten drawn uniformly and one in ten from
+   the 1,000 wallets with the most transfers (the heavy tail: hubs whose neighbourhoods hit the cap);
+3. direct, in this process: ``store.ego(id, hops=2, limit=500)`` for every sampled entity, one at a time;
+   where the store answers with its own query (Neo4j), the shared walk (``GraphStore.ego``, what it did
+   before) is timed beside it on the same entity and the two answers compared; ``--db-hits N`` also sums the
+   PROFILE db hits of both for the first N entities;
+4. ``uvicorn`` (``--workers``, the protocol ``compoundgraph serve`` runs) on loopback in a subprocess, with a
+   real API key and the audit log on; then, from a separate process: one client (a plain keep-alive
+   ``http.client`` connection) asking ``GET /subgraph/ego?id=<id>&hops=2&limit=500`` for the same entities in
+   the same order, beside ``GET /health`` (the floor of a request on this machine); 8 concurrent clients
+   (httpx) for ``--duration`` seconds; 32 clients for as long (kept for continuity);
+5. figures: p50/p95/p99, requests/s, errors, API overhead (one-client HTTP p50 minus direct p50), the 8-client
+   p95 against 4x the one-client p95, and CPU per request.
 
-``--profile`` also splits one request's time in process: store traversal, JSON shaping (views), response
-model validation and JSON rendering. Targets: p95 <= 50 ms on Neo4j, <= 20 ms embedded, no errors.
+Targets: one client p95 <= 25 ms embedded, <= 40 ms Neo4j; API overhead <= 1.5 ms; 8 clients p95 <= 4x the
+one-client p95 with no errors. ``--profile`` splits one request's time in process: store traversal, JSON
+shaping (views), response model validation and JSON rendering.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import http.client
 import json
 import os
 import random
@@ -35,55 +48,103 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".neo4j-local"
-SAMPLE = 5_000
 HOPS, LIMIT = 2, 500
+HEAVY_POOL = 1_000  # the wallets with the most transfers, of which a tenth of the sample is drawn
+TARGET_ONE_P95 = {"embedded": 25.0, "neo4j": 40.0}
+TARGET_OVERHEAD_MS = 1.5
+TARGET_CONCURRENT_RATIO = 4.0
 
 
 # -- world -------------------------------------------------------------------------------------------
+def world_file(args: argparse.Namespace) -> Path:
+    """The synthetic world as JSON lines (made once; the same seed and sizes give the same bytes)."""
+    path = Path(args.world) if args.world else DATA / "bench-api-world" / f"world-{args.entities}-seed{args.seed}.jsonl"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"  writing the world to {path} ...", flush=True)
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "compoundgraph"),
+                "synth",
+                "--seed",
+                str(args.seed),
+                "--entities",
+                str(args.entities),
+                "--transfers",
+                str(args.transfers),
+                "-o",
+                str(path),
+            ],
+            check=True,
+        )
+    return path
+
+
+def sample_ids(world: Path, n: int, seed: int) -> list[str]:
+    """``n`` entity ids: nine in ten uniformly (reservoir), one in ten from the wallets with most transfers."""
+    cache = world.with_suffix(f".sample-{n}-{seed}.json")
+    if cache.exists():
+        return list(json.loads(cache.read_text()))
+    rng = random.Random(seed)
+    uniform = n - n // 10
+    ids: list[str] = []
+    seen = 0
+    transfers: collections.Counter[str] = collections.Counter()
+    with world.open("rb") as f:
+        for line in f:
+            if line.startswith(b'{"record": "entity"'):
+                seen += 1
+                eid = json.loads(line)["id"]
+                if len(ids) < uniform:
+                    ids.append(eid)
+                elif (j := rng.randrange(seen)) < uniform:
+                    ids[j] = eid
+            elif b'"TRANSFERRED"' in line:
+                rec = json.loads(line)
+                transfers.update((rec["subject"], rec["object"]))
+    pool = sorted(w for w, _ in transfers.most_common(HEAVY_POOL))
+    heavy = rng.sample(pool, min(n // 10, len(pool)))
+    out = ids + [h for h in heavy if h not in set(ids)]
+    rng.shuffle(out)
+    cache.write_text(json.dumps(out))
+    return out
+
+
 def _stamp_path(kind: str, data: Path) -> Path:
     return data.parent / f"{data.name}.{kind}.world.json"
 
 
-def build_world(store: Any, kind: str, data: Path, entities: int, transfers: int, seed: int) -> list[str]:
-    """Load the synthetic world unless the stamp says the store already holds it; return sampled entity ids."""
-    from compoundgraph import synth
-    from compoundgraph.models import Entity
+def ensure_world(store: Any, kind: str, data: Path, world: Path, args: argparse.Namespace) -> None:
+    """Load ``world`` unless the stamp says the store already holds it."""
+    from compoundgraph.loader import load_jsonl
 
     stamp = _stamp_path(kind, data)
-    want = {"entities": entities, "transfers": transfers, "seed": seed}
-    if stamp.exists():
-        saved = json.loads(stamp.read_text())
-        if saved.get("world") == want:
-            print(f"  {kind}: reusing the loaded world ({entities:,} entities)", flush=True)
-            return list(saved["ids"])
-    print(f"  {kind}: loading {entities:,} entities, {transfers:,} transfers (seed {seed}) ...", flush=True)
+    want = {"file": world.name, "bytes": world.stat().st_size}
+    if stamp.exists() and json.loads(stamp.read_text()).get("world") == want:
+        print(f"  {kind}: reusing the loaded world ({world.name})", flush=True)
+        return
+    print(f"  {kind}: loading {world.name} ...", flush=True)
     started = time.perf_counter()
-    store.delete_all(confirm=True)
-    store.init_schema()
-    rng = random.Random(seed)
-    ids: list[str] = []
-    seen = 0
+    if kind == "neo4j":
+        from compoundgraph.bulk import load_jsonl_bulk, run_bulk
+        from compoundgraph.settings import Settings
 
-    def sampled() -> Any:
-        nonlocal seen
-        for record in synth.generate(seed, entities, transfers):
-            if isinstance(record, Entity):
-                seen += 1
-                if len(ids) < SAMPLE:
-                    ids.append(record.id)
-                elif (j := rng.randrange(seen)) < SAMPLE:
-                    ids[j] = record.id
-            yield record
-
-    with store.writer() as writer:
-        writer.add_all(sampled())
-    print(
-        f"  {kind}: loaded {writer.summary.entities:,} entities, {writer.summary.claims:,} claims in "
-        f"{time.perf_counter() - started:.0f}s",
-        flush=True,
-    )
-    stamp.write_text(json.dumps({"world": want, "ids": ids}))
-    return ids
+        if store.counts()["labels"]:
+            raise SystemExit(
+                f"the Neo4j database in {data} holds another world; the bulk loader needs an empty one: stop the "
+                f"server and remove {data}"
+            )
+        summary, _ = run_bulk(
+            lambda staging: load_jsonl_bulk(staging, [world]),
+            data.parent / f"{data.name}-bulk-{int(time.time())}",
+            Settings(neo4j_uri=f"bolt://127.0.0.1:{args.neo4j_port}"),
+        )
+    else:
+        store.delete_all(confirm=True)
+        summary = load_jsonl(store, [world])
+    took = time.perf_counter() - started
+    print(f"  {kind}: loaded {summary.entities:,} entities, {summary.claims:,} claims in {took:.0f}s", flush=True)
+    stamp.write_text(json.dumps({"world": want, "load_seconds": round(took, 1)}))
 
 
 # -- baseline and profile ---------------------------------------------------------------------------
@@ -92,16 +153,83 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
-def direct_baseline(store: Any, ids: list[str], n: int) -> list[float]:
-    from compoundgraph.store import ClaimFilter
+def _answer(net: Any) -> tuple[Any, ...]:
+    return (
+        sorted((k, n.label, n.name) for k, n in net.nodes.items()),
+        [c.id for c in net.claims],
+        net.hops,
+        net.supernodes,
+        net.truncated,
+        sorted(net.context),
+    )
 
-    rng = random.Random(1)
-    out = []
+
+def direct(store: Any, ids: list[str]) -> dict[str, Any]:
+    """``store.ego`` for each id, one at a time; beside it the shared walk (``GraphStore.ego``) where the store
+    answers with its own query, alternating, with the two answers compared."""
+    from compoundgraph.store import ClaimFilter, GraphStore
+
+    own = type(store).ego is not GraphStore.ego
     flt = ClaimFilter()
-    for _ in range(n):
-        t = time.perf_counter()
-        store.ego(rng.choice(ids), HOPS, flt, LIMIT)
-        out.append((time.perf_counter() - t) * 1000)
+    mine: list[float] = []
+    cpu: list[float] = []  # this process's CPU per own call (the embedded store's whole cost; Neo4j's client side)
+    shared: list[float] = []
+    differ: list[str] = []
+    sizes: list[int] = []
+    for i, eid in enumerate(ids):
+        order = (False, True) if i % 2 else (True, False)  # who goes first alternates (warm caches)
+        got: dict[bool, Any] = {}
+        for is_own in order if own else (True,):
+            t, c = time.perf_counter(), time.process_time()
+            got[is_own] = store.ego(eid, HOPS, flt, LIMIT) if is_own else GraphStore.ego(store, eid, HOPS, flt, LIMIT)
+            (mine if is_own else shared).append((time.perf_counter() - t) * 1000)
+            if is_own:
+                cpu.append((time.process_time() - c) * 1000)
+        sizes.append(len(got[True].nodes))
+        if own and _answer(got[True]) != _answer(got[False]):
+            differ.append(eid)
+    return {"ms": mine, "cpu_ms": cpu, "shared_ms": shared, "differ": differ, "nodes": sizes}
+
+
+def db_hits(store: Any, ids: list[str]) -> dict[str, list[int]]:
+    """PROFILE db hits of one ego: the store's own query, and every query of the shared walk summed."""
+    from compoundgraph.store import ClaimFilter, GraphStore
+    from compoundgraph.store.neo4j import Neo4jStore
+
+    def total(plan: Any) -> int:
+        return int(plan.get("dbHits", 0)) + sum(total(c) for c in plan.get("children", []))
+
+    hits: list[int] = []
+    plain = Neo4jStore._read_rows
+
+    def profiled(self: Any, query: str, **params: Any) -> list[Any]:
+        with self.driver.session(database=self.database) as session:
+            result = session.run("PROFILE " + query, params)
+            rows = result.single(strict=True)["rows"]
+            hits.append(total(result.consume().profile))
+        return rows  # type: ignore[no-any-return]
+
+    plain_read = Neo4jStore._read
+
+    def profiled_read(self: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+        with self.driver.session(database=self.database) as session:
+            result = session.run("PROFILE " + query, params)
+            rows = result.data()
+            hits.append(total(result.consume().profile))
+        return rows
+
+    out: dict[str, list[int]] = {"own": [], "shared": []}
+    Neo4jStore._read_rows = profiled  # type: ignore[method-assign]
+    Neo4jStore._read = profiled_read  # type: ignore[method-assign]
+    try:
+        for eid in ids:
+            for name, fn in (("own", store.ego), ("shared", lambda *a: GraphStore.ego(store, *a))):
+                hits.clear()
+                fn(eid, HOPS, ClaimFilter(), LIMIT)
+                out[name].append(sum(hits))
+    finally:
+        Neo4jStore._read_rows = plain  # type: ignore[method-assign]
+        Neo4jStore._read = plain_read  # type: ignore[method-assign]
     return out
 
 
@@ -210,6 +338,8 @@ def start_server(env: dict[str, str], workers: int, port: int) -> subprocess.Pop
         "--no-access-log",
         "--timeout-keep-alive",
         "60",
+        "--http",
+        "compoundgraph.api.http:CappedHttpProtocol",  # what `compoundgraph serve` runs
     ]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     import httpx
@@ -218,6 +348,7 @@ def start_server(env: dict[str, str], workers: int, port: int) -> subprocess.Pop
     while time.time() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                settle(proc.pid)
                 return proc
         except httpx.HTTPError:
             pass
@@ -226,6 +357,20 @@ def start_server(env: dict[str, str], workers: int, port: int) -> subprocess.Pop
         time.sleep(0.3)
     proc.terminate()
     raise SystemExit("the server did not answer /health within 120 s")
+
+
+def settle(pid: int, quiet: float = 0.05, limit: float = 90.0) -> None:
+    """Wait until the server's processes use almost no CPU: the first worker answers ``/health`` while the
+    others are still importing and opening the store (on Neo4j, with the schema step), which would otherwise
+    be counted against the first requests."""
+    stop = time.time() + limit
+    before = cpu_seconds(pid)
+    while time.time() < stop:
+        time.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - before < quiet:
+            return
+        before = now
 
 
 async def _load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
@@ -268,13 +413,52 @@ async def _load(url: str, key: str, ids: list[str], clients: int, duration: floa
     }
 
 
+def one_client(port: int, key: str, ids: list[str], warmup: int, health: int) -> dict[str, Any]:
+    """One client on one keep-alive connection: ``GET /health`` ``health`` times (the floor of a request),
+    then the ego of each id in order (after ``warmup`` of them, not counted)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"X-API-Key": key}
+
+    def get(path: str) -> tuple[int, int, float]:
+        t = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        r = conn.getresponse()
+        body = r.read()
+        return r.status, len(body), (time.perf_counter() - t) * 1000
+
+    floor = [get("/health")[2] for _ in range(health)]
+    if not ids:
+        conn.close()
+        return {"latencies": [], "errors": {}, "health": floor, "bytes_p50": 0}
+    for eid in ids[:warmup]:
+        get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}")
+    latencies, errors, sizes = [], collections.Counter[str](), []
+    for eid in ids:
+        status, size, ms = get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}")
+        if status == 200:
+            latencies.append(ms)
+            sizes.append(size)
+        else:
+            errors[str(status)] += 1
+    conn.close()
+    return {"latencies": latencies, "errors": dict(errors), "health": floor, "bytes_p50": statistics.median(sizes)}
+
+
 def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
     """The load runs in its own process, so the client does not share an interpreter with the baseline."""
+    return _worker({"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration, "warmup": warmup})
+
+
+def run_one(port: int, key: str, ids: list[str], warmup: int, health: int) -> dict[str, Any]:
+    return _worker({"one": True, "port": port, "key": key, "ids": ids, "warmup": warmup, "health": health})
+
+
+def _worker(task: dict[str, Any]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump({"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration, "warmup": warmup}, f)
+        json.dump(task, f)
     out = f.name + ".out"
     subprocess.run([sys.executable, __file__, "--load-worker", f.name, out], check=True, cwd=ROOT)
-    result = json.loads(Path(out).read_text())
+    result: dict[str, Any] = json.loads(Path(out).read_text())
     os.unlink(f.name)
     os.unlink(out)
     return result
@@ -282,12 +466,23 @@ def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, 
 
 def load_worker(args_path: str, out_path: str) -> None:
     a = json.loads(Path(args_path).read_text())
-    result = asyncio.run(_load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"]))
+    if a.get("one"):
+        result = one_client(a["port"], a["key"], a["ids"], a["warmup"], a["health"])
+    else:
+        result = asyncio.run(_load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"]))
     Path(out_path).write_text(json.dumps(result))
 
 
 # -- one store ----------------------------------------------------------------------------------------
-def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+def _neo4j_env(args: argparse.Namespace) -> dict[str, str]:
+    return {
+        "NEO4J_LOCAL_STATE": str(DATA / f"state-{args.neo4j_port}"),
+        "NEO4J_LOCAL_HEAP": args.neo4j_heap,
+        "NEO4J_LOCAL_PAGECACHE": args.neo4j_pagecache,
+    }
+
+
+def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]) -> dict[str, Any]:
     from compoundgraph.api.security import KeyStore
     from compoundgraph.settings import Settings
     from compoundgraph.store import open_store
@@ -301,17 +496,10 @@ def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     }
     if kind == "neo4j":
         data = Path(args.neo4j_data)
-        state = DATA / f"state-{args.neo4j_port}"
-        nenv = {
-            **os.environ,
-            "NEO4J_LOCAL_STATE": str(state),
-            "NEO4J_LOCAL_HEAP": args.neo4j_heap,
-            "NEO4J_LOCAL_PAGECACHE": args.neo4j_pagecache,
-        }
+        os.environ.update(_neo4j_env(args))  # the bulk loader stops and starts the server through the launcher
         subprocess.run(
             [str(ROOT / "scripts" / "neo4j-local"), "start", "--port", str(args.neo4j_port), "--data", str(data)],
             check=True,
-            env=nenv,
         )
         uri = f"bolt://127.0.0.1:{args.neo4j_port}"
         settings = Settings(neo4j_uri=uri)
@@ -322,10 +510,13 @@ def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         settings = Settings(neo4j_uri="", embedded_path=data)
         env |= {"COMPOUNDGRAPH_NEO4J_URI": "", "COMPOUNDGRAPH_EMBEDDED_PATH": str(data)}
     with open_store(settings) as store:
-        ids = build_world(store, kind, data, args.entities, args.transfers, args.seed)
-        store.ego(ids[0], HOPS, None, LIMIT)  # warm caches / connections
-        base = direct_baseline(store, ids, args.baseline)
-        prof = profile(store, ids, min(args.baseline, 200)) if args.profile else {}
+        ensure_world(store, kind, data, world, args)
+    with open_store(settings, init=False) as store:
+        for eid in ids[: args.warm]:  # caches, connections, the query plan
+            store.ego(eid, HOPS, None, LIMIT)
+        base = direct(store, ids)
+        hits = db_hits(store, ids[: args.db_hits]) if kind == "neo4j" and args.db_hits else {}
+        prof = profile(store, ids, min(len(ids), 200)) if args.profile else {}
     key = KeyStore(tmp / "keys.json").create("bench", "investigator")[1]
     port = free_port()
     server = start_server(env, args.workers, port)
@@ -333,42 +524,119 @@ def bench_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     if kind == "neo4j":
         pid_file = DATA / f"state-{args.neo4j_port}" / "neo4j.pid"
         neo_pid = int(pid_file.read_text().strip()) if pid_file.exists() else None
+    url = f"http://127.0.0.1:{port}"
+    runs: dict[str, Any] = {}
     try:
-        cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid), time.perf_counter())
-        load = run_load(f"http://127.0.0.1:{port}", key, ids, args.clients, args.duration, args.warmup)
-        cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid), time.perf_counter())
-        # one client: the latency of a request when nothing queues (the 32-client figure is mostly queueing
-        # when the CPU is the limit: latency ~ clients / throughput)
-        one = run_load(f"http://127.0.0.1:{port}", key, ids, 1, max(5.0, args.duration / 3), 1.0)
+        floor = run_one(port, key, [], 0, 300)["health"]
+        one_cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+        one = run_one(port, key, ids, args.warm, 0)
+        one_cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+        one_sent = len(ids) + args.warm
+        for clients in (8, 32):
+            cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+            load = run_load(url, key, ids, clients, args.duration, args.warmup)
+            cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+            lat = load["latencies"]
+            # CPU per request over the whole run (warm-up included, so divide by every request sent)
+            sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
+            runs[str(clients)] = {
+                "requests": len(lat),
+                "errors": load["errors"],
+                "rps": len(lat) / load["duration"] if lat else 0.0,
+                "p50": pct(lat, 50) if lat else float("nan"),
+                "p95": pct(lat, 95) if lat else float("nan"),
+                "p99": pct(lat, 99) if lat else float("nan"),
+                "api_cpu_ms": (cpu1[0] - cpu0[0]) * 1000 / sent if sent else float("nan"),
+                "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0,
+            }
     finally:
         server.terminate()
         server.wait(30)
-    lat = load["latencies"]
-    # CPU per request over the whole run (warm-up included, so divide by every request sent)
-    sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
-    api_cpu = (cpu1[0] - cpu0[0]) * 1000 / sent if sent else float("nan")
-    db_cpu = (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0
+    lat = one["latencies"]
     return {
-        "api_cpu_ms": api_cpu,
-        "db_cpu_ms": db_cpu,
-        "ceiling_rps": (os.cpu_count() or 1) * 1000 / (api_cpu + db_cpu) if sent else float("nan"),
         "store": kind,
-        "entities": args.entities,
-        "requests": len(lat),
-        "errors": load["errors"],
-        "rps": len(lat) / load["duration"] if lat else 0.0,
-        "p50": pct(lat, 50) if lat else float("nan"),
-        "p95": pct(lat, 95) if lat else float("nan"),
-        "p99": pct(lat, 99) if lat else float("nan"),
-        "direct_p50": pct(base, 50),
-        "direct_p95": pct(base, 95),
-        "bytes_p50": load["bytes_p50"],
+        "sample": len(ids),
+        "direct": base,
+        "db_hits": hits,
         "profile": prof,
-        "one_p50": pct(one["latencies"], 50) if one["latencies"] else float("nan"),
-        "one_p95": pct(one["latencies"], 95) if one["latencies"] else float("nan"),
-        "one_rps": len(one["latencies"]) / one["duration"] if one["latencies"] else 0.0,
-        "one_errors": sum(one["errors"].values()),
+        "one": {
+            "requests": len(lat),
+            "errors": one["errors"],
+            "p50": pct(lat, 50),
+            "p95": pct(lat, 95),
+            "p99": pct(lat, 99),
+            "health_p50": pct(floor, 50),
+            "api_cpu_ms": (one_cpu1[0] - one_cpu0[0]) * 1000 / one_sent,
+            "db_cpu_ms": (one_cpu1[1] - one_cpu0[1]) * 1000 / one_sent if neo_pid else 0.0,
+            "bytes_p50": one["bytes_p50"],
+        },
+        "runs": runs,
     }
+
+
+def _ms(values: list[float]) -> str:
+    return f"{pct(values, 50):.1f} / {pct(values, 95):.1f} / {pct(values, 99):.1f}"
+
+
+def report(r: dict[str, Any]) -> None:
+    kind, d, one = r["store"], r["direct"], r["one"]
+    direct_p50 = pct(d["ms"], 50)
+    print(
+        f"\n{kind}: {r['sample']:,} entities, answers of {pct(d['nodes'], 50):.0f} nodes at the median "
+        f"({sum(n >= LIMIT for n in d['nodes'])} at the {LIMIT}-node cap)"
+    )
+    print(
+        f"  direct store.ego p50 / p95 / p99 ms: {_ms(d['ms'])}; CPU of this process per call: mean "
+        f"{statistics.mean(d['cpu_ms']):.2f} ms, p50 / p95 / p99 {_ms(d['cpu_ms'])}"
+    )
+    if d["shared_ms"]:
+        print(
+            f"  shared walk (GraphStore.ego, before) p50 / p95 / p99 ms: {_ms(d['shared_ms'])}; "
+            f"answers that differ: {len(d['differ'])} of {len(d['ms'])} {d['differ'][:5]}"
+        )
+    if r["db_hits"]:
+        own, shared = r["db_hits"]["own"], r["db_hits"]["shared"]
+        print(
+            f"  PROFILE db hits per ego, median / p95 / max over {len(own)}: own query "
+            f"{statistics.median(own):,.0f} / {pct(own, 95):,.0f} / {max(own):,}; shared walk "
+            f"{statistics.median(shared):,.0f} / {pct(shared, 95):,.0f} / {max(shared):,}"
+        )
+    target = TARGET_ONE_P95[kind]
+    overhead = one["p50"] - direct_p50
+    print(
+        f"  1 client HTTP p50 / p95 / p99 ms: {one['p50']:.1f} / {one['p95']:.1f} / {one['p99']:.1f} "
+        f"({one['requests']} requests, {sum(one['errors'].values())} errors, ~{one['bytes_p50'] / 1024:.0f} KiB); "
+        f"target p95 <= {target:g}: {'met' if one['p95'] <= target else 'MISSED'}"
+    )
+    print(
+        f"  API overhead (HTTP p50 - direct p50): {overhead:.2f} ms; target <= {TARGET_OVERHEAD_MS}: "
+        f"{'met' if overhead <= TARGET_OVERHEAD_MS else 'MISSED'}; GET /health p50 {one['health_p50']:.2f} ms "
+        "(the floor of any request from this client)"
+    )
+    print(
+        f"  1 client CPU per request: API server {one['api_cpu_ms']:.2f} ms"
+        + (f", Neo4j {one['db_cpu_ms']:.2f} ms" if kind == "neo4j" else "")
+        + f"; API CPU overhead (server CPU per request - direct CPU per call, means): "
+        f"{one['api_cpu_ms'] - statistics.mean(d['cpu_ms']):.2f} ms"
+    )
+    for clients, run in r["runs"].items():
+        ratio = run["p95"] / one["p95"]
+        line = (
+            f"  {clients:>2} clients: {run['rps']:.1f} req/s, p50 / p95 / p99 {run['p50']:.1f} / {run['p95']:.1f} / "
+            f"{run['p99']:.1f} ms, {sum(run['errors'].values())} errors; p95 = {ratio:.1f}x one client"
+        )
+        if clients == "8":
+            ok = ratio <= TARGET_CONCURRENT_RATIO and not run["errors"]
+            line += f" (target <= {TARGET_CONCURRENT_RATIO:g}x, 0 errors: {'met' if ok else 'MISSED'})"
+        print(line)
+        print(
+            f"      CPU per request: API server {run['api_cpu_ms']:.1f} ms"
+            + (f", Neo4j {run['db_cpu_ms']:.1f} ms" if kind == "neo4j" else "")
+        )
+    if r["profile"]:
+        print(f"  {kind} profile (median ms per request, in process):")
+        for k, v in r["profile"].items():
+            print(f"     {k:32} {v:8.2f}")
 
 
 def main() -> None:
@@ -376,63 +644,48 @@ def main() -> None:
     p.add_argument("--entities", type=int, default=1_000_000)
     p.add_argument("--transfers", type=int, default=None, help="default: as many as entities")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--world", default=None, help="a world file (default: made with compoundgraph synth)")
     p.add_argument("--stores", default="embedded,neo4j")
-    p.add_argument("--clients", type=int, default=32)
-    p.add_argument("--duration", type=float, default=30.0, help="seconds of measured load per store")
-    p.add_argument("--warmup", type=float, default=5.0)
+    p.add_argument("--sample", type=int, default=1_000, help="entities asked for, one at a time")
+    p.add_argument("--warm", type=int, default=50, help="requests before measuring (not counted)")
+    p.add_argument("--duration", type=float, default=30.0, help="seconds of each concurrent load")
+    p.add_argument("--warmup", type=float, default=3.0)
     p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
-    p.add_argument("--baseline", type=int, default=300, help="direct store.ego calls for the baseline")
+    p.add_argument("--db-hits", type=int, default=100, help="entities whose PROFILE db hits are summed (Neo4j)")
     p.add_argument("--profile", action="store_true", help="split one request's time by stage")
     p.add_argument("--neo4j-port", type=int, default=7714)
     p.add_argument("--neo4j-data", default=str(DATA / "bench-api"))
     p.add_argument("--neo4j-heap", default="2g")
     p.add_argument("--neo4j-pagecache", default="2g")
     p.add_argument("--embedded-path", default=str(DATA / "bench-api-embedded" / "store.sqlite"))
+    p.add_argument("--json", default=None, help="also write the figures here")
     p.add_argument("--load-worker", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.load_worker:
         load_worker(*args.load_worker)
         return
     args.transfers = args.entities if args.transfers is None else args.transfers
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
     print(
-        f"bench_api: {args.entities:,} entities, {args.clients} clients, {args.workers} workers, "
-        f"{args.duration:g}s per store, GET /subgraph/ego hops={HOPS} limit={LIMIT}",
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
+        "(shared machine)",
         flush=True,
     )
-    results = [bench_store(kind.strip(), args) for kind in args.stores.split(",") if kind.strip()]
-    targets = {"embedded": 20.0, "neo4j": 50.0}
-    print()
-    print(f"load average after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    world = world_file(args)
+    ids = sample_ids(world, args.sample, args.seed)
     print(
-        f"{'store':9} {'entities':>10} {'req':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'direct p50':>10} {'http/direct':>11} {'target p95':>10} {'errors':>7}"
+        f"bench_api: {world.name}, {len(ids):,} sampled entities, {args.workers} workers, GET /subgraph/ego "
+        f"hops={HOPS} limit={LIMIT}; 8 and 32 clients for {args.duration:g}s each",
+        flush=True,
     )
+    results = []
+    for kind in (k.strip() for k in args.stores.split(",") if k.strip()):
+        results.append(bench_store(kind, args, world, ids))
+        print(f"  {kind} done; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for r in results:
-        target = targets.get(r["store"], float("nan"))
-        print(
-            f"{r['store']:9} {r['entities']:>10,} {r['requests']:>7,} {r['rps']:>7.1f} {r['p50']:>7.1f} "
-            f"{r['p95']:>7.1f} {r['p99']:>7.1f} {r['direct_p50']:>10.1f} {r['p50'] / r['direct_p50']:>11.1f} "
-            f"{'<= ' + format(target, 'g') + (' ok' if r['p95'] <= target else ' MISSED'):>10} "
-            f"{sum(r['errors'].values()):>7}"
-        )
-        print(
-            f"   CPU per request: API server {r['api_cpu_ms']:.1f} ms"
-            + (f", Neo4j {r['db_cpu_ms']:.1f} ms" if r["store"] == "neo4j" else "")
-            + f" -> at most ~{r['ceiling_rps']:.0f} req/s on {os.cpu_count()} idle cores; with {args.clients} "
-            f"clients the p50 can be no lower than ~{args.clients / r['ceiling_rps'] * 1000:.0f} ms"
-        )
-        print(
-            f"   1 client: p50 {r['one_p50']:.1f} ms, p95 {r['one_p95']:.1f} ms, {r['one_rps']:.1f} req/s, "
-            f"{r['one_errors']} errors"
-        )
-        if r["errors"]:
-            print(f"   errors: {r['errors']}")
-        if r["profile"]:
-            kib = r["bytes_p50"] / 1024
-            print(f"   {r['store']} profile (median ms per request, in process; answer ~{kib:.0f} KiB):")
-            for k, v in r["profile"].items():
-                print(f"     {k:32} {v:8.2f}")
+        report(r)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@
 // rule as ClaimFilter.base_passes (Python) and _FILTER (the embedded store's SQL); tests hold the three
 // equal. The stance part is cypher/fragments/claim_stance.cypher. The neighbour-type check differs per
 // query and stays in each file.
+// A bound at its "any" value (ClaimFilter.params: 6, 6, 99, which every stored grade and code is within) is
+// decided before the relationship is read, so an unfiltered traversal reads no claim's properties.
 (size($rel_types) = 0 OR type(r) IN $rel_types)
-  AND r.grade_r <= $min_r AND r.grade_c <= $min_c AND r.handling_rank <= $max_handling
+  AND ($min_r >= 6 OR r.grade_r <= $min_r) AND ($min_c >= 6 OR r.grade_c <= $min_c)
+  AND ($max_handling >= 99 OR r.handling_rank <= $max_handling)
   AND ($as_of IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
                           AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
   AND (size($hidden_sources) = 0

@@ -44,15 +44,24 @@ __all__ = [
 ]
 
 
-def node_json(node: Node, hop: int | None = None, degree: int | None = None) -> dict[str, Any]:
-    d = ontology().display(node.label) if node.label in ontology().labels or node.label == "Source" else None
+def _look(label: str) -> tuple[str, str]:
+    """A label's display colour and icon (grey circle for a label the ontology does not know)."""
+    ont = ontology()
+    d = ont.display(label) if label in ont.labels or label == "Source" else None
+    return (d.colour, d.icon) if d else ("#999999", "circle")
+
+
+def node_json(
+    node: Node, hop: int | None = None, degree: int | None = None, look: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    colour, icon = look or _look(node.label)
     return {
         "id": node.id,
         "label": node.label,
         "name": node.name,
         "hop": hop,
-        "colour": d.colour if d else "#999999",
-        "icon": d.icon if d else "circle",
+        "colour": colour,
+        "icon": icon,
         "supernode": {"degree": degree} if degree is not None else None,
     }
 
@@ -112,13 +121,15 @@ def subgraph_json(
     truncated: bool = False,
 ) -> dict[str, Any]:
     claims = list(claims)
+    nodes = list(nodes)
     contested = contested_ids(claims)
     corroborated = corroborated_ids(claims)
     supernodes = supernodes or {}
     hops = hops or {}
+    looks = {label: _look(label) for label in {n.label for n in nodes}}  # once per label, not per node
     return {
         "center": center,
-        "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id)) for n in nodes],
+        "nodes": [node_json(n, hops.get(n.id), supernodes.get(n.id), looks[n.label]) for n in nodes],
         "edges": [edge_json(c, c.id in contested, c.id in corroborated) for c in claims],
         "supernodes": supernodes,
         "truncated": truncated,

@@ -238,7 +238,7 @@ class GraphStore(abc.ABC):
         found = self.get_entities([entity_id])
         if entity_id not in found or self._proposed(found, flt):
             raise NotFound(f"no entity with id {entity_id[:80]!r}")
-        claims = sorted(self.claims_of([entity_id], flt), key=_claim_order)
+        claims = sorted(self.claims_of([entity_id], flt), key=claim_order)
         src_ids = {c.source for c in claims} | set(found[entity_id].sources)
         others = {c.object if c.subject == entity_id else c.subject for c in claims}
         return EntityDetail(
@@ -319,7 +319,7 @@ class GraphStore(abc.ABC):
         near = sorted(n for n in w.depth if n in skip)
         claims = sorted(
             (c for c in self.claims_between(ids + near, flt) if c.subject in keep or c.object in keep),
-            key=_claim_order,
+            key=claim_order,
         )
         ends = {e for c in claims for e in (c.subject, c.object)}
         return EgoNetwork(
@@ -380,7 +380,7 @@ class GraphStore(abc.ABC):
         claims = self.claims_between_ends(source, target, max_hops, flt, max_nodes)
         g = nx.Graph()
         g.add_nodes_from(sorted({source, target, *(e for c in claims.values() for e in (c.subject, c.object))}))
-        for c in sorted(claims.values(), key=_claim_order):
+        for c in sorted(claims.values(), key=claim_order):
             u, v = sorted((c.subject, c.object))
             if u == v:
                 continue
@@ -444,7 +444,8 @@ class GraphStore(abc.ABC):
         return g
 
 
-def _claim_order(c: Claim) -> tuple[str, str, str, str, str]:
+def claim_order(c: Claim) -> tuple[str, str, str, str, str]:
+    """The order of an answer's claims (type, subject, object, source, id)."""
     return (c.type, c.subject, c.object, c.source, c.id)
 
 

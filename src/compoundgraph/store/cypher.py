@@ -1,9 +1,10 @@
 """Cypher lives in ``cypher/<area>/<verb_noun>.cypher`` and is loaded by name.
 
 Values always travel as ``$parameters``. The only things formatted into query text are a label
-(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, and the
+(``__LABEL__``) or a relationship type (``__REL_TYPE__``), and only after the ontology accepts them, the
 claim filter (``__CLAIM_FILTER__``), one fragment in ``cypher/fragments/claim_filter.cypher`` shared by every
-query that filters claims.
+query that filters claims, and one ring of the ego walk (``__EGO_RING__``, ``cypher/fragments/ego_ring.cypher``),
+which the walk repeats once per hop.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def _read(name: str) -> str:
 def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) -> str:
     """The text of query ``name`` with an allow-listed label or relationship type formatted in."""
     text = _read(name)
+    if "__EGO_RING__" in text:
+        text = text.replace("__EGO_RING__", _fragment("ego_ring"))
     if "__CLAIM_FILTER__" in text:
         text = text.replace("__CLAIM_FILTER__", _claim_filter())
     if "__LABEL__" in text:
@@ -49,16 +52,17 @@ def cypher(name: str, *, label: str | None = None, rel_type: str | None = None) 
 
 
 def _fragment(name: str) -> str:
-    return "\n".join(ln for ln in _read(name).splitlines() if not ln.startswith("//"))
+    """A fragment's text without its ``//`` comment lines."""
+    return "\n".join(ln for ln in _read(f"fragments/{name}").splitlines() if not ln.lstrip().startswith("//"))
 
 
 @cache
 def _claim_filter() -> str:
     """The claim filter on ``r`` (between ``a`` and ``b``) and its stance part, whose sibling claims ``r2``
     pass the same filter (the fragment with ``r`` renamed)."""
-    base = _fragment("fragments/claim_filter")
+    base = _fragment("claim_filter")
     siblings = re.sub(r"\br\b", "r2", base)
-    stance = _fragment("fragments/claim_stance").replace("__SIBLING_FILTER__", "(" + siblings + ")")
+    stance = _fragment("claim_stance").replace("__SIBLING_FILTER__", "(" + siblings + ")")
     return f"(({base}) AND ({stance}))"
 
 

@@ -79,9 +79,12 @@ _ENTITY_INDEXES = f"CREATE INDEX IF NOT EXISTS entities_proposed ON entities(id)
 # Proposed entities are found by the rowids ``s`` / ``o`` (in the projection's covering index; 0 for a
 # source end, never a rowid). ``:probe_ends = 0`` skips that probe where the caller drops such claims itself
 # (graph_columns: an end that is not among the entities it read becomes -1).
+# A bound at its "any" value (6, 6, 99) is decided without the row: SQLite then reads the claim's row only
+# when a test needs it (an unfiltered degree count stays inside the index).
 _BASE = """
     (:n_rel = 0 OR {a}.type IN (SELECT value FROM json_each(:rel_types)))
-    AND {a}.grade_r <= :min_r AND {a}.grade_c <= :min_c AND {a}.handling_rank <= :max_handling
+    AND (:min_r >= 6 OR {a}.grade_r <= :min_r) AND (:min_c >= 6 OR {a}.grade_c <= :min_c)
+    AND (:max_handling >= 99 OR {a}.handling_rank <= :max_handling)
     AND (:as_of IS NULL OR (({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)
                             AND ({a}.valid_to IS NULL OR {a}.valid_to >= :as_of)))
     AND (:n_hidden = 0 OR ({a}.source NOT IN (SELECT value FROM json_each(:hidden_sources))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from operator import attrgetter
@@ -24,7 +24,7 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import RESERVED, Claim, Entity, Source, claim_fingerprint, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import ClaimFilter, GraphColumns, GraphStore, Node, Writer, search_text
+from .base import MAX_HOPS, ClaimFilter, EgoNetwork, GraphColumns, GraphStore, Node, Writer, claim_order, search_text
 from .cypher import cypher, statements
 from .match_keys import KEYS_VERSION, entity_keys
 
@@ -268,6 +268,65 @@ class Neo4jStore(GraphStore):
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
         rows = self._read_rows(cypher("read/claims_between"), ids=list(ids), **flt.params())
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in rows]
+
+    def ego(
+        self,
+        center: str,
+        hops: int = 1,
+        flt: ClaimFilter | None = None,
+        limit: int = 500,
+        exclude: Iterable[str] = (),
+        avoid: Iterable[str] = (),
+        order: str | None = None,
+        new_types: Iterable[str] = (),
+        new_rel_types: Iterable[str] = (),
+    ) -> EgoNetwork:
+        """:meth:`GraphStore.ego` in one query for the plain walk (``read/ego_walk``: the same answer, with
+        only the frontier's ordinary nodes expanded and each claim read from its sparser end); a selective
+        expansion (``order``, ``new_types``, ``new_rel_types``) takes the shared path."""
+        if order is not None or new_types or new_rel_types:
+            return super().ego(center, hops, flt, limit, exclude, avoid, order, new_types, new_rel_types)
+        if not 1 <= hops <= MAX_HOPS:
+            raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+        if not 1 <= limit <= 10_000:
+            raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
+        flt = flt or ClaimFilter()
+        skip = sorted(set(exclude) - {center})
+        rows = self._read(
+            cypher("read/ego_walk"),
+            center=center,
+            hops=hops,
+            limit=limit,
+            threshold=self.supernode_threshold,
+            skip=skip,
+            avoid=sorted(set(avoid) - {center}),
+            **flt.params(),
+        )
+        if not rows:
+            raise NotFound(f"no entity with id {center[:80]!r}")
+        row = rows[0]
+        skipped = set(skip)
+        nodes = {n["id"]: n for n in row["nodes"]}
+        keep = {k for k in nodes if k not in skipped}
+        truncated = bool(row["truncated"])
+        supernodes = {k: d for k, d in row["supernodes"]}
+        degree = row["center_degree"]
+        if (hops == 1 or truncated) and degree > len(keep) - 1 and (degree > self.supernode_threshold or truncated):
+            supernodes[center] = degree
+        claims = sorted(
+            (claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in row["claims"]), key=claim_order
+        )
+        ends = {e for c in claims for e in (c.subject, c.object)} - keep
+        ids = sorted(keep)
+        return EgoNetwork(
+            center=center,
+            nodes={k: Node(k, nodes[k]["label"], nodes[k]["name"]) for k in ids},
+            claims=claims,
+            hops={k: nodes[k]["hop"] for k in ids},
+            supernodes=supernodes,
+            truncated=truncated,
+            context={k: Node(k, nodes[k]["label"], nodes[k]["name"]) for k in sorted(ends)},
+        )
 
     def search_candidates(self, query: str, limit: int) -> list[tuple[str, str, str, list[str], list[str]]]:
         q = normalize(query)

@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -21,8 +22,9 @@ import pytest
 from networkx.readwrite.gexf import GEXFWriter
 from networkx.readwrite.graphml import GraphMLWriter
 
-from compoundgraph.exports import open_view, redact, render, select
+from compoundgraph.exports import build_view, create_package, open_view, redact, render, select
 from compoundgraph.exports.common import edge_attrs, node_attrs, source_attrs
+from compoundgraph.exports.keys import generate_keypair, load_private_key
 from compoundgraph.exports.selection import ExportView, materialize
 from compoundgraph.store import GraphStore
 
@@ -198,3 +200,18 @@ def test_every_format_is_the_same_from_the_store_and_from_memory(world: GraphSto
         whole = materialize(streamed)
     for fmt in formats:
         assert render(whole, fmt) == direct[fmt], fmt
+
+
+@pytest.mark.parametrize("name", ["package.zip", "package"])
+def test_a_package_that_fails_half_way_leaves_nothing(world: GraphStore, tmp_path: Path, name: str) -> None:
+    view = build_view(world, "internal")
+    # aliases holding every candidate array delimiter: the neo4j-admin writer gives up, after the lossless
+    # file and the FtM file were already written into the package
+    lotus = view.entities["compound-golden-lotus"]
+    view.entities[lotus.id] = lotus.model_copy(update={"aliases": [*lotus.aliases, "; | ¦ § ¤"]})
+    private, _ = generate_keypair(tmp_path / "keys", "agency")
+    out = tmp_path / "out" / name
+    with pytest.raises(ValueError, match="delimiter"):
+        create_package(view, out, ["ftm", "neo4j-admin"], load_private_key(private))
+    assert not out.exists()
+    assert list((tmp_path / "out").iterdir()) == []

@@ -35,6 +35,7 @@ _CACHE_KIB = 16 * 1024
 _SCHEMA = """
 CREATE TABLE entities (id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL, doc BLOB NOT NULL);
 CREATE TABLE entity_sources (entity TEXT NOT NULL, source TEXT NOT NULL);
+CREATE INDEX entity_sources_entity ON entity_sources (entity);
 CREATE TABLE claims (
   id TEXT PRIMARY KEY, type TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL, source TEXT NOT NULL,
   handling TEXT NOT NULL, valid_from TEXT, valid_to TEXT, denies INTEGER NOT NULL, at TEXT NOT NULL,
@@ -44,7 +45,6 @@ CREATE TABLE srcs (id TEXT PRIMARY KEY);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entities_label ON entities (label, id);
-CREATE INDEX IF NOT EXISTS entity_sources_entity ON entity_sources (entity);
 CREATE INDEX IF NOT EXISTS entity_sources_source ON entity_sources (source);
 CREATE INDEX IF NOT EXISTS claims_subject ON claims (subject, type, object);
 CREATE INDEX IF NOT EXISTS claims_object ON claims (object, type);
@@ -81,7 +81,8 @@ class Spool:
         fd, name = tempfile.mkstemp(prefix="compoundgraph-export-", suffix=".sqlite", dir=directory)
         os.close(fd)
         self.path = Path(name)
-        self.db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
+        # (transactions: ``with self.db`` commits each batch of writes as one)
+        self.db = sqlite3.connect(name, check_same_thread=False)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}", "temp_store = FILE"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
@@ -301,10 +302,6 @@ class SpooledView:
         s = self.sources.get(node_id)
         return s.title if s else ""
 
-    def entity(self, entity_id: str) -> Entity | None:
-        row = self.db.execute("SELECT doc FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        return load_entity(row[0]) if row else None
-
     def labels(self, ids: Iterable[str]) -> dict[str, str]:
         """Entity id -> label for those of ``ids`` in the view."""
         j = json.dumps(sorted(set(ids)))
@@ -341,12 +338,6 @@ class SpooledView:
         for c in self.iter_claims():
             keys.update(c.properties)
         return sorted(keys)
-
-    def count_entities(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM entities").fetchone()[0])
-
-    def count_claims(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM claims").fetchone()[0])
 
     def handling_present(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT handling, count(*) FROM claims GROUP BY handling ORDER BY handling"))

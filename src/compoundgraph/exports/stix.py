@@ -34,6 +34,13 @@ identity "compoundgraph project"):
   ``grade`` (Admiralty), ``reliability``, ``credibility``, ``handling``, ``sources``, ``rel_type``
   (original claim type) and, for transfers, ``amount``, ``asset``, ``tx_hash``, ``log_index``,
   ``timestamp``.
+
+The bundle is one JSON document written object by object from the spooled view (the bytes
+``json.dumps(bundle, indent=1)`` gives): the TLP markings, which precede the objects, come from a first
+pass; the STIX id of every object written is kept in the spool, not in memory. A source's ``report`` lists
+every object it supports (for a chain export, every transfer): its ``object_refs`` are gathered in the
+spool and written from there, sorted by SQLite. A case's ``note`` or an event's ``report`` holds the ids of
+what its claims link it to while it is written (bounded by that case's or event's claims).
 """
 
 from __future__ import annotations
@@ -572,7 +579,7 @@ def _write_object(fh: IO[bytes], item: Any, view: SpooledView, first: bool) -> N
 
 
 def write(view: SpooledView, sink: Sink, exporter: str = "compoundgraph export") -> None:
-    """The bundle, object by object (see the module doc for what is held: nothing per record)."""
+    """The bundle, object by object (see the module doc for what is held)."""
     b = _Builder(view, exporter)
     head = json.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": _MARK}, indent=1)
     before, after = head.split(json.dumps(_MARK))

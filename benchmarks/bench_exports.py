@@ -9,7 +9,7 @@ format, implementation) is measured in a fresh Python process, so peaks do not m
 store (its own page cache set to SQLite's default 2 MB and its memory map off, so that the store's caches
 are not counted as the export's), notes its resident set (RSS), exports the whole graph with the
 ``partner`` profile (redaction and the "<5" rule included) into files on disk, and reports its peak RSS
-(``ru_maxrss``) beyond that start.
+(``VmHWM``) beyond that start.
 
 - ``streamed`` (now): ``exports.service.open_view`` + ``write_format`` into a folder.
 - ``whole view`` (before): the writers as they were until this change - the whole selection, redacted copy
@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -42,9 +41,11 @@ _OLD_PACKAGE = "compoundgraph_exports_before"
 WHOLE_VIEW_COMMIT = "3c41910"  # the last commit whose exports held the whole view in memory
 
 
-def _rss_kib() -> int:
+def _status_kib(field: str) -> int:
+    """``VmRSS`` (resident now) or ``VmHWM`` (its peak) of this process, in KiB. (Not ``ru_maxrss``: Linux
+    carries that over from the parent through fork and exec, so a child would report the parent's peak.)"""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 
@@ -106,7 +107,7 @@ def child(args: argparse.Namespace) -> None:
         if db is not None:  # the embedded store's own page cache (200 MB) and memory map are not the export's
             db.execute("PRAGMA cache_size = -2000")
             db.execute("PRAGMA mmap_size = 0")
-        start_rss = _rss_kib()
+        start_rss = _status_kib("VmRSS")
         t0 = time.perf_counter()
         if args.impl == "before":
             view = before.build_view(store, "partner")
@@ -118,7 +119,7 @@ def child(args: argparse.Namespace) -> None:
             with open_view(store, "partner") as spooled:
                 write_format(spooled, args.format, DirSink(out))
         seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _status_kib("VmHWM")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     print(json.dumps({"peak_kib": peak - start_rss, "start_kib": start_rss, "seconds": seconds, "bytes": size}))
 

@@ -206,10 +206,10 @@ def redact_hits(principal: Principal, store: GraphStore, hits: list[SearchHit]) 
 def partner_counts(store: GraphStore) -> dict[str, Any]:
     """What ``/stats`` shows a partner: the counts of the partner export of the whole graph (no victim-case
     relationships, no restricted sources, no entity partners cannot see)."""
-    from ..exports.service import build_view
+    from ..exports.service import open_view
 
-    view = build_view(store, "partner")
-    counts = view.counts()
+    with open_view(store, "partner") as view:
+        counts = view.counts()
     return {
         "labels": counts["labels"],
         "relationships": counts["relationships"],

@@ -57,23 +57,35 @@ def _query(
     return q
 
 
-def _write_files(files: dict[str, bytes], target: Path) -> list[Path]:
-    from ..exports.service import zip_files
+def _write_export(view: Any, fmt: str, target: Path, exporter: str) -> list[Path]:
+    """Stream one format to ``target``: a file (single-file formats), a ``.zip``, or a folder. A file or zip
+    is written beside the target and moved into place when complete."""
+    import zipfile
 
-    if len(files) == 1 and target.suffix.lower() != ".zip" and not target.is_dir():
+    from ..exports.formats import get_format
+    from ..exports.service import OneFileSink, write_export
+    from ..exports.sink import DirSink, ZipSink
+
+    spec = get_format(fmt)
+    if target.suffix.lower() == ".zip" or (not spec.multi_file and not target.is_dir()):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(next(iter(files.values())))
+        part = target.with_name(target.name + ".part")
+        try:
+            with open(part, "wb") as fh:
+                if target.suffix.lower() == ".zip":
+                    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                        write_export(view, fmt, ZipSink(z), exporter)
+                else:
+                    write_export(view, fmt, OneFileSink(fh), exporter)
+            part.replace(target)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
         return [target]
-    if target.suffix.lower() == ".zip":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(zip_files(files))
-        return [target]
+    sink = DirSink(target)
     target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in files.items():
-        (target / name).write_bytes(data)
-        written.append(target / name)
-    return written
+    write_export(view, fmt, sink, exporter)
+    return sink.written
 
 
 def register(app: typer.Typer) -> None:
@@ -94,25 +106,21 @@ def register(app: typer.Typer) -> None:
         exporter: ExporterOpt = "compoundgraph export",
     ) -> None:
         """Export the graph (or a query's subgraph, or listed ids) in one format, redacted for a profile."""
-        from ..exports import stix
-        from ..exports.formats import render
-        from ..exports.service import build_view
+        from ..exports.service import open_view
 
-        with open_store(init=False) as store:
-            view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
-        files = stix.render(view, exporter) if fmt == "stix" else render(view, fmt)
-        if view.aggregates and fmt != "csv":
-            from ..exports.csv_plain import aggregates_csv
-
-            files = {**files, "victim_cases.csv": aggregates_csv(view)} if len(files) > 1 else files
-        written = _write_files(files, output)
-        c = view.counts()
-        out.print(
-            f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
-            f"-> {', '.join(str(w) for w in written)}"
-        )
-        if view.dropped:
-            out.print("redaction dropped: " + ", ".join(f"{k} {v}" for k, v in view.dropped.items()))
+        with (
+            open_store(init=False) as store,
+            open_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of)) as view,
+        ):
+            written = _write_export(view, fmt, output, exporter)
+            c = view.counts()
+            dropped = dict(view.dropped)
+            out.print(
+                f"{fmt} ({view.profile}): {c['entities']} entities, {c['claims']} claims, {c['sources']} sources "
+                f"-> {', '.join(str(w) for w in written)}"
+            )
+        if dropped:
+            out.print("redaction dropped: " + ", ".join(f"{k} {v}" for k, v in dropped.items()))
 
     package = typer.Typer(help="Signed task-force packages: create, verify, import, keygen.", no_args_is_help=True)
     app.add_typer(package, name="package")
@@ -150,17 +158,20 @@ def register(app: typer.Typer) -> None:
         """Write a signed package: chosen formats + compoundgraph.jsonl + manifest.json + manifest.sig."""
         from ..exports.keys import load_private_key
         from ..exports.package import create_package
-        from ..exports.service import build_view
+        from ..exports.service import open_view
 
         phrase = os.environ.get(PASSPHRASE_ENV)
         private = load_private_key(key, phrase.encode() if phrase else None)
-        with open_store(init=False) as store:
-            view = build_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of))
         chosen = [f.strip() for f in formats.split(",") if f.strip()]
-        create_package(view, output, chosen, private, exporter)
-        c = view.counts()
+        with (
+            open_store(init=False) as store,
+            open_view(store, profile, _ids(ids), _query(ego, hops, path, min_grade, as_of)) as view,
+        ):
+            create_package(view, output, chosen, private, exporter)
+            c = view.counts()
+            done = view.profile
         out.print(
-            f"package {output} ({view.profile}): {c['entities']} entities, {c['claims']} claims, "
+            f"package {output} ({done}): {c['entities']} entities, {c['claims']} claims, "
             f"{c['sources']} sources; formats {', '.join(chosen)}"
         )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from ..grades import Grade
 from ..models import Claim, Entity, Source
@@ -33,6 +33,7 @@ __all__ = [
     "source_attrs",
     "edge_attrs",
     "csv_bytes",
+    "write_csv",
     "spreadsheet_cell",
     "LIST_SEP",
     "typed_property",
@@ -114,16 +115,21 @@ def edge_attrs(c: Claim, contested: bool, corroborated: bool = False) -> dict[st
     return out
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:
+def write_csv(fh: IO[bytes], header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> None:
     """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8 with a BOM (so Excel reads Burmese, Thai
-    and Chinese names as UTF-8; ``bom=False`` leaves it out), every cell through :func:`spreadsheet_cell`."""
-    buf = io.BytesIO()  # rows are encoded as they are written: only the file's bytes are held
-    text = io.TextIOWrapper(buf, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True)
+    and Chinese names as UTF-8; ``bom=False`` leaves it out), every cell through :func:`spreadsheet_cell`;
+    rows are encoded into ``fh`` as they come."""
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True)
     w = csv.DictWriter(text, fieldnames=list(header), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     for row in rows:
         w.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
     text.flush()
-    data = buf.getvalue()
     text.detach()
-    return data
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> bytes:
+    """:func:`write_csv` into bytes (small tables)."""
+    buf = io.BytesIO()
+    write_csv(buf, header, rows, bom)
+    return buf.getvalue()

@@ -6,10 +6,14 @@ columns; list values are joined with ``"; "``.
 
 from __future__ import annotations
 
-from .common import csv_bytes, edge_attrs, node_attrs
-from .selection import ExportView
+from collections.abc import Sequence
 
-__all__ = ["render", "aggregates_csv"]
+from .common import csv_bytes, edge_attrs, node_attrs, write_csv
+from .selection import CaseAggregate
+from .sink import Sink
+from .spool import SpooledView
+
+__all__ = ["write", "aggregates_csv"]
 
 _NODE_HEAD = ["id", "label", "name", "aliases", "identifiers", "sources", "first_seen", "last_seen"]
 _EDGE_HEAD = [
@@ -46,27 +50,25 @@ _SOURCE_HEAD = [
 ]
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    # rows are made while they are written; the property columns come from a first look at the records
-    props = sorted({f"p_{k}" for e in view.entities.values() for k in e.properties})
-    nodes = ({"id": e.id, **node_attrs(e)} for e in view.entities.values())
-    contested, corroborated = view.contested(), view.corroborated()
-    eprops = sorted({f"p_{k}" for c in view.claims for k in c.properties})
-    edges = (
-        {"subject": c.subject, "object": c.object, **edge_attrs(c, c.id in contested, c.id in corroborated)}
-        for c in view.claims
-    )
-    out = {
-        "nodes.csv": csv_bytes(_NODE_HEAD + props, nodes),
-        "edges.csv": csv_bytes(_EDGE_HEAD + eprops, edges),
-        "sources.csv": csv_bytes(_SOURCE_HEAD, (s.model_dump() for s in view.sources.values())),
-    }
+def write(view: SpooledView, sink: Sink) -> None:
+    # a first pass learns the property columns; rows are made while they are written
+    props = [f"p_{k}" for k in view.entity_property_keys()]
+    eprops = [f"p_{k}" for k in view.claim_property_keys()]
+    with sink.open("nodes.csv") as fh:
+        write_csv(fh, _NODE_HEAD + props, ({"id": e.id, **node_attrs(e)} for e in view.iter_entities()))
+    with sink.open("edges.csv") as fh:
+        edges = (
+            {"subject": x.claim.subject, "object": x.claim.object, **edge_attrs(x.claim, x.contested, x.corroborated)}
+            for x in view.iter_edges()
+        )
+        write_csv(fh, _EDGE_HEAD + eprops, edges)
+    with sink.open("sources.csv") as fh:
+        write_csv(fh, _SOURCE_HEAD, (s.model_dump() for s in view.sources.values()))
     if view.aggregates:
-        out["victim_cases.csv"] = aggregates_csv(view)
-    return out
+        with sink.open("victim_cases.csv") as fh:
+            fh.write(aggregates_csv(view.aggregates))
 
 
-def aggregates_csv(view: ExportView) -> bytes:
-    return csv_bytes(
-        ["compound_id", "compound_name", "nationality", "period", "cases"], (vars(a) for a in view.aggregates)
-    )
+def aggregates_csv(aggregates: Sequence[CaseAggregate]) -> bytes:
+    """The victim-case counts (small: one row per cell of at least ``min_cell`` cases)."""
+    return csv_bytes(["compound_id", "compound_name", "nationality", "period", "cases"], (vars(a) for a in aggregates))

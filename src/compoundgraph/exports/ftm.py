@@ -18,8 +18,9 @@ file re-parses unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from followthemoney import ValueEntity, model
@@ -28,9 +29,10 @@ from ..models import Claim, Entity, Source
 from ..ontology import ontology
 from ..store.filters import stance_of
 from .common import flat
-from .selection import ExportView
+from .sink import Sink
+from .spool import SpooledView
 
-__all__ = ["render", "entities", "FILENAME", "INTERVALS"]
+__all__ = ["write", "entities", "FILENAME", "INTERVALS"]
 
 FILENAME = "ftm.jsonl"
 
@@ -80,7 +82,7 @@ def _add(proxy: ValueEntity, prop: str, value: Any) -> None:
     proxy.add(prop, [str(v) for v in values], quiet=True)
 
 
-def _entity(e: Entity, view: ExportView) -> ValueEntity:
+def _entity(e: Entity, view: SpooledView) -> ValueEntity:
     schema = _schema_for(e)
     proxy = ValueEntity(model[schema], {"id": e.id})
     _add(proxy, "name", e.name)
@@ -150,7 +152,7 @@ def _fits(schema: str, prop: str, node_schema: str) -> bool:
     return p is not None and p.range is not None and model[node_schema].is_a(p.range)
 
 
-def _interval(c: Claim, schema: str, view: ExportView) -> ValueEntity:
+def _interval(c: Claim, schema: str, view: SpooledView) -> ValueEntity:
     proxy = ValueEntity(model[schema], {"id": c.id})
     src = view.sources.get(c.source)
     _add(proxy, "startDate", c.valid_from)
@@ -167,53 +169,123 @@ def _interval(c: Claim, schema: str, view: ExportView) -> ValueEntity:
     return proxy
 
 
-def entities(view: ExportView) -> list[ValueEntity]:
-    """Every FtM entity of the export, in a stable order (documents, entities, placeholders, intervals)."""
-    schema_of = {e.id: _schema_for(e) for e in view.entities.values()}
-    out: dict[str, ValueEntity] = {s.id: _document(s) for s in view.sources.values()}
-    proxies = {e.id: _entity(e, view) for e in view.entities.values()}
-    holders: dict[str, list[str]] = defaultdict(list)
-    for c in view.claims:
-        if c.type == "HOLDS" and model[schema_of[c.subject]].is_a("LegalEntity"):
-            holders[c.object].append(c.subject)
-    placeholders: dict[str, ValueEntity] = {}
+def _legal_labels() -> list[str]:
+    """The labels whose FtM schema is a LegalEntity (they can hold a wallet, be involved in an event)."""
+    return sorted(label for label, spec in ontology().labels.items() if model[spec.ftm or "Thing"].is_a("LegalEntity"))
 
-    def party(wallet_id: str) -> list[str]:
-        if holders.get(wallet_id):
-            return sorted(set(holders[wallet_id]))
-        pid = f"{wallet_id}-holder"
-        if pid not in placeholders:
-            p = ValueEntity(model["LegalEntity"], {"id": pid})
-            _add(p, "name", f"Unknown holder of wallet {view.entities[wallet_id].name}")
-            _add(p, "summary", "placeholder: FtM payments join parties, and this wallet's holder is unknown")
-            p.datasets = {"compoundgraph"}
-            placeholders[pid] = p
-        return [pid]
 
-    intervals: list[ValueEntity] = []
-    for c in view.claims:
+def _schema_of_label(label: str) -> str:
+    spec = ontology().labels.get(label)
+    return (spec.ftm if spec else None) or "Thing"
+
+
+def _legal(label: str) -> bool:
+    return model[_schema_of_label(label)].is_a("LegalEntity")
+
+
+def _holders(view: SpooledView, wallet_id: str, legal: str) -> list[str]:
+    """Sorted ids of the legal entities a ``HOLDS`` claim in the view names as holders of ``wallet_id``."""
+    rows = view.db.execute(
+        "SELECT DISTINCT h.subject FROM claims h JOIN entities s ON s.id = h.subject "
+        "WHERE h.type = 'HOLDS' AND h.object = ? AND s.label IN (SELECT value FROM json_each(?)) ORDER BY 1",
+        (wallet_id, legal),
+    )
+    return [r[0] for r in rows]
+
+
+def _placeholders(view: SpooledView, legal: str) -> Iterator[tuple[str, str]]:
+    """(wallet id, wallet name) of the transfer ends with no known holder, in order of first appearance
+    among the transfers (by claim id, payer before beneficiary)."""
+    return iter(
+        view.db.execute(
+            """
+            WITH ends AS (
+              SELECT subject AS w, id, 0 AS side FROM claims WHERE type = 'TRANSFERRED'
+              UNION ALL SELECT object AS w, id, 1 AS side FROM claims WHERE type = 'TRANSFERRED'),
+            firsts AS (SELECT w, id, side, row_number() OVER (PARTITION BY w ORDER BY id, side) AS rn FROM ends)
+            SELECT f.w, e.name FROM firsts f JOIN entities e ON e.id = f.w
+            WHERE f.rn = 1 AND NOT EXISTS (
+              SELECT 1 FROM claims h JOIN entities s ON s.id = h.subject
+              WHERE h.type = 'HOLDS' AND h.object = f.w AND s.label IN (SELECT value FROM json_each(?)))
+            ORDER BY f.id, f.side
+            """,
+            (legal,),
+        )
+    )
+
+
+def _placeholder(wallet_id: str, name: str) -> ValueEntity:
+    p = ValueEntity(model["LegalEntity"], {"id": f"{wallet_id}-holder"})
+    _add(p, "name", f"Unknown holder of wallet {name}")
+    _add(p, "summary", "placeholder: FtM payments join parties, and this wallet's holder is unknown")
+    p.datasets = {"compoundgraph"}
+    return p
+
+
+def _in_transfers(view: SpooledView, entity_id: str) -> bool:
+    row = view.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM claims WHERE type = 'TRANSFERRED' AND subject = ?) "
+        "OR EXISTS (SELECT 1 FROM claims WHERE type = 'TRANSFERRED' AND object = ?)",
+        (entity_id, entity_id),
+    ).fetchone()
+    return bool(row[0])
+
+
+def entities(view: SpooledView) -> Iterator[ValueEntity]:
+    """Every FtM entity of the export, one at a time, in a stable order (documents, entities,
+    placeholders, intervals). What an entity learns from claims (a wallet's holders, an event's
+    participants) is asked of the spool when the entity is written."""
+    legal = json.dumps(_legal_labels())
+    yield from (_document(s) for s in view.sources.values())
+
+    for e in view.iter_entities():
+        proxy = _entity(e, view)
+        holders_found = False
+        for c in view.claims_touching(e.id, ("HOLDS", "INVOLVED_IN")):
+            subject = view.labels([c.subject]).get(c.subject)
+            if subject is None or not _legal(subject):
+                continue
+            if c.type == "HOLDS":
+                _add(proxy, "holder", c.subject)
+                holders_found = True
+            elif _schema_for(e) == "Event":
+                _add(proxy, "involved", c.subject)
+        if not holders_found and _in_transfers(view, e.id):
+            _add(proxy, "holder", f"{e.id}-holder")
+        yield proxy
+
+    for wallet_id, name in _placeholders(view, legal):
+        yield _placeholder(wallet_id, name)
+
+    @functools.lru_cache(maxsize=4096)
+    def party(wallet_id: str) -> tuple[str, ...]:
+        return tuple(_holders(view, wallet_id, legal) or [f"{wallet_id}-holder"])
+
+    for x in view.iter_edges():
+        c = x.claim
         if c.type == "MENTIONED_IN" and c.object in view.sources:
             doc = _interval(c, "Documentation", view)
             _add(doc, "document", c.object)
             _add(doc, "entity", c.subject)
             _add(doc, "role", "mentioned in")
-            intervals.append(doc)
+            yield doc
             continue
         if c.type == "TRANSFERRED":
             pay = _interval(c, "Payment", view)
-            _add(pay, "payer", party(c.subject))
-            _add(pay, "beneficiary", party(c.object))
+            _add(pay, "payer", list(party(c.subject)))
+            _add(pay, "beneficiary", list(party(c.object)))
             p = c.properties
             _add(pay, "amount", p.get("amount"))
             _add(pay, "currency", p.get("asset"))
             _add(pay, "transactionNumber", p.get("tx_hash"))
             _add(pay, "sequenceNumber", p.get("log_index"))
             _add(pay, "date", _utc_seconds(p.get("timestamp")))
-            _add(pay, "purpose", f"crypto transfer {view.entities[c.subject].name} -> {view.entities[c.object].name}")
-            intervals.append(pay)
+            _add(pay, "purpose", f"crypto transfer {x.subject_name} -> {x.object_name}")
+            yield pay
             continue
         spec = INTERVALS.get(c.type)
-        if spec and _fits(spec[0], spec[1], schema_of[c.subject]) and _fits(spec[0], spec[2], schema_of[c.object]):
+        subject_schema, object_schema = _schema_of_label(x.subject_label), _schema_of_label(x.object_label)
+        if spec and _fits(spec[0], spec[1], subject_schema) and _fits(spec[0], spec[2], object_schema):
             link = _interval(c, spec[0], view)
             _add(link, spec[1], c.subject)
             _add(link, spec[2], c.object)
@@ -225,21 +297,7 @@ def entities(view: ExportView) -> list[ValueEntity]:
             _add(link, "subject", c.subject)
             _add(link, "object", c.object)
             _add(link, "role", c.type.replace("_", " ").lower())
-        intervals.append(link)
-        if c.type == "HOLDS" and c.subject in [h for h in holders.get(c.object, [])]:
-            _add(proxies[c.object], "holder", c.subject)
-        if (
-            c.type == "INVOLVED_IN"
-            and schema_of.get(c.object) == "Event"
-            and model[schema_of[c.subject]].is_a("LegalEntity")
-        ):
-            _add(proxies[c.object], "involved", c.subject)
-    for wallet_id, _ in [(k, v) for k, v in placeholders.items()]:
-        _add(proxies[wallet_id.removesuffix("-holder")], "holder", wallet_id)
-    out.update(proxies)
-    out.update(placeholders)
-    out.update({i.id: i for i in intervals if i.id})
-    return list(out.values())
+        yield link
 
 
 def _line(proxy: ValueEntity) -> bytes:
@@ -252,5 +310,7 @@ def _line(proxy: ValueEntity) -> bytes:
     return (json.dumps({"id": data.pop("id"), **data}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    return {FILENAME: b"".join(_line(p) for p in entities(view))}
+def write(view: SpooledView, sink: Sink) -> None:
+    with sink.open(FILENAME) as fh:
+        for proxy in entities(view):
+            fh.write(_line(proxy))

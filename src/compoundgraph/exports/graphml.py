@@ -10,42 +10,30 @@ are nodes with ``entity_type`` ``Source``.
 Key ids are unique in the file, as GraphML requires: ``n_<name>`` for node keys, ``e_<name>`` for edge
 keys, ``g_<name>`` for the graph's (a node and an edge attribute may share a name). Gephi matches its
 reserved attributes (``label``) by the key's ``attr.name`` too, so labels still land where they belong.
+
+The file is written element by element (``xmlstream``): a first pass over the records learns the keys
+(GraphML declares them before the graph), a second writes the nodes and edges, in the order and with
+the bytes networkx's GraphML writer gave for the whole graph.
 """
 
 from __future__ import annotations
 
-import io
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
-
 from .common import edge_attrs, node_attrs, source_attrs
-from .selection import ExportView
+from .sink import Sink
+from .spool import SpooledView
+from .xmlstream import slot, write_document
 
-__all__ = ["render", "to_graph", "FILENAME"]
+__all__ = ["write", "FILENAME", "NS_GRAPHML"]
 
 FILENAME = "graph.graphml"
-
-
-class _ScopedKeyWriter(GraphMLWriter):  # type: ignore[misc]  # networkx ships no type hints: its classes are Any
-    """networkx's writer, with key ids made from scope and name so no two keys share an id."""
-
-    def get_key(self, name: str, attr_type: str, scope: str, default: Any) -> str:
-        keys_key = (name, attr_type, scope)
-        if keys_key not in self.keys:
-            taken = set(self.keys.values())
-            new_id = f"{scope[0]}_{name}"
-            if new_id in taken:  # the same name with a second value type
-                new_id = f"{new_id}_{attr_type}"
-            key = self.myElement("key", **{"id": new_id, "for": scope, "attr.name": name, "attr.type": attr_type})
-            if default is not None:
-                element = self.myElement("default")
-                element.text = str(default)
-                key.append(element)
-            self.xml.insert(0, key)
-            self.keys[keys_key] = new_id
-        return str(self.keys[keys_key])
+NS_GRAPHML = "http://graphml.graphdrawing.org/xmlns"
+_NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_SCHEMA = "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+_XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 
 def _node(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -55,25 +43,74 @@ def _node(attrs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def to_graph(view: ExportView) -> nx.MultiDiGraph:
-    g = nx.MultiDiGraph(name="compoundgraph export", profile=view.profile, exported_at=view.exported_at)
-    for e in view.entities.values():
-        g.add_node(e.id, **_node(node_attrs(e)))
+def _graph_data(view: SpooledView) -> dict[str, Any]:
+    return {"name": "compoundgraph export", "profile": view.profile, "exported_at": view.exported_at}
+
+
+def _nodes(view: SpooledView) -> Iterator[tuple[str, dict[str, Any]]]:
+    for e in view.iter_entities():
+        yield e.id, _node(node_attrs(e))
     for s in view.mentioned_sources():
-        g.add_node(s.id, **_node(source_attrs(s)))
-    contested, corroborated = view.contested(), view.corroborated()
-    for c in view.claims:
-        attrs = edge_attrs(c, c.id in contested, c.id in corroborated)
+        yield s.id, _node(source_attrs(s))
+
+
+def _edges(view: SpooledView) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for x in view.iter_edges(order="adjacency"):
+        c = x.claim
+        attrs = edge_attrs(c, x.contested, x.corroborated)
         # the claim id is the GraphML edge id (igraph reads it as ``id``); ``claim_id`` keeps it as a column
         attrs["claim_id"] = attrs.pop("id")
         attrs["label"] = c.type
-        g.add_edge(c.subject, c.object, key=c.id, **attrs)
-    return g
+        yield c.subject, c.object, c.id, attrs
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    buf = io.BytesIO()
-    writer = _ScopedKeyWriter(encoding="utf-8", prettyprint=True, edge_id_from_attribute=None)
-    writer.add_graph_element(to_graph(view))
-    writer.dump(buf)
-    return {FILENAME: buf.getvalue()}
+class _Keys:
+    """Key ids unique in the file, as GraphML requires: ``<scope initial>_<name>``, with the value type
+    appended when one name comes with a second type."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str, str], str] = {}
+
+    def see(self, scope: str, data: dict[str, Any]) -> None:
+        for name, value in data.items():
+            key = (name, _XML_TYPES[type(value)], scope)
+            if key not in self.ids:
+                new_id = f"{scope[0]}_{name}"
+                if new_id in self.ids.values():
+                    new_id = f"{new_id}_{key[1]}"
+                self.ids[key] = new_id
+
+    def data(self, parent: ET.Element, scope: str, data: dict[str, Any]) -> ET.Element:
+        for name, value in data.items():
+            ET.SubElement(parent, "data", key=self.ids[(name, _XML_TYPES[type(value)], scope)]).text = str(value)
+        return parent
+
+
+def write(view: SpooledView, sink: Sink) -> None:
+    keys = _Keys()
+    keys.see("graph", _graph_data(view))
+    n_nodes = n_edges = 0
+    for _, data in _nodes(view):
+        keys.see("node", data)
+        n_nodes += 1
+    for *_, data in _edges(view):
+        keys.see("edge", data)
+        n_edges += 1
+    root = ET.Element("graphml", {"xmlns": NS_GRAPHML, "xmlns:xsi": _NS_XSI, "xsi:schemaLocation": _SCHEMA})
+    for (name, xml_type, scope), key_id in reversed(keys.ids.items()):  # networkx puts each new key first
+        ET.SubElement(root, "key", {"id": key_id, "for": scope, "attr.name": name, "attr.type": xml_type})
+    graph = ET.SubElement(root, "graph", edgedefault="directed")
+    slots: list[tuple[int, Iterable[ET.Element]]] = []
+    if n_nodes or n_edges:
+        slot(graph, 0)
+        nodes = (keys.data(ET.Element("node", id=i), "node", d) for i, d in _nodes(view))
+        edges = (keys.data(ET.Element("edge", source=a, target=b, id=k), "edge", d) for a, b, k, d in _edges(view))
+        slots.append((2, _chain(nodes, edges)))
+    keys.data(graph, "graph", _graph_data(view))  # networkx writes the graph's own data last
+    with sink.open(FILENAME) as fh:
+        write_document(fh, root, slots)
+
+
+def _chain(*parts: Iterator[ET.Element]) -> Iterator[ET.Element]:
+    for part in parts:
+        yield from part

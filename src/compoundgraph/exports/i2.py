@@ -20,11 +20,12 @@ from typing import Any
 from ..grades import Grade
 from ..models import Entity
 from ..store.filters import stance_of
-from .common import LIST_SEP, csv_bytes, flat
+from .common import LIST_SEP, flat, write_csv
 from .grading import admiralty_to_europol, admiralty_to_uk
-from .selection import ExportView
+from .sink import Sink
+from .spool import SpooledView
 
-__all__ = ["render", "I2_TYPES", "ENTITY_COLUMNS", "LINK_COLUMNS"]
+__all__ = ["write", "I2_TYPES", "ENTITY_COLUMNS", "LINK_COLUMNS"]
 
 # compoundgraph label -> the nearest entity type of ANB's standard palette
 I2_TYPES = {
@@ -107,7 +108,7 @@ def _date_time(ts: Any) -> tuple[str, str]:
     return when.date().isoformat(), when.time().isoformat(timespec="seconds")
 
 
-def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
+def _entity_row(view: SpooledView, e: Entity) -> dict[str, Any]:
     srcs = [view.sources[s] for s in e.sources if s in view.sources]
     best = min(srcs, key=lambda s: s.reliability) if srcs else None
     rel = best.reliability if best else "F"
@@ -137,8 +138,8 @@ def _entity_row(view: ExportView, e: Entity) -> dict[str, Any]:
     }
 
 
-def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
-    for e in view.entities.values():
+def _entity_rows(view: SpooledView) -> Iterator[dict[str, Any]]:
+    for e in view.iter_entities():
         yield _entity_row(view, e)
     for s in view.mentioned_sources():
         yield {
@@ -155,9 +156,9 @@ def _entity_rows(view: ExportView) -> Iterator[dict[str, Any]]:
         }
 
 
-def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
-    contested, corroborated = view.contested(), view.corroborated()
-    for c in view.claims:
+def _link_rows(view: SpooledView) -> Iterator[dict[str, Any]]:
+    for x in view.iter_edges():
+        c = x.claim
         g = Grade.parse(c.grade)
         src = view.sources.get(c.source)
         uk = admiralty_to_uk(g, c.handling)
@@ -165,11 +166,11 @@ def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
         yield {
             "Link ID": c.id,
             "From ID": c.subject,
-            "From Type": view.label_of(c.subject),
-            "From Label": view.name_of(c.subject),
+            "From Type": x.subject_label,
+            "From Label": x.subject_name,
             "To ID": c.object,
-            "To Type": view.label_of(c.object),
-            "To Label": view.name_of(c.object),
+            "To Type": x.object_label,
+            "To Label": x.object_name,
             "Link Type": c.type,
             "Label": c.type.replace("_", " ").lower(),
             "Direction": "Arrow on head",
@@ -185,8 +186,8 @@ def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
             "Source Reference": src.title if src else c.source,
             "Source Type": src.kind if src else "",
             "Description": c.quote,
-            "Contested": "yes" if c.id in contested else "no",
-            "Corroborated": "yes" if c.id in corroborated else "no",
+            "Contested": "yes" if x.contested else "no",
+            "Corroborated": "yes" if x.corroborated else "no",
             "Stance": stance_of(c),
             "Amount": c.properties.get("amount", ""),
             "Asset": c.properties.get("asset", ""),
@@ -194,9 +195,9 @@ def _link_rows(view: ExportView) -> Iterator[dict[str, Any]]:
         }
 
 
-def render(view: ExportView) -> dict[str, bytes]:
-    # rows are made while they are written: only the files' bytes are held
-    return {
-        "i2_entities.csv": csv_bytes(ENTITY_COLUMNS, _entity_rows(view), bom=True),
-        "i2_links.csv": csv_bytes(LINK_COLUMNS, _link_rows(view), bom=True),
-    }
+def write(view: SpooledView, sink: Sink) -> None:
+    # rows are made while they are written
+    with sink.open("i2_entities.csv") as fh:
+        write_csv(fh, ENTITY_COLUMNS, _entity_rows(view), bom=True)
+    with sink.open("i2_links.csv") as fh:
+        write_csv(fh, LINK_COLUMNS, _link_rows(view), bom=True)

@@ -8,24 +8,23 @@ relationship properties are exactly what the Neo4j store writes (its own ``entit
 itself; run ``compoundgraph init`` afterwards to create the constraints and the full-text index.
 ``import.sh`` holds the command with the array delimiter chosen for this data.
 
-Rows are not held: each file is made in two passes over the view's records - one to learn the columns,
-their types and the characters used inside arrays, one to write - so beside the view itself only the
-output bytes take memory (the property dict of a claim, about 4 KB, lives only while its row is written).
+Nothing is held: each file is made in two passes over the spooled view's records of its label or type -
+one to learn the columns, their types and the characters used inside arrays, one to write - and written
+row by row (the property dict of a claim lives only while its row is written).
 """
 
 from __future__ import annotations
 
-import io
 import shlex
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
-from typing import Any
+from typing import IO, Any
 
 from ..store.neo4j import claim_props, entity_props, source_props
-from .selection import ExportView
+from .sink import Sink
+from .spool import SpooledView
 
-__all__ = ["render", "ARRAY_DELIMITERS", "column_type", "value_kind"]
+__all__ = ["write", "ARRAY_DELIMITERS", "column_type", "value_kind"]
 
 ARRAY_DELIMITERS = (";", "|", "¦", "§", "¤")
 
@@ -92,61 +91,55 @@ def _field(text: str | None) -> str:
     return "" if text is None else '"' + text.replace('"', '""') + '"'
 
 
-def _write(header: list[str], rows: Iterable[list[str | None]]) -> bytes:
-    buf = io.BytesIO()
-    buf.write((",".join(_field(h) for h in header) + "\n").encode("utf-8"))
+def _write(fh: IO[bytes], header: list[str], rows: Iterable[list[str | None]]) -> None:
+    fh.write((",".join(_field(h) for h in header) + "\n").encode("utf-8"))
     for row in rows:
-        buf.write((",".join(_field(c) for c in row) + "\n").encode("utf-8"))
-    return buf.getvalue()
+        fh.write((",".join(_field(c) for c in row) + "\n").encode("utf-8"))
 
 
-def _props(make: Callable[[Any], dict[str, Any]], records: list[Any]) -> Iterator[dict[str, Any]]:
-    return (make(r) for r in records)
-
-
-def render(view: ExportView) -> dict[str, bytes]:
-    by_label: dict[str, list[Any]] = defaultdict(list)
-    for e in view.entities.values():
-        by_label[e.label].append(e)
-    by_type: dict[str, list[Any]] = defaultdict(list)
-    for c in view.claims:
-        by_type[c.type].append(c)
+def write(view: SpooledView, sink: Sink) -> None:
+    db = view.db
+    labels = [r[0] for r in db.execute("SELECT DISTINCT label FROM entities ORDER BY label")]
+    types = [r[0] for r in db.execute("SELECT DISTINCT type FROM claims ORDER BY type")]
 
     # every group's rows, made afresh on each pass
-    nodes: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
-        label: partial(_props, entity_props, es) for label, es in by_label.items()
-    }
+    def entity_rows(label: str) -> Callable[[], Iterator[dict[str, Any]]]:
+        return lambda: (entity_props(e) for e in view.iter_entities(label))
+
+    nodes: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {label: entity_rows(label) for label in labels}
     if view.sources:
-        nodes["Source"] = partial(_props, source_props, list(view.sources.values()))
-    rels: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
-        rel: partial(_props, claim_props, cs) for rel, cs in by_type.items()
-    }
+        nodes["Source"] = lambda: (source_props(s) for s in view.sources.values())
+
+    def claim_rows(rel: str) -> Callable[[], Iterator[dict[str, Any]]]:
+        return lambda: (claim_props(c) for c in view.iter_claims(rel))
 
     used: set[str] = set()
     node_cols = {label: _columns(rows(), used) for label, rows in sorted(nodes.items())}
-    rel_cols = {rel: _columns(rows(), used) for rel, rows in sorted(rels.items())}
+    rel_cols = {rel: _columns(claim_rows(rel)(), used) for rel in types}
     sep = next((d for d in ARRAY_DELIMITERS if d not in used), None)
     if sep is None:  # pragma: no cover - five rare characters inside array values at once
         raise ValueError("every candidate array delimiter occurs inside an array value")
 
-    files: dict[str, bytes] = {}
     args: list[str] = []
     for label, cols in node_cols.items():
         cols.pop("id", None)
-        labels = "Node;Source" if label == "Source" else f"Node;Entity;{label}"
+        labels_cell = "Node;Source" if label == "Source" else f"Node;Entity;{label}"
         header = ["id:ID", ":LABEL", *(f"{k}:{t}" for k, t in cols.items())]
-        body = ([r["id"], labels, *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in nodes[label]())
+        body = ([r["id"], labels_cell, *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in nodes[label]())
         name = f"nodes_{label}.csv"
-        files[name] = _write(header, body)
+        with sink.open(name) as fh:
+            _write(fh, header, body)
         args.append(f"--nodes={name}")
     for rel, cols in rel_cols.items():
         header = [":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in cols.items())]
-        body = (
+        rows = (
             [c.subject, c.object, rel, *(_cell(p.get(k), t, sep) for k, t in cols.items())]
-            for c, p in zip(by_type[rel], rels[rel](), strict=True)
+            for c in view.iter_claims(rel)
+            for p in (claim_props(c),)
         )
         name = f"rels_{rel}.csv"
-        files[name] = _write(header, body)
+        with sink.open(name) as fh:
+            _write(fh, header, rows)
         args.append(f"--relationships={name}")
     # The database name goes before the file options: after them, Neo4j 5 reads it as one more file of the
     # last --relationships option ("File 'neo4j' doesn't exist").
@@ -162,7 +155,7 @@ def render(view: ExportView) -> dict[str, bytes]:
         "--ignore-empty-strings=false",
         *args,
     ]
-    files["import.sh"] = (
+    script = (
         "#!/bin/sh\n# Load this folder into an EMPTY, STOPPED Neo4j 5 database, then run `compoundgraph init`.\n"
         "# Usage: sh import.sh [DATABASE [neo4j-admin options]] - DATABASE defaults to neo4j; options such as\n"
         "# --overwrite-destination (replace an existing database) or --max-off-heap-memory=2G are passed on.\n"
@@ -174,5 +167,6 @@ def render(view: ExportView) -> dict[str, bytes]:
         '"${NEO4J_ADMIN:-neo4j-admin}" '
         + " ".join(a if a.startswith('"') else shlex.quote(a) for a in command[1:])
         + ' "$@"\n'
-    ).encode("utf-8")
-    return files
+    )
+    with sink.open("import.sh") as fh:
+        fh.write(script.encode("utf-8"))

@@ -28,9 +28,10 @@ import json
 import logging
 import shutil
 import zipfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -41,14 +42,16 @@ from ..loader import parse_record
 from ..models import Claim, Entity, Record, Source
 from ..ontology import ontology
 from ..store.base import GraphStore, WriteSummary
-from . import jsonl, stix
+from . import jsonl
 from .archive import MAX_FILES, MAX_MANIFEST_BYTES, PackageArchive, PackageInvalid
 from .csv_plain import aggregates_csv
-from .formats import get_format, render
+from .formats import get_format, write_format
 from .grading import grading_table
 from .keys import fingerprint, load_public_key, public_pem
 from .redaction import PROFILES
-from .selection import ExportView
+from .selection import ExportView, spool_view
+from .sink import DirSink, HashingSink, Sink, ZipSink
+from .spool import SpooledView
 from .trust import TrustStore, parse_signed_at
 
 __all__ = [
@@ -98,36 +101,77 @@ def _sha256(data: bytes) -> str:
 
 
 def create_package(
-    view: ExportView,
+    view: ExportView | SpooledView,
     out: Path,
     formats: list[str],
     private_key: Ed25519PrivateKey,
     exporter: str = "compoundgraph export",
     overwrite: bool = False,
 ) -> Path:
-    """Write a signed package to ``out`` (a zip when it ends in ``.zip``, else a folder)."""
+    """Write a signed package to ``out`` (a zip when it ends in ``.zip``, else a folder).
+
+    Files are streamed into the package one at a time, each hashed as it is written; the package is built
+    beside ``out`` (``<name>.part``) and moved into place once signed, so a failed export leaves nothing.
+    """
+    if isinstance(view, ExportView):
+        with spool_view(view) as spooled:
+            return create_package(spooled, out, formats, private_key, exporter, overwrite)
     if out.exists() and not overwrite and (out.is_file() or any(out.iterdir())):
         raise InvalidInput(f"{out} exists and is not empty; choose another path", where=str(out))
-    files: dict[str, bytes] = {}
-    files.update(jsonl.render(view))
+    formats = [get_format(name).name for name in dict.fromkeys(formats)]  # unknown names fail before writing
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    _remove(part)
+    try:
+        if out.suffix.lower() == ".zip":
+            with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                _fill(view, ZipSink(z), formats, private_key, exporter)
+        else:
+            _fill(view, DirSink(part), formats, private_key, exporter)
+        if out.exists():
+            _remove(out)
+        part.replace(out)
+    except BaseException:
+        _remove(part)
+        raise
+    return out
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+class _Prefixed:
+    def __init__(self, inner: Sink, prefix: str) -> None:
+        self.inner = inner
+        self.prefix = prefix
+
+    def open(self, name: str) -> AbstractContextManager[IO[bytes]]:
+        return self.inner.open(self.prefix + name)
+
+
+def _fill(view: SpooledView, base: Sink, formats: list[str], private_key: Ed25519PrivateKey, exporter: str) -> None:
+    sink = HashingSink(base)
+    jsonl.write(view, sink)
     if view.aggregates:
-        files["victim_cases.csv"] = aggregates_csv(view)
+        with sink.open("victim_cases.csv") as fh:
+            fh.write(aggregates_csv(view.aggregates))
     chosen: dict[str, Any] = {}
-    for name in dict.fromkeys(formats):
+    for name in formats:
         fmt = get_format(name)
         if name == "jsonl":
             chosen[name] = {"tool": fmt.tool, "files": [jsonl.FILENAME]}
             continue
-        rendered = stix.render(view, exporter) if name == "stix" else render(view, name)
-        for fname, data in rendered.items():
-            files[f"{name}/{fname}"] = data
-        chosen[name] = {"tool": fmt.tool, "files": [f"{name}/{f}" for f in sorted(rendered)]}
+        before = set(sink.files)
+        write_format(view, name, _Prefixed(sink, f"{name}/"), exporter)
+        chosen[name] = {"tool": fmt.tool, "files": sorted(set(sink.files) - before)}
     public = private_key.public_key()
-    files[SIGNER] = public_pem(public)
+    with sink.open(SIGNER) as fh:
+        fh.write(public_pem(public))
     profile = PROFILES.get(view.profile)
-    handling_present: dict[str, int] = {}
-    for c in view.claims:
-        handling_present[c.handling] = handling_present.get(c.handling, 0) + 1
     manifest = {
         "package": "compoundgraph task-force package",
         "manifest_version": 1,
@@ -146,7 +190,7 @@ def create_package(
             "dropped": view.dropped,
         },
         "handling_codes": {c: h.description for c, h in ontology().handling.items()},
-        "handling_present": dict(sorted(handling_present.items())),
+        "handling_present": view.handling_present(),
         "grading": grading_table(),
         "counts": view.counts(),
         "lossless": jsonl.FILENAME,
@@ -157,32 +201,13 @@ def create_package(
             "signs": MANIFEST,
             "public_key_sha256": fingerprint(public),
         },
-        "files": {name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in sorted(files.items())},
+        "files": {name: {"sha256": sha, "bytes": size} for name, (sha, size) in sorted(sink.files.items())},
     }
     body = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
-    files[MANIFEST] = body
-    files[SIGNATURE] = base64.b64encode(private_key.sign(body)) + b"\n"
-    _write(out, files, overwrite)
-    return out
-
-
-def _write(out: Path, files: dict[str, bytes], overwrite: bool) -> None:
-    if out.suffix.lower() == ".zip":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for name in sorted(files):
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, files[name])
-        tmp.replace(out)
-        return
-    if out.exists() and overwrite:
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    for name, data in files.items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    with base.open(MANIFEST) as fh:
+        fh.write(body)
+    with base.open(SIGNATURE) as fh:
+        fh.write(base64.b64encode(private_key.sign(body)) + b"\n")
 
 
 def read_package(path: Path) -> dict[str, bytes]:

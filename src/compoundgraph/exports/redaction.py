@@ -21,16 +21,18 @@ attestation; one left with neither is dropped. A source only referenced by what 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+import json
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..errors import InvalidInput
-from ..models import Claim, Entity
+from ..models import Entity
 from ..ontology import ontology
 from ..settings import get_settings
-from .selection import CaseAggregate, ExportView
+from .selection import CaseAggregate, ExportView, materialize, spool_view
+from .spool import SpooledView, load_entity
 
-__all__ = ["Profile", "PROFILES", "redact", "get_profile", "VICTIM_LABELS"]
+__all__ = ["Profile", "PROFILES", "redact", "redact_spooled", "get_profile", "VICTIM_LABELS"]
 
 VICTIM_LABELS = frozenset({"Case"})
 # Claims from a case to a compound: the ones the aggregates count.
@@ -74,80 +76,127 @@ def get_profile(name: str, min_cell: int | None = None) -> Profile:
 
 
 def redact(view: ExportView, profile: Profile | str) -> ExportView:
-    """A new view with what ``profile`` allows; ``dropped`` counts what went and why."""
+    """A new view with what ``profile`` allows; ``dropped`` counts what went and why (the rule of
+    :func:`redact_spooled`, on a spooled copy)."""
+    with spool_view(view) as spooled:
+        return materialize(redact_spooled(spooled, profile))
+
+
+def redact_spooled(view: SpooledView, profile: Profile | str) -> SpooledView:
+    """Apply ``profile`` to a spooled view, in place, page by page (constant memory); returns the view."""
     p = get_profile(profile) if isinstance(profile, str) else profile
     ont = ontology()
     limit = ont.handling_rank(p.max_handling)
+    h3 = ont.handling_rank("H3")
     dropped: Counter[str] = Counter()
+    db = view.db
+    every = view.sources
 
-    sources = {k: s for k, s in view.sources.items() if ont.handling_rank(s.handling) <= limit}
-    dropped["sources_handling"] = len(view.sources) - len(sources)
+    sources = {k: s for k, s in every.items() if ont.handling_rank(s.handling) <= limit}
+    dropped["sources_handling"] = len(every) - len(sources)
+    before = {r[0] for r in db.execute("SELECT source FROM entity_sources UNION SELECT source FROM claims")}
 
-    victims = {k for k, e in view.entities.items() if p.aggregate_cases and e.label in VICTIM_LABELS}
-    claims: list[Claim] = []
-    for c in view.claims:
-        if c.subject in victims or c.object in victims:
-            dropped["claims_victim_case"] += 1
-        elif c.source not in sources or _effective(c, view) > limit:
-            dropped["claims_handling"] += 1
-        elif c.type == "MENTIONED_IN" and c.object in view.sources and c.object not in sources:
-            dropped["claims_handling"] += 1
-        else:
-            claims.append(c)
+    def effective(handling: str, source: str) -> int:
+        src = every.get(source)
+        return max(ont.handling_rank(handling), ont.handling_rank(src.handling) if src else 99)
 
-    attested: dict[str, set[str]] = defaultdict(set)
-    for c in claims:
-        attested[c.subject].add(c.source)
-        attested[c.object].add(c.source)
-    entities: dict[str, Entity] = {}
-    for k, e in view.entities.items():
-        if k in victims:
-            dropped["entities_victim_case"] += 1
-            continue
-        kept = [s for s in e.sources if s in sources] or sorted(attested.get(k, ()))
-        if not kept:
-            dropped["entities_no_source"] += 1
-            continue
-        entities[k] = e if kept == e.sources else e.model_copy(update={"sources": kept})
-    claims = [c for c in claims if c.subject in entities and (c.object in entities or c.object in sources)]
-    aggregates = _aggregate(view, victims, p, entities) if victims else []
+    victim_labels = sorted(VICTIM_LABELS) if p.aggregate_cases else []
+    db.executescript(
+        "CREATE TEMP TABLE IF NOT EXISTS victims (case_id TEXT PRIMARY KEY, nationality TEXT, period TEXT);"
+        "CREATE TEMP TABLE IF NOT EXISTS victim_links (case_id TEXT, compound TEXT);"
+        "DELETE FROM victims; DELETE FROM victim_links;"
+    )
+    # claims: victim cases, then handling codes (a page is read whole, then rewritten)
+    labels = json.dumps(victim_labels)
+    for page in view.spool.pages(
+        """SELECT c.id, c.type, c.subject, c.object, c.source, c.handling,
+                  c.subject IN (SELECT id FROM entities WHERE label IN (SELECT value FROM json_each(?))),
+                  c.object IN (SELECT id FROM entities WHERE label IN (SELECT value FROM json_each(?)))
+           FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?""",
+        (labels, labels),
+    ):
+        gone = []
+        links: list[tuple[str, str]] = []
+        for cid, rel, subject, obj, source, handling, subject_victim, object_victim in page:
+            if subject_victim or object_victim:
+                dropped["claims_victim_case"] += 1
+                gone.append(cid)
+                if subject_victim and rel in _CASE_TO_COMPOUND and effective(handling, source) < h3:
+                    links.append((subject, obj))
+            elif source not in sources or effective(handling, source) > limit:
+                dropped["claims_handling"] += 1
+                gone.append(cid)
+            elif rel == "MENTIONED_IN" and obj in every and obj not in sources:
+                dropped["claims_handling"] += 1
+                gone.append(cid)
+        view.spool.delete_claims(gone)
+        with db:
+            db.executemany("INSERT INTO victim_links (case_id, compound) VALUES (?, ?)", links)
+
+    # entities: victim cases go (counted below); the others keep their surviving sources, or take those of
+    # the surviving claims that attest them, or go
+    for page in view.spool.pages("SELECT id, doc FROM entities WHERE id > ? ORDER BY id LIMIT ?"):
+        gone, changed = [], []
+        victims: list[tuple[str, str, str]] = []
+        for eid, doc in page:
+            e = load_entity(doc)
+            if p.aggregate_cases and e.label in VICTIM_LABELS:
+                dropped["entities_victim_case"] += 1
+                gone.append(eid)
+                victims.append((eid, _nationality(e), _period(e)))
+                continue
+            kept = [s for s in e.sources if s in sources] or sorted(
+                r[0]
+                for r in db.execute(
+                    "SELECT source FROM claims WHERE subject = ? UNION SELECT source FROM claims WHERE object = ?",
+                    (eid, eid),
+                )
+            )
+            if not kept:
+                dropped["entities_no_source"] += 1
+                gone.append(eid)
+            elif kept != e.sources:
+                changed.append(e.model_copy(update={"sources": kept}))
+        view.spool.delete_entities(gone)
+        view.spool.add_entities(changed)
+        with db:
+            db.executemany("INSERT INTO victims (case_id, nationality, period) VALUES (?, ?, ?)", victims)
+
+    view.set_sources(sources)
+    with db:
+        db.execute(
+            """DELETE FROM claims WHERE subject NOT IN (SELECT id FROM entities)
+                 OR (object NOT IN (SELECT id FROM entities) AND object NOT IN (SELECT id FROM srcs))"""
+        )
+    aggregates = _aggregate(view, p) if p.aggregate_cases else []
 
     # a source nobody refers to any more goes too (it may describe only what was dropped)
-    used = (
-        {s for e in entities.values() for s in e.sources}
-        | {c.source for c in claims}
-        | {c.object for c in claims if c.object in sources}
-    )
-    before = {s for e in view.entities.values() for s in e.sources} | {c.source for c in view.claims}
+    used = {
+        r[0]
+        for r in db.execute(
+            "SELECT source FROM entity_sources UNION SELECT source FROM claims "
+            "UNION SELECT object FROM claims WHERE object IN (SELECT id FROM srcs)"
+        )
+    }
     orphans = [k for k in sources if k in before and k not in used]
     for k in orphans:
         del sources[k]
     dropped["sources_unreferenced"] = len(orphans)
+    view.set_sources(sources)
 
     shown: dict[str, int | str] = {k: v for k, v in sorted(dropped.items()) if v}
     if p.aggregate_cases:  # how many victim records went is itself a count of victims
         shown.update({k: _small(v, p.min_cell) for k, v in shown.items() if "victim" in k})
-    return ExportView(
-        sources=sources,
-        entities=entities,
-        claims=claims,
-        query=view.query,
-        profile=p.name,
-        aggregates=aggregates,
-        dropped=shown,
-        exported_at=view.exported_at,
-    )
+    view.profile = p.name
+    view.aggregates = aggregates
+    view.dropped = shown
+    view.spool.mark_contested()
+    return view
 
 
 def _small(n: int | str, threshold: int) -> int | str:
     """A count as a partner may see it: ``"<threshold"`` when it is below the threshold."""
     return f"<{threshold}" if isinstance(n, int) and n < threshold else n
-
-
-def _effective(c: Claim, view: ExportView) -> int:
-    ont = ontology()
-    src = view.sources.get(c.source)
-    return max(ont.handling_rank(c.handling), ont.handling_rank(src.handling) if src else 99)
 
 
 def _period(e: Entity) -> str:
@@ -164,33 +213,35 @@ def _period(e: Entity) -> str:
     return "unknown"
 
 
-def _aggregate(view: ExportView, victims: set[str], p: Profile, visible: dict[str, Entity]) -> list[CaseAggregate]:
+def _nationality(e: Entity) -> str:
+    nat = e.properties.get("nationality")
+    return nat.upper() if isinstance(nat, str) and nat.strip() else "unknown"
+
+
+def _aggregate(view: SpooledView, p: Profile) -> list[CaseAggregate]:
     """Distinct cases per (compound, nationality, period); H3 claims are not counted (they never leave).
 
     A compound that is not itself in the export is counted under an empty id, so its name cannot leak
-    through the aggregates.
+    through the aggregates. (One row per cell of at least ``min_cell`` cases: the aggregates stay small.)
     """
-    ont = ontology()
-    h3 = ont.handling_rank("H3")
-    compounds: dict[str, set[str]] = defaultdict(set)
-    for c in view.claims:
-        if c.subject in victims and c.type in _CASE_TO_COMPOUND and _effective(c, view) < h3:
-            compounds[c.subject].add(c.object if c.object in visible else "")
-    cells: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for case_id in victims:
-        e = view.entities[case_id]
-        nat = e.properties.get("nationality")
-        nationality = nat.upper() if isinstance(nat, str) and nat.strip() else "unknown"
-        for compound in sorted(compounds.get(case_id) or {""}):
-            cells[(compound, nationality, _period(e))].add(case_id)
+    rows = view.db.execute(
+        """
+        WITH cells AS (
+          SELECT DISTINCT v.case_id, v.nationality, v.period,
+                 CASE WHEN e.id IS NULL THEN '' ELSE l.compound END AS compound
+          FROM victims v LEFT JOIN victim_links l ON l.case_id = v.case_id LEFT JOIN entities e ON e.id = l.compound)
+        SELECT cells.compound, cells.nationality, cells.period, count(DISTINCT cells.case_id), e.name
+        FROM cells LEFT JOIN entities e ON e.id = cells.compound
+        GROUP BY cells.compound, cells.nationality, cells.period ORDER BY 1, 2, 3
+        """
+    )
     out: list[CaseAggregate] = []
     suppressed = 0
-    for (compound, nationality, period), cases in sorted(cells.items()):
-        if len(cases) < p.min_cell:
-            suppressed += len(cases)
+    for compound, nationality, period, cases, name in rows:
+        if cases < p.min_cell:
+            suppressed += cases
             continue
-        name = visible[compound].name if compound in visible else ""
-        out.append(CaseAggregate(compound, name, nationality, period, len(cases)))
+        out.append(CaseAggregate(compound, name or "", nationality, period, cases))
     if suppressed:
         out.append(CaseAggregate("", f"suppressed (cells under {p.min_cell})", "", "", _small(suppressed, p.min_cell)))
     return out

@@ -1,9 +1,14 @@
 """What an export holds: the whole graph, an ego network or paths query's subgraph, or a list of ids.
 
-A :class:`ExportView` is the unit every format writer reads: sources, entities and claims (each claim's
-ends are in the view, or the claim is a ``MENTIONED_IN`` pointing at a source in it), plus the victim-case
-aggregates a redaction profile may have made, and a record of how the view was selected. Selection goes
-through the store contract only.
+A selection is sources, entities and claims (each claim's ends are in it, or the claim is a
+``MENTIONED_IN`` pointing at a source in it), plus the victim-case aggregates a redaction profile may have
+made, and a record of how it was selected. Selection goes through the store contract only.
+
+Exports are written from a :class:`~.spool.SpooledView` (the selection on disk): :func:`open_selection`
+streams the whole graph from the store's paged iterators into one, and spools the bounded selections (an
+ego network under its node limit, the k shortest paths, listed ids). :class:`ExportView` is the same
+selection in memory, for tests and small callers: :func:`spool_view` and :func:`materialize` turn one into
+the other.
 """
 
 from __future__ import annotations
@@ -17,8 +22,25 @@ from ..errors import InvalidInput, NotFound
 from ..models import Claim, Entity, Source
 from ..store.base import ClaimFilter, GraphStore
 from ..views import contested_ids, corroborated_ids
+from .spool import Spool, SpooledView
 
-__all__ = ["ExportView", "CaseAggregate", "select_all", "select_ids", "select_ego", "select_paths", "select"]
+__all__ = [
+    "ExportView",
+    "CaseAggregate",
+    "select_all",
+    "select_ids",
+    "select_ego",
+    "select_paths",
+    "select",
+    "open_selection",
+    "spool_view",
+    "materialize",
+    "now_stamp",
+]
+
+
+def now_stamp() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -41,9 +63,7 @@ class ExportView:
     profile: str = "unredacted"
     aggregates: list[CaseAggregate] = field(default_factory=list)
     dropped: dict[str, int | str] = field(default_factory=dict)  # "<N" where a count would reveal few cases
-    exported_at: str = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    )
+    exported_at: str = field(default_factory=now_stamp)
 
     def label_of(self, node_id: str) -> str:
         """Entity label, or ``Source`` for a source id (``MENTIONED_IN`` targets)."""
@@ -211,6 +231,86 @@ def select_paths(
             "paths": len(found),
         },
     )
+
+
+def _spool_all(store: GraphStore, flt: ClaimFilter | None) -> SpooledView:
+    """The whole store, streamed into a spool: the rule of :func:`select_all` and ``_finish``, in SQL."""
+    spool = Spool()
+    try:
+        types = set(flt.entity_types) if flt and flt.entity_types else None
+        sources = {s.id: s for s in store.iter_sources()}
+        spool.add_entities(e for e in store.iter_entities() if types is None or e.label in types)
+        spool.add_claims(store.iter_claims(flt))
+        spool.index()
+        db = spool.db
+        wanted = {
+            r[0]
+            for r in db.execute(
+                "SELECT source FROM entity_sources UNION SELECT source FROM claims "
+                "UNION SELECT object FROM claims WHERE type = 'MENTIONED_IN'"
+            )
+        }
+        sources.update(store.get_sources(sorted(wanted - set(sources))))
+        view = SpooledView(spool, sources, {"kind": "all", "filter": _filter_json(flt)}, now_stamp())
+        with db:
+            db.execute(
+                """DELETE FROM claims WHERE subject NOT IN (SELECT id FROM entities)
+                     OR source NOT IN (SELECT id FROM srcs)
+                     OR (object NOT IN (SELECT id FROM entities)
+                         AND NOT (type = 'MENTIONED_IN' AND object IN (SELECT id FROM srcs)))"""
+            )
+        spool.mark_contested()
+        return view
+    except BaseException:
+        spool.close()
+        raise
+
+
+def spool_view(view: ExportView) -> SpooledView:
+    """An in-memory view on disk (what the format writers read)."""
+    spool = Spool()
+    try:
+        spool.add_entities(view.entities.values())
+        spool.add_claims(view.claims)
+        spool.index()
+        out = SpooledView(spool, view.sources, view.query, view.exported_at, view.profile)
+        out.aggregates = list(view.aggregates)
+        out.dropped = dict(view.dropped)
+        spool.mark_contested()
+        return out
+    except BaseException:
+        spool.close()
+        raise
+
+
+def materialize(view: SpooledView) -> ExportView:
+    """A spooled view in memory (for tests and small selections: it holds every record)."""
+    return ExportView(
+        sources=dict(view.sources),
+        entities={e.id: e for e in view.iter_entities()},
+        claims=list(view.iter_claims()),
+        query=view.query,
+        profile=view.profile,
+        aggregates=list(view.aggregates),
+        dropped=dict(view.dropped),
+        exported_at=view.exported_at,
+    )
+
+
+def open_selection(
+    store: GraphStore,
+    *,
+    ids: Sequence[str] | None = None,
+    ego: str | None = None,
+    hops: int = 1,
+    path: tuple[str, str] | None = None,
+    flt: ClaimFilter | None = None,
+) -> SpooledView:
+    """:func:`select`, spooled: the whole graph streams from the store page by page; an ego network, a
+    paths query or a list of ids (bounded by their query) is selected as before, then spooled. Close it."""
+    if ids or ego or path:
+        return spool_view(select(store, ids=ids, ego=ego, hops=hops, path=path, flt=flt))
+    return _spool_all(store, flt)
 
 
 def select(

@@ -1,32 +1,45 @@
-"""The export service: one call from a store to the bytes of a format (for the API and the CLI).
+"""The export service: from a store to a format's files, streamed (for the API and the CLI).
 
-``GET /exports/{fmt}`` maps onto :func:`export_bytes`; a multi-file format (i2, csv, neo4j-admin) comes
-back as a zip of its files.
+:func:`open_view` selects and redacts into a spooled view (constant memory, see ``spool.py``);
+:func:`export_to_file` writes a format into one file (a zip of its files for the multi-file formats
+i2, csv and neo4j-admin), which the API sends back without reading it into memory.
 """
 
 from __future__ import annotations
 
-import io
+import tempfile
 import zipfile
 from collections.abc import Sequence
-from typing import Any
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import IO, Any
 
 from ..store.base import ClaimFilter, GraphStore
-from .formats import get_format, render
-from .redaction import get_profile, redact
-from .selection import ExportView, select
+from .csv_plain import aggregates_csv
+from .formats import DEFAULT_EXPORTER, get_format, write_format
+from .redaction import get_profile, redact_spooled
+from .selection import ExportView, materialize, open_selection
+from .sink import Sink, ZipSink
+from .spool import SpooledView
 
-__all__ = ["export_bytes", "build_view", "zip_files"]
+__all__ = [
+    "export_bytes",
+    "export_to_file",
+    "build_view",
+    "open_view",
+    "write_export",
+    "OneFileSink",
+]
 
 
-def build_view(
+def open_view(
     store: GraphStore,
     profile: str = "internal",
     ids: Sequence[str] | None = None,
     query: dict[str, Any] | None = None,
     flt: ClaimFilter | None = None,
-) -> ExportView:
-    """Select (ids, an ego / paths query, or everything) and redact for ``profile``.
+) -> SpooledView:
+    """Select (ids, an ego / paths query, or everything) and redact for ``profile``, spooled; close it.
 
     ``query`` is ``{"ego": id, "hops": n}`` or ``{"path": [a, b]}``, optionally with ``min_grade``,
     ``as_of``, ``rel_types``, ``entity_types``.
@@ -36,7 +49,7 @@ def build_view(
     if flt is None:
         flt = ClaimFilter.make(q.get("rel_types"), q.get("entity_types"), q.get("min_grade"), q.get("as_of"))
     path = tuple(q["path"]) if q.get("path") else None
-    view = select(
+    view = open_selection(
         store,
         ids=list(ids) if ids else None,
         ego=q.get("ego"),
@@ -44,17 +57,70 @@ def build_view(
         path=path if path and len(path) == 2 else None,
         flt=flt,
     )
-    return redact(view, prof)
+    try:
+        return redact_spooled(view, prof)
+    except BaseException:
+        view.close()
+        raise
 
 
-def zip_files(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(files):
-            z.writestr(
-                zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), files[name], compress_type=zipfile.ZIP_DEFLATED
-            )
-    return buf.getvalue()
+def build_view(
+    store: GraphStore,
+    profile: str = "internal",
+    ids: Sequence[str] | None = None,
+    query: dict[str, Any] | None = None,
+    flt: ClaimFilter | None = None,
+) -> ExportView:
+    """:func:`open_view`, in memory (tests and small selections: it holds every record)."""
+    with open_view(store, profile, ids, query, flt) as view:
+        return materialize(view)
+
+
+def write_export(view: SpooledView, fmt: str, sink: Sink, exporter: str = DEFAULT_EXPORTER) -> None:
+    """A format's files, plus ``victim_cases.csv`` beside a multi-file format when the view has aggregates
+    (the csv format writes its own)."""
+    write_format(view, fmt, sink, exporter)
+    if view.aggregates and get_format(fmt).multi_file and fmt != "csv":
+        with sink.open("victim_cases.csv") as fh:
+            fh.write(aggregates_csv(view.aggregates))
+
+
+def export_to_file(
+    store: GraphStore,
+    fmt: str,
+    profile: str = "internal",
+    ids: Sequence[str] | None = None,
+    query: dict[str, Any] | None = None,
+    directory: Path | None = None,
+) -> tuple[Path, str, str]:
+    """(temporary file, media type, filename) of one export; the caller deletes the file. Unknown format or
+    profile: ``InvalidInput`` (422)."""
+    spec = get_format(fmt)
+    fd, name = tempfile.mkstemp(prefix="compoundgraph-export-", dir=directory)
+    path = Path(name)
+    try:
+        with open(fd, "wb") as fh, open_view(store, profile, ids, query) as view:
+            if spec.multi_file:
+                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                    write_export(view, fmt, ZipSink(z))
+            else:
+                write_format(view, fmt, OneFileSink(fh))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if spec.multi_file:
+        return path, "application/zip", f"compoundgraph-{fmt}.zip"
+    return path, spec.media_type, spec.filename
+
+
+class OneFileSink:
+    """A sink for a single-file format: its one file is ``fh`` (left open)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+
+    def open(self, name: str) -> AbstractContextManager[IO[bytes]]:
+        return nullcontext(self.fh)
 
 
 def export_bytes(
@@ -64,10 +130,9 @@ def export_bytes(
     ids: Sequence[str] | None = None,
     query: dict[str, Any] | None = None,
 ) -> tuple[bytes, str, str]:
-    """(content, media type, filename) of one export. Unknown format or profile: ``InvalidInput`` (422)."""
-    spec = get_format(fmt)
-    files = render(build_view(store, profile, ids, query), fmt)
-    if len(files) == 1:
-        name, data = next(iter(files.items()))
-        return data, spec.media_type, name
-    return zip_files(files), "application/zip", f"compoundgraph-{fmt}.zip"
+    """(content, media type, filename) of one export, in memory (tests; the API streams a file)."""
+    path, media_type, filename = export_to_file(store, fmt, profile, ids, query)
+    try:
+        return path.read_bytes(), media_type, filename
+    finally:
+        path.unlink(missing_ok=True)

@@ -34,14 +34,24 @@ identity "compoundgraph project"):
   ``grade`` (Admiralty), ``reliability``, ``credibility``, ``handling``, ``sources``, ``rel_type``
   (original claim type) and, for transfers, ``amount``, ``asset``, ``tx_hash``, ``log_index``,
   ``timestamp``.
+
+The bundle is one JSON document written object by object from the spooled view (the bytes
+``json.dumps(bundle, indent=1)`` gives): the TLP markings, which precede the objects, come from a first
+pass; the STIX id of every object written is kept in the spool, not in memory. A source's ``report`` lists
+every object it supports (for a chain export, every transfer): its ``object_refs`` are gathered in the
+spool and written from there, sorted by SQLite. A case's ``note`` or an event's ``report`` holds the ids of
+what its claims link it to while it is written (bounded by that case's or event's claims).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
 
 import stix2
 from stix2.properties import DictionaryProperty, IntegerProperty, ListProperty, StringProperty
@@ -49,10 +59,12 @@ from stix2.v21 import CustomExtension, CustomObservable
 
 from ..grades import Grade
 from ..models import Claim, Entity, Source
+from .cytoscape import json_array
 from .grading import stix_confidence, tlp_name
-from .selection import ExportView
+from .sink import Sink
+from .spool import PAGE, SpooledView, load_entity
 
-__all__ = ["render", "bundle", "EXT_WALLET", "EXT_GRADING", "PROJECT_IDENTITY", "stix_id", "FILENAME"]
+__all__ = ["write", "EXT_WALLET", "EXT_GRADING", "PROJECT_IDENTITY", "stix_id", "FILENAME"]
 
 FILENAME = "stix-bundle.json"
 _NS = uuid.UUID("5c0a9d7e-8d5e-4d1b-9a55-1f0b8f1f6c21")  # compoundgraph's namespace for uuid5 ids
@@ -178,8 +190,40 @@ def _definitions(exporter: stix2.Identity) -> list[Any]:
     return [project, wallet, grading, exporter]
 
 
+class _Ids:
+    """Our id -> STIX id of the objects written so far, kept in the spool (sources' are computed)."""
+
+    def __init__(self, view: SpooledView) -> None:
+        self.view = view
+        self.pending: list[tuple[str, str]] = []
+        view.db.executescript(
+            "DROP TABLE IF EXISTS temp.stix_ids; CREATE TEMP TABLE stix_ids (id TEXT PRIMARY KEY, sid TEXT);"
+            "DROP TABLE IF EXISTS temp.source_refs;"
+            "CREATE TEMP TABLE source_refs (source TEXT, ref TEXT, PRIMARY KEY (source, ref)) WITHOUT ROWID;"
+        )
+
+    def __setitem__(self, node_id: str, sid: str) -> None:
+        self.pending.append((node_id, sid))
+        if len(self.pending) >= PAGE:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.view.db:
+            self.view.db.executemany("INSERT OR REPLACE INTO stix_ids (id, sid) VALUES (?, ?)", self.pending)
+        self.pending = []
+
+    def __getitem__(self, node_id: str) -> str:
+        if node_id in self.view.sources:
+            return stix_id("report", node_id)
+        self.flush()
+        row = self.view.db.execute("SELECT sid FROM stix_ids WHERE id = ?", (node_id,)).fetchone()
+        if row is None:
+            raise KeyError(node_id)
+        return str(row[0])
+
+
 class _Builder:
-    def __init__(self, view: ExportView, exporter: str) -> None:
+    def __init__(self, view: SpooledView, exporter: str) -> None:
         self.view = view
         self.now = view.exported_at
         self.me = stix2.Identity(
@@ -189,7 +233,7 @@ class _Builder:
             created=self.now,
             modified=self.now,
         )
-        self.ids: dict[str, str] = {}
+        self.ids = _Ids(view)
         self.objects: list[Any] = []
         self.markings: set[str] = set()
 
@@ -388,6 +432,7 @@ class _Builder:
         return str(rel.id)
 
     def add_source(self, s: Source, refs: list[str]) -> None:
+        """A source's report; ``refs`` may be ``[_REFS]``, a placeholder the writer streams the refs into."""
         ext = {"compoundgraph_id": s.id, "label": "Source", "handling": s.handling, "reliability": s.reliability}
         ref: dict[str, Any] = {"source_name": s.publisher or "compoundgraph", "external_id": s.id}
         if s.url and s.sha256:
@@ -401,7 +446,7 @@ class _Builder:
             description=s.description or None,
             published=_ts(s.published) or self.now,
             report_types=["threat-report"],
-            object_refs=sorted(set(refs)) or [self.me.id],
+            object_refs=refs if refs == [_REFS] else sorted(set(refs)) or [self.me.id],
             external_references=[ref],
             allow_custom=True,
             **self.sdo(s.handling, ext),
@@ -427,36 +472,122 @@ def _quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def bundle(view: ExportView, exporter: str = "compoundgraph export") -> stix2.Bundle:
-    b = _Builder(view, exporter)
-    referring = [e for e in view.entities.values() if e.label in ("Case", "Event")]
-    for e in view.entities.values():
+def _markings(view: SpooledView) -> list[Any]:
+    """The TLP markings the objects will carry (a first pass: they come before the objects)."""
+    codes = {r[0] for r in view.db.execute("SELECT DISTINCT handling FROM claims")}
+    codes |= {s.handling for s in view.sources.values()}
+    for e in view.iter_entities():
+        codes.add(max((view.sources[s].handling for s in e.sources if s in view.sources), default="H1"))
+    colours = {tlp_name(c) for c in codes}
+    return [_TLP[m] for m in ("white", "green", "amber", "red") if m in colours]
+
+
+def _objects(b: _Builder) -> Iterator[Any]:
+    """Every object of the bundle after the definitions and markings, in the order the bundle lists them."""
+    view = b.view
+    referring = ("Case", "Event")
+    for e in view.iter_entities():
         b.add_entity(e)
+        yield from b.objects
+        b.objects.clear()
+    for e in _merged(view, referring):
+        b.add_referring(e, _referring_refs(b, e.id, referring))
+        yield from b.objects
+        b.objects.clear()
+    b.ids.flush()
+    db = view.db
+    # a source's report lists the objects it supports: its entities, then (below) its claims' relationships
+    with db:
+        db.execute(
+            "INSERT OR IGNORE INTO source_refs (source, ref) SELECT es.source, s.sid FROM entity_sources es "
+            "JOIN stix_ids s ON s.id = es.entity JOIN srcs ON srcs.id = es.source"
+        )
+    pending: list[tuple[str, str]] = []
+    for c in view.iter_claims():
+        rel = b.add_claim(c, b.ids[c.object])
+        pending.append((c.source, rel))
+        if len(pending) >= PAGE:
+            with db:
+                db.executemany("INSERT OR IGNORE INTO source_refs (source, ref) VALUES (?, ?)", pending)
+            pending = []
+        yield from b.objects
+        b.objects.clear()
+    with db:
+        db.executemany("INSERT OR IGNORE INTO source_refs (source, ref) VALUES (?, ?)", pending)
     for s in view.sources.values():
-        b.ids[s.id] = stix_id("report", s.id)
-    refs: dict[str, list[str]] = {e.id: [] for e in referring}
-    for c in view.claims:
-        for end, other in ((c.subject, c.object), (c.object, c.subject)):
-            if end in refs and other in b.ids:
-                refs[end].append(b.ids[other])
-    for e in referring:
-        b.add_referring(e, refs[e.id])
-    by_source: dict[str, list[str]] = {s: [] for s in view.sources}
-    for e in view.entities.values():
-        for sid in e.sources:
-            if sid in by_source and e.id in b.ids:
-                by_source[sid].append(b.ids[e.id])
-    for c in view.claims:
-        target = b.ids[c.object]
-        by_source[c.source].append(b.add_claim(c, target))
-    for s in view.sources.values():
-        b.add_source(s, by_source[s.id])
-    markings = [_TLP[m] for m in ("white", "green", "amber", "red") if m in b.markings]
-    return stix2.Bundle(*_definitions(b.me), *markings, *b.objects, allow_custom=True)
+        has = db.execute("SELECT EXISTS (SELECT 1 FROM source_refs WHERE source = ?)", (s.id,)).fetchone()[0]
+        b.add_source(s, [_REFS] if has else [])
+        for obj in b.objects:
+            yield _Streamed(obj, s.id) if has else obj
+        b.objects.clear()
 
 
-def render(view: ExportView, exporter: str = "compoundgraph export") -> dict[str, bytes]:
-    # stix2's pretty printer orders keys in quadratic time (minutes for a large bundle): serialise
-    # compactly, then indent with the standard library
-    data = json.loads(bundle(view, exporter).serialize())
-    return {FILENAME: json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")}
+def _merged(view: SpooledView, labels: tuple[str, ...]) -> Iterator[Entity]:
+    j = json.dumps(list(labels))
+    rows = view.db.execute("SELECT doc FROM entities WHERE label IN (SELECT value FROM json_each(?)) ORDER BY id", (j,))
+    for (doc,) in rows:
+        yield load_entity(doc)
+
+
+def _referring_refs(b: _Builder, entity_id: str, referring: tuple[str, ...]) -> list[str]:
+    """STIX ids of what a case or event is linked to by a claim (entities other than cases and events, and
+    sources)."""
+    b.ids.flush()
+    rows = b.view.db.execute(
+        """SELECT DISTINCT s.sid FROM (
+             SELECT object AS other FROM claims WHERE subject = ?1
+             UNION SELECT subject AS other FROM claims WHERE object = ?1) o
+           JOIN stix_ids s ON s.id = o.other JOIN entities e ON e.id = o.other
+           WHERE e.label NOT IN (SELECT value FROM json_each(?2))""",
+        (entity_id, json.dumps(list(referring))),
+    )
+    refs = [r[0] for r in rows]
+    others = b.view.db.execute(
+        "SELECT object FROM claims WHERE subject = ?1 UNION SELECT subject FROM claims WHERE object = ?1",
+        (entity_id,),
+    )
+    refs += [stix_id("report", o) for (o,) in others if o in b.view.sources and o != entity_id]
+    return refs
+
+
+@dataclass(frozen=True)
+class _Streamed:
+    """A source's report whose ``object_refs`` are streamed from the spool when it is written."""
+
+    obj: Any
+    source: str
+
+
+_REFS = stix_id("relationship", "compoundgraph streamed object_refs")  # stands for the streamed list
+_MARK = "\x00refs\x00"
+
+
+def _write_object(fh: IO[bytes], item: Any, view: SpooledView, first: bool) -> None:
+    obj = item.obj if isinstance(item, _Streamed) else item
+    data = json.loads(obj.serialize())
+    inner = "\n  "
+    fh.write((("[" if first else ",") + inner).encode("utf-8"))
+    if not isinstance(item, _Streamed):
+        fh.write(json.dumps(data, ensure_ascii=False, indent=1).replace("\n", inner).encode("utf-8"))
+        return
+    data["object_refs"] = _MARK
+    head, tail = json.dumps(data, ensure_ascii=False, indent=1).replace("\n", inner).split(json.dumps(_MARK))
+    fh.write(head.encode("utf-8"))
+    refs = view.db.execute("SELECT ref FROM source_refs WHERE source = ? ORDER BY ref", (item.source,))
+    json_array(fh, (r[0] for r in refs), depth=3)
+    fh.write(tail.encode("utf-8"))
+
+
+def write(view: SpooledView, sink: Sink, exporter: str = "compoundgraph export") -> None:
+    """The bundle, object by object (see the module doc for what is held)."""
+    b = _Builder(view, exporter)
+    head = json.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": _MARK}, indent=1)
+    before, after = head.split(json.dumps(_MARK))
+    with sink.open(FILENAME) as fh:
+        fh.write(before.encode("utf-8"))
+        first = True
+        for obj in itertools.chain(_definitions(b.me), _markings(view), _objects(b)):
+            _write_object(fh, obj, view, first)
+            first = False
+        fh.write(("\n ]" if not first else "[]").encode("utf-8"))
+        fh.write(after.encode("utf-8"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
 from ...exports.formats import FORMATS
-from ...exports.service import export_bytes
+from ...exports.service import export_to_file
 from ..deps import Ctx, Reader, audit_detail
 from ..limits import run_query
 from ..problems import problem_docs
@@ -53,18 +54,22 @@ async def export(
         profile = "partner"
     selection = split(ids) or None
     audit_detail(request, fmt=fmt, profile=profile, ids=len(selection or []))
-    data, media_type, filename = await run_query(
-        ctx.api.query_timeout_s * 4, export_bytes, ctx.store, fmt, profile, selection
+    # the export is written to a temporary file (constant memory) and sent from there, then deleted
+    path, media_type, filename = await run_query(
+        ctx.api.query_timeout_s * 4, export_to_file, ctx.store, fmt, profile, selection
     )
-    if len(data) > ctx.api.max_response_bytes:
+    size = path.stat().st_size
+    if size > ctx.api.max_response_bytes:
+        path.unlink(missing_ok=True)
         from ...errors import TooLarge
 
         raise TooLarge(
-            f"the export is {len(data):,} bytes; the limit is {ctx.api.max_response_bytes:,}: "
+            f"the export is {size:,} bytes; the limit is {ctx.api.max_response_bytes:,}: "
             "export a selection (ids=) or use the CLI"
         )
-    return Response(
-        data,
+    return FileResponse(
+        path,
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Redaction-Profile": profile},
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )

@@ -113,3 +113,31 @@ def test_ingest_refuses_bad_input_and_changes_nothing(world: GraphStore, tmp_pat
     if broken.status_code == 200:  # the pipeline reports rejected rows instead of failing
         assert broken.json()["rejected"] >= 1
     assert world.counts() == before
+
+
+def test_stance_filters_reach_paths_analytics_and_counts(api: Api) -> None:
+    # the fixture's one contested link: the NGO asserts Lotus Holdings runs Silver Dragon, a tip line denies it
+    ends = {"from": "org-lotus-holdings", "to": "compound-silver-dragon", "max_hops": 1}
+
+    def hops(**kw: str) -> list[list[str]]:
+        r = api.get("/subgraph/paths", role="analyst", params={**ends, **kw})
+        assert r.status_code == 200, r.text
+        return [p["nodes"] for p in r.json()["paths"]]
+
+    assert hops() and hops(link="contested") and hops(stance="asserts")
+    assert hops(link="corroborated") == []  # one source asserts it, another denies it
+    ranked = api.get("/analytics/centrality", role="analyst", params={"measure": "degree", "top": 100})
+    only = api.get(
+        "/analytics/centrality", role="analyst", params={"measure": "degree", "top": 100, "link": "contested"}
+    )
+    assert ranked.status_code == only.status_code == 200, only.text
+    scored = {r["id"] for r in only.json()["results"] if r["score"] > 0}
+    assert scored == {"org-lotus-holdings", "compound-silver-dragon"}
+    assert len([r for r in ranked.json()["results"] if r["score"] > 0]) > len(scored)
+    assert only.json()["stamp"] != ranked.json()["stamp"]
+    counts = api.post(
+        "/subgraph/ego/counts", role="analyst", json={"id": "org-lotus-holdings", "link": "contested"}
+    ).json()
+    assert counts["new"] == 1 and counts["by_type"] == {"Compound": 1}
+    bad = problem(api.get("/subgraph/paths", role="analyst", params={**ends, "link": "agreed"}))
+    assert bad["status"] == 422 and bad["where"] == "link"

@@ -98,6 +98,37 @@ def test_claim_sources_grades_and_contested(ui: UI) -> None:
     assert b2 and b2[0]["dashes"] is False and "⚠" in b2[0]["label"]
 
 
+def test_links_filter_hides_denials_and_keeps_contested_links(ui: UI) -> None:
+    ui.open("?open=org-lotus-holdings")
+    everything = {e["id"] for e in ui.visible_edges()}
+    denial = [e for e in ui.visible_edges() if e["cgGrade"] == "D5"]
+    assert denial and denial[0]["to"] == "compound-silver-dragon"
+    ui.page.select_option("#link-filter", "asserts")
+    shown = ui.visible_edges()
+    assert denial[0]["id"] not in {e["id"] for e in shown}
+    assert any(e["cgGrade"] == "B2" and e["to"] == "compound-silver-dragon" for e in shown)
+    assert "shown (filters)" in ui.page.evaluate("cg.countLine()")
+    # only contested links: the NGO's claim and the tip line's denial of the same link, nothing else
+    ui.page.select_option("#link-filter", "contested")
+    contested = ui.visible_edges()
+    assert {(e["from"], e["to"]) for e in contested} == {("org-lotus-holdings", "compound-silver-dragon")}
+    assert {e["cgGrade"] for e in contested} == {"B2", "D5"}
+    assert all(e["cgContested"] for e in contested)
+    # corroborated links are those the chart's claims corroborate, never a contested one
+    ui.page.select_option("#link-filter", "corroborated")
+    assert all(e["cgCorroborated"] and not e["cgContested"] for e in ui.visible_edges())
+    ui.page.select_option("#link-filter", "")
+    assert {e["id"] for e in ui.visible_edges()} == everything
+    # the paths the chart asks for obey it too
+    ui.page.select_option("#link-filter", "asserts")
+    assert (
+        ui.page.evaluate(
+            "import(new URL('static/js/filters.js', document.baseURI).href).then(m => m.filterParams().toString())"
+        )
+        == "stance=asserts"
+    )
+
+
 def test_grade_filter_and_as_of(ui: UI) -> None:
     ui.open("?open=org-lotus-holdings")
     assert any(e["cgGrade"] == "D5" for e in ui.visible_edges())

@@ -17,7 +17,7 @@ from ..deps import Analyst, Ctx, Store, audit_detail
 from ..limits import run_query
 from ..problems import problem_docs
 from ..schemas import Stamped
-from .common import AsOf, MinGrade, RelTypes, Types, make_filter
+from .common import AsOf, Link, MinGrade, RelTypes, Stance, Types, make_filter
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 ERRORS = problem_docs(401, 403, 413, 422, 429, 504)
@@ -41,9 +41,11 @@ async def centrality(
     as_of: AsOf = None,
     types: Types = None,
     rel_types: RelTypes = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Any:
     """Who is central: degree, betweenness (sampled on large graphs), PageRank, eigenvector or closeness."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "centrality", lambda: service.centrality(store, flt, measure=measure, top=top))
 
 
@@ -58,9 +60,11 @@ async def communities(
     as_of: AsOf = None,
     types: Types = None,
     rel_types: RelTypes = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Any:
     """Louvain communities (seeded, so reproducible), largest first."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "communities", lambda: service.communities(store, flt, top=top))
 
 
@@ -75,9 +79,11 @@ async def brokers(
     as_of: AsOf = None,
     types: Types = None,
     rel_types: RelTypes = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Any:
     """Brokers: articulation points, bridges and Burt's constraint."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "brokers", lambda: service.brokers(store, flt, top=top))
 
 
@@ -92,7 +98,9 @@ async def disruption(
     as_of: AsOf = None,
     types: Types = None,
     rel_types: RelTypes = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Any:
     """Key players: which k removals fragment the network most."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "disruption", lambda: service.disruption(store, flt, k=k))

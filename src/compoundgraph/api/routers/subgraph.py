@@ -193,6 +193,10 @@ class CountsRequest(BaseModel):
     rel_types: list[str] | None = None
     min_grade: str | None = Field(None, max_length=2)
     as_of: str | None = Field(None, max_length=10)
+    stance: list[str] | None = Field(None, description="only claims whose source asserts or denies the link")
+    link: Literal["corroborated", "contested"] | None = Field(
+        None, description="only the claims of corroborated or of contested links"
+    )
     exclude: list[str] = Field(default_factory=list, max_length=50_000)
     avoid: list[str] = Field(default_factory=list, max_length=50_000)
 
@@ -203,7 +207,7 @@ async def ego_counts(
 ) -> CountsOut:
     """How many new nodes expanding ``id`` at ``hops`` would add (not in ``exclude``), per entity type,
     relationship type and hop, without sending them: what the UI's selective-expand guard shows."""
-    flt = make_filter(principal, store, q.types, q.rel_types, q.min_grade, q.as_of)
+    flt = make_filter(principal, store, q.types, q.rel_types, q.min_grade, q.as_of, q.stance, q.link)
 
     def count() -> EgoCounts:
         check_visible(principal, store, flt, [q.id])  # a partner asking about what they may not see: 404
@@ -243,9 +247,11 @@ async def paths(
     as_of: AsOf = None,
     types: Types = None,
     rel_types: RelTypes = None,
+    stance: Stance = None,
+    link: Link = None,
 ) -> Response:
     """Shortest and k shortest paths (undirected), each with its weakest-link grade, in ``paths``."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of)
+    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
 
     def read() -> list[Path]:
         return redact_paths(principal, store, flt, (from_, to), store.paths(from_, to, max_hops, k, flt))

@@ -4,6 +4,7 @@ import { $, esc } from "./util.js";
 import { state } from "./state.js";
 import { status } from "./api.js";
 import { restyle } from "./graph.js";
+import { linkStances, stanceOf } from "./stance.js";
 
 export function grade(g) {
   const m = /^([A-F])([1-6])$/.exec(g || "");
@@ -29,17 +30,27 @@ function typeOn(id) {
   return !!n && state.filters.types.has(n.label);
 }
 function baseVisible(id) { return typeOn(id) && !state.hidden.has(id); }
-/** The claim passes the filters (relationship type, grade, date, the types of both ends). */
+/* The links filter: "asserts" hides the claims whose source denies the link; "corroborated" / "contested" keep
+   the claims of such links, judged among the claims on the chart (the server's rule, stance.js). */
+let stanceCache = null;
+function linkPasses(e) {
+  const l = state.filters.link;
+  if (!l) return true;
+  if (l === "asserts") return stanceOf(e) !== "denies";
+  if (!stanceCache) stanceCache = linkStances(state.raw.edges.values());
+  return stanceCache[l].has(e.id);
+}
+/** The claim passes the filters (relationship type, grade, stance, date, the types of both ends). */
 function filterPasses(e) {
   const f = state.filters;
-  return f.rels.has(e.type) && passesGrade(e.grade) && inForce(e, f.asOf) && typeOn(e.from) && typeOn(e.to);
+  return f.rels.has(e.type) && passesGrade(e.grade) && linkPasses(e) && inForce(e, f.asOf) && typeOn(e.from) && typeOn(e.to);
 }
 function edgePasses(e) { return filterPasses(e) && !state.hidden.has(e.from) && !state.hidden.has(e.to); }
 /* Which entities are shown: their type is on, they are not hidden, and - unless "keep entities without a
    visible claim" is ticked - the filters left them at least one visible claim (an entity that had no claim
    on the chart to begin with stays). Computed once per change, O(nodes + claims). */
 let shownCache = null;
-export function invalidate() { shownCache = null; }
+export function invalidate() { shownCache = null; stanceCache = null; }
 function computeShown() {
   const touched = new Set(), kept = new Set();
   for (const e of state.raw.edges.values()) {
@@ -73,6 +84,8 @@ export function filterParams() {
   const m = minGrade();
   if (m) p.set("min_grade", m);
   if (state.filters.asOf) p.set("as_of", state.filters.asOf);
+  if (state.filters.link === "asserts") p.set("stance", "asserts");
+  else if (state.filters.link) p.set("link", state.filters.link);
   return p;
 }
 export function typeParams(p) {
@@ -136,6 +149,7 @@ export function renderLegendCounts() {
     li.querySelector(".count").textContent = counts[li.querySelector("input").dataset.type] || "";
   });
 }
+$("#link-filter").addEventListener("change", () => { state.filters.link = $("#link-filter").value; restyle(); });
 for (const id of ["#min-r", "#min-c"]) {
   $(id).addEventListener("change", () => {
     state.filters.minR = $("#min-r").value; state.filters.minC = $("#min-c").value;

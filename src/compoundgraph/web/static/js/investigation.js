@@ -61,6 +61,7 @@ export function chartJSON() {
   const relOn = rels.filter((r) => state.filters.rels.has(r));
   // view: the viewport below is where the investigator left the chart (charts saved by scripts fit instead)
   const options = { mode: ($("#layout-mode") || {}).value || "organic", keep_orphans: !!state.filters.keepOrphans, view: true };
+  if (state.filters.link) options.link = state.filters.link;
   if (!types.length) options.no_types = true;   // [] means "every type" in the saved filters
   if (!relOn.length) options.no_rel_types = true;
   const claimIds = state.raw.edges;
@@ -256,6 +257,8 @@ function applyFilters(chart) {
   $("#asof-on").checked = !!chart.as_of; $("#asof").disabled = !chart.as_of;
   $("#asof-label").textContent = chart.as_of || "—"; $("#asof-date").value = chart.as_of || "";
   state.filters.keepOrphans = !!o.keep_orphans; $("#keep-orphans").checked = !!o.keep_orphans;
+  state.filters.link = ["asserts", "corroborated", "contested"].includes(o.link) ? o.link : "";
+  $("#link-filter").value = state.filters.link;
   if (o.mode && $("#layout-mode").querySelector(`option[value="${CSS.escape(String(o.mode))}"]`)) $("#layout-mode").value = o.mode;
 }
 /** Put an opened investigation (`body`) and its subgraph (`sg`) on the chart, replacing what was there. */

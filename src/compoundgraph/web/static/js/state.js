@@ -11,7 +11,7 @@ export const state = {
   highlight: new Set(),
   details: new Map(),
   history: [],
-  filters: { types: new Set(), rels: new Set(), minR: "", minC: "", asOf: null, keepOrphans: false },
+  filters: { types: new Set(), rels: new Set(), minR: "", minC: "", asOf: null, keepOrphans: false, link: "" },
   pathFrom: null,
   lastResults: null,
 };

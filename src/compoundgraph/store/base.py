@@ -63,6 +63,14 @@ def _grouped(fn: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+def check_ego_bounds(hops: int, limit: int) -> None:
+    """The bounds every store's ego network keeps: 1 to MAX_HOPS hops, 1 to 10,000 nodes."""
+    if not 1 <= hops <= MAX_HOPS:
+        raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+    if not 1 <= limit <= 10_000:
+        raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
+
+
 class GraphStore(abc.ABC):
     """What every store offers. Only implementations of this class talk to a database."""
 
@@ -290,10 +298,7 @@ class GraphStore(abc.ABC):
         ``recent``: most recent claim, ``id``) and optionally the ``new_types`` / ``new_rel_types`` it wants:
         it keeps the best new nodes first, each with the new nodes that join it to what the caller has.
         """
-        if not 1 <= hops <= MAX_HOPS:
-            raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
-        if not 1 <= limit <= 10_000:
-            raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
+        check_ego_bounds(hops, limit)
         flt = flt or ClaimFilter()
         start = self.node_labels([center])
         if center not in start or self._proposed(self.get_entities([center]), flt):

@@ -24,7 +24,17 @@ from ..grades import Grade
 from ..ids import normalize
 from ..models import RESERVED, Claim, Entity, Source, claim_fingerprint, trusted
 from ..ontology import SOURCE_LABEL, ontology
-from .base import MAX_HOPS, ClaimFilter, EgoNetwork, GraphColumns, GraphStore, Node, Writer, claim_order, search_text
+from .base import (
+    ClaimFilter,
+    EgoNetwork,
+    GraphColumns,
+    GraphStore,
+    Node,
+    Writer,
+    check_ego_bounds,
+    claim_order,
+    search_text,
+)
 from .cypher import cypher, statements
 from .match_keys import KEYS_VERSION, entity_keys
 
@@ -286,10 +296,7 @@ class Neo4jStore(GraphStore):
         expansion (``order``, ``new_types``, ``new_rel_types``) takes the shared path."""
         if order is not None or new_types or new_rel_types:
             return super().ego(center, hops, flt, limit, exclude, avoid, order, new_types, new_rel_types)
-        if not 1 <= hops <= MAX_HOPS:
-            raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
-        if not 1 <= limit <= 10_000:
-            raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
+        check_ego_bounds(hops, limit)
         flt = flt or ClaimFilter()
         skip = sorted(set(exclude) - {center})
         rows = self._read(

@@ -511,6 +511,8 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
         env |= {"COMPOUNDGRAPH_NEO4J_URI": "", "COMPOUNDGRAPH_EMBEDDED_PATH": str(data)}
     with open_store(settings) as store:
         ensure_world(store, kind, data, world, args)
+    if args.prepare:
+        return {"store": kind, "prepared": True}
     with open_store(settings, init=False) as store:
         for eid in ids[: args.warm]:  # caches, connections, the query plan
             store.ego(eid, HOPS, None, LIMIT)
@@ -659,6 +661,7 @@ def main() -> None:
     p.add_argument("--neo4j-pagecache", default="2g")
     p.add_argument("--embedded-path", default=str(DATA / "bench-api-embedded" / "store.sqlite"))
     p.add_argument("--json", default=None, help="also write the figures here")
+    p.add_argument("--prepare", action="store_true", help="write and load the worlds, measure nothing")
     p.add_argument("--load-worker", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.load_worker:
@@ -683,7 +686,8 @@ def main() -> None:
         print(f"  {kind} done; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for r in results:
-        report(r)
+        if not r.get("prepared"):
+            report(r)
     if args.json:
         Path(args.json).write_text(json.dumps(results))
 

@@ -21,6 +21,11 @@ def test_analytics_are_stamped(api: Api) -> None:
         assert r.status_code == 200, (name, r.text)
         assert r.json()["stamp"]
     assert problem(api.get("/analytics/centrality", role="analyst", params={"min_grade": "Q7"}))["where"] == "min_grade"
+    # the role is checked before the filter's parameters: a partner learns nothing from a bad value
+    assert api.get("/analytics/centrality", role="partner", params={"min_grade": "Q7"}).status_code == 403
+    for bad in ({"stance": "maybe"}, {"link": "sometimes"}, {"as_of": "2024-13-01"}, {"rel_types": "LIKES"}):
+        where = problem(api.get("/subgraph/paths", role="analyst", params={"from": "a", "to": "b", **bad}))["where"]
+        assert where == next(iter(bad)), (bad, where)
 
 
 def test_trace_follows_funds_to_the_exchange(api: Api) -> None:

@@ -17,7 +17,7 @@ from ..deps import Analyst, Ctx, Store, audit_detail
 from ..limits import run_query
 from ..problems import problem_docs
 from ..schemas import Stamped
-from .common import AsOf, Link, MinGrade, RelTypes, Stance, Types, make_filter
+from .common import CallerFilter
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 ERRORS = problem_docs(401, 403, 413, 422, 429, 504)
@@ -35,17 +35,11 @@ async def centrality(
     principal: Analyst,
     ctx: Ctx,
     store: Store,
+    flt: CallerFilter,
     measure: Literal["degree", "betweenness", "pagerank", "eigenvector", "closeness"] = "pagerank",
     top: Top = 20,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    stance: Stance = None,
-    link: Link = None,
 ) -> Any:
     """Who is central: degree, betweenness (sampled on large graphs), PageRank, eigenvector or closeness."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "centrality", lambda: service.centrality(store, flt, measure=measure, top=top))
 
 
@@ -55,16 +49,10 @@ async def communities(
     principal: Analyst,
     ctx: Ctx,
     store: Store,
+    flt: CallerFilter,
     top: Top = 20,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    stance: Stance = None,
-    link: Link = None,
 ) -> Any:
     """Louvain communities (seeded, so reproducible), largest first."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "communities", lambda: service.communities(store, flt, top=top))
 
 
@@ -74,16 +62,10 @@ async def brokers(
     principal: Analyst,
     ctx: Ctx,
     store: Store,
+    flt: CallerFilter,
     top: Top = 20,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    stance: Stance = None,
-    link: Link = None,
 ) -> Any:
     """Brokers: articulation points, bridges and Burt's constraint."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "brokers", lambda: service.brokers(store, flt, top=top))
 
 
@@ -93,14 +75,8 @@ async def disruption(
     principal: Analyst,
     ctx: Ctx,
     store: Store,
+    flt: CallerFilter,
     k: Annotated[int, Query(ge=1, le=50, description="how many removals")] = 3,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    stance: Stance = None,
-    link: Link = None,
 ) -> Any:
     """Key players: which k removals fragment the network most."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
     return await _run(request, ctx, "disruption", lambda: service.disruption(store, flt, k=k))

@@ -24,7 +24,7 @@ from ..problems import problem_docs
 from ..redaction import HIDDEN_LABELS, check_visible, redact_ego, redact_paths
 from ..schemas import Subgraph
 from ..security import Principal
-from .common import AsOf, Link, MinGrade, RelTypes, Stance, Types, make_filter, split
+from .common import AsOf, CallerFilter, Link, MinGrade, RelTypes, Stance, Types, make_filter, split
 
 router = APIRouter(prefix="/subgraph", tags=["subgraph"])
 
@@ -241,17 +241,11 @@ async def paths(
     ctx: Ctx,
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=200, examples=["person-tan-weiming"])],
     to: Id,
+    flt: CallerFilter,
     max_hops: Annotated[int, Query(ge=1, le=8)] = 4,
     k: Annotated[int, Query(ge=1, le=50)] = 3,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    stance: Stance = None,
-    link: Link = None,
 ) -> Response:
     """Shortest and k shortest paths (undirected), each with its weakest-link grade, in ``paths``."""
-    flt = make_filter(principal, store, types, rel_types, min_grade, as_of, stance, link)
 
     def read() -> list[Path]:
         return redact_paths(principal, store, flt, (from_, to), store.paths(from_, to, max_hops, k, flt))

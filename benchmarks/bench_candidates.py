@@ -88,7 +88,15 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
     # notes, a police case summary), written to state relationships the many ways report writers do; their
     # first figures (rules before) and final figures are both in benchmarks/RESULTS.md
     "shelter-debrief-poipet.md": {
-        "places": {("Jakarta",), ("Poipet",), ("Bangkok",), ("Phnom Penh",), ("Manila",), ("O'Smach",), ("Aranyaprathet",)},
+        "places": {
+            ("Jakarta",),
+            ("Poipet",),
+            ("Bangkok",),
+            ("Phnom Penh",),
+            ("Manila",),
+            ("O'Smach",),
+            ("Aranyaprathet",),
+        },
         "entities": {
             ("Organization", "PT Cahaya Karir Recruitment Agency"),
             ("Person", "Pak Hendra"),

@@ -28,7 +28,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 __all__ = ["Proposal", "find_names", "short_form_of", "ARMED_GROUP_ABBREVIATIONS"]
 
 ARMED_GROUP_ABBREVIATIONS = {
@@ -114,14 +113,15 @@ _ARMED_END = re.compile(
     r"Liberation Front)$"
 )
 _GENERIC = re.compile(
-    r"^(?:(?:Technology|Tech|Science|Industrial|Special|Economic|New|Border|Guard|National|Scam)\s+)*"
+    r"^(?:(?:Technology|Tech|Science|Industrial|Special|Economic|New|Border|Guard|National|Scam|Recruitment|"
+    r"Employment|Travel|Working|Task|Contact|Expert|Advisory|Operations|Investment|Trading|Money|Crypto)\s+)*"
     r"(?:Park|Compound|Zone|City|Casino|Resort|Complex|Group|Holdings?|Company|Bank|Army|Force|"
-    r"Militia|Brigade|Battalion)$"
+    r"Militia|Brigade|Battalion|Agency|Exchange|Trading|Enterprises?)$"
 )
 _NAME = r"((?:[A-Z][a-z][\w'’-]*)(?:\s+[A-Z][a-z][\w'’-]*){0,3})"
 _TITLE = re.compile(
-    r"\b(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.|Colonel|Captain|Commander|"
-    rf"Mayor|Senator|Brigadier)\s+{_NAME}"
+    r"\b(?:(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig|Pol)\.|Colonel|Captain|Commander|"
+    rf"Mayor|Senator|Brigadier)\s+)+{_NAME}"
 )
 # honorifics a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese), "Pak Hendra"
 _HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun)\s+{_NAME})")
@@ -129,7 +129,8 @@ _ALIAS = re.compile(
     r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
     r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"
     r"(?:knew|know|knows)\s+(?:(?:him|her|them)\s+)?(?:only\s+)?as|"
-    r"(?:everyone|everybody|they|people|workers|staff|locals|we)\s+call(?:s|ed)?|"
+    r"(?:man|woman|boss|broker|recruiter|manager|supervisor|agent|guard|driver)\s+(?:\w+\s+)?called|"
+    r"(?:whom\s+)?(?:everyone|everybody|they|people|workers|staff|locals|we)\s+call(?:s|ed)?|"
     r"(?:went|goes|go)\s+by(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|"
     r"who called himself)\s*,?\s+[\"“]([^\"”]{2,40})[\"”]"
 )
@@ -179,6 +180,25 @@ def _strip(run: str, start: int) -> tuple[str, int]:
     return ("", start) if run.rstrip(".,") in _LEADING else (run, start)
 
 
+def _named(run: str, at: int) -> Proposal | None:
+    """A capitalised run (found at ``at``) as a compound, organisation or armed group, by how it ends."""
+    run = re.sub(r"(?:\s+(?:of|and|de|la|&))+$", "", run)  # "Grand Mekong Trading Co. and"
+    raw = run.rstrip(".,")
+    if raw.endswith(("Ltd", "Inc", "Co")) and run.endswith("."):
+        raw += "."
+    name, start = _strip(raw, at)
+    if not name:
+        return None
+    end = start + len(name)
+    if _COMPOUND_END.search(name):
+        return Proposal("Compound", name, name, start, end, "compound name")
+    if _ORG_END.search(name):
+        return Proposal("Organization", name, name, start, end, "organisation name")
+    if _ARMED_END.search(name):
+        return Proposal("ArmedGroup", name, name, start, end, "armed group name")
+    return None
+
+
 def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Proposal]:
     """Names in the sentence that look like a compound, organisation, armed group or person."""
     spans = list(taken)
@@ -201,6 +221,7 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
         if re.search(r"\b(?:manager|boss)\b", sentence, re.I)
         else ""
     )
+
     def victim(start: int, end: int, knower: bool = False) -> bool:
         """Whether the name at start:end is a victim's: a pseudonym, or put beside a victim ("One victim, Ms.
         Ploy", "A returnee known as"; not "the returnees knew him as", where the victim is the one who knows)."""
@@ -209,7 +230,13 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
         return not knower and bool(_VICTIM_NOUN.search(sentence[max(0, start - 40) : start]))
 
     for m in _ALIAS.finditer(sentence):
-        if not victim(m.start(), m.end(), knower=not m.group(0).lower().startswith(("known", "call", "nick", "alias", "a.k", "went", "go", "under", "who"))):
+        if not victim(
+            m.start(),
+            m.end(),
+            knower=not m.group(0)
+            .lower()
+            .startswith(("known", "call", "nick", "alias", "a.k", "went", "go", "under", "who")),
+        ):
             name = m.group(1).strip()
             add(Proposal("Person", name, m.group(0), m.start(1), m.end(1), "quoted alias", role))
     for m in _TITLE.finditer(sentence):
@@ -226,20 +253,16 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
         if not victim(m.start(), m.start() + len(name)):
             add(Proposal("Person", name, m.group(0), m.start(), m.start() + len(name), "honorific name", role))
     for m in _RUN.finditer(sentence):
-        run = re.sub(r"(?:\s+(?:of|and|de|la|&))+$", "", m.group(1))  # "Grand Mekong Trading Co. and"
-        raw = run.rstrip(".,")
-        if raw.endswith(("Ltd", "Inc", "Co")) and run.endswith("."):
-            raw += "."
-        name, start = _strip(raw, m.start(1))
-        if not name:
-            continue
-        end = start + len(name)
-        if _COMPOUND_END.search(name):
-            add(Proposal("Compound", name, name, start, end, "compound name"))
-        elif _ORG_END.search(name):
-            add(Proposal("Organization", name, name, start, end, "organisation name"))
-        elif _ARMED_END.search(name):
-            add(Proposal("ArmedGroup", name, name, start, end, "armed group name"))
+        named = _named(m.group(1), m.start(1))
+        if named is None:  # "Jade Harbour Entertainment Group and Mr. Lim ...": the names either side of "and"
+            at = m.start(1)
+            for piece in re.split(r"(\s+(?:and|&)\s+)", m.group(1)):
+                named = _named(piece, at)
+                if named is not None:
+                    add(named)
+                at += len(piece)
+        else:
+            add(named)
     for m in re.finditer(r"(?<![\w-])([A-Z]{2,6})(?![\w-])", sentence):
         if m.group(1) in ARMED_GROUP_ABBREVIATIONS:
             add(

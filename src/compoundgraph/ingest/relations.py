@@ -61,7 +61,10 @@ RULES: tuple[_Rule, ...] = (
     _rule("PROTECTS", r"\bunder\s+the\s+(?:armed\s+)?(?:protection|protective\s+umbrella)\s+of\b", True),
     _rule("OPERATES", r"\b(?:operated|run|managed)(?:\s+(?!by\b)[\w-]+){0,3}?\s+by\b", True),
     _rule("CONTROLS", r"\bcontrolled(?:\s+(?!by\b)[\w-]+){0,2}?\s+by\b", True),
-    _rule("OWNS", r"\b(?:owned(?:\s+(?!by\b)[\w-]+){0,2}?\s+by|belongs?\s+to|belonged\s+to|the\s+property\s+of)\b", True),
+    _rule("CONTROLS", r"\bunder\s+the\s+(?:\w+\s+)?control\s+of\b", True),
+    _rule(
+        "OWNS", r"\b(?:owned(?:\s+(?!by\b)[\w-]+){0,2}?\s+by|belongs?\s+to|belonged\s+to|the\s+property\s+of)\b", True
+    ),
     _rule("OWNS", r"\b(?:financed|funded|bankrolled)(?:\s+(?!by\b)[\w-]+){0,2}?\s+by\b", True),
     _rule(
         "PROTECTS",
@@ -132,6 +135,7 @@ _GUARDS = re.compile(
 )
 _GUARDS_AFTER = re.compile(r"^\s+(?:uniforms?|insignia|badges?|patch(?:es)?|fatigues|soldiers|troops|militiamen)\b")
 _POSSESSIVE = re.compile(r"^['’]s\s+(?:own\s+)?(compound|park|zone|casino|resort|complex|site)\b", re.I)
+_AND = re.compile(r"^\s+(?:and|&)\s+(?:\S+\s+)?$")
 _MEMBER = re.compile(r"^,?\s+(?:of|from)\s+(?:the\s+)?$")
 _ITS_ROLE = re.compile(
     r"\b(?:its|their)\s+(?:managing\s+)?(director|chairman|chairwoman|founder|boss|head|owner)\b", re.I
@@ -207,7 +211,7 @@ def find_relations(
     ms = sorted([*mentions, *referents(sentence, mentions, context)], key=lambda m: m.start)
     found: list[tuple[str, Mention, Mention, str]] = []
     read: list[tuple[int, int]] = []  # passive cues already read
-    for rule in RULES:
+    for rule in RULES if len(ms) > 1 else ():  # a cue needs a name either side
         # places are only ever the end of a route leg, never an owner, operator or protected site
         pool = [m for m in ms if (m.label == "Location") == (rule.rel == "TRANSITED") or m.label == "Person"]
         for c in rule.cue.finditer(sentence):
@@ -215,17 +219,22 @@ def find_relations(
                 continue
             before = [m for m in pool if m.end <= c.start() and m.label != "Location"]
             after = [m for m in pool if c.end() <= m.start <= c.end() + rule.reach]
-            after = [m for m in after if ";" not in sentence[c.end() : m.start]]
+            after = [m for m in after if not re.search(r"[,;]", sentence[c.end() : m.start])]  # the same clause
             if not before or not after:
                 continue
-            left, right = _head(sentence, before), after[0]
-            subj, obj = (right, left) if rule.passive else (left, right)
-            if rule.subjects and subj.label not in rule.subjects:
-                continue
-            if subj.id != obj.id and _allowed(rule.rel, subj.label, obj.label):
-                found.append((rule.rel, subj, obj, c.group(0)))
-                if rule.passive:
-                    read.append((c.start(), c.end()))
+            left, rights = _head(sentence, before), after[:1]
+            for m in after[1:]:  # "run jointly by Jade Harbour Entertainment Group and Mr. Lim Chee Keong"
+                if not _AND.match(sentence[rights[-1].end : m.start]):
+                    break
+                rights.append(m)
+            for right in rights:
+                subj, obj = (right, left) if rule.passive else (left, right)
+                if rule.subjects and subj.label not in rule.subjects:
+                    continue
+                if subj.id != obj.id and _allowed(rule.rel, subj.label, obj.label):
+                    found.append((rule.rel, subj, obj, c.group(0)))
+                    if rule.passive:
+                        read.append((c.start(), c.end()))
     found.extend(_nominal(sentence, ms, context))
     seen: set[tuple[str, str, str]] = set()
     out = []

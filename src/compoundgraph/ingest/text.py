@@ -431,8 +431,9 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         countries_here = {c.properties.get("country") for _, c in out}
         place_spans: list[tuple[int, int]] = []
         places_here: list[Mention] = []
-        names_here = [(p.start, p.end) for p in find_names(sentence) if not lookup(p.name)]
-        for ph in find_places(sentence):
+        hits = list(find_places(sentence))
+        names_here = [(p.start, p.end) for p in find_names(sentence) if not lookup(p.name)] if hits else []
+        for ph in hits:
             if any(a <= ph.start and ph.end <= b and b - a > ph.end - ph.start for a, b in names_here):
                 continue  # "Riverside Pearl Park", "Kayin Peace Army": a place's name inside another name
             place_spans.append((ph.start, ph.end))
@@ -497,8 +498,10 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         # new names: proposed for review, never facts until an editor accepts them
         taken = [*spans, *place_spans, *((m.start, m.end) for m in mentions)]
         for new in find_names(sentence, taken):
-            if index.knows(new.name) or lookup(new.name) or country_code(new.name):
+            if index.knows(new.name):
                 continue
+            if new.rule != "armed group abbreviation" and (lookup(new.name) or country_code(new.name)):
+                continue  # a place or a country ("KNA" is also St Kitts and Nevis' code: the armed group here)
             full = short_form_of(new.label, new.name, ((m.label, m.name) for m in context))
             if full is not None:  # "Mr. Somchai" after "Mr. Somchai Boonmee": the same one
                 first = next(m for m in context if (m.label, m.name) == (new.label, full))

@@ -135,6 +135,9 @@ _GUARDS = re.compile(
 )
 _GUARDS_AFTER = re.compile(r"^\s+(?:uniforms?|insignia|badges?|patch(?:es)?|fatigues|soldiers|troops|militiamen)\b")
 _POSSESSIVE = re.compile(r"^['’]s\s+(?:own\s+)?(compound|park|zone|casino|resort|complex|site)\b", re.I)
+_CLOSING = re.compile(
+    r"^[\s.]*,\s*(?:(?:is|was|are|were|has|had|have|been|also|still|now|reportedly|allegedly)\s+)*$", re.I
+)
 _AND = re.compile(r"^\s+(?:and|&)\s+(?:\S+\s+)?$")
 _MEMBER = re.compile(r"^,?\s+(?:of|from)\s+(?:the\s+)?$")
 _ITS_ROLE = re.compile(
@@ -184,17 +187,23 @@ def referents(sentence: str, mentions: list[Mention], context: list[Mention]) ->
     return out
 
 
-def _head(sentence: str, before: list[Mention]) -> Mention:
-    """The mention a cue's left side is about: the nearest one, unless it sits in an appositive or relative
-    clause (", operated by X,") or after "of" ("Colonel Aung of the BGF"), then the name it qualifies."""
+def _head(sentence: str, before: list[Mention], cue: int) -> Mention:
+    """The mention a cue's left side is about: the nearest one, unless it closes an appositive or relative
+    clause (", operated by X, is guarded by") or follows "of" ("Colonel Aung of the BGF protects"), then the
+    name that clause or "of" qualifies."""
     i = len(before) - 1
     while i > 0:
-        gap = sentence[before[i - 1].end : before[i].start]
-        inside = gap.lstrip().startswith(",") and sentence[before[i].end :].lstrip(" .").startswith(",")
-        if inside or _MEMBER.match(gap):
+        near = before[i]
+        if _MEMBER.match(sentence[before[i - 1].end : near.start]):
             i -= 1
-        else:
-            break
+            continue
+        if _CLOSING.match(sentence[near.end : cue]):
+            opening = sentence.rfind(",", 0, near.start)
+            heads = [k for k in range(i) if before[k].end <= opening]
+            if heads:
+                i = heads[-1]
+                continue
+        break
     return before[i]
 
 
@@ -222,7 +231,7 @@ def find_relations(
             after = [m for m in after if not re.search(r"[,;]", sentence[c.end() : m.start])]  # the same clause
             if not before or not after:
                 continue
-            left, rights = _head(sentence, before), after[:1]
+            left, rights = _head(sentence, before, c.start()), after[:1]
             for m in after[1:]:  # "run jointly by Jade Harbour Entertainment Group and Mr. Lim Chee Keong"
                 if not _AND.match(sentence[rights[-1].end : m.start]):
                     break

@@ -104,7 +104,7 @@ def test_negated_and_victim_sentences_propose_nothing(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_company_name_ends_a_sentence_and_places_inside_names_are_not_places() -> None:
+def test_a_company_name_can_end_a_sentence() -> None:
     text = "The money went through Golden Sand Trading Co. Golden Sand Trading Co. laundered it. Ask Co. Ltd staff."
     assert list(sentences(text)) == [
         "The money went through Golden Sand Trading Co.",

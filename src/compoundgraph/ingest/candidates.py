@@ -1,12 +1,12 @@
-"""New names in a report, proposed for review: compounds and parks, organisations, armed groups, persons, and
-the relationships sentences state between them.
+"""New names in a report, proposed for review: compounds and parks, organisations, armed groups, persons.
 
 Rules, not a statistical model (nothing is downloaded; each proposal says which rule made it):
 
 - compounds: a capitalised name ending in Technology Park, Park, Compound, Zone, City, Casino, Resort, Complex
   ("Silver Heron Technology Park", "Jade River Compound");
 - organisations: a capitalised name ending in Group, Holdings, Company, Co., Ltd, Limited, Inc, Corporation,
-  PLC, Bank, Exchange ("Bright Harbour Holdings Co., Ltd");
+  PLC, Bank, Exchange, Trading, Agency ("Bright Harbour Holdings Co., Ltd", "Prime Asia Recruitment Agency");
+  a head alone or with generic words ("Recruitment Agency", "Working Group") is no name;
 - armed groups: the region's armed groups by abbreviation (DKBA, KNA, BGF, UWSA, KNU, KNLA, MNDAA, TNLA ...)
   and names ending in Army, Guard Force, Militia, Brigade, Battalion;
 - persons: titled names ("Mr. Anan Srisuk", "Col. Saw ..."; a single name keeps its title: "Colonel Aung"),

@@ -161,6 +161,7 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
         "relations": {
             ("RECRUITS_FOR", "Somchai Boonmee", "Blue Horizon Compound"),
             ("RECRUITS_FOR", "Somchai Boonmee", "Prime Asia Recruitment Agency"),
+            ("EMPLOYED_BY", "Somchai Boonmee", "Prime Asia Recruitment Agency"),  # "worked as a recruiter for"
             ("PART_OF", "Prime Asia Recruitment Agency", "Blue Horizon Investment Group Ltd."),
             ("OPERATES", "Blue Horizon Investment Group Ltd.", "Blue Horizon Compound"),
             ("PROTECTS", "DKBA", "Blue Horizon Compound"),

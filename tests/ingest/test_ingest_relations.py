@@ -86,6 +86,44 @@ def test_constructions_are_proposed_with_their_sentence(tmp_path: Path) -> None:
     store.close()
 
 
+MORE = """# Monitoring note 2 (fictional): the Jade Gate Park
+
+The Jade Gate Park lies south of Myawaddy.
+
+Colonel Aung's men guard the gate. The park's owner, Boss Chen, lives in Bangkok.
+
+Most workers were recruited by Madam Zhou for the Jade Gate Park through Facebook.
+
+Mr. Lin Feng worked as a driver for Golden Leaf Trading Co. before he joined the militia.
+
+The KNU, whose soldiers guard the Jade Gate Park, is allied with the DKBA.
+
+Capt. Win Naing is on the payroll of the Jade Gate Park. Sun Rise Exchange handled payments for the Jade Gate Park.
+
+Boss Chen is reportedly behind the Lotus Moon Casino. Workers were employed by Golden Leaf Trading Co. at the casino.
+"""
+
+
+def test_possessive_coordinated_and_payroll_constructions(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store.sqlite")
+    _load(store, tmp_path, MORE)
+    relations = {(c.label, c.name, c.quote) for c in candidates(store, "all") if c.kind == "relation"}
+    expected = [
+        ("PROTECTS", "Colonel Aung -> Jade Gate Park", "Colonel Aung's men"),
+        ("OWNS", "Boss Chen -> Jade Gate Park", "The park's owner"),
+        ("RECRUITS_FOR", "Madam Zhou -> Jade Gate Park", "Most workers were recruited by"),
+        ("EMPLOYED_BY", "Lin Feng -> Golden Leaf Trading Co.", "Mr. Lin Feng worked"),
+        ("PROTECTS", "KNU -> Jade Gate Park", "The KNU, whose soldiers"),
+        ("ALLIED_WITH", "KNU -> DKBA", "The KNU, whose soldiers"),
+        ("COLLUDES_WITH", "Win Naing -> Jade Gate Park", "Capt. Win Naing"),
+        ("COLLUDES_WITH", "Sun Rise Exchange -> Jade Gate Park", "Sun Rise Exchange"),
+        ("OPERATES", "Boss Chen -> Lotus Moon Casino", "Boss Chen is reportedly"),
+    ]
+    # workers employed by a company are victims, not persons: no EMPLOYED_BY from the last sentence
+    assert relations == {(rel, name, _sentence(start, MORE)) for rel, name, start in expected}
+    store.close()
+
+
 def test_negated_and_victim_sentences_propose_nothing(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store.sqlite")
     text = (

@@ -11,8 +11,10 @@ The mention before the cue is the head of its phrase: a name inside an appositiv
 "of" ("Colonel Aung of the BGF protects ...") is passed over for the name it qualifies. A negated cue ("is not
 owned by", "no longer guards", "denied that ...") states nothing. Nominal constructions have rules of their
 own: guards or soldiers of an armed group ("militiamen from the BGF at the gate", "wearing the uniforms of
-the DKBA") protect the compound of the sentence or the one in view; "X's compound" is run by X; "Colonel Aung
-of the BGF" is a member; "Its director, Pak Hendra" directs the organisation in view.
+the DKBA", "Colonel Aung's men") protect the compound of the sentence or the one in view; "X's compound" is run
+by X; "Colonel Aung of the BGF" is a member; "Its director, Pak Hendra" directs the organisation in view, "the
+park's owner, Boss Chen" owns the park; "recruited by X for Y" makes X a recruiter for Y. The full list of
+constructions is in docs/ingest.md.
 
 "The compound", "the park", "the same casino" stand for the compound in view (the latest one named with that
 word, else the one named most), "the company" for the latest organisation, "the suspect" for the latest
@@ -66,17 +68,19 @@ RULES: tuple[_Rule, ...] = (
         "OWNS", r"\b(?:owned(?:\s+(?!by\b)[\w-]+){0,2}?\s+by|belongs?\s+to|belonged\s+to|the\s+property\s+of)\b", True
     ),
     _rule("OWNS", r"\b(?:financed|funded|bankrolled)(?:\s+(?!by\b)[\w-]+){0,2}?\s+by\b", True),
+    _rule("EMPLOYED_BY", r"\b(?:employed|hired)\s+by\b", True),
     _rule(
         "PROTECTS",
         r"\b(?:protects|protect|protecting|protected|secures|secured|provides?\s+(?:armed\s+)?"
         r"(?:security|protection)\s+(?:for|to))\b",
     ),
     # "guards" is as often a noun: only an armed group guards
-    _rule("PROTECTS", r"\b(?:guards|guarded|guarding)\b", subjects=("ArmedGroup",)),
+    _rule("PROTECTS", r"\b(?:guards|guard|guarded|guarding)\b", subjects=("ArmedGroup",)),
     _rule("OPERATES", r"\b(?:operates|operate|operated|operating|runs|ran|manages|managed)\b(?!\s+to\b)"),
     _rule(
         "OPERATES",
-        r"\b(?:the|a)\s+(?:company|firm|group|consortium|developer|syndicate|network|people|man|woman)\s+behind\b",
+        r"\b(?:the|a)\s+(?:company|firm|group|consortium|developer|syndicate|network|people|man|woman)\s+behind\b"
+        r"|\b(?:is|are|was|were)\s+(?:\w+ly\s+)?behind\b",
     ),
     _rule("OPERATES", r"\b(?:the|an?)\s+operators?\s+of\b", reach=_OF),
     _rule("CONTROLS", r"\b(?:controls|controlled|is\s+in\s+control\s+of)\b"),
@@ -105,8 +109,24 @@ RULES: tuple[_Rule, ...] = (
         r"\b(?:a|the|as\s+an?)\s+(?:recruiter|recruiting\s+agent|recruitment\s+agent|broker|agent)\s+for\b",
         reach=_OF,
     ),
-    # a financial service moving a compound's money
+    # a financial service moving a compound's money; an official in a compound's pay
     _rule("COLLUDES_WITH", r"\blaunder(?:s|ed|ing)?\b[^;,]{0,40}?\b(?:for|on\s+behalf\s+of)\b"),
+    _rule(
+        "COLLUDES_WITH",
+        r"\b(?:handle[sd]?|handling|processe[sd]|moved|moves)\s+(?:the\s+)?(?:payments|money|funds|transfers|"
+        r"proceeds)\s+(?:for|of)\b|\bcollud(?:es|ed|ing)\s+with\b|\bin\s+collusion\s+with\b|"
+        r"\bon\s+the\s+payroll\s+of\b",
+    ),
+    _rule(
+        "ALLIED_WITH",
+        r"\b(?:allied|in\s+alliance)\s+with\b|\ban\s+ally\s+of\b|\b(?:cooperates|cooperated|partnered)\s+with\b",
+    ),
+    _rule(
+        "EMPLOYED_BY",
+        r"\b(?:works|worked|working)\s+(?:as\s+an?\s+[\w-]+(?:\s+[\w-]+)?\s+)?for\b|"
+        r"\b(?:an?\s+)?employee\s+of\b",
+        reach=40,
+    ),
     # the route: a recruiter taking people along it ("drove them to Mae Sot"), or passing through it
     _rule(
         "TRANSITED",
@@ -140,6 +160,10 @@ _CLOSING = re.compile(
 )
 _AND = re.compile(r"^\s+(?:and|&)\s+(?:\S+\s+)?$")
 _MEMBER = re.compile(r"^,?\s+(?:of|from)\s+(?:the\s+)?$")
+_MEN = re.compile(r"^['’]s\s+(?:armed\s+)?(?:men|soldiers|troops|militiamen|militia|guards|gunmen|fighters)\b")
+_ROLES = {"owner": "OWNS", "operator": "OPERATES", "director": "DIRECTS", "chairman": "DIRECTS", "boss": "DIRECTS"}
+_ROLE_OF = re.compile(r"^['’]s\s+(owner|operator|director|chairman|boss),?\s+(?:\w+\s+){0,2}?")
+_RECRUITED_BY = re.compile(r"\brecruited\s+(?:\w+\s+){0,2}?by\b", re.I)
 _ITS_ROLE = re.compile(
     r"\b(?:its|their)\s+(?:managing\s+)?(director|chairman|chairwoman|founder|boss|head|owner)\b", re.I
 )
@@ -283,6 +307,33 @@ def _nominal(sentence: str, ms: list[Mention], context: list[Mention]) -> list[t
         if nxt is not None and m.label == "Person" and _MEMBER.match(sentence[m.end : nxt.start]):
             if _allowed("MEMBER_OF", m.label, nxt.label):
                 out.append(("MEMBER_OF", m, nxt, sentence[m.start : nxt.end]))
+        # "Colonel Aung's men guard the gate": his men protect the compound
+        men = _MEN.match(sentence[m.end :])
+        if men and m.label in ("ArmedGroup", "Person"):
+            target = here or _in_view(context, "Compound")
+            if target is not None and target.id != m.id and not _negated(sentence, m.start):
+                out.append(("PROTECTS", m, target, sentence[m.start : m.end + men.end()]))
+        # "the Royal Lotus Casino's owner, Boss Tan"
+        role = _ROLE_OF.match(sentence[m.end :])
+        if role and nxt is not None and nxt.label == "Person" and nxt.start - m.end <= role.end() + 2:
+            rel = _ROLES[role.group(1).lower()]
+            if _allowed(rel, nxt.label, m.label):
+                out.append((rel, nxt, m, sentence[m.start : nxt.end]))
+    # "were recruited by Auntie Mai for the Lucky Crane Casino Compound"
+    for c in _RECRUITED_BY.finditer(sentence):
+        agent = next((m for m in ms if c.end() <= m.start <= c.end() + 60), None)
+        if agent is None or _negated(sentence, c.start()):
+            continue
+        for m in ms:
+            gap = sentence[agent.end : m.start]
+            if (
+                m.start > agent.end
+                and ";" not in gap
+                and re.search(r"\b(?:for|to\s+work\s+(?:at|in|for)|to|into)\s", gap)
+            ):
+                if _allowed("RECRUITS_FOR", agent.label, m.label):
+                    out.append(("RECRUITS_FOR", agent, m, c.group(0)))
+                break
     # "Its director, a man known as "Pak Hendra", ...": the organisation (or compound) named just before
     for role in _ITS_ROLE.finditer(sentence):
         person = next((m for m in ms if m.label == "Person" and 0 <= m.start - role.end() <= 60), None)

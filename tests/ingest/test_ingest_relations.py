@@ -101,6 +101,9 @@ The KNU, whose soldiers guard the Jade Gate Park, is allied with the DKBA.
 Capt. Win Naing is on the payroll of the Jade Gate Park. Sun Rise Exchange handled payments for the Jade Gate Park.
 
 Boss Chen is reportedly behind the Lotus Moon Casino. Workers were employed by Golden Leaf Trading Co. at the casino.
+
+Mr. Prasit Wong, 52, allegedly sent more than 40 people to the Lotus Moon Casino. Tiger Capital Holdings sold
+the Lotus Moon Casino to Neptune Leisure Group in 2023.
 """
 
 
@@ -118,8 +121,10 @@ def test_possessive_coordinated_and_payroll_constructions(tmp_path: Path) -> Non
         ("COLLUDES_WITH", "Win Naing -> Jade Gate Park", "Capt. Win Naing"),
         ("COLLUDES_WITH", "Sun Rise Exchange -> Jade Gate Park", "Sun Rise Exchange"),
         ("OPERATES", "Boss Chen -> Lotus Moon Casino", "Boss Chen is reportedly"),
+        ("RECRUITS_FOR", "Prasit Wong -> Lotus Moon Casino", "Mr. Prasit Wong, 52"),
     ]
-    # workers employed by a company are victims, not persons: no EMPLOYED_BY from the last sentence
+    # workers employed by a company are victims, not persons: no EMPLOYED_BY; a company selling a casino to
+    # another recruits for neither
     assert relations == {(rel, name, _sentence(start, MORE)) for rel, name, start in expected}
     store.close()
 

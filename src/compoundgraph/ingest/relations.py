@@ -104,6 +104,12 @@ RULES: tuple[_Rule, ...] = (
         "RECRUITS_FOR",
         r"\brecruit(?:s|ed|ing)?\b(?!\s+by\b)[^;,]{0,80}?\b(?:for|to\s+work\s+(?:at|in|for)|to|into)\b",
     ),
+    _rule(  # "sent more than 40 people to the Golden Lion Park"
+        "RECRUITS_FOR",
+        r"\b(?:sent|sends|supplied|supplies|delivered|delivers|trafficked)\s+(?:[\w-]+\s+){0,4}?(?:people|persons|"
+        r"workers|recruits|victims|them|women|men|girls|boys|jobseekers|nationals)\s+(?:on\s+)?(?:to|into)\b",
+        reach=40,
+    ),
     _rule(
         "RECRUITS_FOR",
         r"\b(?:a|the|as\s+an?)\s+(?:recruiter|recruiting\s+agent|recruitment\s+agent|broker|agent)\s+for\b",

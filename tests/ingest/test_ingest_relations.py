@@ -135,6 +135,7 @@ def test_negated_and_victim_sentences_propose_nothing(tmp_path: Path) -> None:
         "The Orchid Bay Park is run by Silver Lake Holdings Ltd.\n\n"
         "The Orchid Bay Park is not owned by Far East Star Group, according to the land office.\n\n"
         "The KNU no longer guards the park.\n\n"
+        "She said the park's guards, who carried rifles, belonged to the DKBA.\n\n"
         "Far East Star Group denied that it financed the Orchid Bay Park.\n\n"
         'A returnee known to staff as "Dewi" (not her real name) said the recruiter took her passport.\n'
     )

@@ -262,6 +262,8 @@ def find_relations(
             if not before or not after:
                 continue
             left, rights = _head(sentence, before, c.start()), after[:1]
+            if re.match(r"['’]s\s+[a-z]", sentence[left.end :]) and left.end < c.start() - 3:
+                continue  # "the zone's guards belonged to the DKBA": the guards, not the zone, are the subject
             for m in after[1:]:  # "run jointly by Jade Harbour Entertainment Group and Mr. Lim Chee Keong"
                 if not _AND.match(sentence[rights[-1].end : m.start]):
                     break

@@ -1,24 +1,25 @@
-"""New names in a report, proposed for review: compounds and parks, organisations, armed groups, persons, and
-the relationships sentences state between them.
+"""New names in a report, proposed for review: compounds and parks, organisations, armed groups, persons.
 
 Rules, not a statistical model (nothing is downloaded; each proposal says which rule made it):
 
 - compounds: a capitalised name ending in Technology Park, Park, Compound, Zone, City, Casino, Resort, Complex
   ("Silver Heron Technology Park", "Jade River Compound");
 - organisations: a capitalised name ending in Group, Holdings, Company, Co., Ltd, Limited, Inc, Corporation,
-  PLC, Bank, Exchange ("Bright Harbour Holdings Co., Ltd");
+  PLC, Bank, Exchange, Trading, Agency ("Bright Harbour Holdings Co., Ltd", "Prime Asia Recruitment Agency");
+  a head alone or with generic words ("Recruitment Agency", "Working Group") is no name;
 - armed groups: the region's armed groups by abbreviation (DKBA, KNA, BGF, UWSA, KNU, KNLA, MNDAA, TNLA ...)
   and names ending in Army, Guard Force, Militia, Brigade, Battalion;
-- persons: titled names ("Mr. Anan Srisuk", "Col. Saw ..."), and names given in quotes after "called
-  himself", "known as", "nicknamed", "alias" ("Brother Kai", "Boss Liang"). A sentence about a victim
-  (victim, survivor, rescued, escaped ...) with no perpetrator's role in it proposes no person: victims are
-  never named in the graph.
+- persons: titled names ("Mr. Anan Srisuk", "Col. Saw ..."; a single name keeps its title: "Colonel Aung"),
+  names with the honorific they go by ("Boss Tan", "Madam Li", "Ko Htet", "Pak Hendra"), and names given in
+  quotes after "called himself", "known as", "knew only as", "everyone calls", "nicknamed", "alias"
+  ("Brother Kai", "Boss Liang"). A sentence about a victim (victim, survivor, rescued, escaped ...) with no
+  perpetrator's role in it proposes no person, and neither does a name given as a pseudonym or put beside a
+  victim ("One victim, Ms. Ploy (a pseudonym)", "A returnee known to staff as "Dewi""): victims are never
+  named in the graph.
 
-Names the graph already holds, places, countries and platforms are not proposed (the loader links those).
-Relationships: "X protects Y" / "Y is protected by X" / "guards wearing the insignia of X" (PROTECTS, Y the
-compound of the sentence or the compound in view), "Y is operated / run / managed by X" and "X runs Y"
-(OPERATES), "owned by" / "belongs to" / "owns" (OWNS), "recruits ... for" (RECRUITS_FOR), and a person taking
-people along the route, "drove them to Mae Sot" (TRANSITED, person -> place); only pairs the ontology allows.
+Names the graph already holds, places, countries and platforms are not proposed (the loader links those),
+nor a short form of a name the report gave in full ("Mr. Somchai" after "Mr. Somchai Boonmee"): that is the
+same entity (``short_form_of``). The relationships between the names are found in ``relations``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..ontology import ontology
-
-__all__ = ["Mention", "Proposal", "find_names", "find_relations", "ARMED_GROUP_ABBREVIATIONS"]
+__all__ = ["Proposal", "find_names", "short_form_of", "ARMED_GROUP_ABBREVIATIONS"]
 
 ARMED_GROUP_ABBREVIATIONS = {
     "DKBA": "Democratic Karen Benevolent Army",
@@ -49,7 +48,7 @@ ARMED_GROUP_ABBREVIATIONS = {
 }
 _WORD = r"[A-Z][\w'’&-]*\.?"
 _RUN = re.compile(
-    rf"(?<![\w'’])({_WORD}(?:\s+(?:{_WORD}|of|and|&|de|la)){{0,7}}"
+    rf"(?<![\w'’])({_WORD}(?:\s+(?:{_WORD}|(?:of|and|de|la)(?![\w'’])|&)){{0,7}}"
     r"(?:,?\s+(?:Co\.,?\s*Ltd\.?|Co\.?\s+Ltd\.?|Ltd\.?|Inc\.?|Limited|PLC|Plc|LLC|Pte\.?\s+Ltd\.?))?)"
 )
 _LEADING = {
@@ -107,26 +106,45 @@ _COMPOUND_END = re.compile(
 )
 _ORG_END = re.compile(
     r"\b(?:Group|Holdings?|Company|Co\.,?\s*Ltd\.?|Co\.?\s+Ltd\.?|Ltd\.?|Limited|Inc\.?|"
-    r"Corporation|Corp\.|PLC|Plc|LLC|Bank|Exchange|Enterprises?|Trading)$"
+    r"Co\.|Corporation|Corp\.|PLC|Plc|LLC|Bank|Exchange|Enterprises?|Trading|Agency)$"
 )
 _ARMED_END = re.compile(
     r"\b(?:Army|Guard Force|Militia|Brigade(?: \d+)?|Battalion|Defen[cs]e Force|"
     r"Liberation Front)$"
 )
 _GENERIC = re.compile(
-    r"^(?:(?:Technology|Tech|Science|Industrial|Special|Economic|New|Border|Guard|National|Scam)\s+)*"
+    r"^(?:(?:Technology|Tech|Science|Industrial|Special|Economic|New|Border|Guard|National|Scam|Recruitment|"
+    r"Employment|Travel|Working|Task|Contact|Expert|Advisory|Operations|Investment|Trading|Money|Crypto)\s+)*"
     r"(?:Park|Compound|Zone|City|Casino|Resort|Complex|Group|Holdings?|Company|Bank|Army|Force|"
-    r"Militia|Brigade|Battalion)$"
+    r"Militia|Brigade|Battalion|Agency|Exchange|Trading|Enterprises?)$"
 )
+_NAME = r"((?:[A-Z][a-z][\w'’-]*)(?:\s+[A-Z][a-z][\w'’-]*){0,3})"
 _TITLE = re.compile(
-    r"\b(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.|Colonel|Captain|Commander|Mayor|"
-    r"Senator|Brigadier)\s+((?:[A-Z][a-z][\w'’-]*)(?:\s+[A-Z][a-z][\w'’-]*){0,3})"
+    r"\b(?:(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig|Pol)\.|Colonel|Captain|Commander|"
+    rf"Mayor|Senator|Brigadier)\s+)+{_NAME}"
 )
+# honorifics a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese), "Pak Hendra"
+_HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun)\s+{_NAME})")
 _ALIAS = re.compile(
     r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
     r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"
+    r"(?:knew|know|knows)\s+(?:(?:him|her|them)\s+)?(?:only\s+)?as|"
+    r"(?:man|woman|boss|broker|recruiter|manager|supervisor|agent|guard|driver)\s+(?:\w+\s+)?called|"
+    r"(?:whom\s+)?(?:everyone|everybody|they|people|workers|staff|locals|we)\s+call(?:s|ed)?|"
     r"(?:went|goes|go)\s+by(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|"
     r"who called himself)\s*,?\s+[\"“]([^\"”]{2,40})[\"”]"
+)
+# a name given for a victim: a pseudonym, or a name put beside a victim noun
+_PSEUDONYM = re.compile(
+    r"^[\"”’]?\s*[,(]?\s*(?:a\s+|the\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|names?\s+"
+    r"(?:has\s+been\s+|have\s+been\s+)?changed)",
+    re.I,
+)
+_VICTIM_NOUN = re.compile(
+    r"(?<!according to )(?<!according to the )\b(?:one|a|an|the|another)?\s*(?:\w+\s+)?"
+    r"(?:victims?|survivors?|returnees?|interviewees?|respondents?|complainants?|escapees?|detainees?)"
+    r"\s*[,(]?\s*$",
+    re.I,
 )
 _VICTIM = re.compile(
     r"\b(?:victims?|survivors?|rescued|escaped|trafficked|repatriated|released|detained workers?)\b", re.I
@@ -137,17 +155,6 @@ _PERPETRATOR = re.compile(
     re.I,
 )
 _RECRUIT = re.compile(r"\brecruit\w*|job (?:ad|advert|offer)\w*", re.I)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """An entity named in a sentence: a proposal, or one the graph already holds."""
-
-    id: str
-    label: str
-    name: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,25 @@ def _strip(run: str, start: int) -> tuple[str, int]:
     return ("", start) if run.rstrip(".,") in _LEADING else (run, start)
 
 
+def _named(run: str, at: int) -> Proposal | None:
+    """A capitalised run (found at ``at``) as a compound, organisation or armed group, by how it ends."""
+    run = re.sub(r"(?:\s+(?:of|and|de|la|&))+$", "", run)  # "Grand Mekong Trading Co. and"
+    raw = run.rstrip(".,")
+    if raw.endswith(("Ltd", "Inc", "Co")) and run.endswith("."):
+        raw += "."
+    name, start = _strip(raw, at)
+    if not name:
+        return None
+    end = start + len(name)
+    if _COMPOUND_END.search(name):
+        return Proposal("Compound", name, name, start, end, "compound name")
+    if _ORG_END.search(name):
+        return Proposal("Organization", name, name, start, end, "organisation name")
+    if _ARMED_END.search(name):
+        return Proposal("ArmedGroup", name, name, start, end, "armed group name")
+    return None
+
+
 def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Proposal]:
     """Names in the sentence that look like a compound, organisation, armed group or person."""
     spans = list(taken)
@@ -195,27 +221,48 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
         if re.search(r"\b(?:manager|boss)\b", sentence, re.I)
         else ""
     )
+
+    def victim(start: int, end: int, knower: bool = False) -> bool:
+        """Whether the name at start:end is a victim's: a pseudonym, or put beside a victim ("One victim, Ms.
+        Ploy", "A returnee known as"; not "the returnees knew him as", where the victim is the one who knows)."""
+        if victim_only or _PSEUDONYM.match(sentence[end : end + 40]):
+            return True
+        return not knower and bool(_VICTIM_NOUN.search(sentence[max(0, start - 40) : start]))
+
     for m in _ALIAS.finditer(sentence):
-        if not victim_only:
+        if not victim(
+            m.start(),
+            m.end(),
+            knower=not m.group(0)
+            .lower()
+            .startswith(("known", "call", "nick", "alias", "a.k", "went", "go", "under", "who")),
+        ):
             name = m.group(1).strip()
             add(Proposal("Person", name, m.group(0), m.start(1), m.end(1), "quoted alias", role))
     for m in _TITLE.finditer(sentence):
-        if not victim_only:
-            add(Proposal("Person", m.group(1), m.group(0), m.start(1), m.end(1), "titled name", role))
-    for m in _RUN.finditer(sentence):
-        raw = m.group(1).rstrip(".,")
-        if raw.endswith(("Ltd", "Inc", "Co")) and m.group(1).endswith("."):
-            raw += "."
-        name, start = _strip(raw, m.start(1))
-        if not name:
+        name = re.sub(r"['’]s$", "", m.group(1))
+        if victim(m.start(), m.start(1) + len(name)):
             continue
-        end = start + len(name)
-        if _COMPOUND_END.search(name):
-            add(Proposal("Compound", name, name, start, end, "compound name"))
-        elif _ORG_END.search(name):
-            add(Proposal("Organization", name, name, start, end, "organisation name"))
-        elif _ARMED_END.search(name):
-            add(Proposal("ArmedGroup", name, name, start, end, "armed group name"))
+        if " " in name:  # "Col. Sok Vannak": the name without the title
+            add(Proposal("Person", name, m.group(0), m.start(1), m.start(1) + len(name), "titled name", role))
+        else:  # "Colonel Aung": a single name keeps its title
+            whole = sentence[m.start() : m.start(1) + len(name)]
+            add(Proposal("Person", whole, m.group(0), m.start(), m.start() + len(whole), "titled name", role))
+    for m in _HONORIFIC.finditer(sentence):
+        name = re.sub(r"['’]s$", "", m.group(1))
+        if not victim(m.start(), m.start() + len(name)):
+            add(Proposal("Person", name, m.group(0), m.start(), m.start() + len(name), "honorific name", role))
+    for m in _RUN.finditer(sentence):
+        named = _named(m.group(1), m.start(1))
+        if named is None:  # "Jade Harbour Entertainment Group and Mr. Lim ...": the names either side of "and"
+            at = m.start(1)
+            for piece in re.split(r"(\s+(?:and|&)\s+)", m.group(1)):
+                named = _named(piece, at)
+                if named is not None:
+                    add(named)
+                at += len(piece)
+        else:
+            add(named)
     for m in re.finditer(r"(?<![\w-])([A-Z]{2,6})(?![\w-])", sentence):
         if m.group(1) in ARMED_GROUP_ABBREVIATIONS:
             add(
@@ -232,100 +279,25 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
     return sorted(out, key=lambda p: p.start)
 
 
-# (relationship, cue, passive): in the active voice the subject comes before the cue and the object after it
-_RELATIONS: list[tuple[str, re.Pattern[str], bool]] = [
-    ("PROTECTS", re.compile(r"\b(?:protected|guarded|secured)\s+by\b", re.I), True),
-    (
-        "PROTECTS",
-        re.compile(
-            r"\b(?:protects|protect|protecting|guards|provides?\s+(?:armed\s+)?(?:security|protection)"
-            r"\s+(?:for|to))\b",
-            re.I,
-        ),
-        False,
-    ),
-    ("OPERATES", re.compile(r"\b(?:operated|run|managed|controlled)\s+by\b", re.I), True),
-    ("OPERATES", re.compile(r"\b(?:operates|runs|manages|ran)\b", re.I), False),
-    ("OWNS", re.compile(r"\b(?:owned\s+by|belongs?\s+to|belonged\s+to)\b", re.I), True),
-    ("OWNS", re.compile(r"\bowns\b", re.I), False),
-    ("RECRUITS_FOR", re.compile(r"\brecruit(?:s|ed|ing)?\b(?:\s+\w+){0,5}?\s+for\b", re.I), False),
-    # a recruiter or broker taking people along the route: "drove them to Mae Sot", "took the group across the Moei"
-    (
-        "TRANSITED",
-        re.compile(
-            r"\b(?:drove|drives|driven|took|takes|flew|brought|escorted|smuggled|moved|"
-            r"transported|accompanied)\b(?:\s+\w+){0,4}?\s+(?:to|across|into|through|via)\b",
-            re.I,
-        ),
-        False,
-    ),
-]
-_ANAPHORA = re.compile(r"\s+(?:the|this|that)\s+(compound|park|zone|casino|complex|site|centre|center)\b", re.I)
-_OPENING = re.compile(
-    r"^(?:The|This|That|Its)\s+(compound|park|zone|casino|complex|site|centre|center)\b"
-    r"[^,;]{0,40}$",
-    re.I,
-)
-_INSIGNIA = re.compile(r"\b(?:insignia|uniforms?|badges?|patch(?:es)?)\s+of\s+(?:the\s+)?$", re.I)
+_LEGAL = re.compile(r"[,\s]+(?:Co\.?,?\s*Ltd\.?|Co\.?|Ltd\.?|Inc\.?|Limited|PLC|Plc|LLC|Pte\.?\s+Ltd\.?|Corp\.?)$")
+_TITLES = re.compile(r"^(?:(?:Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.?|Colonel|Captain|Commander)\s+")
 
 
-def _allowed(rel: str, subject: str, obj: str) -> bool:
-    return (subject, obj) in ontology().relationships[rel].pairs
-
-
-def _in_view(context: list[Mention], noun: str = "") -> Mention | None:
-    """The compound "the compound" means: the latest one named with that noun, else the one named most."""
-    if not context:
-        return None
-    if noun:
-        for m in reversed(context):
-            if noun.lower() in m.name.lower():
-                return m
-    counts: dict[str, int] = {}
-    for m in context:
-        counts[m.id] = counts.get(m.id, 0) + 1
-    best = max(counts.values())
-    return next(m for m in reversed(context) if counts[m.id] == best)
-
-
-def find_relations(
-    sentence: str, mentions: list[Mention], context: list[Mention]
-) -> list[tuple[str, Mention, Mention, str]]:
-    """(relationship, subject, object, cue) that the sentence states between the mentions; ``context`` holds the
-    compounds named so far in the report (for "the compound")."""
-    found: list[tuple[str, Mention, Mention, str]] = []
-    ms = sorted(mentions, key=lambda m: m.start)
-    for rel, cue, passive in _RELATIONS:
-        # places are only ever the end of a route leg here, never an owner, operator or protected site
-        pool = [m for m in ms if (m.label == "Location") == (rel == "TRANSITED") or m.label == "Person"]
-        for c in cue.finditer(sentence):
-            before = [m for m in pool if m.end <= c.start() and m.label != "Location"]
-            after = [m for m in pool if m.start >= c.end()]
-            anaphor = _ANAPHORA.match(sentence[c.end() :])
-            in_view = _in_view(context, anaphor.group(1)) if anaphor else None
-            if not after and not passive and in_view is not None:
-                after = [in_view]  # "... protects the compound": the compound in view
-            opening = _OPENING.match(sentence[: c.start()])
-            if not before and opening:  # "The zone is guarded by ...": the compound in view
-                view = _in_view(context, opening.group(1))
-                before = [view] if view is not None else []
-            if not before or not after:
-                continue
-            left, right = before[-1], after[0]
-            subj, obj = (right, left) if passive else (left, right)
-            if c.group(0).lower().startswith("guard") and subj.label != "ArmedGroup":
-                continue  # "guards" is as often a noun: only an armed group's guarding counts
-            if _allowed(rel, subj.label, obj.label) and subj.id != obj.id:
-                found.append((rel, subj, obj, c.group(0)))
-    for m in ms:  # "guards wearing the insignia of the DKBA": the armed group protects the compound in view
-        if m.label == "ArmedGroup" and _INSIGNIA.search(sentence[max(0, m.start - 40) : m.start]):
-            target = next((x for x in ms if x.label == "Compound"), None) or _in_view(context)
-            if target is not None and _allowed("PROTECTS", m.label, target.label):
-                found.append(("PROTECTS", m, target, "insignia of"))
-    seen: set[tuple[str, str, str]] = set()
-    out = []
-    for rel, s, o, cue_text in found:
-        if (rel, s.id, o.id) not in seen:
-            seen.add((rel, s.id, o.id))
-            out.append((rel, s, o, cue_text))
-    return out
+def short_form_of(label: str, name: str, earlier: Iterable[tuple[str, str]]) -> str | None:
+    """The full name, among ``earlier`` (label, name) pairs of the report, that ``name`` is a short form of:
+    "Mr. Somchai" of "Somchai Boonmee", "Sapphire Crown Holdings" of "Sapphire Crown Holdings Ltd.",
+    "Pearl Park" of "Riverside Pearl Park"."""
+    for lab, full in earlier:
+        if lab != label or full == name:
+            continue
+        if label == "Person":
+            bare, words = _TITLES.sub("", name), full.split()
+            if " " not in bare and len(words) > 1 and bare in (words[0], words[-1]):
+                return full
+        elif label == "Organization":
+            a, b = _LEGAL.sub("", name), _LEGAL.sub("", full)
+            if a == b or (len(a.split()) >= 2 and b.startswith(a + " ")):
+                return full
+        elif label == "Compound" and len(name.split()) >= 2 and full.endswith(" " + name):
+            return full
+    return None

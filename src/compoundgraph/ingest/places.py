@@ -529,7 +529,7 @@ _NOT_PLACES = {
 }
 _TITLED = re.compile(
     r"(?:Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.?\s|(?:Colonel|Captain|Commander|Mayor|"
-    r"Senator|Brigadier|Brother|Sister|Auntie|Uncle|Boss)\s"
+    r"Senator|Brigadier|Brother|Sister|Auntie|Aunty|Uncle|Boss|Madam|Madame|Pak|Ko|Daw|Khun)\s"
 )
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|of|and))*)")
 

@@ -36,11 +36,12 @@ from ..ids import digest, entity_id, normalize
 from ..models import MAX_TEXT, Claim, Entity, Source
 from ..store.base import ClaimFilter, GraphStore
 from .base import Context, Item, Options, RowError, build
-from .candidates import Mention, find_names, find_relations
+from .candidates import find_names, short_form_of
 from .fields import to_date, wallet_id
 from .gazetteer import PLATFORMS, country_code, country_name, find_countries, find_platforms
 from .identifiers import find_identifiers
 from .places import Place, find_places, lookup
+from .relations import Mention, find_relations
 from .yaml_input import load_yaml
 
 __all__ = ["read_text", "load_document", "sentences", "country_role", "EntityIndex"]
@@ -72,6 +73,8 @@ _ABBREV = re.compile(
     r"(?:\b(?:Ref|No|Nos|Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|St|Co|Ltd|Inc|para|art|e\.g|i\.e|"
     r"vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.)$"
 )
+_LEGAL_END = re.compile(r"\b(?:Co|Ltd|Inc)\.$")  # a company's name may end a sentence
+_LEGAL_NEXT = re.compile(r"(?:Ltd|Limited|Pte|Bhd|Inc|Co)\b")
 _DATE_IN_TEXT = re.compile(
     r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December) \d{4}|\d{4}-\d{2}-\d{2})\b"
@@ -164,8 +167,10 @@ def sentences(text: str) -> Iterator[str]:
             continue
         start = 0
         for m in _SENTENCE_END.finditer(para):
-            if _ABBREV.search(para[start : m.start()]):
-                continue
+            if _ABBREV.search(para[start : m.start()]) and not (
+                _LEGAL_END.search(para[start : m.start()]) and not _LEGAL_NEXT.match(para[m.end() :])
+            ):
+                continue  # "Col. Sok", "Co. Ltd"; but "... Trading Co. Golden Sand ..." ends a sentence
             piece = para[start : m.start()].strip()
             if piece:
                 yield piece
@@ -408,7 +413,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             },
         )
 
-    context: list[Mention] = []  # compounds named so far, for "the compound"
+    context: list[Mention] = []  # what the report named so far, for "the compound", "the suspect"
     proposing = False
     for n, sentence in enumerate(sentences(doc.text), start=1):
         where = f"sentence {n}"
@@ -426,7 +431,11 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         countries_here = {c.properties.get("country") for _, c in out}
         place_spans: list[tuple[int, int]] = []
         places_here: list[Mention] = []
-        for ph in find_places(sentence):
+        hits = list(find_places(sentence))
+        names_here = [(p.start, p.end) for p in find_names(sentence) if not lookup(p.name)] if hits else []
+        for ph in hits:
+            if any(a <= ph.start and ph.end <= b and b - a > ph.end - ph.start for a, b in names_here):
+                continue  # "Riverside Pearl Park", "Kayin Peace Army": a place's name inside another name
             place_spans.append((ph.start, ph.end))
             e, eid = entity(
                 "Location",
@@ -489,7 +498,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
         # new names: proposed for review, never facts until an editor accepts them
         taken = [*spans, *place_spans, *((m.start, m.end) for m in mentions)]
         for new in find_names(sentence, taken):
-            if index.knows(new.name) or lookup(new.name) or country_code(new.name):
+            if index.knows(new.name):
+                continue
+            if new.rule != "armed group abbreviation" and (lookup(new.name) or country_code(new.name)):
+                continue  # a place or a country ("KNA" is also St Kitts and Nevis' code: the armed group here)
+            full = short_form_of(new.label, new.name, ((m.label, m.name) for m in context))
+            if full is not None:  # "Mr. Somchai" after "Mr. Somchai Boonmee": the same one
+                first = next(m for m in context if (m.label, m.name) == (new.label, full))
+                mentions.append(Mention(first.id, first.label, first.name, new.start, new.end))
                 continue
             made_candidate = candidate(new, n, sentence)
             if made_candidate is None:
@@ -505,7 +521,7 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             ):
                 continue  # decided already
             out.append((None, prop))
-        context.extend(m for m in sorted(mentions, key=lambda m: m.start) if m.label == "Compound")
+        context.extend(sorted(mentions, key=lambda m: m.start))
         if not proposing and any(e is not None and PROPOSALS_SOURCE.id in e.sources for e, _c in out):
             proposing = True
             yield PROPOSALS_SOURCE, "proposals"

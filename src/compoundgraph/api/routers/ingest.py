@@ -2,7 +2,9 @@
 
 The upload is saved to a private temporary file (under its own, sanitised name, so the format is detected
 from the extension) and handed to the ingest pipeline (``compoundgraph.ingest.pipeline.ingest``), which
-checks before it writes and reports rejected rows.
+checks before it writes and reports rejected rows. The answer is the pipeline's summary, with what the file
+yielded (``found``: the report's source id, its places, countries, proposals awaiting review) for the web UI's
+*Add report* dialog; rejects and problems name the upload, never the server's temporary folder.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from ...errors import InvalidInput, TooLarge
+from ...errors import CompoundGraphError, InvalidInput, TooLarge
 from ...exports.trust import default_trust_path
 from ...loader import load_jsonl, read_jsonl
 from ...store import GraphStore
@@ -65,18 +67,25 @@ async def ingest(
                 digest.update(chunk)
                 out.write(chunk)
         audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
-        summary = await run_query(
-            ctx.api.query_timeout_s * 10,
-            _ingest,
-            ctx.store,
-            path,
-            fmt,
-            source_grade,
-            handling,
-            dry_run,
-            accept_fingerprint,
-            default_trust_path(ctx.settings),
-        )
+        try:
+            summary = await run_query(
+                ctx.api.query_timeout_s * 10,
+                _ingest,
+                ctx.store,
+                path,
+                fmt,
+                source_grade,
+                handling,
+                dry_run,
+                accept_fingerprint,
+                default_trust_path(ctx.settings),
+            )
+        except CompoundGraphError as exc:
+            # the temporary folder means nothing to the caller: a problem in the file names the upload
+            if exc.where and exc.where.startswith(tmp):
+                exc.where = name + exc.where[len(str(path)) :] if exc.where.startswith(str(path)) else name
+            exc.detail = exc.detail.replace(str(path), name).replace(tmp, "")
+            raise
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
 
 
@@ -116,6 +125,8 @@ def _ingest(
         out["formats"] = {path.name: next(iter(out.get("formats", {}).values()), fmt)}
         out.pop("summary_path", None)
         out.pop("rejects_path", None)
+        for reject in out.get("rejects", []):
+            reject["file"] = path.name
         return {k: v for k, v in out.items() if _plain(v)}
     if fmt not in (None, "jsonl") or path.suffix not in (".jsonl", ".json", ".ndjson"):
         raise InvalidInput(

@@ -173,6 +173,26 @@ def test_ingest_a_report_says_what_it_yielded_and_names_the_upload(api: Api, wor
     assert "/tmp" not in json.dumps(hostile.json()) + json.dumps(bad) and world.counts() == before
 
 
+def test_ingest_a_report_with_its_metadata_sidecar(api: Api, world: GraphStore) -> None:
+    report = INGEST / "field-report-moei-crossing.md"
+    meta = report.with_name(report.name + ".meta.yaml")
+    files = {"file": (report.name, report.read_bytes()), "meta": ("moei.meta.yaml", meta.read_bytes())}
+    r = api.post("/ingest", role="editor", files=files)
+    assert r.status_code == 200, r.text
+    (found,) = r.json()["found"]["reports"]
+    source = world.get_sources([found["id"]])[found["id"]]
+    assert source.title.endswith("(fictional)") and source.publisher == "compoundgraph test suite"
+    assert (source.reliability, str(source.published)) == ("C", "2026-09-14")
+    last = list(api.audit.entries())[-1]
+    assert last["meta_sha256"] == hashlib.sha256(meta.read_bytes()).hexdigest()
+    # a sidecar goes with a report only, and a broken one is refused naming it
+    csv = {"file": ("rows.csv", b"type,name\nPerson,A Person\n"), "meta": ("m.yaml", meta.read_bytes())}
+    assert problem(api.post("/ingest", role="editor", files=csv))["where"] == "meta"
+    broken = {"file": ("r.md", b"# A report\n\nText."), "meta": ("m.yaml", b"- just\n- a list\n")}
+    bad = problem(api.post("/ingest", role="editor", files=broken))
+    assert bad["status"] == 422 and bad["where"] == "r.md.meta.yaml"
+
+
 def test_me_tells_a_key_its_role(api: Api) -> None:
     assert problem(api.get("/me", role=None))["status"] == 401
     for role in ("partner", "analyst", "editor"):

@@ -1,13 +1,13 @@
 """*Add report…* in headless Chromium, on both stores, with real API keys (no demo mode).
 
-An investigator with an editor key adds the Moei crossing field report: *Check* (a dry run) shows the counts
-and writes nothing, *Load* shows the places and countries found and the proposals awaiting review, *Show on
-chart* puts the report and what it mentions on the chart, *Review these proposals* opens the review panel on
-this report's proposals only, a proposed compound is accepted and then found by search. An analyst key gets a
-disabled button saying why, and the server refuses the upload anyway (403, shown in the dialog). A truncated
-workbook is refused (422) with its where and why in the dialog, and a hostile CSV's rejected rows are listed;
-nothing is written and the chart does not change. The dialog is checked at 1280×720 (nothing cut off);
-screenshots go to ``test-artifacts/ui/``.
+An investigator with an editor key adds the Moei crossing field report with its metadata sidecar: *Check* (a
+dry run) shows the counts and writes nothing, *Load* shows the places and countries found and the proposals
+awaiting review, *Show on chart* puts the report and what it mentions on the chart, *Review these proposals*
+opens the review panel on this report's proposals only, a proposed compound is accepted and then found by
+search. An analyst key gets a disabled button saying why, and the server refuses the upload anyway (403, shown
+in the dialog). A truncated workbook is refused (422) with its where and why in the dialog, and a hostile
+CSV's rejected rows are listed; nothing is written and the chart does not change. The dialog is checked at
+1280×720 (nothing cut off); screenshots go to ``test-artifacts/ui/``.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def test_editor_adds_a_report_reviews_it_and_finds_the_compound(page_as: Any, wo
     button.click()
     page.wait_for_selector("#upload-dlg[open]")
     page.set_input_files("#up-file", str(MOEI))
-    page.fill("#up-grade", "C3")
+    page.set_input_files("#up-meta", str(MOEI) + ".meta.yaml")  # its sidecar: title, publisher, date, grade C3
     before = _everything(world)
     # Check: counts, nothing written
     _send(page, "#up-check")
@@ -142,8 +142,9 @@ def test_editor_adds_a_report_reviews_it_and_finds_the_compound(page_as: Any, wo
     assert "screened" in page.inner_text("#up-result")
     report_id = re.search(r"\((src-[0-9a-f]+)\)", page.inner_text("#up-result .up-report"))
     assert report_id
+    assert "Silver Heron Technology Park (fictional)" in page.inner_text("#up-result .up-report")  # the sidecar's title
     source = world.get_sources([report_id.group(1)])[report_id.group(1)]
-    assert source.reliability == "C"  # the grade from the dialog
+    assert source.reliability == "C" and source.publisher == "compoundgraph test suite"  # from the sidecar
     assert _everything(world)[0] > before[0]
     _fits(page)
     ui.shot("upload_loaded")

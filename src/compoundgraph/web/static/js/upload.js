@@ -1,11 +1,12 @@
-/* Add report…: an editor uploads a report (text, Markdown, HTML, PDF) or a file in another ingest format to
-   POST /ingest, checks it first (a dry run: nothing written) and loads it. The dialog shows what the file
-   yielded from the ingest summary: counts, the places and countries found, the proposals awaiting review (and
-   opens the review panel on this report's), the known entities it names, screening hits against listed
-   actors and the rejected rows with where and why. A refused file (413, 422) is shown in the dialog with the
-   server's where and why; nothing is written and the chart stays as it was. After a load, *Show on chart*
-   opens the report's source with what it mentions. Built with DOM methods: names from the file stay text.
-   The toolbar button follows the key's role (GET /me): editors and above; others see it disabled, with why. */
+/* Add report…: an editor uploads a report (text, Markdown, HTML, PDF; with its metadata sidecar if it has
+   one) or a file in another ingest format to POST /ingest, checks it first (a dry run: nothing written) and
+   loads it. The dialog shows what the file yielded from the ingest summary: counts, the places and countries
+   found, the proposals awaiting review (and opens the review panel on this report's), the known entities it
+   names, screening hits against listed actors and the rejected rows with where and why. A refused file (413,
+   422) is shown in the dialog with the server's where and why; nothing is written and the chart stays as it
+   was. After a load, *Show on chart* opens the report's source with what it mentions. Built with DOM
+   methods: names from the file stay text. The toolbar button follows the key's role (GET /me): editors and
+   above; others see it disabled, with why. */
 import { $ } from "./util.js";
 import { api, guarded, status } from "./api.js";
 import { state } from "./state.js";
@@ -41,6 +42,8 @@ function build() {
       + "FollowTheMoney, YAML, a partner package). Check reads it and writes nothing; Load adds it to the graph. "
       + "New names and relationships are proposed for review, not added as facts."),
     h("label", { class: "up-file" }, "file ", h("input", { id: "up-file", type: "file", accept: FORMATS })),
+    h("label", { class: "up-file", title: "a report's metadata sidecar (<report>.meta.yaml: title, publisher, published, url, kind, grade, handling); its grade wins over the one below" },
+      "metadata (optional) ", h("input", { id: "up-meta", type: "file", accept: ".yaml,.yml" })),
     h("div", { class: "row up-opts" },
       h("label", { title: "Admiralty grade of the file as a source (reliability A–F, credibility 1–6), when the file says none" },
         "source grade ", h("input", { id: "up-grade", size: 3, maxlength: 2, placeholder: "F6", autocomplete: "off" })),
@@ -58,6 +61,7 @@ function build() {
   document.body.appendChild(dialog);
   const clear = () => { $("#up-error").textContent = ""; };
   $("#up-file").addEventListener("change", () => { clear(); showResult(null); });
+  $("#up-meta").addEventListener("change", () => { clear(); showResult(null); });
   $("#up-grade").addEventListener("input", clear);
   $("#up-check").addEventListener("click", () => send(true));
   $("#up-load").addEventListener("click", () => send(false));
@@ -81,6 +85,8 @@ function form(dryRun) {
   if (grade && !/^[A-F][1-6]$/.test(grade)) throw new Error("source grade: a letter A–F and a digit 1–6, such as C3");
   const fd = new FormData();
   fd.append("file", file, file.name);
+  const meta = $("#up-meta").files[0];
+  if (meta) fd.append("meta", meta, meta.name);
   if (grade) fd.append("source_grade", grade);
   if ($("#up-handling").value) fd.append("handling", $("#up-handling").value);
   fd.append("dry_run", dryRun ? "true" : "false");

@@ -85,7 +85,7 @@ def main() -> None:
         page.wait_for_function("window.cg && cg.ready")
         page.click("#add-report")
         page.set_input_files("#up-file", str(INGEST / "field-report-moei-crossing.md"))
-        page.fill("#up-grade", "C3")
+        page.set_input_files("#up-meta", str(INGEST / "field-report-moei-crossing.md.meta.yaml"))
         page.click("#up-load")
         page.wait_for_selector("#up-result .up-head.loaded")
         page.wait_for_timeout(300)

@@ -59,13 +59,12 @@ class Found:
         if key not in into:
             into[key] = value
 
-    def _location(self, eid: str, name: str, props: dict[str, Any]) -> dict[str, Any]:
+    def _location(self, eid: str, name: str, props: dict[str, Any]) -> None:
         country = str(props.get("country") or "")
         if props.get("kind") == "country":
             self._put(self.countries, eid, {"id": eid, "name": name, "code": country, "roles": []})
-            return self.countries[eid]
-        self._put(self.places, eid, {"id": eid, "name": name, "country": country, "kind": props.get("kind") or ""})
-        return self.places[eid]
+        else:
+            self._put(self.places, eid, {"id": eid, "name": name, "country": country, "kind": props.get("kind") or ""})
 
     def _mention(self, c: Claim) -> None:
         role = str(c.properties.get("role") or "")
@@ -80,7 +79,7 @@ class Found:
             roles = self.countries[c.subject]["roles"]
             if role not in roles:
                 roles.append(role)
-        elif role not in ("candidate",) and c.subject not in self.proposed:
+        elif role != "candidate" and c.subject not in self.proposed:  # a gazetteer platform, an identifier, a name
             self._put(self.mentioned, c.subject, {"id": c.subject, "label": "", "name": ""})
 
     def as_dict(self, store: GraphStore | None) -> dict[str, Any]:

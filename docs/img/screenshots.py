@@ -3,8 +3,9 @@
     .venv/bin/python docs/img/screenshots.py
 
 Builds the demo graph as ``compoundgraph demo`` does (the curated public record plus the synthetic world, seed
-1) in a temporary embedded store, serves it with the real app and writes chart.png, guard.png, map.png and
-timeline.png next to this file.
+1) in a temporary embedded store, serves it with the real app (demo mode acting as an editor) and writes
+chart.png, guard.png, map.png, timeline.png and upload.png (*Add report…* after loading a fictional field
+report) next to this file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.support.ui import CHROMIUM, CHROMIUM_ARGS, LiveServer, demo_app  # noqa: E402
+from tests.support.world import INGEST  # noqa: E402
 
 from compoundgraph.loader import load_jsonl  # noqa: E402
 from compoundgraph.store import EmbeddedStore  # noqa: E402
@@ -35,9 +37,9 @@ def main() -> None:
     load_jsonl(store, sorted((ROOT / "src" / "compoundgraph" / "sample").glob("*.jsonl")))
     store.upsert(generate(seed=1, entities=1_000, transfers=2_000))
     saw = store.search("Saw Chit Thu", 1)[0].id
-    with LiveServer(demo_app(store, tmp)) as live, sync_playwright() as p:
+    with LiveServer(demo_app(store, tmp, role="editor")) as live, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page = browser.new_page(viewport={"width": 1280, "height": 720}, bypass_csp=True)  # Playwright waits use eval
 
         page.goto(f"{live.url}/?open={saw}&hops=2")
         page.wait_for_function(SETTLED)
@@ -78,6 +80,16 @@ def main() -> None:
         page.check("#keep-orphans")
         page.wait_for_timeout(600)
         page.screenshot(path=str(OUT / "timeline.png"))
+
+        page.goto(f"{live.url}/")
+        page.wait_for_function("window.cg && cg.ready")
+        page.click("#add-report")
+        page.set_input_files("#up-file", str(INGEST / "field-report-moei-crossing.md"))
+        page.set_input_files("#up-meta", str(INGEST / "field-report-moei-crossing.md.meta.yaml"))
+        page.click("#up-load")
+        page.wait_for_selector("#up-result .up-head.loaded")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "upload.png"))
         browser.close()
     store.close()
 

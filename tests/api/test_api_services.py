@@ -8,6 +8,7 @@ from pathlib import Path
 
 from compoundgraph.store import GraphStore
 from tests.support.api import Api, make_api, problem
+from tests.support.world import INGEST
 
 
 def test_analytics_are_stamped(api: Api) -> None:
@@ -146,3 +147,60 @@ def test_stance_filters_reach_paths_analytics_and_counts(api: Api) -> None:
     assert counts["new"] == 1 and counts["by_type"] == {"Compound": 1}
     bad = problem(api.get("/subgraph/paths", role="analyst", params={**ends, "link": "agreed"}))
     assert bad["status"] == 422 and bad["where"] == "link"
+
+
+def test_ingest_a_report_says_what_it_yielded_and_names_the_upload(api: Api, world: GraphStore) -> None:
+    report = INGEST / "field-report-moei-crossing.md"
+    files = {"file": (report.name, report.read_bytes(), "text/markdown")}
+    dry = api.post("/ingest", role="editor", files=files, data={"dry_run": "true", "source_grade": "C3"})
+    assert dry.status_code == 200, dry.text
+    found = dry.json()["found"]
+    (source,) = found["reports"]
+    assert source["file"] == report.name and not world.get_sources([source["id"]])
+    assert {"Mae Sot", "Myawaddy"} <= {p["name"] for p in found["places"]}
+    assert "Silver Heron Technology Park" in {p["name"] for p in found["proposals"]}
+    r = api.post("/ingest", role="editor", files=files, data={"source_grade": "C3"})
+    assert r.status_code == 200, r.text
+    assert r.json()["found"] == found and world.get_sources([source["id"]])[source["id"]].reliability == "C"
+    assert r.json()["screening"]["screened"] > 0
+    # the review lists this report's proposals on their own
+    mine = api.get("/review", role="investigator", params={"source": source["id"]}).json()
+    assert mine["source"] == source["id"] and {c["source"] for c in mine["candidates"]} == {source["id"]}
+    totals = found["totals"]
+    assert len(mine["candidates"]) == totals["proposals"] + totals["proposed_relations"]
+    # rejected rows and refused files name the upload, never the server's temporary folder
+    hostile = api.post("/ingest", role="editor", files={"file": ("hostile.csv", (INGEST / "hostile.csv").read_bytes())})
+    assert {x["file"] for x in hostile.json()["rejects"]} == {"hostile.csv"}
+    before = world.counts()
+    cut = (INGEST / "partner.xlsx").read_bytes()[:700]
+    bad = problem(api.post("/ingest", role="editor", files={"file": ("cut.xlsx", cut)}))
+    assert bad["status"] == 422 and bad["where"] == "cut.xlsx" and "XLSX" in bad["detail"]
+    assert "/tmp" not in json.dumps(hostile.json()) + json.dumps(bad) and world.counts() == before
+
+
+def test_ingest_a_report_with_its_metadata_sidecar(api: Api, world: GraphStore) -> None:
+    report = INGEST / "field-report-moei-crossing.md"
+    meta = report.with_name(report.name + ".meta.yaml")
+    files = {"file": (report.name, report.read_bytes()), "meta": ("moei.meta.yaml", meta.read_bytes())}
+    r = api.post("/ingest", role="editor", files=files)
+    assert r.status_code == 200, r.text
+    (found,) = r.json()["found"]["reports"]
+    source = world.get_sources([found["id"]])[found["id"]]
+    assert source.title.endswith("(fictional)") and source.publisher == "compoundgraph test suite"
+    assert (source.reliability, str(source.published)) == ("C", "2026-09-14")
+    last = list(api.audit.entries())[-1]
+    assert last["meta_sha256"] == hashlib.sha256(meta.read_bytes()).hexdigest()
+    # a sidecar goes with a report only, and a broken one is refused naming it
+    csv = {"file": ("rows.csv", b"type,name\nPerson,A Person\n"), "meta": ("m.yaml", meta.read_bytes())}
+    assert problem(api.post("/ingest", role="editor", files=csv))["where"] == "meta"
+    broken = {"file": ("r.md", b"# A report\n\nText."), "meta": ("m.yaml", b"- just\n- a list\n")}
+    bad = problem(api.post("/ingest", role="editor", files=broken))
+    assert bad["status"] == 422 and bad["where"] == "r.md.meta.yaml"
+
+
+def test_me_tells_a_key_its_role(api: Api) -> None:
+    assert problem(api.get("/me", role=None))["status"] == 401
+    for role in ("partner", "analyst", "editor"):
+        me = api.get("/me", role=role).json()
+        assert me["role"] == role and me["name"] == f"test {role}" and me["demo"] is False
+        assert me["roles"] == ["partner", "investigator", "analyst", "editor", "admin"]

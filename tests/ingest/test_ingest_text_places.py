@@ -162,3 +162,36 @@ def test_un_communication_proposes_nothing_it_does_not_name(store: GraphStore) -
     """The UN letter names no compound, company, armed group or recruiter: no proposal is a false one."""
     ingest(store, [F / "un-communication-AL-CHN-4-2025.md"], Options())
     assert candidates(store, "all") == []
+
+
+def test_the_summary_says_what_a_report_yielded_dry_run_or_not(store: GraphStore) -> None:
+    """``summary.found``: the report, its places and countries (with roles), the proposals awaiting review and
+    the known entities it names - the same on a dry run (nothing written) as on the load."""
+    load_jsonl(store, [FIRST])
+    dry = ingest(store, [REPORT], Options(dry_run=True)).found
+    assert not store.get_sources([dry["reports"][0]["id"]])  # a dry run writes nothing
+    done = ingest(store, [REPORT], Options()).found
+    assert dry == done
+    (report,) = done["reports"]
+    assert report["file"] == REPORT.name and "Moei crossing" in report["title"]
+    assert store.get_sources([report["id"]])
+    places = {p["name"]: (p["country"], p["kind"]) for p in done["places"]}
+    assert places["Mae Sot"] == ("TH", "border town") and places["Sihanoukville"][0] == "KH"
+    assert done["totals"]["places"] == len(done["places"]) >= 6
+    countries = {c["name"]: c for c in done["countries"]}
+    assert countries["Philippines"]["code"] == "PH" and "nationality" in countries["Philippines"]["roles"]
+    assert "Thailand" in countries and "Mae Sot" not in countries
+    proposed = {(p["label"], p["name"]) for p in done["proposals"]}
+    assert ("Compound", "Silver Heron Technology Park") in proposed and ("Person", "Brother Kai") in proposed
+    known = store.get_entities([m["id"] for m in done["mentioned"]])
+    assert done["mentioned"] and all(known[m["id"]].name == m["name"] for m in done["mentioned"])  # the DKBA
+    assert all(e.properties.get("status") != "pending" for e in known.values())
+    pending = {c.id for c in candidates(store) if c.kind == "entity" and c.source == report["id"]}
+    assert {p["id"] for p in done["proposals"]} == pending
+    relations = [c for c in candidates(store) if c.kind == "relation" and c.source == report["id"]]
+    assert done["totals"]["proposed_relations"] == len(relations) > 0
+    assert done["by_label"]["Location"] >= 6
+    assert done["by_label"]["Compound"] == sum(1 for p in done["proposals"] if p["label"] == "Compound")
+    # a second load writes nothing new, and finds the same (names of what is already there read from the store)
+    again = ingest(store, [REPORT], Options())
+    assert again.created == 0 and {p["name"] for p in again.found["places"]} == set(places)

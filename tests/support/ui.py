@@ -63,12 +63,13 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def demo_app(store: GraphStore, tmp: Path) -> Any:
-    """The real app over ``store``, key-less for loopback clients (demo mode), keys and audit in ``tmp``."""
+def demo_app(store: GraphStore, tmp: Path, role: str = "analyst") -> Any:
+    """The real app over ``store``, key-less for loopback clients (demo mode, acting as ``role``), keys and audit
+    in ``tmp``."""
     return create_app(
         Settings.model_validate({"embedded_path": tmp / "unused.sqlite"}),
         store=store,
-        api=ApiSettings(demo=True, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl"),
+        api=ApiSettings(demo=True, demo_role=role, keys_path=tmp / "keys.json", audit_path=tmp / "audit.jsonl"),
     )
 
 

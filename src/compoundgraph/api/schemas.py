@@ -207,8 +207,20 @@ class Stamped(BaseModel):
 
 
 class IngestOut(BaseModel):
+    """The ingest summary (counts created / updated / unchanged / rejected, the first rejects with where and
+    why) with what the file yielded (``found``) and the screening of what it wrote."""
+
     model_config = ConfigDict(extra="allow")
     filename: str
     sha256: str
     bytes: int
     dry_run: bool
+    found: dict[str, Any] | None = Field(
+        None,
+        description="the reports read (their source ids), entities per type, and for reports the places, "
+        "countries (with roles), proposals awaiting review and known entities named, at most 100 of each "
+        "(totals exact)",
+    )
+    screening: dict[str, Any] | None = Field(
+        None, description="records written that are listed or hit a listed actor (not on a dry run)"
+    )

@@ -23,6 +23,7 @@ from ..ontology import SOURCE_LABEL
 from ..store.base import GraphStore, Writer
 from .base import Context, Item, Options, Reject
 from .chain import read_chain, sniff_is_chain
+from .found import Found
 from .ftm import read_ftm, sniff_is_ftm
 from .places import with_coordinates
 from .resolve import DecisionLog, MergedIds, scan
@@ -242,6 +243,7 @@ def ingest(
     plan.sort(key=lambda pf: _ORDER.get(pf[1], 5) + (1 if pf[1] == "spreadsheet" and _has_claims(pf[0]) else 0))
     ctx = Context(store)
     index: list[EntityIndex] = []
+    findings = Found()
     # ids that identity resolution merged away: their rows update the survivor (re-ingesting is a no-op)
     merged = MergedIds(store, resolve_log) if resolve_log is not None else None
     for path, fmt in plan:
@@ -278,6 +280,7 @@ def ingest(
                     if bad:
                         summary.rejects.append(bad)
                         continue
+                    findings.add(record, path.name, fmt)
                     if isinstance(record, Claim):
                         summary.claims += 1
                     elif isinstance(record, Entity):
@@ -300,6 +303,7 @@ def ingest(
             summary.updated += writer.summary.updated
             summary.unchanged += writer.summary.unchanged
     summary.rejected = len(summary.rejects)
+    summary.found = findings.as_dict(store)
     if resolve_log is not None and not options.dry_run:
         # identity resolution over what this run touched: identifier matches merge, names become candidates
         touched = [i for i, label in ctx.labels.items() if label not in (SOURCE_LABEL, "Wallet")]

@@ -57,11 +57,12 @@ def _proposals(store: GraphStore) -> list[Claim]:
     return [c for c in store.iter_claims(_MENTIONS) if c.properties.get("role") in ("candidate", "candidate-relation")]
 
 
-def candidates(store: GraphStore, status: str = "pending") -> list[Candidate]:
-    """Proposed entities and relationships with the sentence each came from (``status``: or ``all``)."""
+def candidates(store: GraphStore, status: str = "pending", source: str | None = None) -> list[Candidate]:
+    """Proposed entities and relationships with the sentence each came from (``status``: or ``all``);
+    with ``source``, only those one report proposed."""
     if status != "all" and status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join((*STATUSES, 'all'))}")
-    claims = _proposals(store)
+    claims = [c for c in _proposals(store) if source is None or c.source == source]
     ids = {c.subject for c in claims} | {str(c.properties.get("proposed_object")) for c in claims}
     ents = store.get_entities(sorted(ids))
     out: list[Candidate] = []

@@ -34,6 +34,7 @@ class IngestSummary:
     candidates: int = 0  # SAME_AS candidates proposed for review
     merged: int = 0  # entities merged automatically (shared identifier)
     screening: dict[str, Any] = field(default_factory=dict)  # records that are listed or hit a listed actor
+    found: dict[str, Any] = field(default_factory=dict)  # which reports, places, countries, proposals (found.py)
     dry_run: bool = False
     rejects: list[Reject] = field(default_factory=list)
     summary_path: str | None = None

@@ -14,6 +14,7 @@ from . import (
     health,
     ingest,
     investigations,
+    me,
     ontology,
     review,
     screen,
@@ -25,6 +26,7 @@ __all__ = ["ROUTERS"]
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
+    me.router,
     ontology.router,
     entities.router,
     search.router,

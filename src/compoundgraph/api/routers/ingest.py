@@ -2,7 +2,9 @@
 
 The upload is saved to a private temporary file (under its own, sanitised name, so the format is detected
 from the extension) and handed to the ingest pipeline (``compoundgraph.ingest.pipeline.ingest``), which
-checks before it writes and reports rejected rows.
+checks before it writes and reports rejected rows. The answer is the pipeline's summary, with what the file
+yielded (``found``: the report's source id, its places, countries, proposals awaiting review) for the web UI's
+*Add report* dialog; rejects and problems name the upload, never the server's temporary folder.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from ...errors import InvalidInput, TooLarge
+from ...errors import CompoundGraphError, InvalidInput, TooLarge
 from ...exports.trust import default_trust_path
 from ...loader import load_jsonl, read_jsonl
 from ...store import GraphStore
@@ -43,8 +45,16 @@ async def ingest(
     accept_fingerprint: Annotated[
         str | None, Form(max_length=80, description="partner packages: accept this signer key (not in the trust store)")
     ] = None,
+    meta: Annotated[
+        UploadFile | None,
+        File(
+            description="a report's metadata sidecar (YAML: title, publisher, published, url, kind, grade, "
+            "handling, description), read as `<file>.meta.yaml` beside it"
+        ),
+    ] = None,
 ) -> Any:
-    """Check and load one file. Nothing is written when the file has an error (422 says where)."""
+    """Check and load one file (a report may bring its metadata sidecar as ``meta``). Nothing is written when
+    the file has an error (422 says where)."""
     if source_grade:
         from ...grades import Grade
 
@@ -54,30 +64,61 @@ async def ingest(
 
         param("handling", ontology().handling_rank, handling)
     name = safe_upload_name(file.filename)
+    if meta is not None and Path(name).suffix.lower() not in _report_suffixes():
+        raise InvalidInput(
+            f"a metadata file goes with a report ({', '.join(_report_suffixes())}), not with {name}", where="meta"
+        )
     with tempfile.TemporaryDirectory(prefix="cg-ingest-") as tmp:
         path = Path(tmp) / name
-        digest, size = hashlib.sha256(), 0
-        with open(path, "wb") as out:
-            while chunk := await file.read(_CHUNK):
-                size += len(chunk)
-                if size > ctx.api.max_upload_bytes:
-                    raise TooLarge(f"the upload is over the limit of {ctx.api.max_upload_bytes:,} bytes", where="file")
-                digest.update(chunk)
-                out.write(chunk)
-        audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt)
-        summary = await run_query(
-            ctx.api.query_timeout_s * 10,
-            _ingest,
-            ctx.store,
-            path,
-            fmt,
-            source_grade,
-            handling,
-            dry_run,
-            accept_fingerprint,
-            default_trust_path(ctx.settings),
-        )
+        digest, size = await _save(file, path, 0, ctx.api.max_upload_bytes, "file")
+        extra: dict[str, Any] = {}
+        if meta is not None:
+            meta_digest, size = await _save(
+                meta, path.with_name(name + ".meta.yaml"), size, ctx.api.max_upload_bytes, "meta"
+            )
+            extra = {"meta_sha256": meta_digest.hexdigest()}
+        audit_detail(request, filename=name, sha256=digest.hexdigest(), bytes=size, dry_run=dry_run, fmt=fmt, **extra)
+        try:
+            summary = await run_query(
+                ctx.api.query_timeout_s * 10,
+                _ingest,
+                ctx.store,
+                path,
+                fmt,
+                source_grade,
+                handling,
+                dry_run,
+                accept_fingerprint,
+                default_trust_path(ctx.settings),
+            )
+        except CompoundGraphError as exc:
+            # the temporary folder means nothing to the caller: a problem in the file names the upload
+            if exc.where and exc.where.startswith(tmp):
+                exc.where = name + exc.where[len(str(path)) :] if exc.where.startswith(str(path)) else name
+            exc.detail = exc.detail.replace(str(path), name).replace(tmp, "")
+            raise
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
+
+
+def _report_suffixes() -> tuple[str, ...]:
+    try:
+        from ...ingest.text import TEXT_SUFFIXES
+    except ImportError:  # a build without the ingest package reads no reports
+        return ()
+    return TEXT_SUFFIXES
+
+
+async def _save(upload: UploadFile, path: Path, size: int, limit: int, where: str) -> tuple[Any, int]:
+    """Write an upload to ``path`` chunk by chunk; its hash and the bytes so far (413 over ``limit``)."""
+    digest = hashlib.sha256()
+    with open(path, "wb") as out:
+        while chunk := await upload.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(f"the upload is over the limit of {limit:,} bytes", where=where)
+            digest.update(chunk)
+            out.write(chunk)
+    return digest, size
 
 
 def safe_upload_name(filename: str | None) -> str:
@@ -116,6 +157,8 @@ def _ingest(
         out["formats"] = {path.name: next(iter(out.get("formats", {}).values()), fmt)}
         out.pop("summary_path", None)
         out.pop("rejects_path", None)
+        for reject in out.get("rejects", []):
+            reject["file"] = path.name
         return {k: v for k, v in out.items() if _plain(v)}
     if fmt not in (None, "jsonl") or path.suffix not in (".jsonl", ".json", ".ndjson"):
         raise InvalidInput(

@@ -45,6 +45,7 @@ class CandidateOut(BaseModel):
 
 class CandidatesOut(BaseModel):
     status: str
+    source: str | None = Field(None, description="the report asked for, if any")
     candidates: list[CandidateOut]
 
 
@@ -105,21 +106,26 @@ async def list_candidates(
     status: Annotated[
         Literal["pending", "accepted", "rejected", "all"], Query(description="which proposals")
     ] = "pending",
+    source: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="only what this report (a source id) proposed")
+    ] = None,
 ) -> Any:
-    """Proposed entities and relationships, each with its sentence and report, in report and sentence order."""
+    """Proposed entities and relationships, each with its sentence and report, in report and sentence order
+    (``source``: those of one report, e.g. the one an upload to ``/ingest`` just loaded)."""
 
     def read() -> dict[str, Any]:
-        found = review.candidates(store, status)
+        found = review.candidates(store, status, source)
         titles = store.get_sources(sorted({c.source for c in found}))
         return {
             "status": status,
+            "source": source,
             "candidates": [
                 {**c.__dict__, "source_title": titles[c.source].title if c.source in titles else c.source}
                 for c in found
             ],
         }
 
-    audit_detail(request, review_status=status)
+    audit_detail(request, review_status=status, review_source=source)
     return await run_query(ctx.api.query_timeout_s, read)
 
 

@@ -21,6 +21,7 @@ import { chartPNG, chartSVG } from "./picture.js";
 import "./exports.js";  // the export buttons (nothing imports it for a value)
 import { openFunnel } from "./funnel.js";
 import { openReview } from "./review.js";
+import { openUpload, refreshRole } from "./upload.js";
 
 $("#api-key").value = localStorage.getItem("cg-api-key") || "";
 $("#guard").value = String(guardLimit()); $("#sn-guard").value = String(guardLimit());
@@ -51,6 +52,7 @@ async function init() {
   const ont = await guarded(() => api("ontology"));
   if (!ont) { status("cannot load the ontology: check the API key", true); return; }
   state.ontology = ont;
+  await refreshRole();
   renderLegend();
   updateAsOfRange();
   status("ready: search to start a chart");
@@ -63,5 +65,5 @@ async function init() {
 }
 
 window.cg = { state, network, nodes, edges, map, expand, openChart, select, showEntity, undo, trace, findPaths,
-  addSubgraph, sliderValue, openReview, openFunnel, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, investigation, picture: { chartSVG, chartPNG }, settles: 0, settledAt: null, ready: false };
+  addSubgraph, sliderValue, openReview, openFunnel, openUpload, relayout, shortLabel, countLine, fitEdgeLabels, timeline: currentTimeline, flows, investigation, picture: { chartSVG, chartPNG }, settles: 0, settledAt: null, ready: false };
 init();

@@ -1,17 +1,21 @@
 /* The review panel: what reports proposed (new compounds, organisations, armed groups, persons and the
    relationships their sentences state), each with its sentence and report; accept, reject or correct it.
    Proposals are not facts: no other view shows them (not the chart, search, analytics or exports) until they
-   are accepted; an accepted entity is then opened on the chart. Talks to /review (investigators and above). */
+   are accepted; an accepted entity is then opened on the chart. `openReview(status, source)` with a source id
+   lists only what that report proposed (as *Add report…* does after a load), until *all reports* is pressed.
+   Talks to /review (investigators and above). */
 import { $, esc } from "./util.js";
 import { api, guarded, status } from "./api.js";
 import { expand } from "./expand.js";
 
 const TYPES = ["Compound", "Organization", "ArmedGroup", "Person", "Location", "Platform"];
 let shown = "pending";
+let report = null;  // a source id: only that report's proposals
 
-export async function openReview(which) {
+export async function openReview(which, source) {
   shown = which || shown;
-  const data = await api("review?status=" + encodeURIComponent(shown));
+  if (source !== undefined) report = source || null;
+  const data = await api("review?status=" + encodeURIComponent(shown) + (report ? "&source=" + encodeURIComponent(report) : ""));
   const panel = $("#panel");
   document.body.classList.remove("no-panel");
   const items = data.candidates || [];
@@ -19,11 +23,15 @@ export async function openReview(which) {
     <h1>Review proposals</h1>
     <p class="hint">Names and relationships reports proposed. Not facts until accepted: the chart, search,
       analytics, exports and partners do not see them.</p>
+    ${report ? `<p class="review-report">Only from <b>${esc(items.length ? items[0].source_title : report)}</b>
+      <button class="small" data-all>all reports</button></p>` : ""}
     <div class="row review-tabs">${["pending", "accepted", "rejected"].map((s) =>
       `<button class="small${s === shown ? " on" : ""}" data-show="${s}">${s}</button>`).join("")}
       <span class="review-count">${items.length} ${esc(shown)}</span></div>
     <div class="review-list"></div>`;
   panel.querySelectorAll("[data-show]").forEach((b) => b.addEventListener("click", () => guarded(() => openReview(b.dataset.show))));
+  const all = panel.querySelector("[data-all]");
+  if (all) all.addEventListener("click", () => guarded(() => openReview(shown, null)));
   const list = panel.querySelector(".review-list");
   if (!items.length) list.innerHTML = `<p class="hint">No ${esc(shown)} proposal.</p>`;
   for (const c of items) list.appendChild(card(c));
@@ -74,4 +82,4 @@ async function decide(c, what, el) {
   }
 }
 
-$("#review").addEventListener("click", () => guarded(() => openReview("pending")));
+$("#review").addEventListener("click", () => guarded(() => openReview("pending", null)));

@@ -91,12 +91,13 @@ _BASE = """
                            AND {a}.subject NOT IN (SELECT value FROM json_each(:hidden_sources))
                            AND {a}.object NOT IN (SELECT value FROM json_each(:hidden_sources))))
     AND (:proposals = 1
-         OR (NOT ({a}.type = 'MENTIONED_IN'
+         OR (NOT (EXISTS (SELECT 1 FROM sources WHERE sources.id = {a}.object)
+                  AND {a}.type = 'MENTIONED_IN'
                   AND coalesce(json_extract({a}.doc, '$.properties.role'), '') IN ('candidate', 'candidate-relation')
                   AND coalesce(json_extract({a}.doc, '$.properties.status'), '') <> 'accepted')
              AND (:probe_ends = 0
-                  OR (coalesce({a}.s, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)
-                      AND coalesce({a}.o, 0) NOT IN (SELECT rowid FROM entities WHERE __PROPOSED__)))))
+                  OR ({a}.subject NOT IN (SELECT id FROM entities WHERE __PROPOSED__)
+                      AND {a}.object NOT IN (SELECT id FROM entities WHERE __PROPOSED__)))))
 """.replace("__PROPOSED__", _PROPOSED_ENTITY)
 
 
@@ -133,8 +134,11 @@ def _stance(a: str) -> str:
     """
 
 
-def _filter(a: str) -> str:
-    """The whole claim filter on the claims table under alias ``a``."""
+def _filter(a: str, flt: ClaimFilter) -> str:
+    """The claim filter on the claims table under alias ``a``; the stance part only when ``flt`` asks for a
+    stance or a link (it names the claim's document, which keeps SQLite out of its covering indexes)."""
+    if not flt.uses_stance:
+        return f"({_BASE.format(a=a)})"
     return f"({_BASE.format(a=a)} AND {_stance(a)})"
 
 
@@ -369,11 +373,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_filter("c")}
+              AND {_filter("c", flt)}
             UNION
             SELECT c.doc FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_filter("c")}
+              AND {_filter("c", flt)}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -381,11 +385,11 @@ class EmbeddedStore(GraphStore):
         sql = f"""
             SELECT c.object FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-              AND {_filter("c")}
+              AND {_filter("c", flt)}
             UNION
             SELECT c.subject FROM claims c WHERE c.object IN (SELECT value FROM json_each(:ids))
               AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-              AND {_filter("c")}
+              AND {_filter("c", flt)}
         """
         return {n for (n,) in self.db.execute(sql, _params(flt, ids))} - set(ids)
 
@@ -395,12 +399,12 @@ class EmbeddedStore(GraphStore):
               SELECT c.subject AS n, c.object AS m FROM claims c
               WHERE c.subject IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.object_label IN (SELECT value FROM json_each(:types)))
-                AND {_filter("c")}
+                AND {_filter("c", flt)}
               UNION ALL
               SELECT c.object AS n, c.subject AS m FROM claims c
               WHERE c.object IN (SELECT value FROM json_each(:ids))
                 AND (:n_types = 0 OR c.subject_label IN (SELECT value FROM json_each(:types)))
-                AND {_filter("c")}
+                AND {_filter("c", flt)}
             ) WHERE n != m GROUP BY n
         """
         return {n: d for n, d in self.db.execute(sql, _params(flt, ids)).fetchall() if d > above}
@@ -409,7 +413,7 @@ class EmbeddedStore(GraphStore):
         # "+c.object" keeps SQLite from probing the index once per (subject, object) pair of the two lists
         sql = f"""
             SELECT c.doc FROM claims c WHERE c.subject IN (SELECT value FROM json_each(:ids))
-              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_filter("c")}
+              AND +c.object IN (SELECT value FROM json_each(:ids)) AND {_filter("c", flt)}
         """
         return [_claim(doc) for (doc,) in self.db.execute(sql, _params(flt, ids))]
 
@@ -491,7 +495,7 @@ class EmbeddedStore(GraphStore):
     def iter_claims(self, flt: ClaimFilter | None = None) -> Iterator[Claim]:
         flt = flt or ClaimFilter()
         p = _params(flt)
-        sql = f"""SELECT c.doc FROM claims c WHERE {_filter("c")}
+        sql = f"""SELECT c.doc FROM claims c WHERE {_filter("c", flt)}
                   AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                         AND c.object_label IN (SELECT value FROM json_each(:types))))
                   ORDER BY c.id"""
@@ -519,7 +523,7 @@ class EmbeddedStore(GraphStore):
                 groups = db.execute(
                     f"""SELECT type, group_concat(c.s, ' '), group_concat(c.o, ' '), group_concat(c.fp, '')
                         FROM claims c
-                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_filter("c")}
+                        WHERE c.s IS NOT NULL AND c.o IS NOT NULL AND {_filter("c", flt)}
                         AND (:n_types = 0 OR (c.subject_label IN (SELECT value FROM json_each(:types))
                                               AND c.object_label IN (SELECT value FROM json_each(:types))))
                         GROUP BY c.type""",

@@ -120,6 +120,13 @@ class ClaimFilter:
             link=link,
         )
 
+    @property
+    def uses_stance(self) -> bool:
+        """Whether the stance part applies (a stance or a link asked for). Queries leave the part out of their
+        text otherwise: a database plans what a query's text holds, even behind a parameter that switches
+        it off."""
+        return bool(self.stances) or self.link is not None
+
     def params(self) -> dict[str, Any]:
         """Cypher / SQL parameters: empty lists mean "any"."""
         ont = ontology()

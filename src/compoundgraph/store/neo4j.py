@@ -263,20 +263,22 @@ class Neo4jStore(GraphStore):
         return {r["id"]: Node(r["id"], r["label"], r["name"]) for r in rows}
 
     def claims_of(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
-        rows = self._read_rows(cypher("read/claims_of"), ids=list(ids), **flt.params())
+        rows = self._read_rows(cypher("read/claims_of", stance=flt.uses_stance), ids=list(ids), **flt.params())
         out = {r["props"]["id"]: r for r in rows}
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in out.values()]
 
     def neighbours(self, ids: Sequence[str], flt: ClaimFilter) -> set[str]:
-        rows = self._read_rows(cypher("read/neighbours"), ids=list(ids), **flt.params())
+        rows = self._read_rows(cypher("read/neighbours", stance=flt.uses_stance), ids=list(ids), **flt.params())
         return set(rows) - set(ids)
 
     def degrees(self, ids: Sequence[str], flt: ClaimFilter, above: int = 0) -> dict[str, int]:
-        rows = self._read_rows(cypher("read/degrees"), ids=list(ids), above=above, **flt.params())
+        rows = self._read_rows(
+            cypher("read/degrees", stance=flt.uses_stance), ids=list(ids), above=above, **flt.params()
+        )
         return {r["id"]: r["degree"] for r in rows if r["degree"] > above}
 
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
-        rows = self._read_rows(cypher("read/claims_between"), ids=list(ids), **flt.params())
+        rows = self._read_rows(cypher("read/claims_between", stance=flt.uses_stance), ids=list(ids), **flt.params())
         return [claim_from(r["type"], r["subject"], r["object"], r["props"]) for r in rows]
 
     def ego(
@@ -300,7 +302,7 @@ class Neo4jStore(GraphStore):
         flt = flt or ClaimFilter()
         skip = sorted(set(exclude) - {center})
         rows = self._read(
-            cypher("read/ego_walk"),
+            cypher("read/ego_walk", stance=flt.uses_stance),
             center=center,
             hops=hops,
             limit=limit,
@@ -412,7 +414,7 @@ class Neo4jStore(GraphStore):
         params = flt.params()
 
         def of_type(rel: str) -> Iterator[Claim]:
-            for rows in self._pages(cypher("read/iter_claims_page", rel_type=rel), **params):
+            for rows in self._pages(cypher("read/iter_claims_page", rel_type=rel, stance=flt.uses_stance), **params):
                 for r in rows:
                     yield claim_from(rel, r["subject"], r["object"], r["props"])
 
@@ -450,7 +452,9 @@ class Neo4jStore(GraphStore):
                 ):
                     pages: Iterator[Any] = iter([tx.run(cypher("read/project_claims_all", rel_type=rel)).single()])
                 else:
-                    pages = self._tx_pages(cypher("read/project_claims_page", rel_type=rel), **params)
+                    pages = self._tx_pages(
+                        cypher("read/project_claims_page", rel_type=rel, stance=flt.uses_stance), **params
+                    )
                 for page in pages:
                     src += page["src"]
                     dst += page["dst"]

@@ -91,8 +91,8 @@ def _bulk_store(env: dict[str, str]) -> Iterator[Neo4jStore]:
 
 
 def _with_repeats(tmp: Path) -> Path:
-    """Records that repeat ids of the world with other content: an entity seen again with another name,
-    alias and property, and a claim seen again with another grade and quote (its id is the same)."""
+    """Records that repeat ids of the world with other content: an entity seen twice again with another name,
+    aliases and properties, and a claim seen again with another grade and quote (its id is the same)."""
     lines = [json.loads(x) for x in WORLD.read_text(encoding="utf-8").splitlines() if x.strip()]
     entity = next(r for r in lines if r["record"] == "entity" and r["label"] == "Person")
     claim = next(r for r in lines if r["record"] == "claim" and r["type"] != "MENTIONED_IN")
@@ -103,8 +103,10 @@ def _with_repeats(tmp: Path) -> Path:
         "properties": {**entity.get("properties", {}), "note": "seen again"},
     }
     claim_again = {**claim, "grade": "C3", "quote": "a second, weaker report"}
+    # and the entity a third time, with a property first seen here (its first row is cut, one folded row stays)
+    third = {**again, "aliases": ["Third Alias"], "properties": {"note": "seen a third time", "rank": 2}}
     path = tmp / "repeats.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in (again, claim_again)) + "\n", encoding="utf-8")
+    path.write_text("\n".join(json.dumps(r) for r in (again, claim_again, third)) + "\n", encoding="utf-8")
     return path
 
 
@@ -133,7 +135,8 @@ def test_load_bulk_builds_the_graph_the_writer_builds(
         _same_graph(bulk, reference)
         person = json.loads(repeats.read_text().splitlines()[0])
         merged = bulk.get_entities([person["id"]])[person["id"]]
-        assert merged.name.endswith(" Jr") and "Bulk Alias" in merged.aliases
+        assert merged.name.endswith(" Jr") and {"Bulk Alias", "Third Alias"} <= set(merged.aliases)
+        assert merged.properties["note"] == "seen a third time" and merged.properties["rank"] == 2
         hits = bulk.search("Bulk Alias", 5)  # the full-text index is online
         assert hits and hits[0].id == person["id"]
         constraints = bulk._read("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")[0]["names"]

@@ -11,6 +11,7 @@ file is written: the offline importer is for first loads, later loads go through
 
 from __future__ import annotations
 
+import gc
 import shlex
 import shutil
 import time
@@ -23,6 +24,7 @@ from neo4j import Driver
 
 from ..errors import InvalidInput
 from ..loader import read_jsonl
+from ..memory import gc_paused
 from ..settings import Settings, get_settings
 from ..store import open_store
 from ..store.base import GraphStore, Writer, WriteSummary
@@ -35,6 +37,7 @@ __all__ = ["BulkRun", "run_bulk", "node_count", "load_jsonl_bulk"]
 
 T = TypeVar("T")
 DOCKER_IMPORT = "/import"  # where docker-compose.yml's neo4j-import service mounts the --bulk-dir folder
+_GC_EVERY = 200_000  # records between collections of the young generations while a load runs
 
 
 @dataclass
@@ -71,10 +74,18 @@ class _StagingStore(Neo4jStore):
 def load_jsonl_bulk(store: GraphStore, paths: Iterable[Path]) -> WriteSummary:
     """:func:`~compoundgraph.loader.load_jsonl` for a bulk run, in one pass: the same reader and checks,
     but nothing needs to be read twice, since nothing reaches the database before every file was read
-    (a reference to an id of a later line or file is checked at the end)."""
-    with store.writer() as writer:
+    (a reference to an id of a later line or file is checked at the end).
+
+    The cyclic collector is paused, as in ``ingest``'s loop: each pending batch holds some 20,000 container
+    objects, and at its default pace the collector walked them all again every few hundred records (about a
+    sixth of this step's time) to find nothing; records form no cycles, and the young generations are still
+    collected every ``_GC_EVERY`` records."""
+    with store.writer() as writer, gc_paused():
         for path in paths:
-            writer.add_all(read_jsonl(path))
+            for n, record in enumerate(read_jsonl(path), 1):
+                writer.add(record)
+                if n % _GC_EVERY == 0:
+                    gc.collect(1)
     return writer.summary
 
 

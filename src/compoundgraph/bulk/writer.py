@@ -6,12 +6,14 @@ records the transactional writer would take and ends with the graph that writer 
 empty database:
 
 - sources: the last record of an id wins (the writer replaces a source whole);
-- entities: every record is kept in a SQLite scratch file, and at the end the records of each id are
-  folded in arrival order with the writer's own upsert rule, :func:`~compoundgraph.store.base.merge_entity`
-  (a sort by (id, arrival) on disk, so memory does not grow with the number of records);
+- entities: the first record of an id is written to its label's CSV file as it comes; every record also
+  goes to a SQLite scratch file (as its canonical JSON, with where its row is), and an id seen again is
+  noted there. At the end the records of each noted id are folded in arrival order with the writer's own
+  upsert rule, :func:`~compoundgraph.store.base.merge_entity`, the folded entity is written and the first
+  row cut out (only the repeated ids are read back, so memory does not grow with the number of records);
 - claims: each is written to its type's CSV file as it comes (with the fingerprint and the properties the
-  Neo4j store gives it), and its id, file position and length go to the scratch file; at the end, a claim id
-  seen more than once keeps only its last row (the writer overwrites a claim with the same id).
+  Neo4j store gives it, :mod:`.rows`), and its id, file position and length go to the scratch file; at the
+  end, a claim id seen more than once keeps only its last row (the writer overwrites a claim with the same id).
 
 The checks the server makes for the transactional writer are made here, with the same messages: an
 entity keeps its type, entities cite sources that exist, a claim's source is a source and its ends exist
@@ -31,8 +33,9 @@ from ..errors import InvalidInput
 from ..models import Claim, Entity, Source, check_claim_pair, fingerprint, record_json, trusted
 from ..ontology import SOURCE_LABEL
 from ..store.base import Writer, merge_entity
-from ..store.neo4j import claim_props, entity_props, source_props
-from .csvfiles import ImportFiles
+from ..store.neo4j import source_props
+from .csvfiles import ImportFiles, text_cell
+from .rows import CLAIM_COLUMNS, ENTITY_COLUMNS, claim_head, entity_head
 
 __all__ = ["BulkSink", "SinkWriter"]
 
@@ -59,7 +62,9 @@ class BulkSink:
         self.db = sqlite3.connect(directory / "scratch.sqlite", isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE", "cache_size=-65536"):
             self.db.execute(f"PRAGMA {pragma}")
-        self.db.execute("CREATE TABLE entities (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, doc BLOB NOT NULL)")
+        # every entity record; where its row is for the first record of an id (the only one written at once)
+        self.db.execute("CREATE TABLE entities (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, doc BLOB NOT NULL, at, len)")
+        self.db.execute("CREATE TABLE repeated (id TEXT PRIMARY KEY) WITHOUT ROWID")  # entity ids seen again
         self.db.execute("CREATE TABLE claims (id TEXT NOT NULL, type TEXT NOT NULL, at INTEGER, len INTEGER)")
         # references to nodes not seen yet (a later line or file may define them): checked at the end
         self.db.execute("CREATE TABLE later (ref TEXT NOT NULL, claim BLOB, what TEXT NOT NULL)")
@@ -81,19 +86,26 @@ class BulkSink:
             unchanged += old is not None and old == s
             self.sources[s.id] = s
             labels[s.id] = SOURCE_LABEL
-        rows = []
+        rows: list[tuple[str, bytes, int | None, int | None]] = []
+        again: list[tuple[str]] = []
         for e in entities:
             for cited in e.sources:
                 if labels.get(cited) != SOURCE_LABEL:
                     self._check_later(cited, None, f"entity {e.id} cites source {cited}")
             known = labels.get(e.id)
-            if known is not None and known != e.label:
+            if known is None:
+                created += 1
+                labels[e.id] = e.label
+                at, length = self.files.add_node(_entity_labels(e.label), entity_head(e), e.properties, ENTITY_COLUMNS)
+                rows.append((e.id, record_json(e), at, length))
+                continue
+            if known != e.label:
                 raise InvalidInput(f"entity {e.id} is a {known}; a record says {e.label}")
-            created += known is None
-            updated += known is not None
-            labels[e.id] = e.label
-            rows.append((e.id, record_json(e)))
-        self.db.executemany("INSERT INTO entities (id, doc) VALUES (?, ?)", rows)
+            updated += 1
+            rows.append((e.id, record_json(e), None, None))
+            again.append((e.id,))
+        self.db.executemany("INSERT INTO entities (id, doc, at, len) VALUES (?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR IGNORE INTO repeated VALUES (?)", again)
         spans = []
         add_rel = self.files.add_rel
         for c in claims:
@@ -102,7 +114,7 @@ class BulkSink:
                 self._check_later(c.source, c, f"claim {c.id}")
             else:
                 _check_claim(c, source, subject, obj)
-            at, length = add_rel(c.type, c.subject, c.object, claim_props(c, fingerprint(record_json(c))))
+            at, length = add_rel(c.type, claim_head(c, fingerprint(record_json(c))), c.properties, CLAIM_COLUMNS)
             spans.append((c.id, c.type, at, length))
         self.db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?)", spans)
         self.claims_written += len(claims)
@@ -135,48 +147,77 @@ class BulkSink:
 
     # -- the end -------------------------------------------------------------------------------------
     def finish(self) -> tuple[list[str], list[str]]:
-        """Fold the entities, write the sources, drop superseded claim rows, write the headers; the
+        """Fold the repeated entities, write the sources, drop superseded rows, write the headers; the
         importer's file arguments and the files with multi-line values."""
         self._check_references()
+        self.db.execute("CREATE TEMP TABLE gone (kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER, len INTEGER)")
         for s in self.sources.values():
-            self.files.add_node(f"Node:{SOURCE_LABEL}", s.id, source_props(s))
-        for e in self._folded():
-            self.files.add_node(f"Node:Entity:{e.label}", e.id, entity_props(e))
-        self._drop_superseded()
+            props = source_props(s)
+            del props["id"]
+            self.files.add_node(f"Node:{SOURCE_LABEL}", text_cell(s.id), props)
+        self._fold_repeated()
+        self._supersede_claims()
+        self._drop_gone()
         self.db.execute("COMMIT")
         self.db.close()
         return self.files.close()
 
-    def _folded(self) -> Iterator[Entity]:
-        """Each entity once: its records merged in arrival order, as the writer's upserts would."""
+    def _fold_repeated(self) -> None:
+        """Each entity seen more than once: its records merged in arrival order, as the writer's upserts
+        would, written as one row; the row of its first record goes."""
+        gone = []
+        for e, at, length in self._folded():
+            spec = _entity_labels(e.label)
+            gone.append(("nodes", spec, at, length))
+            self.files.add_node(spec, entity_head(e), e.properties, ENTITY_COLUMNS)
+            if len(gone) >= 5_000:
+                self.db.executemany("INSERT INTO gone VALUES (?, ?, ?, ?)", gone)
+                gone.clear()
+        self.db.executemany("INSERT INTO gone VALUES (?, ?, ?, ?)", gone)
+
+    def _folded(self) -> Iterator[tuple[Entity, int, int]]:
+        """The repeated entities folded, each with where the row of its first record is."""
         current: Entity | None = None
-        for _id, doc in self.db.execute("SELECT id, doc FROM entities ORDER BY id, seq"):
+        first = (0, 0)
+        rows = self.db.execute(
+            "SELECT doc, at, len FROM entities WHERE id IN (SELECT id FROM repeated) ORDER BY id, seq"
+        )
+        for doc, at, length in rows:
             e = trusted(Entity, orjson.loads(doc))
             if current is not None and current.id == e.id:
                 current = merge_entity(current, e)
                 continue
             if current is not None:
-                yield current
-            current = e
+                yield current, *first
+            current, first = e, (at, length)
         if current is not None:
-            yield current
+            yield current, *first
 
-    def _drop_superseded(self) -> None:
+    def _supersede_claims(self) -> None:
         """A claim id written more than once keeps its last row."""
         if self.claims_written < 2:
             return
         self.db.execute("CREATE INDEX claims_id ON claims (id)")
         self.db.execute(
-            "CREATE TEMP TABLE gone AS SELECT c.type, c.at, c.len FROM claims c JOIN "
+            "INSERT INTO gone SELECT 'rels', c.type, c.at, c.len FROM claims c JOIN "
             "(SELECT id, max(rowid) AS last FROM claims GROUP BY id HAVING count(*) > 1) d "
             "ON c.id = d.id AND c.rowid <> d.last"
         )
-        types = [t for (t,) in self.db.execute("SELECT DISTINCT type FROM gone ORDER BY type")]
-        for rel in types:
-            spans = self.db.execute("SELECT at, len FROM gone WHERE type = ? ORDER BY at", (rel,))
-            self.superseded += self.files.drop_rows(rel, ((int(a), int(n)) for a, n in spans))
+
+    def _drop_gone(self) -> None:
+        """Cut the rows noted as gone out of their files."""
+        for kind, key in self.db.execute("SELECT DISTINCT kind, key FROM gone ORDER BY kind, key").fetchall():
+            spans = self.db.execute("SELECT at, len FROM gone WHERE kind = ? AND key = ? ORDER BY at", (kind, key))
+            removed = self.files.drop_rows(kind, key, ((int(a), int(n)) for a, n in spans))
+            if kind == "rels":
+                self.superseded += removed
         self.created -= self.superseded
         self.updated += self.superseded
+
+
+def _entity_labels(label: str) -> str:
+    """The node labels of an entity file (``Node:Entity:Wallet``)."""
+    return f"Node:Entity:{label}"
 
 
 def _check_claim(c: Claim, source: str, subject: str, obj: str) -> None:

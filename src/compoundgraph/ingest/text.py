@@ -212,7 +212,7 @@ def _quote(sentence: str) -> str:
 def place_properties(p: Place) -> dict[str, Any]:
     """A gazetteer place as a Location's properties, marked as gazetteer-derived with its source."""
     props: dict[str, Any] = {
-        "country": p.country,
+        "country": p.country or None,  # a river on several borders has none
         "kind": p.kind,
         "geo_source": "gazetteer",
         "gazetteer": p.origin,
@@ -443,9 +443,9 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
                 place_properties(ph.place),
                 entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]),
             )
-            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country or None)))
             places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
-            if ph.place.country not in countries_here:  # the place's country is named through it
+            if ph.place.country and ph.place.country not in countries_here:  # the place's country is named through it
                 countries_here.add(ph.place.country)
                 cname = country_name(ph.place.country)
                 ce, ceid = entity(

@@ -709,6 +709,14 @@ def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
                         p = None  # "Phone call with ...": a sentence's first word, not a town's other name
                 if p is not None and j < len(words) and words[j].group(0).rstrip(".,") in _NAME_MAKERS:
                     p = None  # "Palermo Protocol", "Phnom Penh Hotel": a place inside another name
+                if (
+                    p is not None
+                    and p.kind == "river"
+                    and j - i == 1
+                    and j < len(words)
+                    and words[j].group(0)[:1].isupper()
+                ):
+                    p = None  # "Mekong Watch", "Mekong Star Plaza": a river's bare name starting another name
                 if p is not None:
                     hit = PlaceHit(p, raw, m.start(1) + start, m.start(1) + start + len(raw))
                     i = j

@@ -13,10 +13,10 @@ Rules, not a statistical model (nothing is downloaded; each proposal says which 
   names with the honorific or nickname-title they go by ("Boss Tan", "Madam Li", "Ko Htet", "Pak Hendra",
   "Coach Dennis"), and names given in quotes after "called himself", "known as", "knew only as", "everyone
   calls", "nicknamed", "alias" ("Brother Kai", "Boss Liang"). A question's first word is not part of a name
-  ("Is Sovanna Bay Holdings the real operator?"). A sentence about a victim (victim, survivor, rescued, escaped ...) with no
-  perpetrator's role in it proposes no person, and neither does a name given as a pseudonym or put beside a
-  victim ("One victim, Ms. Ploy (a pseudonym)", "A returnee known to staff as "Dewi""): victims are never
-  named in the graph.
+  ("Is Sovanna Bay Holdings the real operator?"). A sentence about a victim (victim, survivor, rescued,
+  escaped ...) with no perpetrator's role in it proposes no person, and neither does a name given as a
+  pseudonym or put beside a victim ("One victim, Ms. Ploy (a pseudonym)", "A returnee known to staff as
+  "Dewi""): victims are never named in the graph.
 
 Names the graph already holds, places, countries and platforms are not proposed (the loader links those),
 nor a short form of a name the report gave in full ("Mr. Somchai" after "Mr. Somchai Boonmee"): that is the
@@ -148,9 +148,7 @@ _TITLE = re.compile(
 )
 # honorifics and nickname-titles a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese),
 # "Pak Hendra", "Coach Dennis"
-_HONORIFIC = re.compile(
-    rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun|Coach)\s+{_NAME})"
-)
+_HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun|Coach)\s+{_NAME})")
 _ALIAS = re.compile(
     r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
     r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"

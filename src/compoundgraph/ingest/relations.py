@@ -16,9 +16,13 @@ by X; "Colonel Aung of the BGF" is a member; "Its director, Pak Hendra" directs 
 park's owner, Boss Chen" owns the park; "recruited by X for Y" makes X a recruiter for Y. The full list of
 constructions is in docs/ingest.md.
 
-"The compound", "the park", "the same casino" stand for the compound in view (the latest one named with that
-word, else the one named most), "the company" for the latest organisation, "the suspect" for the latest
-person. Only pairs the ontology allows are proposed.
+"The compound", "the park", "the same casino", "the buildings" stand for the compound in view (the latest one
+named with that word, else the one named most), "that place" for the compound named last (a name in a
+comparison, "smaller than X", is not in view), "the company" or "the agency" for the latest organisation, "the
+suspect" for the latest person, "his" or "her" before a role ("his title as director of Y", "his trading name")
+for the person named last. A place phrase puts a compound or organisation in a place ("X in Sihanoukville",
+"X is a walled block inside the Golden Triangle SEZ", "X, a shopfront in Mae Sot", "registered in Bangkok"):
+LOCATED_IN; "south of", "near" or "outside" a town propose nothing. Only pairs the ontology allows are proposed.
 """
 
 from __future__ import annotations
@@ -161,8 +165,8 @@ RULES: tuple[_Rule, ...] = (
 )
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|nor|denie[sd]|deny|denying)\b[^,;:]*$|n['’]t\s+(?:\w+\s+)?$", re.I)
 _REFERENT = re.compile(
-    r"\b(?:the|this|that)\s+(?:same\s+)?(?:(compound|park|zone|casino|complex|resort|site|centre|center|buildings)|"
-    r"(company|firm|agency)|(suspect|accused|defendant)|(?<=this\s)(place)|(?<=that\s)(place))\b(?!-\w)",
+    r"\b(?:the|this|that)\s+(?:same\s+)?(?:(compound|park|zone|casino|complex|resort|site|centre|center|garden|"
+    r"plaza|buildings)|(company|firm|agency)|(suspect|accused|defendant)|(?<=th(?:is|at)\s)(place))\b(?!-\w)",
     re.I,
 )
 _GUARDS = re.compile(
@@ -256,7 +260,7 @@ def referents(sentence: str, mentions: list[Mention], context: list[Mention]) ->
         if any(r.start() < b and a < r.end() for a, b in taken):
             continue
         view_of = [*context, *sorted((m for m in mentions if m.end <= r.start()), key=lambda m: m.start)]
-        if r.group(4) or r.group(5):  # "that place": the compound named last
+        if r.group(4):  # "that place": the compound named last
             view = next((m for m in reversed(view_of) if m.label == "Compound"), None)
         elif r.group(1):
             view = _in_view(view_of, "Compound", r.group(1))

@@ -28,6 +28,9 @@ from compoundgraph.store import ClaimFilter, EmbeddedStore
 
 F = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "ingest"
 
+# LOCATED_IN answers are the sentences that put a compound or organisation "in" a place ("the Jade River Compound
+# in Sihanoukville", "a company registered in Phnom Penh"), added to every report when the rules began proposing
+# them; "south of", "outside", "near" or "on the edge of" a town are not answers.
 GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
     "field-report-moei-crossing.md": {
         "places": {("Bangkok",), ("Mae Sot",), ("Moei River",), ("Myawaddy",), ("Phnom Penh",), ("Sihanoukville",)},
@@ -44,6 +47,8 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
             ("PROTECTS", "DKBA", "Silver Heron Technology Park"),
             ("OPERATES", "Bright Harbour Holdings Co., Ltd", "Silver Heron Technology Park"),
             ("TRANSITED", "Anan Srisuk", "Mae Sot"),
+            ("LOCATED_IN", "Bright Harbour Holdings Co., Ltd", "Phnom Penh"),
+            ("LOCATED_IN", "Jade River Compound", "Sihanoukville"),
         },
     },
     "field-report-bavet-casino.txt": {
@@ -61,6 +66,9 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
             ("OPERATES", "Red Orchid Entertainment Group", "Lucky Crane Casino Compound"),
             ("OWNS", "Red Orchid Entertainment Group", "Blue Dragon Resort"),
             ("PROTECTS", "Sok Vannak", "Lucky Crane Casino Compound"),
+            ("LOCATED_IN", "Lucky Crane Casino Compound", "Bavet"),
+            ("LOCATED_IN", "Blue Dragon Resort", "Sihanoukville"),
+            ("LOCATED_IN", "Kim Phat Money Exchange", "Phnom Penh"),
         },
     },
     # written after the rules; its first measurement, before any rule changed for it, is the held-out figure
@@ -80,6 +88,7 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
         "relations": {
             ("PROTECTS", "UWSA", "Golden Phoenix Industrial Zone"),
             ("OWNS", "Sunrise Mekong Development Co., Ltd", "Golden Phoenix Industrial Zone"),
+            ("LOCATED_IN", "Emerald Bay Park", "Laukkaing"),
         },
     },
     "bulletin.html": {"places": {("Bangkok",)}, "entities": {("Compound", "Golden Lotus Park")}, "relations": set()},
@@ -118,6 +127,8 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
             ("RECRUITS_FOR", "Madam Li", "Royal Lotus Casino"),
             ("OWNS", "Phnom Rich Investment Group", "Diamond Hill Resort"),
             ("PART_OF", "Grand Mekong Trading Co.", "Phnom Rich Investment Group"),
+            ("LOCATED_IN", "PT Cahaya Karir Recruitment Agency", "Jakarta"),
+            ("LOCATED_IN", "Diamond Hill Resort", "O'Smach"),
         },
     },
     "reporting-notes-myawaddy.txt": {
@@ -145,6 +156,7 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
             ("COLLUDES_WITH", "Golden Kyat Money Exchange", "Riverside Pearl Park"),
             ("OWNS", "Lucky Seven Investment Group", "Lotus Bay Zone"),
             ("TRANSITED", "Ko Htet", "Mae Sot"),
+            ("LOCATED_IN", "Sapphire Crown Holdings Ltd.", "Bangkok"),
         },
     },
     "police-case-summary-44.txt": {
@@ -170,27 +182,134 @@ GOLD: dict[str, dict[str, set[tuple[str, ...]]]] = {
             ("DIRECTS", "Li Qiang", "Blue Horizon Investment Group Ltd."),
             ("OWNS", "Li Qiang", "Blue Horizon Compound"),
             ("COLLUDES_WITH", "Golden Sand Trading Co.", "Blue Horizon Compound"),
+            ("LOCATED_IN", "Blue Horizon Compound", "Shwe Kokko"),
         },
+    },
+    # written by someone who had not read the loader; measured once as held-out text, before any rule was
+    # changed for them (that figure is in benchmarks/RESULTS.md), development text since. A name written
+    # several ways matches by any of its ``ALIASES``.
+    "debrief-golden-triangle-sez.md": {
+        "places": {
+            ("Chiang Rai",),
+            ("Chiang Saen",),
+            ("Bangkok",),
+            ("Nairobi",),
+            ("Tachileik",),
+            ("Mekong",),
+            ("Golden Triangle Special Economic Zone",),
+        },
+        "entities": {
+            ("Compound", "Jade Orchid Park"),
+            ("Compound", "Phoenix Bay Garden"),
+            ("Compound", "Mekong Star Plaza"),
+            ("Organization", "Lanxiang Digital Technology Co., Ltd"),
+            ("Organization", "Tianyu Holdings"),
+            ("Organization", "Horizon Bridge Recruitment Agency"),
+            ("ArmedGroup", "UWSA"),
+            ("Person", "Boss Zhou"),
+            ("Person", "Coach Dennis"),
+            ("Person", "Khun Anan"),
+            ("Person", "Captain Sai Lern"),
+        },
+        "relations": {
+            ("RECRUITS_FOR", "Coach Dennis", "Jade Orchid Park"),
+            ("OPERATES", "Coach Dennis", "Horizon Bridge Recruitment Agency"),
+            ("RECRUITS_FOR", "Horizon Bridge Recruitment Agency", "Lanxiang Digital Technology Co., Ltd"),
+            ("TRANSITED", "Khun Anan", "Chiang Rai"),
+            ("TRANSITED", "Khun Anan", "Chiang Saen"),
+            ("OPERATES", "Lanxiang Digital Technology Co., Ltd", "Jade Orchid Park"),
+            ("OWNS", "Tianyu Holdings", "Jade Orchid Park"),
+            ("DIRECTS", "Boss Zhou", "Lanxiang Digital Technology Co., Ltd"),
+            ("PROTECTS", "UWSA", "Phoenix Bay Garden"),
+            ("LOCATED_IN", "Jade Orchid Park", "Golden Triangle Special Economic Zone"),
+            ("LOCATED_IN", "Phoenix Bay Garden", "Tachileik"),
+        },
+    },
+    "notes-moei-sihanoukville.txt": {
+        "places": {
+            ("Mae Sot",),
+            ("Bangkok",),
+            ("Sihanoukville",),
+            ("Phop Phra",),
+            ("Moei River",),
+            ("Shwe Kokko",),
+            ("Myawaddy",),
+        },
+        "entities": {
+            ("Compound", "Crescent Bay Compound"),
+            ("Compound", "Ruby River Park"),
+            ("Compound", "Lucky Pine Park"),
+            ("Organization", "Sovanna Bay Holdings"),
+            ("Organization", "Starbridge Logistics Co., Ltd"),
+            ("Organization", "Golden Myriad Investment Group"),
+            ("ArmedGroup", "KNA"),
+            ("ArmedGroup", "DKBA"),
+            ("Person", "Uncle Heng"),
+            ("Person", "Ko Naing"),
+            ("Person", "Saw Eh Kaw"),
+            ("Person", "Boss Lim"),
+        },
+        "relations": {
+            ("OPERATES", "Sovanna Bay Holdings", "Crescent Bay Compound"),
+            ("EMPLOYED_BY", "Uncle Heng", "Crescent Bay Compound"),
+            ("EMPLOYED_BY", "Ko Naing", "Starbridge Logistics Co., Ltd"),
+            ("TRANSITED", "Ko Naing", "Phop Phra"),
+            ("TRANSITED", "Ko Naing", "Moei River"),
+            ("RECRUITS_FOR", "Starbridge Logistics Co., Ltd", "Lucky Pine Park"),
+            ("PROTECTS", "KNA", "Ruby River Park"),
+            ("OWNS", "Golden Myriad Investment Group", "Ruby River Park"),
+            ("PROTECTS", "DKBA", "Lucky Pine Park"),
+            ("MEMBER_OF", "Saw Eh Kaw", "DKBA"),
+            ("OPERATES", "Boss Lim", "Lucky Pine Park"),
+            ("LOCATED_IN", "Crescent Bay Compound", "Sihanoukville"),
+            ("LOCATED_IN", "Starbridge Logistics Co., Ltd", "Mae Sot"),
+            ("LOCATED_IN", "Ruby River Park", "Shwe Kokko"),
+        },
+    },
+}
+
+# Other ways a report writes a name in GOLD: a proposal under one of them matches the name.
+ALIASES: dict[str, dict[str, set[str]]] = {
+    "debrief-golden-triangle-sez.md": {
+        "Boss Zhou": {"Zhou Kairong", "Zhou"},
+        "Lanxiang Digital Technology Co., Ltd": {"Lanxiang Digital Technology", "Lanxiang"},
+        "Horizon Bridge Recruitment Agency": {"Horizon Bridge"},
+        "UWSA": {"United Wa State Army", "Wa troops"},
+        "Captain Sai Lern": {"Sai Lern"},
+        "Golden Triangle Special Economic Zone": {"Golden Triangle SEZ", "Golden Triangle"},
+        "Mekong": {"Mekong River"},
+    },
+    "notes-moei-sihanoukville.txt": {
+        "KNA": {"Karen National Army", "BGF"},
+        "Starbridge Logistics Co., Ltd": {"Starbridge Logistics", "Starbridge"},
+        "Golden Myriad Investment Group": {"Golden Myriad"},
+        "Saw Eh Kaw": {"Lieutenant Colonel Saw Eh Kaw"},
+        "Moei River": {"Moei"},
     },
 }
 
 
 def found(path: Path, tmp: Path) -> dict[str, set[tuple[str, ...]]]:
+    aliases = ALIASES.get(path.name, {})
+
+    def canon(name: str) -> str:
+        return next((gold for gold, other in aliases.items() if name in other), name)
+
     store = EmbeddedStore(tmp / f"{path.name}.sqlite")
     ingest(store, [path], Options())
     ents = {e.id: e for e in store.iter_entities()}
     places = {
-        (ents[c.subject].name,)
+        (canon(ents[c.subject].name),)
         for c in store.iter_claims(ClaimFilter.make(rel_types=["MENTIONED_IN"]))
         if c.properties.get("role") == "place"
     }
     out: dict[str, set[tuple[str, ...]]] = {"places": places, "entities": set(), "relations": set()}
     for c in candidates(store, "all"):
         if c.kind == "entity":
-            out["entities"].add((c.label, c.name))
+            out["entities"].add((c.label, canon(c.name)))
         else:
             s, o = c.name.split(" -> ")
-            out["relations"].add((c.label, s, o))
+            out["relations"].add((c.label, canon(s), canon(o)))
     store.close()
     return out
 

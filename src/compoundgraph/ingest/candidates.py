@@ -2,20 +2,21 @@
 
 Rules, not a statistical model (nothing is downloaded; each proposal says which rule made it):
 
-- compounds: a capitalised name ending in Technology Park, Park, Compound, Zone, City, Casino, Resort, Complex
-  ("Silver Heron Technology Park", "Jade River Compound");
+- compounds: a capitalised name ending in Technology Park, Park, Compound, Zone, City, Casino, Resort, Complex,
+  Garden(s), Plaza ("Silver Heron Technology Park", "Jade River Compound", "Phoenix Bay Garden");
 - organisations: a capitalised name ending in Group, Holdings, Company, Co., Ltd, Limited, Inc, Corporation,
   PLC, Bank, Exchange, Trading, Agency ("Bright Harbour Holdings Co., Ltd", "Prime Asia Recruitment Agency");
   a head alone or with generic words ("Recruitment Agency", "Working Group") is no name;
 - armed groups: the region's armed groups by abbreviation (DKBA, KNA, BGF, UWSA, KNU, KNLA, MNDAA, TNLA ...)
   and names ending in Army, Guard Force, Militia, Brigade, Battalion;
 - persons: titled names ("Mr. Anan Srisuk", "Col. Saw ..."; a single name keeps its title: "Colonel Aung"),
-  names with the honorific they go by ("Boss Tan", "Madam Li", "Ko Htet", "Pak Hendra"), and names given in
-  quotes after "called himself", "known as", "knew only as", "everyone calls", "nicknamed", "alias"
-  ("Brother Kai", "Boss Liang"). A sentence about a victim (victim, survivor, rescued, escaped ...) with no
-  perpetrator's role in it proposes no person, and neither does a name given as a pseudonym or put beside a
-  victim ("One victim, Ms. Ploy (a pseudonym)", "A returnee known to staff as "Dewi""): victims are never
-  named in the graph.
+  names with the honorific or nickname-title they go by ("Boss Tan", "Madam Li", "Ko Htet", "Pak Hendra",
+  "Coach Dennis"), and names given in quotes after "called himself", "known as", "knew only as", "everyone
+  calls", "nicknamed", "alias" ("Brother Kai", "Boss Liang"). A question's first word is not part of a name
+  ("Is Sovanna Bay Holdings the real operator?"). A sentence about a victim (victim, survivor, rescued,
+  escaped ...) with no perpetrator's role in it proposes no person, and neither does a name given as a
+  pseudonym or put beside a victim ("One victim, Ms. Ploy (a pseudonym)", "A returnee known to staff as
+  "Dewi""): victims are never named in the graph.
 
 Names the graph already holds, places, countries and platforms are not proposed (the loader links those),
 nor a short form of a name the report gave in full ("Mr. Somchai" after "Mr. Somchai Boonmee"): that is the
@@ -28,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Proposal", "find_names", "short_form_of", "ARMED_GROUP_ABBREVIATIONS"]
+__all__ = ["Proposal", "find_names", "short_form_of", "short_forms", "ARMED_GROUP_ABBREVIATIONS"]
 
 ARMED_GROUP_ABBREVIATIONS = {
     "DKBA": "Democratic Karen Benevolent Army",
@@ -99,10 +100,32 @@ _LEADING = {
     "Unruly",
     "New",
     "Old",
+    # a question's first word ("Is Sovanna Bay Holdings the real operator?")
+    "Is",
+    "Was",
+    "Are",
+    "Were",
+    "Does",
+    "Did",
+    "Do",
+    "Has",
+    "Have",
+    "Had",
+    "Can",
+    "Could",
+    "Will",
+    "Would",
+    "Should",
+    "Who",
+    "What",
+    "Which",
+    "Why",
+    "How",
+    "Where",
 }
 _COMPOUND_END = re.compile(
     r"\b(?:Technology Park|Tech Park|Science Park|Industrial Park|Park|Compound|Zone|New City|"
-    r"City|Casino|Resort|Complex)$"
+    r"City|Casino|Resort|Complex|Gardens?|Plaza)$"
 )
 _ORG_END = re.compile(
     r"\b(?:Group|Holdings?|Company|Co\.,?\s*Ltd\.?|Co\.?\s+Ltd\.?|Ltd\.?|Limited|Inc\.?|"
@@ -115,7 +138,7 @@ _ARMED_END = re.compile(
 _GENERIC = re.compile(
     r"^(?:(?:Technology|Tech|Science|Industrial|Special|Economic|New|Border|Guard|National|Scam|Recruitment|"
     r"Employment|Travel|Working|Task|Contact|Expert|Advisory|Operations|Investment|Trading|Money|Crypto)\s+)*"
-    r"(?:Park|Compound|Zone|City|Casino|Resort|Complex|Group|Holdings?|Company|Bank|Army|Force|"
+    r"(?:Park|Compound|Zone|City|Casino|Resort|Complex|Gardens?|Plaza|Group|Holdings?|Company|Bank|Army|Force|"
     r"Militia|Brigade|Battalion|Agency|Exchange|Trading|Enterprises?)$"
 )
 _NAME = r"((?:[A-Z][a-z][\w'’-]*)(?:\s+[A-Z][a-z][\w'’-]*){0,3})"
@@ -123,8 +146,9 @@ _TITLE = re.compile(
     r"\b(?:(?:(?:Mr|Ms|Mrs|Dr)\.?|(?:Col|Lt|Gen|Maj|Capt|Sgt|Brig|Pol)\.|Colonel|Captain|Commander|"
     rf"Mayor|Senator|Brigadier)\s+)+{_NAME}"
 )
-# honorifics a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese), "Pak Hendra"
-_HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun)\s+{_NAME})")
+# honorifics and nickname-titles a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese),
+# "Pak Hendra", "Coach Dennis"
+_HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun|Coach)\s+{_NAME})")
 _ALIAS = re.compile(
     r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
     r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"
@@ -301,3 +325,13 @@ def short_form_of(label: str, name: str, earlier: Iterable[tuple[str, str]]) -> 
         elif label == "Compound" and len(name.split()) >= 2 and full.endswith(" " + name):
             return full
     return None
+
+
+def short_forms(label: str, name: str) -> list[str]:
+    """The shorter ways a report writes an organisation it named in full, longest first: without the legal
+    form, and the first two or more words ("Starbridge Logistics" of "Starbridge Logistics Co., Ltd", "Golden
+    Myriad" of "Golden Myriad Investment Group"). Other labels have none here."""
+    if label != "Organization":
+        return []
+    words = _LEGAL.sub("", name).split()
+    return [" ".join(words[:k]) for k in range(len(words), 1, -1) if " ".join(words[:k]) != name]

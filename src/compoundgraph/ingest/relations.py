@@ -16,9 +16,13 @@ by X; "Colonel Aung of the BGF" is a member; "Its director, Pak Hendra" directs 
 park's owner, Boss Chen" owns the park; "recruited by X for Y" makes X a recruiter for Y. The full list of
 constructions is in docs/ingest.md.
 
-"The compound", "the park", "the same casino" stand for the compound in view (the latest one named with that
-word, else the one named most), "the company" for the latest organisation, "the suspect" for the latest
-person. Only pairs the ontology allows are proposed.
+"The compound", "the park", "the same casino", "the buildings" stand for the compound in view (the latest one
+named with that word, else the one named most), "that place" for the compound named last (a name in a
+comparison, "smaller than X", is not in view), "the company" or "the agency" for the latest organisation, "the
+suspect" for the latest person, "his" or "her" before a role ("his title as director of Y", "his trading name")
+for the person named last. A place phrase puts a compound or organisation in a place ("X in Sihanoukville",
+"X is a walled block inside the Golden Triangle SEZ", "X, a shopfront in Mae Sot", "registered in Bangkok"):
+LOCATED_IN; "south of", "near" or "outside" a town propose nothing. Only pairs the ontology allows are proposed.
 """
 
 from __future__ import annotations
@@ -106,8 +110,9 @@ RULES: tuple[_Rule, ...] = (
     ),
     _rule(  # "sent more than 40 people to the Golden Lion Park"
         "RECRUITS_FOR",
-        r"\b(?:sent|sends|supplied|supplies|delivered|delivers|trafficked)\s+(?:[\w-]+\s+){0,4}?(?:people|persons|"
-        r"workers|recruits|victims|them|women|men|girls|boys|jobseekers|nationals)\s+(?:on\s+)?(?:to|into)\b",
+        r"\b(?:sent|sends|sending|supplied|supplies|supplying|delivered|delivers|trafficked)\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:people|persons|workers|recruits|victims|them|women|men|girls|boys|jobseekers|nationals|staff|labou?r)"
+        r"\s+(?:on\s+)?(?:to|into)\b",
         reach=40,
     ),
     _rule(
@@ -130,8 +135,16 @@ RULES: tuple[_Rule, ...] = (
     _rule(
         "EMPLOYED_BY",
         r"\b(?:works|worked|working)\s+(?:as\s+an?\s+[\w-]+(?:\s+[\w-]+)?\s+)?for\b|"
+        r"\b(?:works|worked|working)\s+(?:out\s+of|at|inside)\b|"
         r"\b(?:an?\s+)?employee\s+of\b",
         reach=40,
+    ),
+    # "a driver for Starbridge Logistics", "the accountant at the park"
+    _rule(
+        "EMPLOYED_BY",
+        r"\b(?:a|the|as\s+an?|as\s+the)\s+(?:driver|bodyguard|guard|accountant|translator|interpreter|"
+        r"supervisor|team\s+leader|floor\s+manager|cook|cashier|employee|staff\s+member)\s+(?:for|at|of)\b",
+        reach=_OF,
     ),
     # the route: a recruiter taking people along it ("drove them to Mae Sot"), or passing through it
     _rule(
@@ -144,14 +157,16 @@ RULES: tuple[_Rule, ...] = (
         "TRANSITED",
         r"\btransit(?:ed|s|ing)?(?:\s+(?:through|via|in|at))?\b|"
         r"\b(?:crossed|crosses)\s+(?:the\s+border\s+)?(?:back\s+)?(?:at|into|to|over\s+to|through|via)\b|"
-        r"\b(?:passed|travel+ed|went)\s+(?:through|via)\b",
+        r"\b(?:passed|travel+ed|went|journeyed)\s+(?:through|via)\b|"
+        # "travelled with the November group himself, through Chiang Rai and on to Chiang Saen"
+        r"\b(?:travel+ed|journeyed)\b[^;.]{0,60}?\b(?:through|via)\b",
         reach=40,
     ),
 )
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|nor|denie[sd]|deny|denying)\b[^,;:]*$|n['’]t\s+(?:\w+\s+)?$", re.I)
 _REFERENT = re.compile(
-    r"\b(?:the|this|that)\s+(?:same\s+)?(?:(compound|park|zone|casino|complex|resort|site|centre|center)|"
-    r"(company|firm)|(suspect|accused|defendant))\b(?!-\w)",
+    r"\b(?:the|this|that)\s+(?:same\s+)?(?:(compound|park|zone|casino|complex|resort|site|centre|center|garden|"
+    r"plaza|buildings)|(company|firm|agency)|(suspect|accused|defendant)|(?<=th(?:is|at)\s)(place))\b(?!-\w)",
     re.I,
 )
 _GUARDS = re.compile(
@@ -164,12 +179,51 @@ _POSSESSIVE = re.compile(r"^['’]s\s+(?:own\s+)?(compound|park|zone|casino|reso
 _CLOSING = re.compile(
     r"^[\s.]*,\s*(?:(?:is|was|are|were|has|had|have|been|also|still|now|reportedly|allegedly)\s+)*$", re.I
 )
-_AND = re.compile(r"^\s+(?:and|&)\s+(?:\S+\s+)?$")
+_AND = re.compile(r"^\s+(?:and|&)\s+(?:(?:then|on|onward|onwards)\s+)?(?:\S+\s+)?$")  # "and on to Chiang Saen"
 _MEMBER = re.compile(r"^,?\s+(?:of|from)\s+(?:the\s+)?$")
 _MEN = re.compile(r"^['’]s\s+(?:armed\s+)?(?:men|soldiers|troops|militiamen|militia|guards|gunmen|fighters)\b")
 _ROLES = {"owner": "OWNS", "operator": "OPERATES", "director": "DIRECTS", "chairman": "DIRECTS", "boss": "DIRECTS"}
 _ROLE_OF = re.compile(r"^['’]s\s+(owner|operator|director|chairman|boss),?\s+(?:\w+\s+){0,2}?")
 _RECRUITED_BY = re.compile(r"\brecruited\s+(?:\w+\s+){0,2}?by\b", re.I)
+_HIS_ROLE = re.compile(  # "his title as director of Lanxiang ...": the person in view
+    r"\b(?:his|her)\s+(?:title|role|position|post|job)\s+as\s+(?:the\s+)?(?:managing\s+)?"
+    r"(director|chairman|chairwoman|founder|head|owner|boss|CEO|president)\s+of\s+(?:the\s+)?",
+    re.I,
+)
+_SECURITY_AT = re.compile(r"\b(?:security|protection)\s+(?:at|for|of|around)\s+(?:the\s+)?$", re.I)
+_PROVIDED_BY = re.compile(r"^\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:provided|handled)\s+by\s+(?:the\s+)?$", re.I)
+_RANKS = (
+    r"(?:officer|commander|member|soldier|fighter|leader|colonel|lieutenant\s+colonel|captain|major|general|"
+    r"lieutenant|sergeant|brigadier)"
+)
+_MEMBER_OF = re.compile(  # "Saw Eh Kaw, an officer of the DKBA", "a commander of the DKBA's 5th Brigade"
+    rf"^,?\s+(?:an?|the)\s+(?:\w+\s+)?{_RANKS}\s+(?:of|in|with|from)\s+(?:the\s+)?$", re.I
+)
+_MEMBER_BEFORE = re.compile(r"^,?\s+(?:an?|the)\s+(?:\w+\s+)?$", re.I)  # "Saw Eh Kaw, a senior DKBA officer"
+_RANK_AFTER = re.compile(rf"^(?:['’]s)?\s+{_RANKS}\b", re.I)
+_WHO_RUNS = re.compile(  # "The man who runs Lucky Pine Park day to day is known to the workers as Boss Lim."
+    r"\b(?:the|a)\s+(?:man|woman|person|one|boss)\s+who\s+(?:\w+ly\s+)?"
+    r"(runs|ran|operates|operated|manages|managed|owns|owned|controls|controlled)\s+(?:the\s+)?$",
+    re.I,
+)
+_WHO_VERBS = {
+    **dict.fromkeys(("runs", "ran", "operates", "operated", "manages", "managed"), "OPERATES"),
+    **dict.fromkeys(("owns", "owned"), "OWNS"),
+    **dict.fromkeys(("controls", "controlled"), "CONTROLS"),
+}
+# "Jade Orchid Park is a gated block ... inside the Golden Triangle SEZ", "Crescent Bay Compound in Sihanoukville",
+# "Starbridge Logistics Co., Ltd, a two-room shopfront in Mae Sot": a place the name is in, nothing else between
+_LOCATED = re.compile(
+    r"^(?:,?\s+(?:(?:is|was)\s+)?(?:an?|the)\s+[^,;:()]{0,60}?|,?\s+(?:(?:is|was|are|were)\s+)?"
+    r"(?:located|based|situated|registered|headquartered)|)\s+(?:in|inside|within)\s+(?:the\s+)?$",
+    re.I,
+)
+_TRADING_NAME = re.compile(  # "Horizon Bridge Recruitment Agency ... appears to be nothing more than his trading name"
+    r"\b(?:is|was|appears\s+to\s+be|seems\s+to\s+be)\s+(?:(?:nothing|little)\s+more\s+than\s+|just\s+|only\s+|"
+    r"simply\s+)?(?:his|her)\s+(?:own\s+)?(?:trading\s+name|front(?:\s+company)?|shell(?:\s+company)?|"
+    r"business\s+name)\b",
+    re.I,
+)
 _ITS_ROLE = re.compile(
     r"\b(?:its|their)\s+(?:managing\s+)?(director|chairman|chairwoman|founder|boss|head|owner)\b", re.I
 )
@@ -206,7 +260,9 @@ def referents(sentence: str, mentions: list[Mention], context: list[Mention]) ->
         if any(r.start() < b and a < r.end() for a, b in taken):
             continue
         view_of = [*context, *sorted((m for m in mentions if m.end <= r.start()), key=lambda m: m.start)]
-        if r.group(1):
+        if r.group(4):  # "that place": the compound named last
+            view = next((m for m in reversed(view_of) if m.label == "Compound"), None)
+        elif r.group(1):
             view = _in_view(view_of, "Compound", r.group(1))
         elif r.group(2):
             view = _in_view(view_of, "Organization")
@@ -342,6 +398,7 @@ def _nominal(sentence: str, ms: list[Mention], context: list[Mention]) -> list[t
                 if _allowed("RECRUITS_FOR", agent.label, m.label):
                     out.append(("RECRUITS_FOR", agent, m, c.group(0)))
                 break
+    out.extend(_nominal_more(sentence, ms, context))
     # "Its director, a man known as "Pak Hendra", ...": the organisation (or compound) named just before
     for role in _ITS_ROLE.finditer(sentence):
         person = next((m for m in ms if m.label == "Person" and 0 <= m.start - role.end() <= 60), None)
@@ -349,4 +406,62 @@ def _nominal(sentence: str, ms: list[Mention], context: list[Mention]) -> list[t
         rel = "OWNS" if role.group(1).lower() == "owner" else "DIRECTS"
         if person is not None and owner is not None and _allowed(rel, person.label, owner.label):
             out.append((rel, person, owner, role.group(0)))
+    return out
+
+
+def _person_in_view(sentence: str, ms: list[Mention], context: list[Mention], at: int) -> Mention | None:
+    """Who "his" or "her" at ``at`` stands for: the person named last before it (this sentence, else before)."""
+    here = [m for m in ms if m.label == "Person" and m.end <= at]
+    return here[-1] if here else _in_view(context, "Person")
+
+
+def _nominal_more(sentence: str, ms: list[Mention], context: list[Mention]) -> list[tuple[str, Mention, Mention, str]]:
+    """Relationships stated by a role, a relative clause or a place phrase rather than by a verb between names."""
+    out: list[tuple[str, Mention, Mention, str]] = []
+
+    def add(rel: str, subj: Mention, obj: Mention, cue: str) -> None:
+        if subj.id != obj.id and _allowed(rel, subj.label, obj.label):
+            out.append((rel, subj, obj, cue))
+
+    for k, m in enumerate(ms):
+        nxt = ms[k + 1] if k + 1 < len(ms) else None
+        gap = sentence[m.end : nxt.start] if nxt is not None else ""
+        if nxt is not None and not _negated(sentence, m.start):
+            # "Security at Ruby River Park is provided by the KNA"
+            if _SECURITY_AT.search(sentence[max(0, m.start - 30) : m.start]) and _PROVIDED_BY.match(gap):
+                add("PROTECTS", nxt, m, sentence[m.start : nxt.end])
+            # "Saw Eh Kaw, an officer of the DKBA"; "Saw Eh Kaw, a DKBA officer"
+            if m.label == "Person" and nxt.label in ("ArmedGroup", "Organization"):
+                member = _MEMBER_OF.match(gap)
+                rank = _MEMBER_BEFORE.match(gap) and _RANK_AFTER.match(sentence[nxt.end :])
+                if member or rank:
+                    add("MEMBER_OF", m, nxt, sentence[m.start : nxt.end])
+            # "Crescent Bay Compound in Sihanoukville", "X, a two-room shopfront in Mae Sot"
+            if m.label in ("Compound", "Organization") and nxt.label == "Location" and _LOCATED.match(gap):
+                add("LOCATED_IN", m, nxt, sentence[m.start : nxt.end])
+    # "The man who runs Lucky Pine Park day to day is known to the workers as Boss Lim."
+    for k, m in enumerate(ms):
+        who = _WHO_RUNS.search(sentence[max(0, m.start - 80) : m.start])
+        if who is None or _negated(sentence, m.start):
+            continue
+        for person in ms[k + 1 :]:
+            gap = sentence[m.end : person.start]
+            if ";" in gap or ":" in gap:
+                break
+            if person.label == "Person" and re.search(r"\b(?:is|was)\b", gap):
+                add(_WHO_VERBS[who.group(1).lower()], person, m, who.group(0).strip() + " " + m.name)
+                break
+    # "together with his title as director of Lanxiang Digital Technology Co., Ltd"
+    for role in _HIS_ROLE.finditer(sentence):
+        held = next((m for m in ms if m.start == role.end()), None)
+        holder = _person_in_view(sentence, ms, context, role.start())
+        if held is not None and holder is not None:
+            rel = "OWNS" if role.group(1).lower() == "owner" else "DIRECTS"
+            add(rel, holder, held, role.group(0).strip())
+    # "Horizon Bridge Recruitment Agency, the name on the website, appears to be nothing more than his trading name"
+    for t in _TRADING_NAME.finditer(sentence):
+        org = next((m for m in ms if m.label == "Organization" and m.end <= t.start()), None)
+        trader = _person_in_view(sentence, ms, context, t.start())
+        if org is not None and trader is not None and not _negated(sentence, t.start()):
+            add("OPERATES", trader, org, t.group(0))
     return out

@@ -20,6 +20,7 @@ Metadata (title, publisher, url, date, kind, grade) come from the options, else 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -36,7 +37,7 @@ from ..ids import digest, entity_id, normalize
 from ..models import MAX_TEXT, Claim, Entity, Source
 from ..store.base import ClaimFilter, GraphStore
 from .base import Context, Item, Options, RowError, build
-from .candidates import find_names, short_form_of
+from .candidates import find_names, short_form_of, short_forms
 from .fields import to_date, wallet_id
 from .gazetteer import PLATFORMS, country_code, country_name, find_countries, find_platforms
 from .identifiers import find_identifiers
@@ -74,6 +75,8 @@ _ABBREV = re.compile(
     r"vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.)$"
 )
 _LEGAL_END = re.compile(r"\b(?:Co|Ltd|Inc)\.$")  # a company's name may end a sentence
+_COMPARED = re.compile(r"\b(?:than|unlike)\s+(?:the\s+)?$", re.I)
+_LEGAL_DOT = re.compile(r"\b(?:Co|Ltd|Inc)\.$")
 _LEGAL_NEXT = re.compile(r"(?:Ltd|Limited|Pte|Bhd|Inc|Co)\b")
 _DATE_IN_TEXT = re.compile(
     r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
@@ -212,7 +215,7 @@ def _quote(sentence: str) -> str:
 def place_properties(p: Place) -> dict[str, Any]:
     """A gazetteer place as a Location's properties, marked as gazetteer-derived with its source."""
     props: dict[str, Any] = {
-        "country": p.country,
+        "country": p.country or None,  # a river on several borders has none
         "kind": p.kind,
         "geo_source": "gazetteer",
         "gazetteer": p.origin,
@@ -443,9 +446,9 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
                 place_properties(ph.place),
                 entity_id("Location", ph.place.name, [ph.place.country, ph.place.kind]),
             )
-            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country)))
+            out.append((e, mention(eid, n, sentence, "place", ph.text, country=ph.place.country or None)))
             places_here.append(Mention(eid, "Location", ph.place.name, ph.start, ph.end))
-            if ph.place.country not in countries_here:  # the place's country is named through it
+            if ph.place.country and ph.place.country not in countries_here:  # the place's country is named through it
                 countries_here.add(ph.place.country)
                 cname = country_name(ph.place.country)
                 ce, ceid = entity(
@@ -502,6 +505,11 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
                 continue
             if new.rule != "armed group abbreviation" and (lookup(new.name) or country_code(new.name)):
                 continue  # a place or a country ("KNA" is also St Kitts and Nevis' code: the armed group here)
+            if _LEGAL_DOT.search(new.name) and not sentence[new.end :].strip(' "”’)'):
+                # "... Co., Ltd." ending a sentence: the full stop is the sentence's when the report also
+                # writes the name without it ("Lanxiang Digital Technology Co., Ltd, whose ...")
+                if re.search(re.escape(new.name[:-1]) + r"(?![.\w])", doc.text):
+                    new = dataclasses.replace(new, name=new.name[:-1], text=new.text.rstrip("."), end=new.end - 1)
             full = short_form_of(new.label, new.name, ((m.label, m.name) for m in context))
             if full is not None:  # "Mr. Somchai" after "Mr. Somchai Boonmee": the same one
                 first = next(m for m in context if (m.label, m.name) == (new.label, full))
@@ -513,6 +521,14 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             e, c, eid = made_candidate
             out.append((e, c))
             mentions.append(Mention(eid, new.label, new.name, new.start, new.end))
+        # "Starbridge Logistics" after "Starbridge Logistics Co., Ltd": a short form the rules above do not propose
+        taken = [*taken, *((m.start, m.end) for m in mentions)]
+        for first in {m.id: m for m in context if m.label == "Organization"}.values():
+            for short in short_forms(first.label, first.name):
+                for at in re.finditer(rf"(?<![\w'’-]){re.escape(short)}(?![\w'’-]|\s+[A-Z])", sentence):
+                    if not any(at.start() < b and a < at.end() for a, b in taken):
+                        taken.append((at.start(), at.end()))
+                        mentions.append(Mention(first.id, first.label, first.name, at.start(), at.end()))
         for rel, subj, obj, cue in find_relations(sentence, [*mentions, *places_here], context):
             prop = proposal(rel, subj, obj, cue, n, sentence)
             if ctx.store is not None and any(
@@ -521,7 +537,12 @@ def read_text(path: Path, options: Options, ctx: Context, index: EntityIndex | N
             ):
                 continue  # decided already
             out.append((None, prop))
-        context.extend(sorted(mentions, key=lambda m: m.start))
+        # a name in a comparison ("smaller than Jade Orchid Park") is not the one the report is speaking of
+        context.extend(
+            m
+            for m in sorted(mentions, key=lambda m: m.start)
+            if not _COMPARED.search(sentence[max(0, m.start - 12) : m.start])
+        )
         if not proposing and any(e is not None and PROPOSALS_SOURCE.id in e.sources for e, _c in out):
             proposing = True
             yield PROPOSALS_SOURCE, "proposals"

@@ -84,6 +84,27 @@ def test_garden_plaza_nickname_titles_and_questions() -> None:
     assert names("Does Golden Reed Investment Group own it?") == {("Organization", "Golden Reed Investment Group")}
 
 
+def test_company_forms_honorifics_and_full_names() -> None:
+    def names(sentence: str) -> set[tuple[str, str]]:
+        return {(p.label, p.name) for p in find_names(sentence)}
+
+    # a company's legal form before the name (Indonesia) or after it (Viet Nam, Malaysia)
+    assert names("They were recruited through an agency calling itself PT Sinar Jaya Abadi.") == {
+        ("Organization", "PT Sinar Jaya Abadi")
+    }
+    assert names("She works for Hoang Long Labour Export JSC as a recruitment officer.") == {
+        ("Organization", "Hoang Long Labour Export JSC")
+    }
+    assert names("The money went to Kota Emas Sdn Bhd in Johor.") >= {("Organization", "Kota Emas Sdn Bhd")}
+    assert names("The inspection reported the PT boat missing.") == set()  # "PT" alone names nothing
+    # Karen, Chinese and Indonesian honorifics kept with the name; a full name given plainly
+    assert names("A DKBA officer, Major Saw Htoo Lay, came every Friday.") >= {("Person", "Saw Htoo Lay")}
+    assert names("He was sold to a broker called Ah Keong.") >= {("Person", "Ah Keong")}
+    assert names("Workers heard the full name Wei Jianming when it was read out.") == {("Person", "Wei Jianming")}
+    assert names("The recruiter's full name, Budi Santoso, was on the receipt.") == {("Person", "Budi Santoso")}
+    assert ("Person", "Zhou Wenbo") not in names("Boss Zhou's men fear him; one saw his full name, Zhou Wenbo, once.")
+
+
 def test_relationships_stated_in_passing(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text(NOTES, encoding="utf-8")

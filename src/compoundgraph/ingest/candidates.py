@@ -129,8 +129,11 @@ _COMPOUND_END = re.compile(
 )
 _ORG_END = re.compile(
     r"\b(?:Group|Holdings?|Company|Co\.,?\s*Ltd\.?|Co\.?\s+Ltd\.?|Ltd\.?|Limited|Inc\.?|"
-    r"Co\.|Corporation|Corp\.|PLC|Plc|LLC|Bank|Exchange|Enterprises?|Trading|Agency)$"
+    r"Co\.|Corporation|Corp\.|PLC|Plc|LLC|LLP|GmbH|JSC|Joint Stock Company|Sdn\.?\s+Bhd\.?|Bhd\.?|Tbk\.?|"
+    r"Bank|Exchange|Enterprises?|Trading|Agency)$"
 )
+# an Indonesian company is named with its form first: "PT Cahaya Mitra Karya" (perseroan terbatas)
+_ORG_START = re.compile(r"^PT\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+$")
 _ARMED_END = re.compile(
     r"\b(?:Army|Guard Force|Militia|Brigade(?: \d+)?|Battalion|Defen[cs]e Force|"
     r"Liberation Front)$"
@@ -148,7 +151,13 @@ _TITLE = re.compile(
 )
 # honorifics and nickname-titles a person goes by, kept in the name: "Boss Tan", "Madam Li", "Ko Htet" (Burmese),
 # "Pak Hendra", "Coach Dennis"
-_HONORIFIC = re.compile(rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Ko|Daw|Khun|Coach)\s+{_NAME})")
+# "Saw Kyaw Thet", "Naw Paw" (Karen), "Ah Sheng" (Chinese), "Bang Andi" (Indonesian)
+_HONORIFIC = re.compile(
+    rf"\b((?:Boss|Madam|Madame|Auntie|Aunty|Uncle|Brother|Sister|Pak|Bang|Ko|Daw|Saw|Naw|Ah|Khun|Coach)\s+{_NAME})"
+)
+# a name given as someone's full name: "heard the full name Lin Haowen" ("his full name, X" names the person
+# in view again, an alias of theirs: not a new person)
+_FULL_NAME = re.compile(rf"(?<!\bhis )(?<!\bher )(?<!\btheir )\bfull name(?:\s+(?:is|was))?[:,]?\s+{_NAME}")
 _ALIAS = re.compile(
     r"\b(?:call(?:ed|ing|s)\s+(?:himself|herself|themselves)|"
     r"known(?:\s+to\s+(?:\w+\s+){1,3}?)?\s*as|nicknamed|alias|a\.k\.a\.?|"
@@ -216,7 +225,7 @@ def _named(run: str, at: int) -> Proposal | None:
     end = start + len(name)
     if _COMPOUND_END.search(name):
         return Proposal("Compound", name, name, start, end, "compound name")
-    if _ORG_END.search(name):
+    if _ORG_END.search(name) or _ORG_START.match(name):
         return Proposal("Organization", name, name, start, end, "organisation name")
     if _ARMED_END.search(name):
         return Proposal("ArmedGroup", name, name, start, end, "armed group name")
@@ -272,6 +281,9 @@ def find_names(sentence: str, taken: Iterable[tuple[int, int]] = ()) -> list[Pro
         else:  # "Colonel Aung": a single name keeps its title
             whole = sentence[m.start() : m.start(1) + len(name)]
             add(Proposal("Person", whole, m.group(0), m.start(), m.start() + len(whole), "titled name", role))
+    for m in _FULL_NAME.finditer(sentence):
+        if not victim(m.start(1), m.end(1)):
+            add(Proposal("Person", m.group(1), m.group(0), m.start(1), m.end(1), "full name", role))
     for m in _HONORIFIC.finditer(sentence):
         name = re.sub(r"['’]s$", "", m.group(1))
         if not victim(m.start(), m.start() + len(name)):

@@ -73,6 +73,25 @@ def demo_app(store: GraphStore, tmp: Path, role: str = "analyst") -> Any:
     )
 
 
+def offline_page(browser: Any, base: str, size: tuple[int, int]) -> tuple[Any, UI]:
+    """A new browser context and page on the app at ``base`` that loads nothing from anywhere else (each
+    refused address lands in ``UI.blocked``) and keeps the page's uncaught errors in ``UI.errors``."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    page = context.new_page()
+    u = UI(page, base)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(base + "/"):
+            r.continue_()
+        else:
+            u.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: u.errors.append(str(e)))
+    return context, u
+
+
 class UI:
     """A page on the app with helpers for the chart canvas."""
 

@@ -19,7 +19,7 @@ from compoundgraph.ingest.base import Options
 from compoundgraph.ingest.pipeline import ingest
 from compoundgraph.settings import Settings
 from compoundgraph.store import GraphStore
-from tests.support.ui import UI, LiveServer
+from tests.support.ui import UI, LiveServer, offline_page
 from tests.support.world import INGEST
 
 
@@ -35,18 +35,7 @@ def investigator(browser: Any, world: GraphStore, tmp_path: Path, request: pytes
         ),
     )
     with LiveServer(app) as live:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
-        page = context.new_page()
-        u = UI(page, live.url)
-        page.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if r.request.url.startswith(live.url + "/")
-                else (u.blocked.append(r.request.url), r.abort())
-            ),
-        )
-        page.on("pageerror", lambda e: u.errors.append(str(e)))
+        context, u = offline_page(browser, live.url, (1400, 900))
         yield u
         u.shot(re.sub(r"[^\w.-]+", "_", request.node.name))
         context.close()

@@ -25,7 +25,7 @@ from compoundgraph.api.security import KeyStore
 from compoundgraph.ingest import Options, ingest
 from compoundgraph.settings import Settings
 from compoundgraph.store import GraphStore
-from tests.support.ui import UI, LiveServer
+from tests.support.ui import UI, LiveServer, offline_page
 from tests.support.world import INGEST
 
 MOEI = INGEST / "field-report-moei-crossing.md"
@@ -53,18 +53,8 @@ def page_as(browser: Any, keyed: tuple[LiveServer, dict[str, str]], request: pyt
     opened: list[tuple[Any, UI]] = []
 
     def make(role: str) -> UI:
-        context = browser.new_context(viewport={"width": SIZE[0], "height": SIZE[1]}, bypass_csp=True)
-        page = context.new_page()
-        u = UI(page, live.url)
-        page.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if r.request.url.startswith(live.url + "/")
-                else (u.blocked.append(r.request.url), r.abort())
-            ),
-        )
-        page.on("pageerror", lambda e: u.errors.append(str(e)))
+        context, u = offline_page(browser, live.url, SIZE)
+        page = u.page
         page.goto(live.url + "/")
         page.wait_for_function("window.cg && window.cg.ready === true")
         page.evaluate("() => { cg.ready = false; }")

@@ -73,15 +73,20 @@ def demo_app(store: GraphStore, tmp: Path, role: str = "analyst") -> Any:
     )
 
 
-def offline_page(browser: Any, base: str, size: tuple[int, int]) -> tuple[Any, UI]:
-    """A new browser context and page on the app at ``base`` that loads nothing from anywhere else (each
-    refused address lands in ``UI.blocked``) and keeps the page's uncaught errors in ``UI.errors``."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+def offline_page(browser: Any, base: str, size: tuple[int, int] = (1400, 900)) -> tuple[Any, UI]:
+    """A new browser context and page on the app at ``base`` that loads nothing from anywhere else but
+    ``data:`` and ``blob:`` URLs (each refused address lands in ``UI.blocked``); the page's uncaught errors go
+    to ``UI.errors`` and every request to ``UI.requests``. Downloads are accepted."""
+    # bypass_csp: Playwright evaluates wait_for_function predicates with eval, which the app's CSP forbids;
+    # tests/ui/test_ui_csp.py drives the page with the CSP in force
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, accept_downloads=True, bypass_csp=True
+    )
     page = context.new_page()
     u = UI(page, base)
 
     def route(r: Any) -> None:
-        if r.request.url.startswith(base + "/"):
+        if r.request.url.startswith(base + "/") or r.request.url.startswith(("data:", "blob:")):
             r.continue_()
         else:
             u.blocked.append(r.request.url)
@@ -89,6 +94,7 @@ def offline_page(browser: Any, base: str, size: tuple[int, int]) -> tuple[Any, U
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: u.errors.append(str(e)))
+    page.on("request", lambda r: u.requests.append(r.url))
     return context, u
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from compoundgraph.store import GraphStore
-from tests.support.ui import CHROMIUM, CHROMIUM_ARGS, UI, LiveServer, demo_app
+from tests.support.ui import CHROMIUM, CHROMIUM_ARGS, UI, LiveServer, demo_app, offline_page
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +36,7 @@ def server(world: GraphStore, tmp_path: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def ui(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[UI]:
-    # bypass_csp: Playwright's wait_for_function evaluates its predicate with eval, which the app's CSP
-    # forbids; the UI under its CSP is tested in test_ui_csp.py
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, bypass_csp=True)
-    page = context.new_page()
-    u = UI(page, server.url)
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(server.url + "/") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            u.blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: u.errors.append(str(e)))
-    page.on("request", lambda r: u.requests.append(r.url))
+    context, u = offline_page(browser, server.url)
     yield u
     u.shot(re.sub(r"[^\w.-]+", "_", request.node.name))
     context.close()

@@ -18,7 +18,7 @@ import pytest
 
 from compoundgraph.loader import load_jsonl
 from compoundgraph.store import EmbeddedStore, GraphStore
-from tests.support.ui import ARTIFACTS, UI, LiveServer, demo_app
+from tests.support.ui import ARTIFACTS, UI, LiveServer, demo_app, offline_page
 from tests.support.world import SAMPLE
 
 WALLET_71 = "wallet-7f31cffd7572f235"  # 71 neighbours in the demo graph
@@ -72,22 +72,9 @@ def demo(browser: Any, demo_server: LiveServer, request: pytest.FixtureRequest) 
     """A 1280x720 page on the demo graph; console errors, script errors and outside requests fail the test."""
     # bypass_csp: Playwright evaluates wait_for_function predicates with eval, which the CSP forbids;
     # tests/ui/test_ui_csp.py drives the same page with the CSP in force
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True, bypass_csp=True)
-    page = context.new_page()
-    u = UI(page, demo_server.url)
+    context, u = offline_page(browser, demo_server.url, (1280, 720))
     console: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(demo_server.url + "/") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            u.blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: u.errors.append(str(e)))
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda r: u.requests.append(r.url))
+    u.page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     yield u
     u.shot(re.sub(r"[^\w.-]+", "_", request.node.name))
     context.close()

@@ -33,7 +33,7 @@ from compoundgraph.loader import load_jsonl
 from compoundgraph.models import Entity
 from compoundgraph.store import EmbeddedStore, GraphStore
 from compoundgraph.store.investigations import investigations_of
-from tests.support.ui import ARTIFACTS, UI, LiveServer, demo_app
+from tests.support.ui import ARTIFACTS, UI, LiveServer, demo_app, offline_page
 from tests.support.world import SAMPLE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -55,32 +55,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     store.close()
 
 
-def page_on(browser: Any, url: str, viewport: tuple[int, int] = (1400, 900)) -> tuple[Any, UI]:
-    """A fresh context and a page on the app at ``url``; requests elsewhere are aborted and recorded."""
-    # bypass_csp: Playwright evaluates wait_for_function predicates with eval, which the CSP forbids;
-    # tests/ui/test_ui_csp.py drives the page with the CSP in force
-    context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True, bypass_csp=True
-    )
-    page = context.new_page()
-    u = UI(page, url)
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(url + "/") or r.request.url.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            u.blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: u.errors.append(str(e)))
-    page.on("request", lambda r: u.requests.append(r.url))
-    return context, u
-
-
 @pytest.fixture
 def demo(browser: Any, demo_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[UI]:
-    context, u = page_on(browser, demo_server.url)
+    context, u = offline_page(browser, demo_server.url)
     yield u
     u.shot(re.sub(r"[^\w.-]+", "_", request.node.name))
     context.close()
@@ -515,7 +492,7 @@ def test_a_partner_sees_a_shared_investigation_redacted_and_read_only(browser: A
     assert made.status_code == 201
     inv_id = made.json()["id"]
     # the owner shares it from the page: Share… with the partner's key, read only
-    context, owner = page_on(browser, keyed.live.url)
+    context, owner = offline_page(browser, keyed.live.url)
     try:
         sign_in(owner, keyed.keys["investigator"])
         open_from_list(owner, "Lotus for partners")
@@ -544,7 +521,7 @@ def test_a_partner_sees_a_shared_investigation_redacted_and_read_only(browser: A
     visible = {e["id"] for e in theirs["chart"]["entities"]}
     assert "case-0001" not in visible and visible < set(ids)
 
-    context, u = page_on(browser, keyed.live.url)
+    context, u = offline_page(browser, keyed.live.url)
     try:
         sign_in(u, keyed.keys["partner"])
         u.page.click("#inv-open")

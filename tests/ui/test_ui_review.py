@@ -35,7 +35,7 @@ def investigator(browser: Any, world: GraphStore, tmp_path: Path, request: pytes
         ),
     )
     with LiveServer(app) as live:
-        context, u = offline_page(browser, live.url, (1400, 900))
+        context, u = offline_page(browser, live.url)
         yield u
         u.shot(re.sub(r"[^\w.-]+", "_", request.node.name))
         context.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..models import Claim, Entity, Source
 from ..store.base import GraphStore
+from ..store.filters import is_proposal
 
 __all__ = ["Found", "SHOWN"]
 
@@ -50,7 +51,7 @@ class Found:
         if fmt != "text":
             return  # a spreadsheet's rows are counted by type; a report's findings are listed
         self._names[record.id] = (record.label, record.name)
-        if record.properties.get("status") == "pending":
+        if is_proposal(record.properties):
             self._put(self.proposed, record.id, {"id": record.id, "label": record.label, "name": record.name})
         elif record.label == "Location":
             self._location(record.id, record.name, record.properties)

@@ -20,6 +20,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from ...errors import CompoundGraphError, InvalidInput, TooLarge
 from ...exports.trust import default_trust_path
+from ...ingest.text import TEXT_SUFFIXES
 from ...loader import load_jsonl, read_jsonl
 from ...store import GraphStore
 from ..deps import Ctx, Editor, audit_detail, param
@@ -64,9 +65,9 @@ async def ingest(
 
         param("handling", ontology().handling_rank, handling)
     name = safe_upload_name(file.filename)
-    if meta is not None and Path(name).suffix.lower() not in _report_suffixes():
+    if meta is not None and Path(name).suffix.lower() not in TEXT_SUFFIXES:
         raise InvalidInput(
-            f"a metadata file goes with a report ({', '.join(_report_suffixes())}), not with {name}", where="meta"
+            f"a metadata file goes with a report ({', '.join(TEXT_SUFFIXES)}), not with {name}", where="meta"
         )
     with tempfile.TemporaryDirectory(prefix="cg-ingest-") as tmp:
         path = Path(tmp) / name
@@ -98,14 +99,6 @@ async def ingest(
             exc.detail = exc.detail.replace(str(path), name).replace(tmp, "")
             raise
     return {"filename": name, "sha256": digest.hexdigest(), "bytes": size, "dry_run": dry_run, **summary}
-
-
-def _report_suffixes() -> tuple[str, ...]:
-    try:
-        from ...ingest.text import TEXT_SUFFIXES
-    except ImportError:  # a build without the ingest package reads no reports
-        return ()
-    return TEXT_SUFFIXES
 
 
 async def _save(upload: UploadFile, path: Path, size: int, limit: int, where: str) -> tuple[Any, int]:

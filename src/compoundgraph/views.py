@@ -81,15 +81,33 @@ def _links(claims: Iterable[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
+def link_badges(claims: Iterable[Claim]) -> tuple[set[str], set[str]]:
+    """Ids of the claims of contested links and of corroborated links, in one pass (the rule of
+    :func:`compoundgraph.store.filters.link_is`). Most links on a chart have one claim: such a link is
+    contested only when its source denies it, and never corroborated."""
+    contested: set[str] = set()
+    corroborated: set[str] = set()
+    for group in _links(claims):
+        if len(group) == 1:
+            if stance_of(group[0]) == "denies":
+                contested.add(group[0].id)
+            continue
+        if link_is(group, "contested"):
+            contested.update(c.id for c in group)
+        if link_is(group, "corroborated"):
+            corroborated.update(c.id for c in group)
+    return contested, corroborated
+
+
 def contested_ids(claims: Iterable[Claim]) -> set[str]:
     """Ids of the claims of contested links: a source denies the link, or its asserting sources give
     different periods (the claim filter's rule, :func:`compoundgraph.store.filters.link_is`)."""
-    return {c.id for g in _links(claims) if link_is(g, "contested") for c in g}
+    return link_badges(claims)[0]
 
 
 def corroborated_ids(claims: Iterable[Claim]) -> set[str]:
     """Ids of the claims of corroborated links: two or more sources assert the link and none denies it."""
-    return {c.id for g in _links(claims) if link_is(g, "corroborated") for c in g}
+    return link_badges(claims)[1]
 
 
 def edge_json(c: Claim, contested: bool = False, corroborated: bool = False) -> dict[str, Any]:
@@ -122,8 +140,7 @@ def subgraph_json(
 ) -> dict[str, Any]:
     claims = list(claims)
     nodes = list(nodes)
-    contested = contested_ids(claims)
-    corroborated = corroborated_ids(claims)
+    contested, corroborated = link_badges(claims)
     supernodes = supernodes or {}
     hops = hops or {}
     looks = {label: _look(label) for label in {n.label for n in nodes}}  # once per label, not per node

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from compoundgraph.errors import StoreUnavailable
 from compoundgraph.loader import load_jsonl
+from compoundgraph.models import Claim
 from compoundgraph.store import ClaimFilter, EmbeddedStore, GraphStore
 from tests.support.world import WORLD
 
@@ -78,3 +80,41 @@ def test_graph_columns_of_an_empty_store(tmp_path: Path) -> None:
     cols = EmbeddedStore(tmp_path / "empty.sqlite").graph_columns()
     assert cols.ids == [] and cols.src.shape == (0,) and cols.fps.shape == (0, 12)
     assert np.array_equal(cols.dst, np.zeros(0, dtype=np.int64))
+
+
+def _one_more_neighbour(store: GraphStore, hub: str, n: int) -> None:
+    """Give ``hub`` a new neighbour: a copy of one of its neighbours, joined the way that one is."""
+    template = next(c for c in store.claims_of([hub], ClaimFilter()) if c.subject != c.object)
+    end = "object" if template.subject == hub else "subject"
+    near = store.get_entities([getattr(template, end)])[getattr(template, end)]
+    twin = near.model_copy(update={"id": f"{near.id}-twin-{n}", "name": f"{near.name} {n}"})
+    data = template.model_dump()
+    data.update({"id": "", end: twin.id})
+    store.upsert([twin, Claim.model_validate(data)])
+
+
+def test_kept_hub_degrees_follow_every_write(tmp_path: Path) -> None:
+    """Hubs' degrees are kept between walks; a write through another connection (another process or
+    thread) or through this one is seen by the next count, never an old kept one."""
+    path = tmp_path / "e.sqlite"
+    reader = EmbeddedStore(path, supernode_threshold=2)
+    load_jsonl(reader, [WORLD])
+    flt = ClaimFilter()
+    everyone = [e.id for e in reader.iter_entities()]
+    hub, degree = max(reader.degrees(everyone, flt).items(), key=lambda kv: kv[1])
+    assert degree > 2 and reader.degrees([hub], flt) == {hub: degree}  # counted, then kept
+    assert any(h == hub for h, _ in reader._hubs)
+
+    other = EmbeddedStore(path)  # another connection: what another process or worker would write through
+    _one_more_neighbour(other, hub, 1)
+    assert reader.degrees([hub], flt) == {hub: degree + 1}
+
+    _one_more_neighbour(reader, hub, 2)  # this connection's own write
+    assert reader.degrees([hub], flt) == {hub: degree + 2}
+
+    worker = threading.Thread(target=_one_more_neighbour, args=(reader, hub, 3))  # another thread's connection
+    worker.start()
+    worker.join()
+    assert reader.degrees([hub], flt) == {hub: degree + 3}
+    other.close()
+    reader.close()

@@ -66,6 +66,7 @@ _KEYED_IDS = (
     + " ORDER BY a.id LIMIT ?2)) FROM s"
 )
 SCHEMA_VERSION = "2"
+_HUB_DEGREES = 50_000  # hub degrees kept (see degrees)
 
 # A proposed entity, pending or rejected (filters.is_proposal). The partial index entities_proposed holds
 # exactly those rows, so the filter's "not a proposed entity" reads a few index entries, never the documents.
@@ -186,6 +187,9 @@ class EmbeddedStore(GraphStore):
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._conns: list[sqlite3.Connection] = []
+        self._hubs: dict[tuple[str, tuple[Any, ...]], int] = {}  # see degrees
+        self._hubs_lock = threading.Lock()
+        self._hubs_generation = 0
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # created private (0600) like the key file; SQLite gives its -wal and -shm files the same mode
@@ -407,7 +411,39 @@ class EmbeddedStore(GraphStore):
                 AND {_filter("c", flt)}
             ) WHERE n != m GROUP BY n
         """
-        return {n: d for n, d in self.db.execute(sql, _params(flt, ids)).fetchall() if d > above}
+        params = _params(flt, ids)
+        if self.db.in_transaction:  # what it counts may yet be rolled back: not kept
+            return {n: d for n, d in self.db.execute(sql, params).fetchall() if d > above}
+        # A hub's count reads every claim it has (tens of thousands for a busy platform or bank), and the same
+        # hubs border many neighbourhoods: their counts are kept, for every thread, while the store is unchanged.
+        key = tuple(v for k, v in params.items() if k != "ids")
+        generation = self._hub_generation()
+        known = {i: d for i in ids if (d := self._hubs.get((i, key))) is not None}
+        if len(known) < len(ids):
+            if known:
+                params["ids"] = json.dumps([i for i in ids if i not in known])
+            counted = dict(self.db.execute(sql, params).fetchall())
+            known.update(counted)
+            with self._hubs_lock:
+                if self._hubs_generation == generation:  # nothing changed while counting
+                    if len(self._hubs) >= _HUB_DEGREES:
+                        self._hubs.clear()
+                    self._hubs.update(((n, key), d) for n, d in counted.items() if d > self.supernode_threshold)
+        return {n: d for n, d in known.items() if d > above}
+
+    def _hub_generation(self) -> int:
+        """The kept hub degrees' generation, after emptying them if the store may have changed since this
+        thread's connection last looked: ``PRAGMA data_version`` moves when another connection (thread or
+        process) commits, ``total_changes`` when this one writes. A count begun in an older generation is
+        not kept."""
+        db, local = self.db, self._local
+        token = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        with self._hubs_lock:
+            if getattr(local, "hub_token", None) != token:
+                local.hub_token = token
+                self._hubs.clear()
+                self._hubs_generation += 1
+            return self._hubs_generation
 
     def claims_between(self, ids: Sequence[str], flt: ClaimFilter) -> list[Claim]:
         # "+c.object" keeps SQLite from probing the index once per (subject, object) pair of the two lists

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
+from ...errors import InvalidInput
 from ...store import ClaimFilter, GraphStore
 from ..deps import Reader, Store, param
 from ..redaction import claim_filter
@@ -65,12 +66,16 @@ def make_filter(
 ) -> ClaimFilter:
     """Validate each part on its own, so a 422 names the parameter at fault; partners are narrowed."""
     t, r, st = split(types), split(rel_types), split(stance)
-    param("types", lambda: ClaimFilter.make(entity_types=t))
-    param("rel_types", lambda: ClaimFilter.make(rel_types=r))
-    param("min_grade", lambda: ClaimFilter.make(min_grade=min_grade))
-    param("as_of", lambda: ClaimFilter.make(as_of=as_of))
-    param("stance", lambda: ClaimFilter.make(stances=st))
-    param("link", lambda: ClaimFilter.make(link=link))
+    try:
+        ClaimFilter.make(r, t, min_grade, as_of, stances=st, link=link)
+    except InvalidInput:  # which parameter is at fault
+        param("types", lambda: ClaimFilter.make(entity_types=t))
+        param("rel_types", lambda: ClaimFilter.make(rel_types=r))
+        param("min_grade", lambda: ClaimFilter.make(min_grade=min_grade))
+        param("as_of", lambda: ClaimFilter.make(as_of=as_of))
+        param("stance", lambda: ClaimFilter.make(stances=st))
+        param("link", lambda: ClaimFilter.make(link=link))
+        raise
     return claim_filter(principal, store, r, t, min_grade, as_of, stances=st, link=link)
 
 

@@ -114,12 +114,12 @@ def _redacted(principal: Principal, store: GraphStore, flt: ClaimFilter, net: Eg
 
 def _types(name: str, values: list[str] | None) -> list[str]:
     t = split(values)
-    return list(param(name, lambda: ClaimFilter.make(entity_types=t)).entity_types)
+    return list(param(name, lambda: ClaimFilter.make(entity_types=t)).entity_types) if t else []
 
 
 def _rels(name: str, values: list[str] | None) -> list[str]:
     r = split(values)
-    return list(param(name, lambda: ClaimFilter.make(rel_types=r)).rel_types)
+    return list(param(name, lambda: ClaimFilter.make(rel_types=r)).rel_types) if r else []
 
 
 @router.get("/ego", response_model=None, responses=ERRORS)

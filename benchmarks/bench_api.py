@@ -21,10 +21,10 @@ For each store (embedded SQLite; Neo4j on ``--neo4j-port`` with data in ``--neo4
    the same order, beside ``GET /health`` (the floor of a request on this machine); 8 concurrent clients
    (httpx) for ``--duration`` seconds; 32 clients for as long (kept for continuity);
 5. figures: p50/p95/p99, requests/s, errors, API overhead (one-client HTTP p50 minus direct p50), the 8-client
-   p95 against 4x the one-client p95, and CPU per request (API server, Neo4j, the load generator). Beside the
-   ratio, its floor in the same run: clients that always have a request in flight share the cores, so each
-   request gets at most (cores - the load generator's share) / clients of a core - 8 / (2 - L) times its
-   one-client time for 8 clients on 2 cores, 4x only with a load generator that costs nothing.
+   p95 against 4x the one-client p95, and CPU per request (API server, Neo4j, the load generator);
+6. beside the 8 clients, 8 processes calling ``store.ego`` directly in a closed loop (no HTTP, no load
+   generator): what sharing the cores costs the store alone - eight callers that always have a call in flight
+   on two cores stretch each call about fourfold however fast the API is.
 
 Targets: one client p95 <= 25 ms embedded, <= 40 ms Neo4j; API overhead <= 1.5 ms; 8 clients p95 <= 4x the
 one-client p95 with no errors. ``--profile`` splits one request's time in process: store traversal, JSON
@@ -56,7 +56,6 @@ HEAVY_POOL = 1_000  # the wallets with the most transfers, of which a tenth of t
 TARGET_ONE_P95 = {"embedded": 25.0, "neo4j": 40.0}
 TARGET_OVERHEAD_MS = 1.5
 TARGET_CONCURRENT_RATIO = 4.0
-CORES = os.cpu_count() or 1
 
 
 # -- world -------------------------------------------------------------------------------------------
@@ -470,9 +469,67 @@ def _worker(task: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def direct_callers(
+    kind: str, target: str, ids: list[str], clients: int, duration: float, warmup: float
+) -> dict[str, Any]:
+    """``clients`` processes calling ``store.ego`` directly in a closed loop, no HTTP: what sharing the cores
+    costs the store alone (each process its own store handle, as the API's workers have)."""
+    start = time.time() + 8.0  # every process opens its store first, then all begin together
+    procs, outs = [], []
+    for i in range(clients):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(
+                {
+                    "direct": kind,
+                    "target": target,
+                    "ids": ids,
+                    "seed": i,
+                    "start": start,
+                    "duration": duration,
+                    "warmup": warmup,
+                },
+                f,
+            )
+        outs.append((f.name, f.name + ".out"))
+        procs.append(subprocess.Popen([sys.executable, __file__, "--load-worker", f.name, f.name + ".out"], cwd=ROOT))
+    latencies: list[float] = []
+    for proc, (task, out) in zip(procs, outs, strict=True):
+        if proc.wait() != 0:
+            raise SystemExit(f"a direct caller exited with {proc.returncode}")
+        latencies += json.loads(Path(out).read_text())["latencies"]
+        os.unlink(task)
+        os.unlink(out)
+    return {"latencies": latencies, "rps": len(latencies) / duration}
+
+
+def _direct_caller(a: dict[str, Any]) -> dict[str, Any]:
+    from compoundgraph.settings import Settings
+    from compoundgraph.store import open_store
+
+    settings = (
+        Settings(neo4j_uri=a["target"])
+        if a["direct"] == "neo4j"
+        else Settings(neo4j_uri="", embedded_path=Path(a["target"]))
+    )
+    rng = random.Random(a["seed"])
+    latencies = []
+    with open_store(settings, init=False) as store:
+        time.sleep(max(0.0, a["start"] - time.time()))
+        stop_warm = time.perf_counter() + a["warmup"]
+        stop = stop_warm + a["duration"]
+        while (now := time.perf_counter()) < stop:
+            t = time.perf_counter()
+            store.ego(rng.choice(a["ids"]), HOPS, None, LIMIT)
+            if now >= stop_warm:
+                latencies.append((time.perf_counter() - t) * 1000)
+    return {"latencies": latencies}
+
+
 def load_worker(args_path: str, out_path: str) -> None:
     a = json.loads(Path(args_path).read_text())
-    if a.get("one"):
+    if a.get("direct"):
+        result = _direct_caller(a)
+    elif a.get("one"):
         result = one_client(a["port"], a["key"], a["ids"], a["warmup"], a["health"])
     else:
         result = asyncio.run(_load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"]))
@@ -558,20 +615,17 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
                 "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0,
                 "client_cpu_ms": load["client_cpu_s"] * 1000 / sent if sent else float("nan"),
             }
-            # Closed-loop clients that each always have a request in flight share the cores: a request gets
-            # (cores - what the load generator uses) / clients of a core, so its latency is at least its
-            # one-client time stretched by clients / (cores - load generator) - 4x for 8 clients on 2 idle cores.
-            run_ = runs[str(clients)]
-            run_["client_cores"] = min(CORES - 0.01, load["client_cpu_s"] / (args.duration + args.warmup))
-            run_["floor_ratio"] = clients / (CORES - run_["client_cores"])
     finally:
         server.terminate()
         server.wait(30)
+    target = f"bolt://127.0.0.1:{args.neo4j_port}" if kind == "neo4j" else str(data)
+    shared = direct_callers(kind, target, ids, 8, args.duration, args.warmup)
     lat = one["latencies"]
     return {
         "store": kind,
         "sample": len(ids),
         "direct": base,
+        "direct_8": shared,
         "db_hits": hits,
         "profile": prof,
         "one": {
@@ -634,6 +688,12 @@ def report(r: dict[str, Any]) -> None:
         + f"; API CPU overhead (server CPU per request - direct CPU per call, means): "
         f"{one['api_cpu_ms'] - statistics.mean(d['cpu_ms']):.2f} ms"
     )
+    d8 = r["direct_8"]["latencies"]
+    print(
+        f"  8 direct callers (processes calling store.ego, no HTTP, no load generator): {r['direct_8']['rps']:.1f} "
+        f"calls/s, p50 / p95 / p99 {_ms(d8)} ms; p95 = {pct(d8, 95) / pct(d['ms'], 95):.1f}x one caller's "
+        "(what sharing the cores costs the store alone)"
+    )
     for clients, run in r["runs"].items():
         ratio = run["p95"] / one["p95"]
         line = (
@@ -644,11 +704,6 @@ def report(r: dict[str, Any]) -> None:
             ok = ratio <= TARGET_CONCURRENT_RATIO and not run["errors"]
             line += f" (target <= {TARGET_CONCURRENT_RATIO:g}x, 0 errors: {'met' if ok else 'MISSED'})"
         print(line)
-        print(
-            f"      the floor of this run: {clients} busy clients share {CORES} cores, of which the load generator "
-            f"took {run['client_cores']:.2f}; each request gets at most ({CORES} - {run['client_cores']:.2f}) / "
-            f"{clients} of a core, so p95 >= {run['floor_ratio']:.1f}x the one-client p95 (processor sharing)"
-        )
         print(
             f"      CPU per request: API server {run['api_cpu_ms']:.1f} ms"
             + (f", Neo4j {run['db_cpu_ms']:.1f} ms" if kind == "neo4j" else "")

@@ -1,7 +1,10 @@
 // The claim filter, included where a query reads `__CLAIM_FILTER__`: relationship `r` between nodes `a` and
 // `b` passes when its type, grade, handling code and dates pass, it neither rests on nor points at a
 // hidden source, and - unless $proposals - it is no proposal awaiting review (a candidate's own mention or
-// proposed relationship not accepted) and touches no proposed entity that is pending or rejected. The same
+// proposed relationship not accepted) and touches no proposed entity that is pending or rejected: a node
+// labelled :Proposed (every write keeps that label equal to filters.is_proposal, and `init` repairs a
+// database written before it existed; a label test reads the node record already loaded, where testing
+// `candidate_rule` and `status` walked each end's property chain for every relationship looked at). The same
 // rule as ClaimFilter.base_passes (Python) and _FILTER (the embedded store's SQL); tests hold the three
 // equal. The stance part is cypher/fragments/claim_stance.cypher. The neighbour-type check differs per
 // query and stays in each file.
@@ -17,5 +20,4 @@
   AND ($proposals
        OR (NOT (type(r) = 'MENTIONED_IN' AND coalesce(r.role, '') IN ['candidate', 'candidate-relation']
                 AND coalesce(r.status, '') <> 'accepted')
-           AND NOT (a.candidate_rule IS NOT NULL AND coalesce(a.status, '') IN ['pending', 'rejected'])
-           AND NOT (b.candidate_rule IS NOT NULL AND coalesce(b.status, '') IN ['pending', 'rejected'])))
+           AND NOT a:Proposed AND NOT b:Proposed))

@@ -1,9 +1,7 @@
 // The claims the default claim filter drops as proposals, per type: those touching a proposed entity that is
 // pending or rejected, and proposals' own claims not accepted (cypher/fragments/claim_filter.cypher).
 CALL () {
-  MATCH (n:Entity)
-  WHERE n.candidate_rule IS NOT NULL AND n.status IN ['pending', 'rejected']
-  MATCH (n)-[r]-()
+  MATCH (n:Entity:Proposed)-[r]-()
   RETURN r
   UNION
   MATCH ()-[r:MENTIONED_IN]->()

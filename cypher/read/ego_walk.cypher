@@ -7,7 +7,7 @@
 // not counted, returned only as claim ends), $avoid (not entered), and the claim filter's.
 MATCH (c:Node {id: $center})
 // a proposed centre awaiting review is no entity unless $proposals (the claim filter's rule for an end)
-WHERE $proposals OR NOT (c.candidate_rule IS NOT NULL AND coalesce(c.status, '') IN ['pending', 'rejected'])
+WHERE $proposals OR NOT c:Proposed
 WITH c, 1 AS hop, [c] AS frontier, [c] AS seen, 1 AS returned, false AS truncated, [] AS supers,
      [[c, 0]] AS depth, 0 AS center_degree
 __EGO_RING__

@@ -6,7 +6,7 @@ WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $page
 WITH collect(n.id) AS scanned,
      collect(CASE
-       WHEN $proposals OR NOT (n.candidate_rule IS NOT NULL AND coalesce(n.status, '') IN ['pending', 'rejected'])
+       WHEN $proposals OR NOT n:Proposed
        THEN properties(n)
      END) AS rows
 RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1] END AS last, size(scanned) AS scanned, rows

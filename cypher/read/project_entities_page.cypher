@@ -7,7 +7,7 @@ WITH n ORDER BY n.id LIMIT $page
 WITH collect(n) AS scanned
 WITH scanned,
      [n IN scanned WHERE (size($entity_types) = 0 OR n.label IN $entity_types)
-        AND ($proposals OR NOT (n.candidate_rule IS NOT NULL AND coalesce(n.status, '') IN ['pending', 'rejected']))]
+        AND ($proposals OR NOT n:Proposed)]
        AS kept
 RETURN CASE WHEN size(scanned) = 0 THEN null ELSE scanned[-1].id END AS last, size(scanned) AS scanned,
        [n IN kept | id(n)] AS keys, [n IN kept | n.id] AS ids, [n IN kept | n.label] AS labels,

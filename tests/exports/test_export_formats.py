@@ -17,6 +17,7 @@ from stix2validator import ValidationOptions, validate_string
 
 from compoundgraph.exports import build_view, export_bytes, render
 from compoundgraph.exports.selection import ExportView
+from compoundgraph.models import Entity, Source
 from compoundgraph.store import GraphStore
 from tests.support.world import WORLD
 
@@ -365,3 +366,25 @@ def test_screening_csv_follows_the_same_spreadsheet_rule(tmp_path: Path) -> None
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
     assert "'-sheet1!A1" in cells and "'@Kyaw Lin Thu" in cells
+
+
+def test_neo4j_admin_labels_proposals_as_the_store_does() -> None:
+    """A proposal pending or rejected carries ``Proposed`` (the label the Neo4j store's reads test); an
+    accepted one does not."""
+    report = Source(title="Report", kind="report")
+    made = {
+        status: Entity(
+            label="Compound",
+            name=f"Export {status} Park",
+            properties={"status": status, "candidate_rule": "park", "proposed_in": report.id},
+            sources=[report.id],
+        )
+        for status in ("pending", "accepted", "rejected")
+    }
+    view = ExportView(sources={report.id: report}, entities={e.id: e for e in made.values()}, claims=[], query={})
+    rows = list(csv.reader(io.StringIO(render(view, "neo4j-admin")["nodes_Compound.csv"].decode())))[1:]
+    assert {r[0]: r[1] for r in rows} == {
+        made["pending"].id: "Node;Entity;Compound;Proposed",
+        made["accepted"].id: "Node;Entity;Compound",
+        made["rejected"].id: "Node;Entity;Compound;Proposed",
+    }

@@ -28,10 +28,10 @@ from compoundgraph.ingest import Options, ingest
 from compoundgraph.loader import load_jsonl
 from compoundgraph.models import claim_fingerprint
 from compoundgraph.settings import get_settings
-from compoundgraph.store import GraphStore
+from compoundgraph.store import ClaimFilter, GraphStore
 from compoundgraph.store.neo4j import Neo4jStore
 from tests.support.neo4j import make_neo4j_store
-from tests.support.world import ROOT, WORLD
+from tests.support.world import ROOT, WORLD, proposal_records
 
 LAUNCHER = ROOT / "scripts" / "neo4j-local"
 
@@ -92,7 +92,8 @@ def _bulk_store(env: dict[str, str]) -> Iterator[Neo4jStore]:
 
 def _with_repeats(tmp: Path) -> Path:
     """Records that repeat ids of the world with other content: an entity seen twice again with another name,
-    aliases and properties, and a claim seen again with another grade and quote (its id is the same)."""
+    aliases and properties, and a claim seen again with another grade and quote (its id is the same); and
+    proposed entities, one accepted by a later record."""
     lines = [json.loads(x) for x in WORLD.read_text(encoding="utf-8").splitlines() if x.strip()]
     entity = next(r for r in lines if r["record"] == "entity" and r["label"] == "Person")
     claim = next(r for r in lines if r["record"] == "claim" and r["type"] != "MENTIONED_IN")
@@ -106,14 +107,29 @@ def _with_repeats(tmp: Path) -> Path:
     # and the entity a third time, with a property first seen here (its first row is cut, one folded row stays)
     third = {**again, "aliases": ["Third Alias"], "properties": {"note": "seen a third time", "rank": 2}}
     path = tmp / "repeats.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in (again, claim_again, third)) + "\n", encoding="utf-8")
+    proposals = proposal_records(next(r["id"] for r in lines if r["record"] == "source"))
+    path.write_text("\n".join(json.dumps(r) for r in (again, claim_again, third, *proposals)) + "\n", encoding="utf-8")
     return path
+
+
+def _node_labels(store: GraphStore) -> dict[str, list[str]]:
+    assert isinstance(store, Neo4jStore)
+    rows = store._read("MATCH (n:Node) RETURN n.id AS id, labels(n) AS labels")
+    return {r["id"]: sorted(r["labels"]) for r in rows}
 
 
 def _same_graph(a: GraphStore, b: GraphStore) -> None:
     assert a.counts() == b.counts()
+    assert _node_labels(a) == _node_labels(b)  # the labels the reads test (Proposed) included
     assert {s.id: s.model_dump() for s in a.iter_sources()} == {s.id: s.model_dump() for s in b.iter_sources()}
     assert [e.model_dump() for e in a.iter_entities()] == [e.model_dump() for e in b.iter_entities()]
+    assert [e.model_dump() for e in a.iter_entities(proposals=True)] == [
+        e.model_dump() for e in b.iter_entities(proposals=True)
+    ]
+    everything = ClaimFilter(proposals=True)
+    assert [claim_fingerprint(c) for c in a.iter_claims(everything)] == [
+        claim_fingerprint(c) for c in b.iter_claims(everything)
+    ]
     assert [claim_fingerprint(c) for c in a.iter_claims()] == [claim_fingerprint(c) for c in b.iter_claims()]
     assert graph_digest(Projection.from_columns(a.graph_columns())) == graph_digest(
         Projection.from_columns(b.graph_columns())
@@ -133,6 +149,11 @@ def test_load_bulk_builds_the_graph_the_writer_builds(
     load_jsonl(reference, [WORLD, repeats])
     for bulk in _bulk_store(bulk_server):
         _same_graph(bulk, reference)
+        proposed = {i for i, labels in _node_labels(bulk).items() if "Proposed" in labels}
+        assert {e.name for e in bulk.iter_entities(proposals=True) if e.id in proposed} == {
+            "Bulk pending Technology Park",
+            "Bulk rejected Technology Park",
+        }
         person = json.loads(repeats.read_text().splitlines()[0])
         merged = bulk.get_entities([person["id"]])[person["id"]]
         assert merged.name.endswith(" Jr") and {"Bulk Alias", "Third Alias"} <= set(merged.aliases)

@@ -20,9 +20,10 @@ import pytest
 from compoundgraph.bulk.csvfiles import ARRAY_DELIMITER
 from compoundgraph.bulk.writer import BulkSink, SinkWriter
 from compoundgraph.loader import load_jsonl, read_jsonl
-from compoundgraph.store import EmbeddedStore
+from compoundgraph.store import ClaimFilter, EmbeddedStore
+from compoundgraph.store.filters import is_proposal
 from compoundgraph.store.neo4j import claim_props, entity_props, source_props
-from tests.support.world import WORLD
+from tests.support.world import WORLD, proposal_records
 
 _FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,\n"]*)')
 _DECODE: dict[str, Any] = {"long": int, "double": float, "boolean": lambda s: s == "true"}
@@ -91,11 +92,12 @@ def _expected(tmp: Path, paths: list[Path]) -> tuple[dict[str, dict[str, Any]], 
     try:
         load_jsonl(store, paths)
         nodes = {s.id: {**source_props(s), ":LABELS": "Node:Source"} for s in store.iter_sources()}
-        for e in store.iter_entities():
-            nodes[e.id] = {**entity_props(e), ":LABELS": f"Node:Entity:{e.label}"}
+        for e in store.iter_entities(proposals=True):
+            labels = f"Node:Entity:{e.label}" + (":Proposed" if is_proposal(e.properties) else "")
+            nodes[e.id] = {**entity_props(e), ":LABELS": labels}
         rels = {
             c.id: {**claim_props(c), ":TYPE": c.type, ":START_ID": c.subject, ":END_ID": c.object}
-            for c in store.iter_claims()
+            for c in store.iter_claims(ClaimFilter(proposals=True))
         }
     finally:
         store.close()
@@ -105,7 +107,8 @@ def _expected(tmp: Path, paths: list[Path]) -> tuple[dict[str, dict[str, Any]], 
 def _repeats(tmp: Path) -> Path:
     """Ids of the world again, in later batches: a person three times (new name, alias, a property first
     seen late, an earlier first sighting), a compound twice in a row, a claim three times (a quote with
-    quotes and a line break, another grade), and a transfer-like claim with every kind of property."""
+    quotes and a line break, another grade), a transfer-like claim with every kind of property, and
+    proposed entities (labelled ``Proposed`` while pending or rejected; one accepted by a later record)."""
     lines = [json.loads(x) for x in WORLD.read_text(encoding="utf-8").splitlines() if x.strip()]
     person = next(r for r in lines if r["record"] == "entity" and r["label"] == "Person")
     compound = next(r for r in lines if r["record"] == "entity" and r["label"] == "Compound")
@@ -137,6 +140,7 @@ def _repeats(tmp: Path) -> Path:
         },
         {**person, "first_seen": "2001-01-01", "properties": {"note": "later", "rank": 3}},
         {**claim, "grade": "A1", "quote": ""},
+        *proposal_records(source),
     ]
     path = tmp / "repeats.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
@@ -153,6 +157,25 @@ def test_the_files_hold_the_graph_the_writer_builds(tmp_path: Path, batch_size: 
     assert rels == expected_rels
     # the claim seen three times keeps its last row: cut from the file when its records came in other batches
     assert sink.superseded == (2 if batch_size == 3 else 0)
+
+
+@pytest.mark.parametrize("batch_size", [1, 5_000])
+def test_proposals_get_the_label_the_writer_gives_them(tmp_path: Path, batch_size: int) -> None:
+    """A proposal's row is in a file labelled ``Proposed`` too; one accepted by a later record (in another
+    batch: folded, its first row cut from the other file) is an entity like any other."""
+    source = {"record": "source", "id": "src-proposals", "title": "Report"}
+    path = tmp_path / "proposals.jsonl"
+    records = [source, *proposal_records("src-proposals")]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    nodes, rels = _read(_bulk_files(tmp_path, [path], batch_size)[0])
+    assert (nodes, rels) == _expected(tmp_path, [path])
+    labels = {n.get("name"): n[":LABELS"] for n in nodes.values()}
+    assert labels == {
+        None: "Node:Source",
+        "Bulk pending Technology Park": "Node:Entity:Compound:Proposed",
+        "Bulk accepted Technology Park": "Node:Entity:Compound",
+        "Bulk rejected Technology Park": "Node:Entity:Compound:Proposed",
+    }
 
 
 def test_a_repeated_entity_is_folded_in_arrival_order(tmp_path: Path) -> None:

@@ -144,3 +144,26 @@ def review_world(seed: int, restricted: float) -> list[Source | Entity | Claim]:
                 )
         out.append(Claim.model_validate({**c.model_dump(), **extra}))
     return out
+
+
+def proposal_records(source: str) -> list[dict[str, object]]:
+    """JSON-lines records of proposed entities citing ``source``, as a backup of a store under review holds
+    them: one stays pending, one is pending and then accepted by a later record, one pending and then
+    rejected (what the bulk loader must label ``Proposed`` as the writer does, repeats folded)."""
+
+    def park(name: str, status: str) -> dict[str, object]:
+        e = Entity(
+            label="Compound",
+            name=name,
+            properties={"status": status, "candidate_rule": "park", "proposed_in": source},
+            sources=[source],
+        )
+        return {"record": "entity", **e.model_dump(mode="json")}
+
+    return [
+        park("Bulk pending Technology Park", "pending"),
+        park("Bulk accepted Technology Park", "pending"),
+        park("Bulk rejected Technology Park", "pending"),
+        park("Bulk accepted Technology Park", "accepted"),
+        park("Bulk rejected Technology Park", "rejected"),
+    ]

@@ -6,7 +6,8 @@ records the transactional writer would take and ends with the graph that writer 
 empty database:
 
 - sources: the last record of an id wins (the writer replaces a source whole);
-- entities: the first record of an id is written to its label's CSV file as it comes; every record also
+- entities: the first record of an id is written to its labels' CSV file as it comes (a proposal's file is also
+  labelled ``Proposed``, as the transactional writer labels it); every record also
   goes to a SQLite scratch file (as its canonical JSON, with where its row is), and an id seen again is
   noted there. At the end the records of each noted id are folded in arrival order with the writer's own
   upsert rule, :func:`~compoundgraph.store.base.merge_entity`, the folded entity is written and the first
@@ -33,6 +34,7 @@ from ..errors import InvalidInput
 from ..models import Claim, Entity, Source, check_claim_pair, fingerprint, record_json, trusted
 from ..ontology import SOURCE_LABEL
 from ..store.base import Writer, merge_entity
+from ..store.filters import PROPOSED_LABEL, is_proposal
 from ..store.neo4j import source_props
 from .csvfiles import ImportFiles, text_cell
 from .rows import CLAIM_COLUMNS, ENTITY_COLUMNS, claim_head, entity_head
@@ -96,7 +98,7 @@ class BulkSink:
             if known is None:
                 created += 1
                 labels[e.id] = e.label
-                at, length = self.files.add_node(_entity_labels(e.label), entity_head(e), e.properties, ENTITY_COLUMNS)
+                at, length = self.files.add_node(_entity_labels(e), entity_head(e), e.properties, ENTITY_COLUMNS)
                 rows.append((e.id, record_json(e), at, length))
                 continue
             if known != e.label:
@@ -166,19 +168,19 @@ class BulkSink:
         """Each entity seen more than once: its records merged in arrival order, as the writer's upserts
         would, written as one row; the row of its first record goes."""
         gone = []
-        for e, at, length in self._folded():
-            spec = _entity_labels(e.label)
-            gone.append(("nodes", spec, at, length))
-            self.files.add_node(spec, entity_head(e), e.properties, ENTITY_COLUMNS)
+        for e, first_spec, at, length in self._folded():
+            gone.append(("nodes", first_spec, at, length))
+            self.files.add_node(_entity_labels(e), entity_head(e), e.properties, ENTITY_COLUMNS)
             if len(gone) >= 5_000:
                 self.db.executemany("INSERT INTO gone VALUES (?, ?, ?, ?)", gone)
                 gone.clear()
         self.db.executemany("INSERT INTO gone VALUES (?, ?, ?, ?)", gone)
 
-    def _folded(self) -> Iterator[tuple[Entity, int, int]]:
-        """The repeated entities folded, each with where the row of its first record is."""
+    def _folded(self) -> Iterator[tuple[Entity, str, int, int]]:
+        """The repeated entities folded, each with where the row of its first record is: the labels of its
+        file (a proposal's first record may be accepted by a later one: another file) and its span."""
         current: Entity | None = None
-        first = (0, 0)
+        first: tuple[str, int, int] = ("", 0, 0)
         rows = self.db.execute(
             "SELECT doc, at, len FROM entities WHERE id IN (SELECT id FROM repeated) ORDER BY id, seq"
         )
@@ -189,7 +191,7 @@ class BulkSink:
                 continue
             if current is not None:
                 yield current, *first
-            current, first = e, (at, length)
+            current, first = e, (_entity_labels(e), at, length)
         if current is not None:
             yield current, *first
 
@@ -215,9 +217,10 @@ class BulkSink:
         self.updated += self.superseded
 
 
-def _entity_labels(label: str) -> str:
-    """The node labels of an entity file (``Node:Entity:Wallet``)."""
-    return f"Node:Entity:{label}"
+def _entity_labels(e: Entity) -> str:
+    """The node labels of an entity's file (``Node:Entity:Wallet``, and ``:Proposed`` for a proposal, as the
+    transactional writer labels it)."""
+    return f"Node:Entity:{e.label}:{PROPOSED_LABEL}" if is_proposal(e.properties) else f"Node:Entity:{e.label}"
 
 
 def _check_claim(c: Claim, source: str, subject: str, obj: str) -> None:

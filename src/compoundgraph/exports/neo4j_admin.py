@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from ..store.filters import PROPOSED_LABEL, is_proposal
 from ..store.neo4j import claim_props, entity_props, source_props
 from .sink import Sink
 from .spool import SpooledView
@@ -97,6 +98,14 @@ def _write(fh: IO[bytes], header: list[str], rows: Iterable[list[str | None]]) -
         fh.write((",".join(_field(c) for c in row) + "\n").encode("utf-8"))
 
 
+def _labels(label: str, props: dict[str, Any]) -> str:
+    """The ``:LABEL`` cell of a node: the labels the Neo4j store gives it, ``Proposed`` on a proposal
+    (:func:`~compoundgraph.store.filters.is_proposal`, which the store's reads test as that label)."""
+    if label == "Source":
+        return "Node;Source"
+    return f"Node;Entity;{label};{PROPOSED_LABEL}" if is_proposal(props) else f"Node;Entity;{label}"
+
+
 def write(view: SpooledView, sink: Sink) -> None:
     db = view.db
     labels = [r[0] for r in db.execute("SELECT DISTINCT label FROM entities ORDER BY label")]
@@ -123,9 +132,10 @@ def write(view: SpooledView, sink: Sink) -> None:
     args: list[str] = []
     for label, cols in node_cols.items():
         cols.pop("id", None)
-        labels_cell = "Node;Source" if label == "Source" else f"Node;Entity;{label}"
         header = ["id:ID", ":LABEL", *(f"{k}:{t}" for k, t in cols.items())]
-        body = ([r["id"], labels_cell, *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in nodes[label]())
+        body = (
+            [r["id"], _labels(label, r), *(_cell(r.get(k), t, sep) for k, t in cols.items())] for r in nodes[label]()
+        )
         name = f"nodes_{label}.csv"
         with sink.open(name) as fh:
             _write(fh, header, body)

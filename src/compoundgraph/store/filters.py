@@ -24,6 +24,7 @@ __all__ = [
     "is_proposal",
     "is_proposal_claim",
     "PROPOSAL_STATUSES",
+    "PROPOSED_LABEL",
     "LINK_STANCES",
     "STANCES",
     "link_is",
@@ -32,8 +33,11 @@ __all__ = [
 
 # A proposed entity (from a report, see ``ingest/review.py``) that is pending or was rejected is not a fact:
 # it carries ``candidate_rule`` and one of these statuses. The same test is written in the embedded store's
-# SQL (``_PROPOSED_ENTITY``) and in the Cypher fragment.
+# SQL (``_PROPOSED_ENTITY``); in Neo4j such a node carries the label ``PROPOSED_LABEL``, which every write
+# sets from this function (the writer, the bulk loader's files, the neo4j-admin export), ``init`` repairs
+# (``cypher/schema/label_proposals.cypher``) and every Cypher read tests instead of the two properties.
 PROPOSAL_STATUSES = ("pending", "rejected")
+PROPOSED_LABEL = "Proposed"
 # A proposal's claims (MENTIONED_IN with one of these roles) are facts only once accepted.
 PROPOSAL_ROLES = ("candidate", "candidate-relation")
 STANCES = ("asserts", "denies")

@@ -186,6 +186,8 @@ class Neo4jStore(GraphStore):
                 for stmt in statements("schema/create_claim_indexes", rel_type=rel):
                     session.run(Query(stmt)).consume()
             session.run(Query("CALL db.awaitIndexes(300)")).consume()
+            for stmt in statements("schema/label_proposals"):  # auto-commit: it batches IN TRANSACTIONS
+                session.run(Query(stmt)).consume()
         self._fill_match_keys()
 
     def _fill_match_keys(self) -> None:

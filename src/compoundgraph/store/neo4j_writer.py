@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..models import Claim, Entity, Source, check_claim_pair, claim_fingerprint
 from ..ontology import SOURCE_LABEL
 from .cypher import cypher
+from .filters import is_proposal
 from .neo4j import Neo4jStore, _pairs, _rows, claim_props, entity_from, entity_props, source_from, source_props
 from .writer import Writer, merge_entity
 
@@ -154,7 +155,9 @@ class Neo4jWriter(Writer):
                 continue
             created += e.id not in old
             updated += e.id in old
-            by_label[merged.label].append({"id": merged.id, "props": entity_props(merged)})
+            by_label[merged.label].append(
+                {"id": merged.id, "props": entity_props(merged), "proposed": is_proposal(merged.properties)}
+            )
         for label, rows in by_label.items():
             tx.run(cypher("write/merge_entities", label=label), rows=rows).consume()
         if not prepared:

@@ -166,6 +166,17 @@ class Neo4jStore(GraphStore):
         records, _, _ = self.driver.execute_query(Query(query), params, database_=self.database, routing_="r")
         return [r.data() for r in records]
 
+    def _read_first(self, query: str, **params: Any) -> dict[str, Any] | None:
+        """The first record of a query whose values are plain lists and maps, as they arrive: ``Record.data()``
+        would walk every nested value again to convert graph types (for a 500-node ego, more client CPU than
+        decoding it)."""
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            records = list(tx.run(query, params))
+        else:
+            records, _, _ = self.driver.execute_query(Query(query), params, database_=self.database, routing_="r")
+        return dict(zip(records[0].keys(), records[0].values(), strict=True)) if records else None
+
     def _read_rows(self, query: str, **params: Any) -> list[Any]:
         """The ``rows`` list of a query that returns one record (``RETURN collect(...) AS rows``)."""
         tx = getattr(self._local, "tx", None)
@@ -303,7 +314,7 @@ class Neo4jStore(GraphStore):
         check_ego_bounds(hops, limit)
         flt = flt or ClaimFilter()
         skip = sorted(set(exclude) - {center})
-        rows = self._read(
+        row = self._read_first(
             cypher("read/ego_walk", stance=flt.uses_stance),
             center=center,
             hops=hops,
@@ -313,9 +324,8 @@ class Neo4jStore(GraphStore):
             avoid=sorted(set(avoid) - {center}),
             **flt.params(),
         )
-        if not rows:
+        if row is None:
             raise NotFound(f"no entity with id {center[:80]!r}")
-        row = rows[0]
         skipped = set(skip)
         nodes = {n["id"]: n for n in row["nodes"]}
         keep = {k for k in nodes if k not in skipped}

@@ -3,6 +3,7 @@ corroborated, not contested."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from compoundgraph.errors import InvalidInput
 from compoundgraph.ingest import Options, ingest
 from compoundgraph.models import Claim
 from compoundgraph.store import ClaimFilter, GraphStore
-from compoundgraph.views import contested_ids, corroborated_ids
+from compoundgraph.store.filters import link_is
+from compoundgraph.views import contested_ids, corroborated_ids, link_badges
 
 
 def _claim(source: str, **extra: object) -> Claim:
@@ -41,6 +43,31 @@ def test_a_denial_or_different_periods_contest() -> None:
     assert contested_ids([early, late]) == {early.id, late.id}
     same = _claim("src-three", valid_from="2020-01-01", valid_to="2021-01-01")
     assert contested_ids([early, same]) == set()
+
+
+def test_badges_follow_the_filter_rule_link_by_link() -> None:
+    """The chart's badges (one pass, a lone claim decided without grouping) are the claim filter's link rule
+    applied to each link: a lone denial is contested, a lone assertion neither."""
+    rng = random.Random(7)
+    claims = []
+    for i in range(300):
+        subject = f"organization-{rng.randint(1, 40)}"
+        extra: dict[str, object] = {"subject": subject}
+        if rng.random() < 0.2:
+            extra["properties"] = {"stance": "denies"}
+        if rng.random() < 0.3:
+            extra["valid_from"] = rng.choice(["2020-01-01", "2022-06-01"])
+        claims.append(_claim(f"src-{i % 7}-{i}", **extra))
+    contested, corroborated = link_badges(claims)
+    for subject in {c.subject for c in claims}:
+        link = [c for c in claims if c.subject == subject]
+        ids = {c.id for c in link}
+        assert ids <= contested or not ids & contested  # a link's claims are badged together
+        assert (ids <= contested) == link_is(link, "contested")
+        assert (ids <= corroborated) == link_is(link, "corroborated")
+    lone = _claim("src-x", subject="organization-lone", properties={"stance": "denies"})
+    assert link_badges([lone]) == ({lone.id}, set())
+    assert link_badges([_claim("src-y", subject="organization-alone")]) == (set(), set())
 
 
 def test_stance_is_asserts_or_denies() -> None:

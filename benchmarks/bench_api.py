@@ -462,12 +462,9 @@ def one_client(
             errors[str(status)] += 1
     paired: dict[str, list[float]] = {"http": [], "direct": []}
     if direct_target:  # the same entities again, each asked directly and over HTTP back to back
-        from compoundgraph.settings import Settings
         from compoundgraph.store import open_store
 
-        kind, target = direct_target
-        settings = Settings(neo4j_uri=target) if kind == "neo4j" else Settings(neo4j_uri="", embedded_path=Path(target))
-        with open_store(settings, init=False) as store:
+        with open_store(_settings(*direct_target), init=False) as store:
             for eid in ids[:warmup]:
                 store.ego(eid, HOPS, None, LIMIT)
             for i, eid in enumerate(ids):
@@ -553,18 +550,19 @@ def direct_callers(
     return {"latencies": latencies, "rps": len(latencies) / duration}
 
 
-def _direct_caller(a: dict[str, Any]) -> dict[str, Any]:
+def _settings(kind: str, target: str) -> Any:
+    """The store a process outside the server opens: Neo4j at ``target`` (a bolt URI), or the embedded file."""
     from compoundgraph.settings import Settings
+
+    return Settings(neo4j_uri=target) if kind == "neo4j" else Settings(neo4j_uri="", embedded_path=Path(target))
+
+
+def _direct_caller(a: dict[str, Any]) -> dict[str, Any]:
     from compoundgraph.store import open_store
 
-    settings = (
-        Settings(neo4j_uri=a["target"])
-        if a["direct"] == "neo4j"
-        else Settings(neo4j_uri="", embedded_path=Path(a["target"]))
-    )
     rng = random.Random(a["seed"])
     latencies = []
-    with open_store(settings, init=False) as store:
+    with open_store(_settings(a["direct"], a["target"]), init=False) as store:
         time.sleep(max(0.0, a["start"] - time.time()))
         stop_warm = time.perf_counter() + a["warmup"]
         stop = stop_warm + a["duration"]

@@ -203,37 +203,28 @@ def db_hits(store: Any, ids: list[str]) -> dict[str, list[int]]:
         return int(plan.get("dbHits", 0)) + sum(total(c) for c in plan.get("children", []))
 
     hits: list[int] = []
-    plain = Neo4jStore._read_rows
 
-    def profiled(self: Any, query: str, **params: Any) -> list[Any]:
-        with self.driver.session(database=self.database) as session:
-            result = session.run("PROFILE " + query, params)
-            rows = result.single(strict=True)["rows"]
-            hits.append(total(result.consume().profile))
-        return rows  # type: ignore[no-any-return]
+    def profiled(take: Any) -> Any:
+        """A read of the store's that sends ``PROFILE`` + the query and adds up its db hits."""
 
-    plain_read = Neo4jStore._read
+        def read(self: Any, query: str, **params: Any) -> Any:
+            with self.driver.session(database=self.database) as session:
+                result = session.run("PROFILE " + query, params)
+                value = take(result)
+                hits.append(total(result.consume().profile))
+            return value
 
-    def profiled_read(self: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-        with self.driver.session(database=self.database) as session:
-            result = session.run("PROFILE " + query, params)
-            rows = result.data()
-            hits.append(total(result.consume().profile))
-        return rows
+        return read
 
-    plain_first = Neo4jStore._read_first
-
-    def profiled_first(self: Any, query: str, **params: Any) -> dict[str, Any] | None:
-        with self.driver.session(database=self.database) as session:
-            result = session.run("PROFILE " + query, params)
-            record = result.single()
-            hits.append(total(result.consume().profile))
+    def first(result: Any) -> dict[str, Any] | None:
+        record = result.single()
         return dict(zip(record.keys(), record.values(), strict=True)) if record else None
 
+    # every read of the store goes through these two (_read_rows through _read_first)
+    plain = {"_read": Neo4jStore._read, "_read_first": Neo4jStore._read_first}
     out: dict[str, list[int]] = {"own": [], "shared": []}
-    Neo4jStore._read_rows = profiled  # type: ignore[method-assign]
-    Neo4jStore._read = profiled_read  # type: ignore[method-assign]
-    Neo4jStore._read_first = profiled_first  # type: ignore[method-assign]
+    Neo4jStore._read = profiled(lambda result: result.data())  # type: ignore[method-assign]
+    Neo4jStore._read_first = profiled(first)  # type: ignore[method-assign]
     try:
         for eid in ids:
             for name, fn in (("own", store.ego), ("shared", lambda *a: GraphStore.ego(store, *a))):
@@ -241,9 +232,8 @@ def db_hits(store: Any, ids: list[str]) -> dict[str, list[int]]:
                 fn(eid, HOPS, ClaimFilter(), LIMIT)
                 out[name].append(sum(hits))
     finally:
-        Neo4jStore._read_rows = plain  # type: ignore[method-assign]
-        Neo4jStore._read = plain_read  # type: ignore[method-assign]
-        Neo4jStore._read_first = plain_first  # type: ignore[method-assign]
+        for name, method in plain.items():
+            setattr(Neo4jStore, name, method)
     return out
 
 

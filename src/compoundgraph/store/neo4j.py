@@ -179,11 +179,8 @@ class Neo4jStore(GraphStore):
 
     def _read_rows(self, query: str, **params: Any) -> list[Any]:
         """The ``rows`` list of a query that returns one record (``RETURN collect(...) AS rows``)."""
-        tx = getattr(self._local, "tx", None)
-        if tx is not None:
-            return _rows(tx.run(query, params))
-        records, _, _ = self.driver.execute_query(Query(query), params, database_=self.database, routing_="r")
-        return records[0]["rows"] if records else []
+        row = self._read_first(query, **params)
+        return row["rows"] if row else []
 
     def _write(self, fn: Any, *args: Any) -> Any:
         with self.driver.session(database=self.database) as session:

@@ -53,6 +53,29 @@ def test_ego_filters_by_type_and_relationship(api: Api) -> None:
     assert {n["label"] for n in g["nodes"] if n["id"] != "compound-jade-river"} == {"Organization", "ArmedGroup"}
     g = api.get("/subgraph/ego", params=[("id", "compound-jade-river"), ("rel_types", "PROTECTS")]).json()
     assert {e["type"] for e in g["edges"]} == {"PROTECTS"}
+    # list parameters repeated or comma-separated alike; an unknown parameter is ignored
+    comma = api.get("/subgraph/ego", params={"id": "compound-jade-river", "types": "Organization,ArmedGroup"}).json()
+    repeated = api.get(
+        "/subgraph/ego",
+        params=[("id", "compound-jade-river"), ("types", "Organization"), ("types", "ArmedGroup"), ("colour", "red")],
+    ).json()
+    assert {n["id"] for n in repeated["nodes"]} == {n["id"] for n in comma["nodes"]}
+    assert len(comma["nodes"]) > 1
+
+
+def test_ego_query_parameters_are_documented_as_the_post_body(api: Api) -> None:
+    """GET /subgraph/ego validates its query in one model; OpenAPI lists each parameter as FastAPI would."""
+    spec = api.get("/openapi.json").json()
+    get = spec["paths"]["/subgraph/ego"]["get"]
+    params = {p["name"]: p for p in get["parameters"]}
+    body_ref = spec["paths"]["/subgraph/ego"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = spec["components"]["schemas"][body_ref.rsplit("/", 1)[1]]
+    assert set(params) == set(body["properties"]) and len(params) == 14
+    assert all(p["in"] == "query" and "schema" in p for p in params.values())
+    assert [n for n, p in params.items() if p["required"]] == ["id"]
+    assert params["hops"]["schema"]["maximum"] == 3 and params["limit"]["schema"]["maximum"] == 10_000
+    assert "repeated or comma-separated" in params["types"]["description"]
+    assert {"APIKeyHeader", "HTTPBearer"} <= {k for s in get["security"] for k in s}
 
 
 def test_supernode_reported_not_expanded(api: Api) -> None:
@@ -131,6 +154,12 @@ def test_bad_parameters_are_422_naming_the_parameter(api: Api, world: GraphStore
         ({"id": "compound-jade-river", "rel_types": "OPERATES]-() DELETE r //"}, "rel_types"),
         ({"id": "compound-jade-river", "hops": "9"}, "hops"),
         ({"id": "compound-jade-river", "limit": "-1"}, "limit"),
+        ({"id": "compound-jade-river", "hops": "two"}, "hops"),
+        ({"id": "compound-jade-river", "order": "loudest"}, "order"),
+        ({"id": "compound-jade-river", "link": "both"}, "link"),
+        ({"id": "compound-jade-river", "min_grade": "B33"}, "min_grade"),
+        ({"id": ""}, "id"),
+        ({"hops": "2"}, "id"),
     ]:
         body = problem(api.get("/subgraph/ego", params=params))
         assert body["status"] == 422 and body["where"] == where, (params, body)

@@ -3,13 +3,18 @@
 ``CallerFilter`` is the claim filter a route reads with: the six filter parameters (``types``,
 ``rel_types``, ``min_grade``, ``as_of``, ``stance``, ``link``) declared once, each validated on its own so a
 422 names the parameter at fault, and narrowed to what the caller's role may see.
+
+``QueryModel``: a hot route's query parameters as one pydantic model, validated in one call.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import types as pytypes
+from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from ...errors import InvalidInput
 from ...store import ClaimFilter, GraphStore
@@ -17,7 +22,18 @@ from ..deps import Reader, Store, param
 from ..redaction import claim_filter
 from ..security import Principal
 
-__all__ = ["Types", "RelTypes", "MinGrade", "AsOf", "Stance", "Link", "CallerFilter", "split", "make_filter"]
+__all__ = [
+    "Types",
+    "RelTypes",
+    "MinGrade",
+    "AsOf",
+    "Stance",
+    "Link",
+    "CallerFilter",
+    "QueryModel",
+    "split",
+    "make_filter",
+]
 
 Types = Annotated[
     list[str] | None, Query(description="entity types, repeated or comma-separated", examples=["Compound,Organization"])
@@ -94,3 +110,54 @@ async def _caller_filter(
 
 # Declare it after the route's role (``principal: Analyst``), so a caller without the role gets 403, not 422.
 CallerFilter = Annotated[ClaimFilter, Depends(_caller_filter)]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _is_list(annotation: Any) -> bool:
+    if get_origin(annotation) in (Union, pytypes.UnionType):
+        return any(_is_list(a) for a in get_args(annotation) if a is not type(None))
+    return get_origin(annotation) is list
+
+
+class QueryModel(Generic[M]):
+    """A route's query parameters declared as one pydantic model and validated in one call.
+
+    FastAPI resolves declared ``Query`` parameters one by one on every request, inspecting each annotation
+    again each time: on the chart's hot route (fifteen parameters) that was a third of a millisecond, a
+    quarter of what the API added to the store's answer. A route that takes ``request`` and calls
+    :meth:`parse` pays one model validation instead; :attr:`openapi` (the route's ``openapi_extra``) documents
+    the same parameters as declared ones would be: name, whether required, schema, description. List fields
+    take repeated parameters; a bad value is the usual 422 naming the parameter (``loc`` ``query.<name>``).
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self.fields = [(name, _is_list(f.annotation)) for name, f in model.model_fields.items()]
+        schema = model.model_json_schema()
+        if "$defs" in schema:
+            raise TypeError(f"{model.__name__}: query parameters must have inline schemas (no nested models)")
+        required = set(schema.get("required", ()))
+        params = []
+        for name, prop in schema["properties"].items():
+            param_doc: dict[str, Any] = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            if "description" in prop:
+                param_doc["description"] = prop["description"]
+            params.append(param_doc)
+        self.openapi: dict[str, Any] = {"parameters": params}
+
+    def parse(self, request: Request) -> M:
+        query = request.query_params
+        data: dict[str, Any] = {}
+        for name, many in self.fields:
+            if many:
+                if values := query.getlist(name):
+                    data[name] = values
+            elif (value := query.get(name)) is not None:
+                data[name] = value
+        try:
+            return self.model.model_validate(data)
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]
+            raise RequestValidationError(errors) from None

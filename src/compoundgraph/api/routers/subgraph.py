@@ -24,7 +24,7 @@ from ..problems import problem_docs
 from ..redaction import HIDDEN_LABELS, check_visible, redact_ego, redact_paths
 from ..schemas import Subgraph
 from ..security import Principal
-from .common import AsOf, CallerFilter, Link, MinGrade, RelTypes, Stance, Types, make_filter, split
+from .common import AsOf, CallerFilter, Link, MinGrade, QueryModel, RelTypes, Stance, Types, make_filter, split
 
 router = APIRouter(prefix="/subgraph", tags=["subgraph"])
 
@@ -44,24 +44,36 @@ Ids = Annotated[list[str] | None, Query(description="ids, repeated or comma-sepa
 
 
 class EgoRequest(BaseModel):
-    """``GET /subgraph/ego``'s parameters as a JSON body, for charts whose ids do not fit in a URL."""
+    """``GET /subgraph/ego``'s parameters; ``POST`` takes them as a JSON body, for charts whose ids do not fit
+    in a URL."""
 
     id: str = Field(min_length=1, max_length=200, examples=["compound-golden-lotus"])
     hops: int = Field(1, ge=1, le=3)
-    types: list[str] | None = None
-    rel_types: list[str] | None = None
-    min_grade: str | None = Field(None, max_length=2)
-    as_of: str | None = Field(None, max_length=10)
-    limit: int = Field(500, ge=1, le=10_000)
-    exclude: list[str] = Field(default_factory=list, max_length=50_000)
-    avoid: list[str] = Field(default_factory=list, max_length=50_000)
-    order: Order | None = None
-    new_types: list[str] | None = None
-    new_rel_types: list[str] | None = None
-    stance: list[str] | None = Field(None, description="only claims whose source asserts or denies the link")
-    link: Literal["corroborated", "contested"] | None = Field(
-        None, description="only the claims of corroborated or of contested links"
+    types: Types = None
+    rel_types: RelTypes = None
+    min_grade: MinGrade = None
+    as_of: AsOf = None
+    limit: int = Field(500, ge=1, le=10_000, description="most nodes in the answer")
+    exclude: list[str] = Field(
+        default_factory=list,
+        max_length=50_000,
+        description="ids already shown: not returned, not counted as new, but traversed",
     )
+    avoid: list[str] = Field(default_factory=list, max_length=50_000, description="ids not to traverse (nor return)")
+    order: Order | None = Field(
+        None, description="selective expansion: keep the best new nodes first (degree, grade, recent, id)"
+    )
+    new_types: list[str] | None = Field(
+        None, description="selective expansion: only new nodes of these types (and the nodes joining them)"
+    )
+    new_rel_types: list[str] | None = Field(
+        None, description="selective expansion: only new nodes reached through these relationship types"
+    )
+    stance: Stance = None
+    link: Link = None
+
+
+EGO_QUERY = QueryModel(EgoRequest)
 
 
 class CountsOut(BaseModel):
@@ -122,58 +134,13 @@ def _rels(name: str, values: list[str] | None) -> list[str]:
     return list(param(name, lambda: ClaimFilter.make(rel_types=r)).rel_types) if r else []
 
 
-@router.get("/ego", response_model=None, responses=ERRORS)
-async def ego(
-    request: Request,
-    principal: Reader,
-    store: Store,
-    ctx: Ctx,
-    id: Id,
-    hops: Annotated[int, Query(ge=1, le=3)] = 1,
-    types: Types = None,
-    rel_types: RelTypes = None,
-    min_grade: MinGrade = None,
-    as_of: AsOf = None,
-    limit: Annotated[int, Query(ge=1, le=10_000, description="most nodes in the answer")] = 500,
-    exclude: Annotated[
-        list[str] | None, Query(description="ids already shown: not returned, not counted as new, but traversed")
-    ] = None,
-    avoid: Annotated[list[str] | None, Query(description="ids not to traverse (nor return)")] = None,
-    order: Annotated[
-        Order | None,
-        Query(description="selective expansion: keep the best new nodes first (degree, grade, recent, id)"),
-    ] = None,
-    new_types: Annotated[
-        list[str] | None,
-        Query(description="selective expansion: only new nodes of these types (and the nodes joining them)"),
-    ] = None,
-    new_rel_types: Annotated[
-        list[str] | None,
-        Query(description="selective expansion: only new nodes reached through these relationship types"),
-    ] = None,
-    stance: Stance = None,
-    link: Link = None,
-) -> Response:
+@router.get("/ego", response_model=None, responses=ERRORS, openapi_extra=EGO_QUERY.openapi)
+async def ego(request: Request, principal: Reader, ctx: Ctx) -> Response:
     """The neighbourhood of ``id`` up to ``hops``, at most ``limit`` nodes. Nodes with more neighbours than
     the supernode threshold are included but not expanded, with their degree in ``supernodes``. Ids in
-    ``exclude`` are not returned but are traversed; claims joining new nodes to them are returned."""
-    q = EgoRequest(
-        id=id,
-        hops=hops,
-        types=types,
-        rel_types=rel_types,
-        min_grade=min_grade,
-        as_of=as_of,
-        limit=limit,
-        exclude=split(exclude, 50_000),
-        avoid=split(avoid, 50_000),
-        order=order,
-        new_types=new_types,
-        new_rel_types=new_rel_types,
-        stance=stance,
-        link=link,
-    )
-    return await _ego(request, principal, store, ctx, q)
+    ``exclude`` are not returned but are traversed; claims joining new nodes to them are returned.
+    List parameters are repeated or comma-separated."""
+    return await _ego(request, principal, ctx.store, ctx, EGO_QUERY.parse(request))
 
 
 @router.post("/ego", response_model=None, responses=ERRORS)

@@ -40,6 +40,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -179,6 +180,7 @@ def direct(store: Any, ids: list[str]) -> dict[str, Any]:
     shared: list[float] = []
     differ: list[str] = []
     sizes: list[int] = []
+    usage0, read0 = resource.getrusage(resource.RUSAGE_SELF), _read_bytes("self")
     for i, eid in enumerate(ids):
         order = (False, True) if i % 2 else (True, False)  # who goes first alternates (warm caches)
         got: dict[bool, Any] = {}
@@ -191,7 +193,17 @@ def direct(store: Any, ids: list[str]) -> dict[str, Any]:
         sizes.append(len(got[True].nodes))
         if own and _answer(got[True]) != _answer(got[False]):
             differ.append(eid)
-    return {"ms": mine, "cpu_ms": cpu, "shared_ms": shared, "differ": differ, "nodes": sizes}
+    usage1, read1 = resource.getrusage(resource.RUSAGE_SELF), _read_bytes("self")
+    return {
+        "ms": mine,
+        "cpu_ms": cpu,
+        "shared_ms": shared,
+        "differ": differ,
+        "nodes": sizes,
+        "sys_ms": (usage1.ru_stime - usage0.ru_stime) * 1000 / len(ids),
+        "major_faults": (usage1.ru_majflt - usage0.ru_majflt) / len(ids),
+        "read_kib": (read1 - read0) / 1024 / len(ids),
+    }
 
 
 def db_hits(store: Any, ids: list[str]) -> dict[str, list[int]]:
@@ -303,18 +315,44 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU seconds of a process tree (Linux /proc)."""
+def _read_bytes(pid: int | str) -> int:
+    """Bytes a process has read from storage (not from the page cache), from /proc/<pid>/io."""
+    try:
+        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+            if line.startswith("read_bytes:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def proc_stats(pid: int | None) -> tuple[float, float, int, int]:
+    """CPU seconds (user + system), system seconds, major page faults and bytes read from storage of a process
+    tree (Linux /proc).
+
+    This machine's kernel pages out memory it sees unused (DAMON), the page cache of a store's files included:
+    a leg that finds its pages gone reads them back from disk (major faults through SQLite's memory map,
+    ``read_bytes`` either way) and pays for it in system CPU and waiting."""
     if not pid:
-        return 0.0
-    total = 0.0
+        return 0.0, 0.0, 0, 0
+    cpu = sys_s = 0.0
+    major = read = 0
+    tick = os.sysconf("SC_CLK_TCK")
     for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        cpu += (int(fields[11]) + int(fields[12])) / tick
+        sys_s += int(fields[12]) / tick
+        major += int(fields[9])
+        read += _read_bytes(p)
+    return cpu, sys_s, major, read
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process tree (Linux /proc)."""
+    return proc_stats(pid)[0]
 
 
 # -- server and load ----------------------------------------------------------------------------------
@@ -428,13 +466,22 @@ def one_client(
     which goes first alternating: the API overhead with both measured at the same moment."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"X-API-Key": key}
+    split: dict[str, list[float]] = {"outside": [], "api": [], "handoff": [], "store": []}
 
     def get(path: str) -> tuple[int, int, float]:
         t = time.perf_counter()
         conn.request("GET", path, headers=headers)
         r = conn.getresponse()
         body = r.read()
-        return r.status, len(body), (time.perf_counter() - t) * 1000
+        ms = (time.perf_counter() - t) * 1000
+        spent = dict(server_timing(r.getheader("server-timing", "")))
+        # where this ego's time went, by the server's account
+        if r.status == 200 and path.startswith("/subgraph/ego") and "store" in spent:
+            split["outside"].append(ms - spent["app"])
+            split["api"].append(spent["app"] - spent["store"] - spent["handoff"])
+            split["handoff"].append(spent["handoff"])
+            split["store"].append(spent["store"])
+        return r.status, len(body), ms
 
     floor = [get("/health")[2] for _ in range(health)]
     if not ids:
@@ -442,6 +489,8 @@ def one_client(
         return {"latencies": [], "errors": {}, "health": floor, "bytes_p50": 0}
     for eid in ids[:warmup]:
         get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}")
+    for v in split.values():
+        v.clear()
     latencies, errors, sizes = [], collections.Counter[str](), []
     for eid in ids if not direct_target else ():
         status, size, ms = get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}")
@@ -450,6 +499,9 @@ def one_client(
             sizes.append(size)
         else:
             errors[str(status)] += 1
+    one_split = {k: list(v) for k, v in split.items()}
+    for v in split.values():
+        v.clear()
     paired: dict[str, list[float]] = {"http": [], "direct": []}
     if direct_target:  # the same entities again, each asked directly and over HTTP back to back
         from compoundgraph.store import open_store
@@ -472,7 +524,19 @@ def one_client(
         "health": floor,
         "bytes_p50": statistics.median(sizes) if sizes else 0,
         "paired": paired,
+        "split": one_split,
+        "paired_split": split,
     }
+
+
+def server_timing(header: str) -> list[tuple[str, float]]:
+    """``Server-Timing: app;dur=3.1, store;dur=2.2`` as ``[("app", 3.1), ("store", 2.2)]`` (ms)."""
+    out = []
+    for metric in header.split(","):
+        name, _, params = metric.strip().partition(";")
+        if params.startswith("dur="):
+            out.append((name, float(params[4:])))
+    return out
 
 
 def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
@@ -634,14 +698,17 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
     try:
         floor = run_one(port, key, [], 0, 300)["health"]
         one_cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+        one_stats0 = proc_stats(server.pid)
         one = run_one(port, key, ids, args.warm, 0)
+        one_stats1 = proc_stats(server.pid)
         one_cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
         one_sent = len(ids) + args.warm
-        paired = run_one(port, key, ids, args.warm, 0, [kind, target])["paired"]
+        paired_run = run_one(port, key, ids, args.warm, 0, [kind, target])
+        paired = {**paired_run["paired"], "split": paired_run["paired_split"]}
         for clients in (8, 32):
-            cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+            cpu0, stats0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid)), proc_stats(server.pid)
             load = run_load(url, key, ids, clients, args.duration, args.warmup)
-            cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+            cpu1, stats1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid)), proc_stats(server.pid)
             lat = load["latencies"]
             # CPU per request over the whole run (warm-up included, so divide by every request sent)
             sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
@@ -655,6 +722,8 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
                 "api_cpu_ms": (cpu1[0] - cpu0[0]) * 1000 / sent if sent else float("nan"),
                 "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0,
                 "client_cpu_ms": load["client_cpu_s"] * 1000 / sent if sent else float("nan"),
+                "api_sys_ms": (stats1[1] - stats0[1]) * 1000 / sent if sent else float("nan"),
+                "api_read_kib": (stats1[3] - stats0[3]) / 1024 / sent if sent else float("nan"),
             }
     finally:
         server.terminate()
@@ -676,9 +745,13 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
             "p99": pct(lat, 99),
             "health_p50": pct(floor, 50),
             "api_cpu_ms": (one_cpu1[0] - one_cpu0[0]) * 1000 / one_sent,
+            "api_sys_ms": (one_stats1[1] - one_stats0[1]) * 1000 / one_sent,
+            "api_major_faults": (one_stats1[2] - one_stats0[2]) / one_sent,
+            "api_read_kib": (one_stats1[3] - one_stats0[3]) / 1024 / one_sent,
             "db_cpu_ms": (one_cpu1[1] - one_cpu0[1]) * 1000 / one_sent if neo_pid else 0.0,
             "bytes_p50": one["bytes_p50"],
             "paired": paired,
+            "split": one["split"],
         },
         "runs": runs,
     }
@@ -729,11 +802,24 @@ def report(r: dict[str, Any]) -> None:
         f"p50 {paired_http:.2f} - {paired_direct:.2f} = {paired:.2f} ms; target <= {TARGET_OVERHEAD_MS}: "
         f"{'met' if paired <= TARGET_OVERHEAD_MS else 'MISSED'}"
     )
+    for name, part in (("one client", one["split"]), ("paired HTTP calls", one["paired"]["split"])):
+        if part["api"]:
+            print(
+                f"  where the {name}'s time went (the server's Server-Timing, p50 ms): outside the application "
+                f"(connection, uvicorn, client) {pct(part['outside'], 50):.2f}; the API's own work "
+                f"{pct(part['api'], 50):.2f}; thread hand-off {pct(part['handoff'], 50):.2f}; the store "
+                f"{pct(part['store'], 50):.2f}"
+            )
     print(
         f"  1 client CPU per request: API server {one['api_cpu_ms']:.2f} ms"
         + (f", Neo4j {one['db_cpu_ms']:.2f} ms" if kind == "neo4j" else "")
         + f"; API CPU overhead (server CPU per request - direct CPU per call, means): "
         f"{one['api_cpu_ms'] - statistics.mean(d['cpu_ms']):.2f} ms"
+    )
+    print(
+        f"  per call, system CPU / major page faults / KiB read from disk: direct {d['sys_ms']:.2f} ms / "
+        f"{d['major_faults']:.1f} / {d['read_kib']:.0f}; API server {one['api_sys_ms']:.2f} ms / "
+        f"{one['api_major_faults']:.1f} / {one['api_read_kib']:.0f} (pages the kernel had dropped, read again)"
     )
     d8 = r["direct_8"]["latencies"]
     print(
@@ -754,7 +840,8 @@ def report(r: dict[str, Any]) -> None:
         print(
             f"      CPU per request: API server {run['api_cpu_ms']:.1f} ms"
             + (f", Neo4j {run['db_cpu_ms']:.1f} ms" if kind == "neo4j" else "")
-            + f", the load generator {run['client_cpu_ms']:.1f} ms"
+            + f", the load generator {run['client_cpu_ms']:.1f} ms; API server system CPU "
+            f"{run['api_sys_ms']:.1f} ms, {run['api_read_kib']:.0f} KiB read from disk"
         )
     if r["profile"]:
         print(f"  {kind} profile (median ms per request, in process):")

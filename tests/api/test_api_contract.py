@@ -4,6 +4,7 @@ health, ontology, partner redaction, hostile input (422 naming the parameter, 41
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from compoundgraph.store import GraphStore
 from tests.support.api import Api, make_api, problem
@@ -61,6 +62,25 @@ def test_ego_filters_by_type_and_relationship(api: Api) -> None:
     ).json()
     assert {n["id"] for n in repeated["nodes"]} == {n["id"] for n in comma["nodes"]}
     assert len(comma["nodes"]) > 1
+
+
+def test_every_answer_says_where_its_time_went(api: Api) -> None:
+    """Server-Timing: the whole request in the application, and the store calls' share of it."""
+
+    def spent(r: Any) -> dict[str, float]:
+        out = {}
+        for metric in r.headers["server-timing"].split(","):
+            name, _, dur = metric.strip().partition(";dur=")
+            out[name] = float(dur)
+        return out
+
+    ego = spent(api.get("/subgraph/ego", params={"id": "compound-jade-river", "hops": 2}))
+    assert set(ego) == {"app", "store", "handoff"}
+    assert ego["store"] > 0 and ego["handoff"] >= 0 and ego["app"] >= ego["store"] + ego["handoff"]
+    missing = api.get("/subgraph/ego", params={"id": "nowhere"})  # a problem answer is timed too
+    assert missing.status_code == 404 and spent(missing)["store"] > 0
+    refused = api.get("/subgraph/ego", params={"hops": "9"})  # refused before any store call
+    assert refused.status_code == 422 and set(spent(refused)) == {"app"}
 
 
 def test_ego_query_parameters_are_documented_as_the_post_body(api: Api) -> None:

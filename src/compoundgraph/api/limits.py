@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import threading
 import time
@@ -30,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import CompoundGraphError, TooLarge
 from ..store.console import QueryTimeout
+from .headers import timings
 from .problems import problem_response
 
 __all__ = ["BodyLimit", "limited_json", "run_query", "RateLimiter", "RateLimited", "ConcurrencyLimiter"]
@@ -160,15 +160,33 @@ def _store_limiter() -> anyio.CapacityLimiter:
 async def run_query(limit_s: float, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run a blocking store call in a worker thread; 504 when it takes longer than ``limit_s`` seconds.
 
-    The thread is abandoned, not killed (Python cannot kill threads): its result is dropped.
+    The thread is abandoned, not killed (Python cannot kill threads): its result is dropped. The call's time
+    in the thread, and its time as the event loop saw it (hand-off included), go to the request's
+    ``Server-Timing`` header (:func:`compoundgraph.api.headers.timings`).
     """
+    timed = timings()
+    inside: float | None = None  # the call's time in its thread, once it has returned
+
+    def call() -> T:
+        nonlocal inside
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            inside = time.perf_counter() - started
+
+    started = time.perf_counter()
     try:
         with anyio.fail_after(limit_s):
-            return await anyio.to_thread.run_sync(
-                functools.partial(fn, *args, **kwargs), abandon_on_cancel=True, limiter=_store_limiter()
-            )
+            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True, limiter=_store_limiter())
     except TimeoutError as exc:
         raise QueryTimeout(f"the query took longer than {limit_s:g} s; narrow it") from exc
+    finally:
+        if timed is not None:
+            waited = time.perf_counter() - started
+            done = inside if inside is not None else waited  # abandoned: still running, all of it the store's
+            timed["store"] += done
+            timed["handoff"] += max(0.0, waited - done)
 
 
 class RateLimiter:

@@ -15,14 +15,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
+import queue
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import anyio
 import orjson
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -143,22 +144,84 @@ def limited_json(max_bytes: int) -> type[JSONResponse]:
     return LimitedJSONResponse
 
 
-# Store calls share a few threads per event loop (process): more would not run faster under the GIL, and
-# the embedded store keeps one SQLite connection per thread, whose page cache stays warm only if the same
-# few threads do the work (anyio's default pool of 40 threads left most connections cold).
+# Store calls share a few threads: more would not run faster under the GIL, and the embedded store keeps one
+# SQLite connection per thread, whose page cache stays warm only if the same few threads do the work.
 STORE_THREADS = 4
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
-def _store_limiter() -> anyio.CapacityLimiter:
+class _StoreThreads:
+    """The threads store calls run on: at most :data:`STORE_THREADS` calls at once per event loop, on
+    long-lived daemon threads reused most-recent first.
+
+    anyio's thread pool (what ``to_thread`` uses) retires a thread idle for ten seconds and starts a new
+    one later: the embedded store then opened another SQLite connection (the retired thread's stayed open,
+    its page cache with it) and dropped its kept hub counts for the newcomer; and its hand-off cost about
+    twice this one's. A call given up on (timeout) keeps its thread until it ends; the next call takes
+    another, and threads beyond :data:`STORE_THREADS` end when they fall idle. Daemon threads: a query
+    given up on does not hold up the process's exit.
+    """
+
+    def __init__(self) -> None:
+        self._idle: list[queue.SimpleQueue[Any]] = []
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def submit(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], fn: Callable[[], Any]) -> None:
+        with self._lock:
+            inbox = self._idle.pop() if self._idle else None
+            if inbox is None:
+                self._count += 1
+                number = self._count
+        if inbox is None:
+            inbox = queue.SimpleQueue()
+            threading.Thread(target=self._work, args=(inbox,), name=f"store-{number}", daemon=True).start()
+        inbox.put((loop, future, contextvars.copy_context(), fn))
+
+    def _work(self, inbox: queue.SimpleQueue[Any]) -> None:
+        while True:
+            loop, future, context, fn = inbox.get()
+            result: Any = None
+            error: BaseException | None = None
+            if not future.cancelled():  # given up on before it started: skip it
+                try:
+                    result = context.run(fn)
+                except BaseException as exc:
+                    error = exc
+            with self._lock:
+                keep = len(self._idle) < STORE_THREADS
+                if keep:
+                    self._idle.append(inbox)
+            try:
+                loop.call_soon_threadsafe(_settle, future, result, error)
+            except RuntimeError:  # the loop has closed: nobody is waiting
+                pass
+            del loop, future, context, fn, result, error
+            if not keep:
+                return
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+_THREADS = _StoreThreads()
+
+
+def _store_limiter() -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
     if loop not in _limiters:
-        _limiters[loop] = anyio.CapacityLimiter(STORE_THREADS)
+        _limiters[loop] = asyncio.Semaphore(STORE_THREADS)
     return _limiters[loop]
 
 
 async def run_query(limit_s: float, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Run a blocking store call in a worker thread; 504 when it takes longer than ``limit_s`` seconds.
+    """Run a blocking store call in a store thread; 504 when it takes longer than ``limit_s`` seconds.
 
     The thread is abandoned, not killed (Python cannot kill threads): its result is dropped. The call's time
     in the thread, and its time as the event loop saw it (hand-off included), go to the request's
@@ -176,9 +239,13 @@ async def run_query(limit_s: float, fn: Callable[..., T], /, *args: Any, **kwarg
             inside = time.perf_counter() - started
 
     started = time.perf_counter()
+    loop = asyncio.get_running_loop()
     try:
-        with anyio.fail_after(limit_s):
-            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True, limiter=_store_limiter())
+        async with asyncio.timeout(limit_s):
+            async with _store_limiter():
+                future: asyncio.Future[T] = loop.create_future()
+                _THREADS.submit(loop, future, call)
+                return await future
     except TimeoutError as exc:
         raise QueryTimeout(f"the query took longer than {limit_s:g} s; narrow it") from exc
     finally:

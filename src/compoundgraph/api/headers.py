@@ -30,6 +30,7 @@ def timings() -> dict[str, float] | None:
     """This request's timings (seconds), for store calls to add to; None outside a request."""
     return _TIMINGS.get()
 
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "

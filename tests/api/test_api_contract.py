@@ -65,7 +65,7 @@ def test_ego_filters_by_type_and_relationship(api: Api) -> None:
 
 
 def test_every_answer_says_where_its_time_went(api: Api) -> None:
-    """Server-Timing: the whole request in the application, and the store calls' share of it."""
+    """Server-Timing for in-house callers: the whole request in the application, the store calls' share."""
 
     def spent(r: Any) -> dict[str, float]:
         out = {}
@@ -81,6 +81,10 @@ def test_every_answer_says_where_its_time_went(api: Api) -> None:
     assert missing.status_code == 404 and spent(missing)["store"] > 0
     refused = api.get("/subgraph/ego", params={"hops": "9"})  # refused before any store call
     assert refused.status_code == 422 and set(spent(refused)) == {"app"}
+    # not for partners (the store's time before redaction would tell what was left out), nor without a key
+    partner = api.get("/subgraph/ego", role="partner", params={"id": "compound-jade-river", "hops": 2})
+    assert partner.status_code == 200 and "server-timing" not in partner.headers
+    assert "server-timing" not in api.client.get("/health").headers
 
 
 def test_ego_query_parameters_are_documented_as_the_post_body(api: Api) -> None:

@@ -7,11 +7,13 @@ framed (``frame-ancestors 'none'``, clickjacking). Inline *styles* are allowed: 
 and ``/redoc`` pages load their viewers from a CDN with an inline bootstrap script, so they get the other
 headers but not the policy.
 
-Every answer also says where its time went, in a ``Server-Timing`` header (shown by browsers' developer tools):
-``app`` from the request's arrival in the application to its answer, ``store`` the store calls' time in their
-worker threads, ``handoff`` the rest of the time the event loop waited for them (passing the call to a
-thread and the result back). ``app - store - handoff`` is the API's own work (routing, checks, rendering);
-a client's time minus ``app`` is the connection and the HTTP server's.
+An answer to an in-house caller (a key of any role but partner) also says where its time went, in a
+``Server-Timing`` header (shown by browsers' developer tools): ``app`` from the request's arrival in the
+application to its answer, ``store`` the store calls' time in their worker threads, ``handoff`` the rest of the
+time the event loop waited for them (passing the call to a thread and the result back). ``app - store -
+handoff`` is the API's own work (routing, checks, rendering); a client's time minus ``app`` is the connection
+and the HTTP server's. Partners and callers without a key get no such header: the store's time, before
+redaction, would say more precisely than the answer's latency how much was left out.
 """
 
 from __future__ import annotations
@@ -63,15 +65,14 @@ class SecurityHeaders:
         async def add(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                app_ms = (time.perf_counter() - started) * 1000
-                spent = f"app;dur={app_ms:.2f}"
-                if timed["store"] or timed["handoff"]:
-                    spent += f", store;dur={timed['store'] * 1000:.2f}, handoff;dur={timed['handoff'] * 1000:.2f}"
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(h for h in extra if h[0] not in present),
-                    (b"server-timing", spent.encode()),
-                ]
+                headers = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+                principal = (scope.get("state") or {}).get("principal")
+                if principal is not None and not principal.is_partner:
+                    spent = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+                    if timed["store"] or timed["handoff"]:
+                        spent += f", store;dur={timed['store'] * 1000:.2f}, handoff;dur={timed['handoff'] * 1000:.2f}"
+                    headers.append((b"server-timing", spent.encode()))
+                message["headers"] = headers
             await send(message)
 
         try:

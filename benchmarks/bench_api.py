@@ -235,8 +235,8 @@ def db_hits(store: Any, ids: list[str]) -> dict[str, list[int]]:
     # every read of the store goes through these two (_read_rows through _read_first)
     plain = {"_read": Neo4jStore._read, "_read_first": Neo4jStore._read_first}
     out: dict[str, list[int]] = {"own": [], "shared": []}
-    Neo4jStore._read = profiled(lambda result: result.data())  # type: ignore[method-assign]
-    Neo4jStore._read_first = profiled(first)  # type: ignore[method-assign]
+    Neo4jStore._read = profiled(lambda result: result.data())
+    Neo4jStore._read_first = profiled(first)
     try:
         for eid in ids:
             for name, fn in (("own", store.ego), ("shared", lambda *a: GraphStore.ego(store, *a))):
@@ -697,18 +697,16 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
     runs: dict[str, Any] = {}
     try:
         floor = run_one(port, key, [], 0, 300)["health"]
-        one_cpu0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
-        one_stats0 = proc_stats(server.pid)
+        one_stats0, one_db0 = proc_stats(server.pid), cpu_seconds(neo_pid)
         one = run_one(port, key, ids, args.warm, 0)
-        one_stats1 = proc_stats(server.pid)
-        one_cpu1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid))
+        one_stats1, one_db1 = proc_stats(server.pid), cpu_seconds(neo_pid)
         one_sent = len(ids) + args.warm
         paired_run = run_one(port, key, ids, args.warm, 0, [kind, target])
         paired = {**paired_run["paired"], "split": paired_run["paired_split"]}
         for clients in (8, 32):
-            cpu0, stats0 = (cpu_seconds(server.pid), cpu_seconds(neo_pid)), proc_stats(server.pid)
+            stats0, db0 = proc_stats(server.pid), cpu_seconds(neo_pid)
             load = run_load(url, key, ids, clients, args.duration, args.warmup)
-            cpu1, stats1 = (cpu_seconds(server.pid), cpu_seconds(neo_pid)), proc_stats(server.pid)
+            stats1, db1 = proc_stats(server.pid), cpu_seconds(neo_pid)
             lat = load["latencies"]
             # CPU per request over the whole run (warm-up included, so divide by every request sent)
             sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
@@ -719,8 +717,8 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
                 "p50": pct(lat, 50) if lat else float("nan"),
                 "p95": pct(lat, 95) if lat else float("nan"),
                 "p99": pct(lat, 99) if lat else float("nan"),
-                "api_cpu_ms": (cpu1[0] - cpu0[0]) * 1000 / sent if sent else float("nan"),
-                "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / sent if sent and neo_pid else 0.0,
+                "api_cpu_ms": (stats1[0] - stats0[0]) * 1000 / sent if sent else float("nan"),
+                "db_cpu_ms": (db1 - db0) * 1000 / sent if sent and neo_pid else 0.0,
                 "client_cpu_ms": load["client_cpu_s"] * 1000 / sent if sent else float("nan"),
                 "api_sys_ms": (stats1[1] - stats0[1]) * 1000 / sent if sent else float("nan"),
                 "api_read_kib": (stats1[3] - stats0[3]) / 1024 / sent if sent else float("nan"),
@@ -744,11 +742,11 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
             "p95": pct(lat, 95),
             "p99": pct(lat, 99),
             "health_p50": pct(floor, 50),
-            "api_cpu_ms": (one_cpu1[0] - one_cpu0[0]) * 1000 / one_sent,
+            "api_cpu_ms": (one_stats1[0] - one_stats0[0]) * 1000 / one_sent,
             "api_sys_ms": (one_stats1[1] - one_stats0[1]) * 1000 / one_sent,
             "api_major_faults": (one_stats1[2] - one_stats0[2]) / one_sent,
             "api_read_kib": (one_stats1[3] - one_stats0[3]) / 1024 / one_sent,
-            "db_cpu_ms": (one_cpu1[1] - one_cpu0[1]) * 1000 / one_sent if neo_pid else 0.0,
+            "db_cpu_ms": (one_db1 - one_db0) * 1000 / one_sent if neo_pid else 0.0,
             "bytes_p50": one["bytes_p50"],
             "paired": paired,
             "split": one["split"],

@@ -20,9 +20,13 @@ For each store (embedded SQLite; Neo4j on ``--neo4j-port`` with data in ``--neo4
    ``http.client`` connection) asking ``GET /subgraph/ego?id=<id>&hops=2&limit=500`` for the same entities in
    the same order, beside ``GET /health`` (the floor of a request on this machine); 8 concurrent clients
    (httpx) for ``--duration`` seconds; 32 clients for as long (kept for continuity);
-5. figures: p50/p95/p99, requests/s, errors, API overhead (one-client HTTP p50 minus direct p50), the 8-client
-   p95 against 4x the one-client p95, and CPU per request (API server, Neo4j, the load generator);
-6. beside the 8 clients, 8 processes calling ``store.ego`` directly in a closed loop (no HTTP, no load
+5. the floor: ``bare_api.py`` (the store call on the API's store threads and the chart's JSON, nothing else)
+   under the same uvicorn beside it, given the same one-client pass, then each entity asked directly, of the
+   API and of the bare server back to back in rotating order (the paired pass): the API overhead, what any
+   Python server adds on this machine, and the API's own share of it, all measured at the same moments;
+6. figures: p50/p95/p99, requests/s, errors, API overhead (one-client HTTP p50 minus direct p50; paired), the
+   8-client p95 against 4x the one-client p95, and CPU per request (API server, Neo4j, the load generator);
+7. beside the 8 clients, 8 processes calling ``store.ego`` directly in a closed loop (no HTTP, no load
    generator): what sharing the cores costs the store alone - eight callers that always have a call in flight
    on two cores stretch each call about fourfold however fast the API is.
 
@@ -362,12 +366,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], workers: int, port: int) -> subprocess.Popen[bytes]:
+API_APP = "compoundgraph.cli.serve:app_factory"  # what `compoundgraph serve` runs
+BARE_APP = "benchmarks.bare_api:app_factory"  # the floor: the store call and the JSON shape, nothing else
+
+
+def start_server(env: dict[str, str], workers: int, port: int, app: str = API_APP) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
         "uvicorn",
-        "compoundgraph.cli.serve:app_factory",
+        app,
         "--factory",
         "--host",
         "127.0.0.1",
@@ -458,20 +466,28 @@ async def _load(url: str, key: str, ids: list[str], clients: int, duration: floa
 
 
 def one_client(
-    port: int, key: str, ids: list[str], warmup: int, health: int, direct_target: list[str] | None = None
+    port: int,
+    key: str,
+    ids: list[str],
+    warmup: int,
+    health: int,
+    direct_target: list[str] | None = None,
+    bare_port: int | None = None,
 ) -> dict[str, Any]:
     """One client on one keep-alive connection: ``GET /health`` ``health`` times (the floor of a request),
     then the ego of each id in order (after ``warmup`` of them, not counted); with ``direct_target`` (store
     kind, where) instead, each id asked of the store directly in this process and over HTTP back to back,
-    which goes first alternating: the API overhead with both measured at the same moment."""
+    which goes first alternating: the API overhead with both measured at the same moment. With ``bare_port``
+    too (``bare_api.py`` serving the same store), each id is also asked of it, the three in rotating order."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    bare = http.client.HTTPConnection("127.0.0.1", bare_port, timeout=60) if bare_port else None
     headers = {"X-API-Key": key}
     split: dict[str, list[float]] = {"outside": [], "api": [], "handoff": [], "store": []}
 
-    def get(path: str) -> tuple[int, int, float]:
+    def get(path: str, via: http.client.HTTPConnection = conn) -> tuple[int, int, float]:
         t = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        r = conn.getresponse()
+        via.request("GET", path, headers=headers)
+        r = via.getresponse()
         body = r.read()
         ms = (time.perf_counter() - t) * 1000
         spent = dict(server_timing(r.getheader("server-timing", "")))
@@ -502,22 +518,28 @@ def one_client(
     one_split = {k: list(v) for k, v in split.items()}
     for v in split.values():
         v.clear()
-    paired: dict[str, list[float]] = {"http": [], "direct": []}
+    paired: dict[str, list[float]] = {"http": [], "direct": [], "bare": []}
     if direct_target:  # the same entities again, each asked directly and over HTTP back to back
         from compoundgraph.store import open_store
 
+        ways = ["http", "direct", "bare"] if bare else ["http", "direct"]
         with open_store(_settings(*direct_target), init=False) as store:
             for eid in ids[:warmup]:
                 store.ego(eid, HOPS, None, LIMIT)
+                if bare:
+                    get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}", bare)
             for i, eid in enumerate(ids):
-                for how in ("direct", "http") if i % 2 else ("http", "direct"):
-                    if how == "http":
-                        paired["http"].append(get(f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}")[2])
-                    else:
+                path = f"/subgraph/ego?id={eid}&hops={HOPS}&limit={LIMIT}"
+                for how in ways[i % len(ways) :] + ways[: i % len(ways)]:
+                    if how == "direct":
                         t = time.perf_counter()
                         store.ego(eid, HOPS, None, LIMIT)
                         paired["direct"].append((time.perf_counter() - t) * 1000)
+                    else:
+                        paired[how].append(get(path, bare if how == "bare" and bare else conn)[2])
     conn.close()
+    if bare:
+        bare.close()
     return {
         "latencies": latencies,
         "errors": dict(errors),
@@ -545,7 +567,13 @@ def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, 
 
 
 def run_one(
-    port: int, key: str, ids: list[str], warmup: int, health: int, direct_target: list[str] | None = None
+    port: int,
+    key: str,
+    ids: list[str],
+    warmup: int,
+    health: int,
+    direct_target: list[str] | None = None,
+    bare_port: int | None = None,
 ) -> dict[str, Any]:
     return _worker(
         {
@@ -556,6 +584,7 @@ def run_one(
             "warmup": warmup,
             "health": health,
             "direct_target": direct_target,
+            "bare_port": bare_port,
         }
     )
 
@@ -633,7 +662,9 @@ def load_worker(args_path: str, out_path: str) -> None:
     if a.get("direct"):
         result = _direct_caller(a)
     elif a.get("one"):
-        result = one_client(a["port"], a["key"], a["ids"], a["warmup"], a["health"], a.get("direct_target"))
+        result = one_client(
+            a["port"], a["key"], a["ids"], a["warmup"], a["health"], a.get("direct_target"), a.get("bare_port")
+        )
     else:
         result = asyncio.run(_load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"]))
     Path(out_path).write_text(json.dumps(result))
@@ -701,7 +732,14 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
         one = run_one(port, key, ids, args.warm, 0)
         one_stats1, one_db1 = proc_stats(server.pid), cpu_seconds(neo_pid)
         one_sent = len(ids) + args.warm
-        paired_run = run_one(port, key, ids, args.warm, 0, [kind, target])
+        bare_port = free_port()
+        bare = start_server(env, args.workers, bare_port, BARE_APP)
+        try:  # the bare server gets the same pass first, so both come to the paired pass equally warm
+            bare_one = run_one(bare_port, key, ids, args.warm, 0)["latencies"]
+            paired_run = run_one(port, key, ids, args.warm, 0, [kind, target], bare_port)
+        finally:
+            bare.terminate()
+            bare.wait(30)
         paired = {**paired_run["paired"], "split": paired_run["paired_split"]}
         for clients in (8, 32):
             stats0, db0 = proc_stats(server.pid), cpu_seconds(neo_pid)
@@ -750,6 +788,7 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
             "bytes_p50": one["bytes_p50"],
             "paired": paired,
             "split": one["split"],
+            "bare": bare_one,
         },
         "runs": runs,
     }
@@ -796,10 +835,24 @@ def report(r: dict[str, Any]) -> None:
         f"{one['health_p50']:.2f} ms (the floor of any request from this client)"
     )
     print(
-        f"  API overhead, paired (each entity asked directly and over HTTP back to back, order alternating): "
-        f"p50 {paired_http:.2f} - {paired_direct:.2f} = {paired:.2f} ms; target <= {TARGET_OVERHEAD_MS}: "
-        f"{'met' if paired <= TARGET_OVERHEAD_MS else 'MISSED'}"
+        f"  API overhead, paired (each entity asked directly, of the API and of the bare server back to back, "
+        f"order rotating): p50 {paired_http:.2f} - {paired_direct:.2f} = {paired:.2f} ms; target <= "
+        f"{TARGET_OVERHEAD_MS}: {'met' if paired <= TARGET_OVERHEAD_MS else 'MISSED'}"
     )
+    if one.get("bare"):
+        b = one["bare"]
+        print(
+            f"  1 client of the bare server (the floor) p50 / p95 / p99 ms: {pct(b, 50):.1f} / {pct(b, 95):.1f} / "
+            f"{pct(b, 99):.1f}"
+        )
+    if one["paired"].get("bare"):
+        bare = pct(one["paired"]["bare"], 50) - paired_direct
+        print(
+            f"  the floor, paired: the bare server (benchmarks/bare_api.py: same uvicorn, store threads and JSON "
+            f"shape, nothing else) p50 {pct(one['paired']['bare'], 50):.2f} - {paired_direct:.2f} = {bare:.2f} ms"
+            f"{' (above the target: the machine floor)' if bare > TARGET_OVERHEAD_MS else ''}; the API's own "
+            f"beyond it: {paired - bare:.2f} ms"
+        )
     for name, part in (("one client", one["split"]), ("paired HTTP calls", one["paired"]["split"])):
         if part["api"]:
             print(

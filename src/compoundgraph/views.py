@@ -22,7 +22,6 @@ not contest; every claim stays visible either way.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,28 +73,31 @@ def stance(c: Claim) -> str:
     return stance_of(c)
 
 
-def _links(claims: Iterable[Claim]) -> list[list[Claim]]:
-    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
-    for c in claims:
-        groups[(c.subject, c.type, c.object)].append(c)
-    return list(groups.values())
-
-
 def link_badges(claims: Iterable[Claim]) -> tuple[set[str], set[str]]:
     """Ids of the claims of contested links and of corroborated links, in one pass (the rule of
     :func:`compoundgraph.store.filters.link_is`). Most links on a chart have one claim: such a link is
     contested only when its source denies it, and never corroborated."""
+    links: dict[tuple[str, str, str], Claim | list[Claim]] = {}
+    for c in claims:  # one claim per link kept as itself; a list only for the few with siblings
+        key = (c.subject, c.type, c.object)
+        seen = links.get(key)
+        if seen is None:
+            links[key] = c
+        elif isinstance(seen, list):
+            seen.append(c)
+        else:
+            links[key] = [seen, c]
     contested: set[str] = set()
     corroborated: set[str] = set()
-    for group in _links(claims):
-        if len(group) == 1:
-            if stance_of(group[0]) == "denies":
-                contested.add(group[0].id)
+    for link in links.values():
+        if not isinstance(link, list):
+            if stance_of(link) == "denies":
+                contested.add(link.id)
             continue
-        if link_is(group, "contested"):
-            contested.update(c.id for c in group)
-        if link_is(group, "corroborated"):
-            corroborated.update(c.id for c in group)
+        if link_is(link, "contested"):
+            contested.update(c.id for c in link)
+        if link_is(link, "corroborated"):
+            corroborated.update(c.id for c in link)
     return contested, corroborated
 
 
@@ -122,7 +124,7 @@ def edge_json(c: Claim, contested: bool = False, corroborated: bool = False) -> 
         "valid_to": c.valid_to,
         "handling": c.handling,
         "quote": c.quote,
-        "stance": stance(c),
+        "stance": stance_of(c),
         "contested": contested,
         "corroborated": corroborated,
         "properties": c.properties,

@@ -68,6 +68,36 @@ def test_bearer_header_works_and_keys_are_stored_hashed(api: Api) -> None:
     assert all(len(k.sha256) == 64 for k in api.keystore.list())
 
 
+def test_the_charts_route_reads_a_key_as_every_other_route_does(world: GraphStore, tmp_path: Path) -> None:
+    """GET /subgraph/ego checks its caller in one call instead of FastAPI's dependency chain: every way of
+    presenting a key (or a wrong one) gets the same answer there as on a route with the chain, and its calls
+    count against the key's rate limit."""
+    a = make_api(world, tmp_path, rate_per_minute=5)
+    key = a.keys["partner"]
+    forms = [
+        {"X-API-Key": key},
+        {"Authorization": f"Bearer {key}"},
+        {"Authorization": f"bearer   {key}  "},
+        {"Authorization": f"ApiKey {key}"},
+        {"X-API-Key": "", "Authorization": f"Bearer {key}"},
+        {"Authorization": f"Basic {key}"},
+        {"Authorization": "Bearer "},
+        {"X-API-Key": "cg_nope_nope"},
+        {},
+    ]
+    chart = [a.client.get("/subgraph/ego", params={"id": "compound-jade-river"}, headers=h) for h in forms[:6]]
+    assert [r.status_code for r in chart] == [200, 200, 200, 200, 200, 401]
+    assert problem(chart[5])["detail"] == problem(a.client.get("/stats", headers=forms[5]))["detail"]
+    for h in forms[6:]:
+        ego, stats = a.client.get("/subgraph/ego?id=compound-jade-river", headers=h), a.client.get("/stats", headers=h)
+        assert problem(ego)["status"] == 401 and problem(ego)["detail"] == problem(stats)["detail"], h
+    r = a.client.get("/subgraph/ego", params={"id": "compound-jade-river"}, headers=forms[0])  # a 6th: 5 a minute
+    assert problem(r)["status"] == 429 and int(r.headers["retry-after"]) >= 1
+    assert problem(a.client.get("/stats", headers=forms[0]))["status"] == 429  # one bucket for both routes
+    entries = [e for e in a.audit.entries() if e["path"] == "/subgraph/ego"]
+    assert {e["role"] for e in entries if e["status"] == 200} == {"partner"}
+
+
 def test_revoked_key_is_refused(api: Api) -> None:
     key_id = api.keys["analyst"].split("_")[1]
     assert api.get("/stats", role="analyst").status_code == 200

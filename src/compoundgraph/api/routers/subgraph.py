@@ -18,7 +18,7 @@ from ...store import ClaimFilter, EgoNetwork, GraphStore
 from ...store.base import Path
 from ...store.expansion import EgoCounts
 from ...views import ego_json, paths_json
-from ..deps import Ctx, Reader, Store, audit_detail, param
+from ..deps import KEYED, READING, AppContext, Ctx, Reader, Store, audit_detail, authorize, param
 from ..limits import run_query
 from ..problems import problem_docs
 from ..redaction import HIDDEN_LABELS, check_visible, redact_ego, redact_paths
@@ -134,12 +134,14 @@ def _rels(name: str, values: list[str] | None) -> list[str]:
     return list(param(name, lambda: ClaimFilter.make(rel_types=r)).rel_types) if r else []
 
 
-@router.get("/ego", response_model=None, responses=ERRORS, openapi_extra=EGO_QUERY.openapi)
-async def ego(request: Request, principal: Reader, ctx: Ctx) -> Response:
+@router.get("/ego", response_model=None, responses=ERRORS, openapi_extra={**EGO_QUERY.openapi, **KEYED})
+async def ego(request: Request) -> Response:
     """The neighbourhood of ``id`` up to ``hops``, at most ``limit`` nodes. Nodes with more neighbours than
     the supernode threshold are included but not expanded, with their degree in ``supernodes``. Ids in
     ``exclude`` are not returned but are traversed; claims joining new nodes to them are returned.
     List parameters are repeated or comma-separated."""
+    principal = authorize(request, *READING)  # the chart's hot route: no dependency chain (see authorize)
+    ctx: AppContext = request.app.state.ctx
     return await _ego(request, principal, ctx.store, ctx, EGO_QUERY.parse(request))
 
 

@@ -19,7 +19,9 @@ For each store (embedded SQLite; Neo4j on ``--neo4j-port`` with data in ``--neo4
    real API key and the audit log on; then, from a separate process: one client (a plain keep-alive
    ``http.client`` connection) asking ``GET /subgraph/ego?id=<id>&hops=2&limit=500`` for the same entities in
    the same order, beside ``GET /health`` (the floor of a request on this machine); 8 concurrent clients
-   (httpx) for ``--duration`` seconds; 32 clients for as long (kept for continuity);
+   for ``--duration`` seconds on a lean generator (asyncio streams, httptools' parser), the same 8 on httpx
+   (what earlier runs used: several times the CPU per request, on the cores the server needs), and 32 lean
+   clients for as long (kept for continuity);
 5. the floor: ``bare_api.py`` (the store call on the API's store threads and the chart's JSON, nothing else)
    under the same uvicorn beside it, given the same one-client pass, then each entity asked directly, of the
    API and of the bare server back to back in rotating order (the paired pass): the API overhead, what any
@@ -423,7 +425,52 @@ def settle(pid: int, quiet: float = 0.05, limit: float = 90.0) -> None:
         before = now
 
 
-async def _load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
+class _Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams, its answers parsed by httptools (the parser
+    uvicorn runs): the lean load generator, a few times less CPU per request than httpx, which on two cores
+    competes with the server it measures."""
+
+    def __init__(self, host: str, port: int, key: str) -> None:
+        self.host, self.port = host, port
+        self.head = f"Host: {host}:{port}\r\nX-API-Key: {key}\r\n\r\n".encode()
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.size, self.done = 0, False
+
+    def on_body(self, body: bytes) -> None:
+        self.size += len(body)
+
+    def on_message_complete(self) -> None:
+        self.done = True
+
+    async def get(self, path: str) -> tuple[int, int]:
+        """``(status, body bytes)``; a closed or broken connection raises ``OSError`` and is opened anew next."""
+        import httptools
+
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        self.size, self.done = 0, False
+        try:
+            writer.write(b"GET " + path.encode() + b" HTTP/1.1\r\n" + self.head)
+            parser = httptools.HttpResponseParser(self)
+            while not self.done:
+                data = await asyncio.wait_for(reader.read(1 << 16), 30)
+                if not data:
+                    raise ConnectionResetError("the server closed the connection")
+                parser.feed_data(data)
+        except (OSError, TimeoutError, httptools.HttpParserError):
+            writer.close()
+            self.streams = None
+            raise
+        return parser.get_status_code(), self.size
+
+
+async def _load(
+    url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float, lean: bool = True
+) -> dict[str, Any]:
+    """``clients`` closed-loop clients asking random entities; ``lean``: on :class:`_Connection`, else httpx."""
+    if lean:
+        return await _lean_load(url, key, ids, clients, duration, warmup)
     import httpx
 
     latencies: list[float] = []
@@ -456,6 +503,48 @@ async def _load(url: str, key: str, ids: list[str], clients: int, duration: floa
                     errors[code] = errors.get(code, 0) + 1
 
         await asyncio.gather(*(worker(i) for i in range(clients)))
+    return {
+        "client_cpu_s": time.process_time() - cpu0,
+        "latencies": latencies,
+        "errors": errors,
+        "duration": duration,
+        "bytes_p50": statistics.median(sizes) if sizes else 0,
+    }
+
+
+async def _lean_load(
+    url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float
+) -> dict[str, Any]:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    sizes: list[int] = []
+    cpu0 = time.process_time()
+    stop_warm = time.perf_counter() + warmup
+    stop = stop_warm + duration
+
+    async def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = _Connection(host, int(port), key)
+        while (now := time.perf_counter()) < stop:
+            t = time.perf_counter()
+            try:
+                status, size = await conn.get(f"/subgraph/ego?id={rng.choice(ids)}&hops={HOPS}&limit={LIMIT}")
+                code = str(status)
+            except Exception as exc:  # counted, not raised: an error is a figure here
+                status, size, code = 0, 0, type(exc).__name__
+            ms = (time.perf_counter() - t) * 1000
+            if now < stop_warm:
+                continue
+            if status == 200:
+                latencies.append(ms)
+                sizes.append(size)
+            else:
+                errors[code] = errors.get(code, 0) + 1
+        if conn.streams is not None:
+            conn.streams[1].close()
+
+    await asyncio.gather(*(worker(i) for i in range(clients)))
     return {
         "client_cpu_s": time.process_time() - cpu0,
         "latencies": latencies,
@@ -561,9 +650,13 @@ def server_timing(header: str) -> list[tuple[str, float]]:
     return out
 
 
-def run_load(url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float) -> dict[str, Any]:
+def run_load(
+    url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float, lean: bool = True
+) -> dict[str, Any]:
     """The load runs in its own process, so the client does not share an interpreter with the baseline."""
-    return _worker({"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration, "warmup": warmup})
+    return _worker(
+        {"url": url, "key": key, "ids": ids, "clients": clients, "duration": duration, "warmup": warmup, "lean": lean}
+    )
 
 
 def run_one(
@@ -666,7 +759,11 @@ def load_worker(args_path: str, out_path: str) -> None:
             a["port"], a["key"], a["ids"], a["warmup"], a["health"], a.get("direct_target"), a.get("bare_port")
         )
     else:
-        result = asyncio.run(_load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"]))
+        import uvloop  # the loop the server runs too
+
+        result = uvloop.run(
+            _load(a["url"], a["key"], a["ids"], a["clients"], a["duration"], a["warmup"], a.get("lean", True))
+        )
     Path(out_path).write_text(json.dumps(result))
 
 
@@ -741,14 +838,15 @@ def bench_store(kind: str, args: argparse.Namespace, world: Path, ids: list[str]
             bare.terminate()
             bare.wait(30)
         paired = {**paired_run["paired"], "split": paired_run["paired_split"]}
-        for clients in (8, 32):
+        # 8 clients on the lean generator (the target), the same on httpx (what earlier runs used), 32 lean
+        for leg, clients, lean in (("8", 8, True), ("8 httpx", 8, False), ("32", 32, True)):
             stats0, db0 = proc_stats(server.pid), cpu_seconds(neo_pid)
-            load = run_load(url, key, ids, clients, args.duration, args.warmup)
+            load = run_load(url, key, ids, clients, args.duration, args.warmup, lean)
             stats1, db1 = proc_stats(server.pid), cpu_seconds(neo_pid)
             lat = load["latencies"]
             # CPU per request over the whole run (warm-up included, so divide by every request sent)
             sent = len(lat) * (args.duration + args.warmup) / args.duration if lat else 0
-            runs[str(clients)] = {
+            runs[leg] = {
                 "requests": len(lat),
                 "errors": load["errors"],
                 "rps": len(lat) / load["duration"] if lat else 0.0,
@@ -881,7 +979,8 @@ def report(r: dict[str, Any]) -> None:
     for clients, run in r["runs"].items():
         ratio = run["p95"] / one["p95"]
         line = (
-            f"  {clients:>2} clients: {run['rps']:.1f} req/s, p50 / p95 / p99 {run['p50']:.1f} / {run['p95']:.1f} / "
+            f"  {clients:>2} clients{'' if 'httpx' in clients else ' (lean generator)'}: {run['rps']:.1f} req/s"
+            f", p50 / p95 / p99 {run['p50']:.1f} / {run['p95']:.1f} / "
             f"{run['p99']:.1f} ms, {sum(run['errors'].values())} errors; p95 = {ratio:.1f}x one client"
         )
         if clients == "8":

@@ -80,8 +80,8 @@ _BEARER = HTTPBearer(auto_error=False, description="the same API key as a bearer
 
 def api_key_of(request: Request) -> str | None:
     """The key a request presents: ``X-API-Key``, else ``Authorization: Bearer <key>``, else ``Authorization:
-    ApiKey <key>`` (what clients of OpenSanctions' yente send to /match). The two security schemes below read
-    the first two the same way (:func:`_principal` takes the key from them, so OpenAPI documents both)."""
+    ApiKey <key>`` (what clients of OpenSanctions' yente send to /match). The two security schemes below
+    read the first two the same way; they are there so OpenAPI documents both."""
     key = request.headers.get("x-api-key")
     if key:
         return key
@@ -108,8 +108,8 @@ async def _principal(
     x_api_key: Annotated[str | None, Security(_API_KEY)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
 ) -> Principal:
-    key = x_api_key or (bearer.credentials if bearer else None) or api_key_of(request)
-    return _admit(request, ctx, key)
+    del x_api_key, bearer  # declared for OpenAPI; the key is read, the same way, by api_key_of
+    return _admit(request, ctx, api_key_of(request))
 
 
 async def _optional_principal(request: Request, ctx: Ctx) -> Principal | None:

@@ -464,87 +464,73 @@ class _Connection:
             raise
         return parser.get_status_code(), self.size
 
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+class _Shared:
+    """The :class:`_Connection` interface on one shared httpx client (what the runs before the lean generator
+    used)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    async def get(self, path: str) -> tuple[int, int]:
+        r = await self.client.get(path)
+        return r.status_code, len(r.content)
+
+    def close(self) -> None:
+        pass
+
 
 async def _load(
     url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float, lean: bool = True
 ) -> dict[str, Any]:
-    """``clients`` closed-loop clients asking random entities; ``lean``: on :class:`_Connection`, else httpx."""
-    if lean:
-        return await _lean_load(url, key, ids, clients, duration, warmup)
+    """``clients`` closed-loop clients asking random entities; ``lean``: each on its own :class:`_Connection`,
+    else all on one httpx client."""
+    import contextlib
+
     import httpx
 
     latencies: list[float] = []
     errors: dict[str, int] = {}
     sizes: list[int] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    host, port = url.removeprefix("http://").rsplit(":", 1)
     cpu0 = time.process_time()
-    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=30) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        if not lean:
+            limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+            shared = _Shared(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=30)
+                )
+            )
         stop_warm = time.perf_counter() + warmup
         stop = stop_warm + duration
 
         async def worker(seed: int) -> None:
             rng = random.Random(seed)
+            conn = _Connection(host, int(port), key) if lean else shared
             while (now := time.perf_counter()) < stop:
                 t = time.perf_counter()
                 try:
-                    r = await client.get("/subgraph/ego", params={"id": rng.choice(ids), "hops": HOPS, "limit": LIMIT})
-                    ok = r.status_code == 200
-                    code = str(r.status_code)
-                except httpx.HTTPError as exc:
-                    ok, code = False, type(exc).__name__
-                    r = None
+                    status, size = await conn.get(f"/subgraph/ego?id={rng.choice(ids)}&hops={HOPS}&limit={LIMIT}")
+                    code = str(status)
+                except Exception as exc:  # counted, not raised: an error is a figure here
+                    status, size, code = 0, 0, type(exc).__name__
                 ms = (time.perf_counter() - t) * 1000
                 if now < stop_warm:
                     continue
-                if ok and r is not None:
+                if status == 200:
                     latencies.append(ms)
-                    sizes.append(len(r.content))
+                    sizes.append(size)
                 else:
                     errors[code] = errors.get(code, 0) + 1
+            conn.close()
 
         await asyncio.gather(*(worker(i) for i in range(clients)))
-    return {
-        "client_cpu_s": time.process_time() - cpu0,
-        "latencies": latencies,
-        "errors": errors,
-        "duration": duration,
-        "bytes_p50": statistics.median(sizes) if sizes else 0,
-    }
-
-
-async def _lean_load(
-    url: str, key: str, ids: list[str], clients: int, duration: float, warmup: float
-) -> dict[str, Any]:
-    host, port = url.removeprefix("http://").rsplit(":", 1)
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
-    sizes: list[int] = []
-    cpu0 = time.process_time()
-    stop_warm = time.perf_counter() + warmup
-    stop = stop_warm + duration
-
-    async def worker(seed: int) -> None:
-        rng = random.Random(seed)
-        conn = _Connection(host, int(port), key)
-        while (now := time.perf_counter()) < stop:
-            t = time.perf_counter()
-            try:
-                status, size = await conn.get(f"/subgraph/ego?id={rng.choice(ids)}&hops={HOPS}&limit={LIMIT}")
-                code = str(status)
-            except Exception as exc:  # counted, not raised: an error is a figure here
-                status, size, code = 0, 0, type(exc).__name__
-            ms = (time.perf_counter() - t) * 1000
-            if now < stop_warm:
-                continue
-            if status == 200:
-                latencies.append(ms)
-                sizes.append(size)
-            else:
-                errors[code] = errors.get(code, 0) + 1
-        if conn.streams is not None:
-            conn.streams[1].close()
-
-    await asyncio.gather(*(worker(i) for i in range(clients)))
     return {
         "client_cpu_s": time.process_time() - cpu0,
         "latencies": latencies,
